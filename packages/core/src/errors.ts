@@ -1,0 +1,48 @@
+/**
+ * Domain errors carry the exact message Nacos clients expect; the server maps the kind to a status.
+ * The core never knows about HTTP.
+ */
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidParameterError extends DomainError {
+  constructor(message: string) {
+    super('invalid', message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string) {
+    super('not-found', message);
+  }
+}
+
+/** Something already exists. Nacos answers 400 for this; the native API answers 409. */
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+/** A configured bound (services, instances or metadata per namespace) was reached. */
+export class LimitExceededError extends DomainError {
+  constructor(message: string) {
+    super('limit', message);
+  }
+}
+
+export function requireParam<T>(value: T | undefined, name: string): T {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    throw new InvalidParameterError(`Param '${name}' is required.`);
+  }
+  return value;
+}

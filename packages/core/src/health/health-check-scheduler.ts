@@ -1,0 +1,139 @@
+import type { Clock, TimerHandle } from '../clock.js';
+import type { Cluster } from '../model/cluster.js';
+import type { Instance } from '../model/instance.js';
+import type { InstanceTracker, Registry } from '../registry.js';
+import type { Prober, ProbeResult } from './prober.js';
+
+interface CheckParams {
+  readonly min: number;
+  readonly max: number;
+  readonly factor: number;
+}
+
+/** Nacos's adaptive check intervals per checker type. */
+const PARAMS: Record<'TCP' | 'HTTP', CheckParams> = {
+  TCP: { min: 1000, max: 5000, factor: 0.75 },
+  HTTP: { min: 500, max: 5000, factor: 0.85 },
+};
+
+interface ClusterTask {
+  timer: TimerHandle | undefined;
+  normalizedRt: number;
+}
+
+/**
+ * Active health checks of persistent instances (reference section 7): one task per cluster,
+ * adaptive delay `factor*normalized + (1-factor)*rt` clamped to the checker's range, and a status
+ * flips after `checkTimes` consecutive results, or at once on a fail-now result.
+ */
+export class HealthCheckScheduler implements InstanceTracker {
+  private readonly tasks = new Map<Cluster, ClusterTask>();
+  private readonly clock: Clock;
+  private running = false;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly prober: Prober,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.clock = registry.clock;
+    registry.addTracker(this);
+  }
+
+  start(): void {
+    this.running = true;
+    for (const [cluster, task] of this.tasks) if (task.timer === undefined) this.arm(cluster, task, this.firstDelay());
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const task of this.tasks.values()) {
+      if (task.timer !== undefined) this.clock.clearTimeout(task.timer);
+      task.timer = undefined;
+    }
+  }
+
+  track(instance: Instance): void {
+    if (instance.ephemeral) return;
+    const cluster = instance.service.cluster(instance.clusterName);
+    if (!cluster || this.tasks.has(cluster)) return;
+    const task: ClusterTask = { timer: undefined, normalizedRt: 0 };
+    this.tasks.set(cluster, task);
+    if (this.running) this.arm(cluster, task, this.firstDelay());
+  }
+
+  untrack(instance: Instance): void {
+    if (instance.ephemeral) return;
+    const cluster = instance.service.cluster(instance.clusterName);
+    if (cluster && cluster.persistent.size === 0) this.dropTask(cluster);
+  }
+
+  /** One round over a cluster; returns when every probe of the round has settled. */
+  async checkCluster(cluster: Cluster): Promise<void> {
+    const checker = cluster.settings.healthChecker;
+    if (checker.type !== 'TCP' && checker.type !== 'HTTP') return;
+    if (!this.registry.switches.healthCheckEnabled) return;
+    const task = this.tasks.get(cluster);
+    const rounds: Promise<void>[] = [];
+    for (const instance of cluster.persistent.values()) {
+      if (instance.marked || instance.checkRunning) continue;
+      const port = cluster.settings.useIPPort4Check ? instance.port : cluster.settings.defaultCheckPort;
+      instance.checkRunning = true;
+      rounds.push(
+        this.prober
+          .probe({ ip: instance.ip, port, checker })
+          .catch((): ProbeResult => ({ outcome: 'fail', rtMs: 0 }))
+          .then((result) => {
+            instance.checkRunning = false;
+            if (task) this.learnRt(task, checker.type as 'TCP' | 'HTTP', result);
+            this.apply(instance, result);
+          }),
+      );
+    }
+    await Promise.all(rounds);
+  }
+
+  private apply(instance: Instance, result: ProbeResult): void {
+    if (!this.registry.isAttached(instance)) return;
+    const checkTimes = this.registry.switches.checkTimes;
+    if (result.outcome === 'ok') {
+      instance.checkFailStreak = 0;
+      instance.checkOkStreak++;
+      if (!instance.healthy && instance.checkOkStreak >= checkTimes) this.registry.setHealth(instance, true);
+      return;
+    }
+    instance.checkOkStreak = 0;
+    instance.checkFailStreak++;
+    if (instance.healthy && (result.outcome === 'fail-now' || instance.checkFailStreak >= checkTimes)) {
+      this.registry.setHealth(instance, false);
+    }
+  }
+
+  private learnRt(task: ClusterTask, type: 'TCP' | 'HTTP', result: ProbeResult): void {
+    const p = PARAMS[type];
+    const rt = result.timedOut ? task.normalizedRt * 2 : result.rtMs;
+    const next = task.normalizedRt === 0 ? rt : p.factor * task.normalizedRt + (1 - p.factor) * rt;
+    task.normalizedRt = Math.min(p.max, Math.max(p.min, next));
+  }
+
+  private arm(cluster: Cluster, task: ClusterTask, delay: number): void {
+    task.timer = this.clock.setTimeout(() => {
+      task.timer = undefined;
+      if (!this.running || this.tasks.get(cluster) !== task) return;
+      void this.checkCluster(cluster);
+      const type = cluster.settings.healthChecker.type === 'HTTP' ? 'HTTP' : 'TCP';
+      this.arm(cluster, task, task.normalizedRt || PARAMS[type].min);
+    }, delay);
+  }
+
+  private dropTask(cluster: Cluster): void {
+    const task = this.tasks.get(cluster);
+    if (task?.timer !== undefined) this.clock.clearTimeout(task.timer);
+    this.tasks.delete(cluster);
+  }
+
+  /** Nacos: 2000 + rand(0, rand(0, 5000)) ms, so that clusters do not all check at once. */
+  private firstDelay(): number {
+    return 2000 + Math.floor(this.random() * Math.floor(this.random() * 5000));
+  }
+}

@@ -1,0 +1,130 @@
+import { InvalidParameterError } from './errors.js';
+
+export type Metadata = Readonly<Record<string, string>>;
+
+export const EMPTY_METADATA: Metadata = Object.freeze({});
+
+export const PreservedKeys = {
+  beatInterval: 'preserved.heart.beat.interval',
+  beatTimeout: 'preserved.heart.beat.timeout',
+  deleteTimeout: 'preserved.ip.delete.timeout',
+  idGenerator: 'preserved.instance.id.generator',
+  registerSource: 'preserved.register.source',
+} as const;
+
+export const DEFAULT_BEAT_INTERVAL_MS = 5000;
+export const DEFAULT_BEAT_TIMEOUT_MS = 15000;
+export const DEFAULT_DELETE_TIMEOUT_MS = 30000;
+
+/** Metadata is a JSON object of strings; `k1=v1,k2=v2` is accepted as a fallback, as Nacos does. */
+export function parseMetadata(raw: string | undefined): Record<string, string> {
+  if (raw === undefined || raw.trim() === '') return {};
+  const text = raw.trim();
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new InvalidParameterError(`metadata format incorrect:${raw}`);
+    }
+    return toStringMap(parsed, raw);
+  }
+  const result: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidParameterError(`metadata format incorrect:${raw}`);
+    result[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return result;
+}
+
+/** Values that are numbers or booleans are kept as their text; nested objects are refused. */
+export function toStringMap(value: unknown, raw: string = JSON.stringify(value)): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidParameterError(`metadata format incorrect:${raw}`);
+  }
+  const result: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') result[key] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') result[key] = String(v);
+    else if (v === null) continue;
+    else throw new InvalidParameterError(`metadata format incorrect:${raw}`);
+  }
+  return result;
+}
+
+/** Per-instance timings, resolved once when metadata changes, never on the beat path. */
+export interface BeatTimings {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly deleteTimeoutMs: number;
+  /** The interval when the metadata sets it; otherwise the server's switch value applies. */
+  readonly intervalFromMetadata: number | undefined;
+}
+
+export const DEFAULT_TIMINGS: BeatTimings = Object.freeze({
+  intervalMs: DEFAULT_BEAT_INTERVAL_MS,
+  timeoutMs: DEFAULT_BEAT_TIMEOUT_MS,
+  deleteTimeoutMs: DEFAULT_DELETE_TIMEOUT_MS,
+  intervalFromMetadata: undefined,
+});
+
+const DIGITS = /^\d+$/;
+
+/** Nacos ignores preserved values that are not plain digits. */
+function preservedMillis(metadata: Metadata, key: string): number | undefined {
+  const value = metadata[key];
+  if (value === undefined || !DIGITS.test(value)) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function resolveTimings(metadata: Metadata): BeatTimings {
+  const interval = preservedMillis(metadata, PreservedKeys.beatInterval);
+  const timeout = preservedMillis(metadata, PreservedKeys.beatTimeout);
+  const deleteTimeout = preservedMillis(metadata, PreservedKeys.deleteTimeout);
+  if (interval === undefined && timeout === undefined && deleteTimeout === undefined) return DEFAULT_TIMINGS;
+  return {
+    intervalMs: interval ?? DEFAULT_BEAT_INTERVAL_MS,
+    timeoutMs: timeout ?? DEFAULT_BEAT_TIMEOUT_MS,
+    deleteTimeoutMs: deleteTimeout ?? DEFAULT_DELETE_TIMEOUT_MS,
+    intervalFromMetadata: interval,
+  };
+}
+
+/**
+ * Checks an operator's timing edit: whole milliseconds, interval below the unhealthy timeout,
+ * unhealthy timeout below the delete timeout. Clients may register anything (Nacos accepts it);
+ * operators get told before they break an instance.
+ */
+export function validateTimingEdit(metadata: Metadata): void {
+  for (const key of [PreservedKeys.beatInterval, PreservedKeys.beatTimeout, PreservedKeys.deleteTimeout]) {
+    const value = metadata[key];
+    if (value === undefined) continue;
+    if (!DIGITS.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+      throw new InvalidParameterError(`${key} must be a whole number of milliseconds, got: ${value}`);
+    }
+  }
+  const t = resolveTimings(metadata);
+  if (t.intervalMs >= t.timeoutMs) {
+    throw new InvalidParameterError(
+      `${PreservedKeys.beatInterval} (${t.intervalMs}) must be less than ${PreservedKeys.beatTimeout} (${t.timeoutMs})`,
+    );
+  }
+  if (t.timeoutMs >= t.deleteTimeoutMs) {
+    throw new InvalidParameterError(
+      `${PreservedKeys.beatTimeout} (${t.timeoutMs}) must be less than ${PreservedKeys.deleteTimeout} (${t.deleteTimeoutMs})`,
+    );
+  }
+}
+
+export function sameMetadata(a: Metadata, b: Metadata): boolean {
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  for (const k of ak) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+export function freezeMetadata(m: Record<string, string>): Metadata {
+  return Object.keys(m).length === 0 ? EMPTY_METADATA : Object.freeze(m);
+}

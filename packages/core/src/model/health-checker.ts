@@ -1,0 +1,49 @@
+import { InvalidParameterError } from '../errors.js';
+
+export type HealthChecker =
+  | { readonly type: 'TCP' }
+  | {
+      readonly type: 'HTTP';
+      readonly path: string;
+      readonly headers: string;
+      readonly expectedResponseCode: number;
+    }
+  | { readonly type: 'MYSQL'; readonly user: string; readonly pwd: string; readonly cmd: string }
+  | { readonly type: 'NONE' };
+
+export const TCP_CHECKER: HealthChecker = Object.freeze({ type: 'TCP' });
+
+/** Parses the polymorphic `healthChecker` JSON of PUT /cluster. */
+export function parseHealthChecker(raw: string): HealthChecker {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidParameterError(`healthChecker format incorrect:${raw}`);
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidParameterError(`healthChecker format incorrect:${raw}`);
+  }
+  const v = value as Record<string, unknown>;
+  const type = typeof v['type'] === 'string' ? v['type'].toUpperCase() : '';
+  const str = (key: string, fallback: string): string => (typeof v[key] === 'string' ? v[key] : fallback);
+  switch (type) {
+    case 'TCP':
+      return TCP_CHECKER;
+    case 'NONE':
+      return { type: 'NONE' };
+    case 'HTTP': {
+      const code = Number(v['expectedResponseCode'] ?? 200);
+      return {
+        type: 'HTTP',
+        path: str('path', ''),
+        headers: str('headers', ''),
+        expectedResponseCode: Number.isInteger(code) ? code : 200,
+      };
+    }
+    case 'MYSQL':
+      return { type: 'MYSQL', user: str('user', ''), pwd: str('pwd', ''), cmd: str('cmd', '') };
+    default:
+      throw new InvalidParameterError(`unknown health check type:${raw}`);
+  }
+}

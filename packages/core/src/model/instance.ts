@@ -1,0 +1,58 @@
+import { DEFAULT_TIMINGS, EMPTY_METADATA, type BeatTimings, type Metadata } from '../metadata.js';
+import type { Service } from './service.js';
+
+/** Key of an instance inside one cluster of a service: Nacos's datumKey without the constant parts. */
+export function instanceKey(ip: string, port: number): string {
+  return ip + ':' + port;
+}
+
+/**
+ * A registered instance. Mutable on purpose: the beat path updates `lastBeat` in place, and the
+ * expiry heap keeps its slot index here so that rescheduling needs no lookup and no allocation.
+ */
+export class Instance {
+  instanceId = '';
+  weight = 1;
+  healthy = true;
+  enabled = true;
+  /** Legacy Nacos flag; never set through the API, but honoured when present. */
+  marked = false;
+  app = 'DEFAULT';
+  /** What the client registered, before operator overrides are applied. */
+  registeredMetadata: Metadata = EMPTY_METADATA;
+  /** Effective metadata: registered metadata with operator overrides on top. */
+  metadata: Metadata = EMPTY_METADATA;
+  timings: BeatTimings = DEFAULT_TIMINGS;
+  lastBeat = 0;
+  registeredAt = 0;
+
+  /** Expiry bookkeeping, owned by ExpiryScheduler. */
+  heapIndex = -1;
+  dueAt = 0;
+
+  /** Active-check bookkeeping (persistent instances), owned by HealthCheckScheduler. */
+  checkOkStreak = 0;
+  checkFailStreak = 0;
+  checkRunning = false;
+
+  constructor(
+    readonly service: Service,
+    readonly ip: string,
+    readonly port: number,
+    readonly clusterName: string,
+    readonly ephemeral: boolean,
+  ) {}
+
+  get key(): string {
+    return instanceKey(this.ip, this.port);
+  }
+
+  /** Nacos's datumKey form, used in metadata batch replies. */
+  get datumKey(): string {
+    return `${this.ip}:${this.port}:unknown:${this.clusterName}`;
+  }
+
+  describe(): string {
+    return `Instance{ip='${this.ip}', port=${this.port}, clusterName='${this.clusterName}', ephemeral=${this.ephemeral}, service='${this.service.name}'}`;
+  }
+}

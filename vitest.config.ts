@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the sources; Nest decorators need SWC for their metadata.
+const shared = {
+  plugins: [swc.vite({ jsc: { target: 'es2023', transform: { decoratorMetadata: true, legacyDecorator: true } } })],
+  resolve: { alias: { '@beacon/core': src('core') } },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: { name: 'unit', include: ['packages/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.{ts,tsx}'] },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.int-spec.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
