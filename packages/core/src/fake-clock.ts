@@ -42,7 +42,8 @@ export class FakeClock implements Clock {
         if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
       if (!next) break;
       this.timers.splice(this.timers.indexOf(next), 1);
-      this.current = next.at;
+      // An overdue timer (after `jump`) fires late, at the current time: time never runs backwards.
+      this.current = Math.max(this.current, next.at);
       next.callback();
     }
     this.current = target;

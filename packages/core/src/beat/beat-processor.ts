@@ -26,10 +26,11 @@ export interface BeatCommand {
 export const BEAT_OK = 10200;
 export const BEAT_NOT_FOUND = 20404;
 
+/** Field order as Nacos writes it; a 20404 reply carries no lightBeatEnabled. */
 export interface BeatReply {
-  code: typeof BEAT_OK | typeof BEAT_NOT_FOUND;
   clientBeatInterval: number;
-  lightBeatEnabled: boolean;
+  code: typeof BEAT_OK | typeof BEAT_NOT_FOUND;
+  lightBeatEnabled?: boolean;
 }
 
 /**
@@ -78,8 +79,8 @@ export class BeatProcessor {
       if (!instance.healthy && !instance.marked) registry.setHealth(instance, true);
     }
     return {
-      code: BEAT_OK,
       clientBeatInterval: instance.timings.intervalFromMetadata ?? switches.clientBeatInterval,
+      code: BEAT_OK,
       lightBeatEnabled: switches.lightBeatEnabled,
     };
   }

@@ -1,0 +1,23 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { BeaconConfig } from './config/config.js';
+import { NacosModule } from './nacos/nacos.module.js';
+import { RegistryModule } from './registry/registry.module.js';
+import { CONFIG } from './registry/tokens.js';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static of(config: BeaconConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: BeaconConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.of(config), RegistryModule, NacosModule],
+    };
+  }
+}

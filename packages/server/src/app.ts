@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import type { BeaconConfig } from './config/config.js';
+import { ErrorFilter } from './http/error-filter.js';
+import { acceptFormBodies } from './http/form-body.js';
+import { ServerStatusHolder } from './registry/server-status.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the whole server (not yet listening), for main.ts and for tests alike. */
+export async function createBeaconApp(config: BeaconConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    logger: false,
+    // Keep-alive clients (Java's beat reactor) may sit idle between beats.
+    keepAliveTimeout: 65_000,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    abortOnError: false,
+    // Body parsing is ours (form bodies of every kind, see acceptFormBodies); Fastify keeps JSON.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  acceptFormBodies(fastify);
+  app.useGlobalFilters(new ErrorFilter());
+
+  // TrafficReviseFilter: while the server is not UP, naming requests get 503.
+  const status = app.get(ServerStatusHolder);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith('/nacos/v1/ns/') && !status.admits(request.method)) {
+      void reply
+        .status(503)
+        .type('text/plain;charset=UTF-8')
+        .send(`server is ${status.current}now, please try again later!`);
+      return;
+    }
+    done();
+  });
+  app.enableShutdownHooks();
+  return app;
+}

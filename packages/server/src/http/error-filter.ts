@@ -1,0 +1,88 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError } from '@beacon/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const NACOS_STATUS: Record<DomainError['kind'], number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 400,
+  forbidden: 403,
+  limit: 400,
+};
+
+const API_STATUS: Record<DomainError['kind'], number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  limit: 422,
+};
+
+/**
+ * The one place errors become responses. The Nacos face answers plain text with Nacos's status
+ * codes; the native API answers JSON. Only our own faults are 500, and those are logged.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const isApi = request.url.startsWith('/api/');
+    const { status, message } = this.describe(exception, request, isApi);
+    if (status >= 500)
+      this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${message}`, (exception as Error)?.stack);
+    if (isApi) {
+      void reply
+        .status(status)
+        .type('application/json')
+        .send({ statusCode: status, error: reasonPhrase(status), message });
+    } else {
+      void reply.status(status).type('text/plain;charset=UTF-8').send(message);
+    }
+  }
+
+  private describe(exception: unknown, request: FastifyRequest, isApi: boolean): { status: number; message: string } {
+    if (exception instanceof DomainError) {
+      return { status: (isApi ? API_STATUS : NACOS_STATUS)[exception.kind], message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404 && request.url.startsWith('/nacos/')) {
+        return { status: 501, message: `no such api:${request.method}:${request.url.split('?')[0]}` };
+      }
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      return { status, message };
+    }
+    // Errors Fastify raises while reading the request (too large, bad JSON, bad content type).
+    const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return { status: fastifyStatus, message: (exception as Error).message };
+    }
+    const chain: string[] = [];
+    for (let e: unknown = exception; e instanceof Error && chain.length < 5; e = e.cause)
+      chain.push(`caused: ${e.message};`);
+    return { status: 500, message: chain.join('') || 'caused: unknown error;' };
+  }
+}
+
+function reasonPhrase(status: number): string {
+  const phrases: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    501: 'Not Implemented',
+    503: 'Service Unavailable',
+  };
+  return phrases[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}

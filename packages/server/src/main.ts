@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { createBeaconApp } from './app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createBeaconApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  new Logger('Beacon').log(`listening on http://${config.host}:${port} (data: ${config.dataDir})`);
+}
+
+main().catch((error: unknown) => {
+  console.error('Beacon failed to start:', error);
+  process.exit(1);
+});

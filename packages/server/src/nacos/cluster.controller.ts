@@ -1,0 +1,27 @@
+import { Controller, Inject, Put } from '@nestjs/common';
+import { Registry, parseHealthChecker, parseMetadata } from '@beacon/core';
+import { Params } from '../http/request-context.js';
+import type { ParamReader } from '../http/param-reader.js';
+import { groupedServiceOf, namespaceOf } from './nacos-params.js';
+
+@Controller('nacos/v1/ns/cluster')
+export class ClusterController {
+  constructor(@Inject(Registry) private readonly registry: Registry) {}
+
+  @Put()
+  update(@Params() p: ParamReader): string {
+    const serviceName = groupedServiceOf(p);
+    const clusterName = p.required('clusterName');
+    const checkPort = p.requiredInt('checkPort');
+    const useInstancePort = p.required('useInstancePort4Check').toLowerCase() === 'true';
+    const healthChecker = parseHealthChecker(p.required('healthChecker'));
+    const metadata = parseMetadata(p.get('metadata'));
+    this.registry.updateCluster(namespaceOf(p), serviceName, clusterName, {
+      healthChecker,
+      defaultCheckPort: checkPort,
+      useIPPort4Check: useInstancePort,
+      metadata,
+    });
+    return 'ok';
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Put } from '@nestjs/common';
+import { DEFAULT_CLUSTER, InvalidParameterError, Registry } from '@beacon/core';
+import { Params } from '../http/request-context.js';
+import type { ParamReader } from '../http/param-reader.js';
+import { groupedServiceOf, namespaceOf } from './nacos-params.js';
+
+@Controller('nacos/v1/ns/health')
+export class HealthController {
+  constructor(@Inject(Registry) private readonly registry: Registry) {}
+
+  /** Sets health by hand; only for clusters whose checker is NONE. `valid` is the legacy name. */
+  @Put(['instance', ''])
+  update(@Params() p: ParamReader): string {
+    const serviceName = groupedServiceOf(p);
+    const ip = p.required('ip');
+    const port = p.requiredInt('port');
+    const healthy = p.first('healthy', 'valid');
+    if (healthy === undefined) throw new InvalidParameterError("Param 'healthy' is required.");
+    this.registry.setHealthManually(
+      namespaceOf(p),
+      serviceName,
+      p.get('clusterName') ?? DEFAULT_CLUSTER,
+      ip,
+      port,
+      healthy.toLowerCase() === 'true',
+    );
+    return 'ok';
+  }
+
+  @Get('server')
+  server(): object {
+    return {
+      msg: `Hello! I am Nacos-Naming and healthy! total services: raft ${this.registry.serviceCount()}, local port:${process.env['PORT'] ?? 8848}`,
+    };
+  }
+
+  @Get('checkers')
+  checkers(): object {
+    return {
+      TCP: { type: 'TCP' },
+      HTTP: { type: 'HTTP', path: '', headers: '', expectedResponseCode: 200 },
+      MYSQL: { type: 'MYSQL', user: null, pwd: null, cmd: null },
+      NONE: { type: 'NONE' },
+    };
+  }
+}

@@ -1,0 +1,89 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { BeatProcessor, ExpiryScheduler, HealthCheckScheduler, Registry, systemClock } from '@beacon/core';
+import type { BeaconConfig } from '../config/config.js';
+import { SocketProber } from '../probes/socket-prober.js';
+import { SqliteStore } from '../storage/sqlite-store.js';
+import { ServerStatusHolder } from './server-status.js';
+import { CONFIG } from './tokens.js';
+
+/** Starts the schedulers once the app is ready; stops them and closes storage on shutdown. */
+@Injectable()
+class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Registry');
+
+  constructor(
+    @Inject(Registry) private readonly registry: Registry,
+    @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler,
+    @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
+    @Inject(SqliteStore) private readonly store: SqliteStore,
+    @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.expiry.start();
+    this.checks.start();
+    this.status.markUp();
+    this.logger.log(
+      `registry ready: ${this.registry.serviceCount()} services, ${this.registry.instanceCount()} persistent instances restored from ${this.store.path}`,
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.status.markDown();
+    this.expiry.stop();
+    this.checks.stop();
+    this.store.close();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    ServerStatusHolder,
+    {
+      provide: SqliteStore,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new SqliteStore(config.dataDir),
+    },
+    {
+      provide: Registry,
+      inject: [CONFIG, SqliteStore],
+      useFactory: (config: BeaconConfig, store: SqliteStore) => {
+        const logger = new Logger('Registry');
+        return new Registry({
+          clock: systemClock,
+          store,
+          limits: {
+            maxServicesPerNamespace: config.maxServicesPerNamespace,
+            maxInstancesPerNamespace: config.maxInstancesPerNamespace,
+            maxMetadataBytes: config.maxMetadataBytes,
+          },
+          reportError: (error) => logger.error(`change listener failed: ${String(error)}`),
+        });
+      },
+    },
+    { provide: BeatProcessor, inject: [Registry], useFactory: (registry: Registry) => new BeatProcessor(registry) },
+    {
+      provide: ExpiryScheduler,
+      inject: [Registry, CONFIG],
+      useFactory: (registry: Registry, config: BeaconConfig) =>
+        new ExpiryScheduler(registry, { tickMs: config.expiryTickMs }),
+    },
+    {
+      provide: HealthCheckScheduler,
+      inject: [Registry],
+      useFactory: (registry: Registry) => new HealthCheckScheduler(registry, new SocketProber()),
+    },
+    RegistryLifecycle,
+  ],
+  exports: [Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteStore, ServerStatusHolder],
+})
+export class RegistryModule {}

@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ClusterRecord,
+  InstanceAddress,
+  NamespaceRecord,
+  OverrideRecord,
+  PersistentInstanceRecord,
+  ServiceRecord,
+  Store,
+  StoredState,
+  Switches,
+} from '@beacon/core';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS namespaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS services (
+  namespace_id TEXT NOT NULL, name TEXT NOT NULL, protect_threshold REAL NOT NULL,
+  metadata TEXT NOT NULL, selector TEXT NOT NULL, PRIMARY KEY (namespace_id, name));
+CREATE TABLE IF NOT EXISTS clusters (
+  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, name TEXT NOT NULL, settings TEXT NOT NULL,
+  PRIMARY KEY (namespace_id, service_name, name));
+CREATE TABLE IF NOT EXISTS instances (
+  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, cluster_name TEXT NOT NULL, ip TEXT NOT NULL,
+  port INTEGER NOT NULL, instance_id TEXT NOT NULL, weight REAL NOT NULL, healthy INTEGER NOT NULL,
+  enabled INTEGER NOT NULL, app TEXT NOT NULL, metadata TEXT NOT NULL,
+  PRIMARY KEY (namespace_id, service_name, cluster_name, ip, port));
+CREATE TABLE IF NOT EXISTS overrides (
+  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, cluster_name TEXT NOT NULL, ip TEXT NOT NULL,
+  port INTEGER NOT NULL, metadata TEXT NOT NULL,
+  PRIMARY KEY (namespace_id, service_name, cluster_name, ip, port));
+`;
+
+const ADDRESS = 'namespace_id = ? AND service_name = ? AND cluster_name = ? AND ip = ? AND port = ?';
+
+/**
+ * The core's Store on SQLite (WAL, synchronous=FULL): each call is committed before it returns,
+ * so a write the registry acknowledged survives `kill -9` and power loss alike.
+ */
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(dataDir: string) {
+    if (dataDir === ':memory:') {
+      this.path = ':memory:';
+    } else {
+      mkdirSync(dataDir, { recursive: true });
+      this.path = join(dataDir, 'beacon.db');
+    }
+    this.db = new Database(this.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      putNamespace: db.prepare('INSERT OR REPLACE INTO namespaces (id, name, description) VALUES (?, ?, ?)'),
+      deleteNamespace: db.prepare('DELETE FROM namespaces WHERE id = ?'),
+      putService: db.prepare(
+        'INSERT OR REPLACE INTO services (namespace_id, name, protect_threshold, metadata, selector) VALUES (?, ?, ?, ?, ?)',
+      ),
+      deleteService: ['services', 'clusters', 'instances', 'overrides'].map((table) =>
+        db.prepare(
+          `DELETE FROM ${table} WHERE namespace_id = ? AND ${table === 'services' ? 'name' : 'service_name'} = ?`,
+        ),
+      ),
+      putCluster: db.prepare(
+        'INSERT OR REPLACE INTO clusters (namespace_id, service_name, name, settings) VALUES (?, ?, ?, ?)',
+      ),
+      putInstance: db.prepare(
+        `INSERT OR REPLACE INTO instances (namespace_id, service_name, cluster_name, ip, port, instance_id, weight,
+         healthy, enabled, app, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      deleteInstance: db.prepare(`DELETE FROM instances WHERE ${ADDRESS}`),
+      putOverride: db.prepare(
+        'INSERT OR REPLACE INTO overrides (namespace_id, service_name, cluster_name, ip, port, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteOverride: db.prepare(`DELETE FROM overrides WHERE ${ADDRESS}`),
+      putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    };
+  }
+
+  load(): StoredState {
+    const all = <T>(sql: string) => this.db.prepare(sql).all() as T[];
+    const switches = this.getMeta('switches');
+    return {
+      namespaces: all<NamespaceRecord>('SELECT id, name, description FROM namespaces'),
+      services: all<{
+        namespace_id: string;
+        name: string;
+        protect_threshold: number;
+        metadata: string;
+        selector: string;
+      }>('SELECT * FROM services').map((r): ServiceRecord => ({
+        namespaceId: r.namespace_id,
+        name: r.name,
+        protectThreshold: r.protect_threshold,
+        metadata: JSON.parse(r.metadata),
+        selector: JSON.parse(r.selector),
+      })),
+      clusters: all<{ namespace_id: string; service_name: string; name: string; settings: string }>(
+        'SELECT * FROM clusters',
+      ).map((r): ClusterRecord => ({
+        namespaceId: r.namespace_id,
+        serviceName: r.service_name,
+        name: r.name,
+        settings: JSON.parse(r.settings),
+      })),
+      instances: all<InstanceRow>('SELECT * FROM instances').map((r): PersistentInstanceRecord => ({
+        ...addressOf(r),
+        instanceId: r.instance_id,
+        weight: r.weight,
+        healthy: r.healthy === 1,
+        enabled: r.enabled === 1,
+        app: r.app,
+        metadata: JSON.parse(r.metadata),
+      })),
+      overrides: all<InstanceRow>('SELECT * FROM overrides').map((r): OverrideRecord => ({
+        ...addressOf(r),
+        metadata: JSON.parse(r.metadata),
+      })),
+      switches: switches === undefined ? undefined : (JSON.parse(switches) as Partial<Switches>),
+    };
+  }
+
+  putNamespace(r: NamespaceRecord): void {
+    this.statements.putNamespace.run(r.id, r.name, r.description);
+  }
+  deleteNamespace(id: string): void {
+    this.statements.deleteNamespace.run(id);
+  }
+  putService(r: ServiceRecord): void {
+    this.statements.putService.run(
+      r.namespaceId,
+      r.name,
+      r.protectThreshold,
+      JSON.stringify(r.metadata),
+      JSON.stringify(r.selector),
+    );
+  }
+  deleteService(namespaceId: string, serviceName: string): void {
+    this.transaction(() => {
+      for (const statement of this.statements.deleteService) statement.run(namespaceId, serviceName);
+    });
+  }
+  putCluster(r: ClusterRecord): void {
+    this.statements.putCluster.run(r.namespaceId, r.serviceName, r.name, JSON.stringify(r.settings));
+  }
+  putInstance(r: PersistentInstanceRecord): void {
+    this.statements.putInstance.run(
+      ...addressParams(r),
+      r.instanceId,
+      r.weight,
+      r.healthy ? 1 : 0,
+      r.enabled ? 1 : 0,
+      r.app,
+      JSON.stringify(r.metadata),
+    );
+  }
+  deleteInstance(a: InstanceAddress): void {
+    this.statements.deleteInstance.run(...addressParams(a));
+  }
+  putOverride(r: OverrideRecord): void {
+    this.statements.putOverride.run(...addressParams(r), JSON.stringify(r.metadata));
+  }
+  deleteOverride(a: InstanceAddress): void {
+    this.statements.deleteOverride.run(...addressParams(a));
+  }
+  putSwitches(switches: Switches): void {
+    this.putMeta('switches', JSON.stringify(switches));
+  }
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.statements.getMeta.get(key)?.value;
+  }
+  putMeta(key: string, value: string): void {
+    this.statements.putMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface InstanceRow {
+  namespace_id: string;
+  service_name: string;
+  cluster_name: string;
+  ip: string;
+  port: number;
+  instance_id: string;
+  weight: number;
+  healthy: number;
+  enabled: number;
+  app: string;
+  metadata: string;
+}
+
+function addressOf(r: InstanceRow): InstanceAddress {
+  return {
+    namespaceId: r.namespace_id,
+    serviceName: r.service_name,
+    clusterName: r.cluster_name,
+    ip: r.ip,
+    port: r.port,
+  };
+}
+
+function addressParams(a: InstanceAddress): [string, string, string, string, number] {
+  return [a.namespaceId, a.serviceName, a.clusterName, a.ip, a.port];
+}
