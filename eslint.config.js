@@ -12,9 +12,6 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-        'warn',
-        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
-      ],
     },
   },
 );
