@@ -411,6 +411,7 @@ export class Registry {
       this.saveOverride(instance, override);
       this.setMetadata(instance, freezeMetadata(next));
       if (!instance.ephemeral) this.persistInstance(instance);
+      this.retrack(instance);
       this.emit(instance.service, 'instance.updated', instance);
       return instance;
     });
@@ -464,6 +465,8 @@ export class Registry {
         throw error;
       }
     }
+    // The next expiry deadline depends on health (timeout when healthy, delete timeout when not).
+    this.retrack(instance);
     this.emit(instance.service, healthy ? 'instance.healthy' : 'instance.unhealthy', instance);
   }
 

@@ -94,9 +94,13 @@ export class ExpiryScheduler implements InstanceTracker {
       if (now < this.holdUntil) return this.heap.schedule(instance, this.holdUntil);
       this.registry.setHealth(instance, false);
     }
-    if (!instance.healthy && silentFor > deleteTimeoutMs) {
-      // With deletion switched off, look again one delete timeout later rather than spin.
-      if (!this.registry.switches.expireInstance) return this.heap.schedule(instance, now + deleteTimeoutMs);
+    // Nacos deletes on silence alone, healthy or not: the delete timeout may be the shorter one.
+    if (silentFor > deleteTimeoutMs) {
+      // With deletion switched off, look again one delete timeout later (or at the unhealthy
+      // deadline, if still healthy) rather than spin.
+      if (!this.registry.switches.expireInstance) {
+        return this.heap.schedule(instance, instance.healthy ? instance.lastBeat + timeoutMs + 1 : now + deleteTimeoutMs);
+      }
       const hold = Math.max(this.holdUntil, this.deleteHoldUntil);
       if (now < hold) return this.heap.schedule(instance, hold);
       this.registry.expireInstance(instance);
@@ -116,5 +120,5 @@ export class ExpiryScheduler implements InstanceTracker {
 /** Nacos expires when `now - lastBeat > timeout`, so the first due moment is one ms after. */
 function nextDeadline(instance: Instance): number {
   const t = instance.timings;
-  return instance.lastBeat + (instance.healthy ? t.timeoutMs : t.deleteTimeoutMs) + 1;
+  return instance.lastBeat + (instance.healthy ? Math.min(t.timeoutMs, t.deleteTimeoutMs) : t.deleteTimeoutMs) + 1;
 }

@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceChange } from '../events.js';
+import { FakeClock } from '../fake-clock.js';
+import { Registry, type RegisterCommand } from '../registry.js';
+import { MemoryStore } from '../store.js';
+import { BEAT_NOT_FOUND, BEAT_OK, BeatProcessor, type BeatCommand, type BeatInfo } from './beat-processor.js';
+
+const SVC = 'DEFAULT_GROUP@@demo';
+
+function setup() {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const registry = new Registry({ clock, store });
+  const beats = new BeatProcessor(registry);
+  const changes: ServiceChange[] = [];
+  registry.onChange((c) => changes.push(c));
+  return { clock, store, registry, beats, changes };
+}
+
+function reg(overrides: Partial<RegisterCommand> = {}): RegisterCommand {
+  return {
+    namespaceId: 'public',
+    serviceName: SVC,
+    clusterName: 'DEFAULT',
+    ip: '10.0.0.1',
+    port: 8080,
+    weight: 1,
+    enabled: true,
+    healthy: true,
+    ephemeral: true,
+    metadata: {},
+    app: undefined,
+    ...overrides,
+  };
+}
+
+function light(overrides: Partial<BeatCommand> = {}): BeatCommand {
+  return {
+    namespaceId: 'public',
+    serviceName: SVC,
+    clusterName: 'DEFAULT',
+    ip: '10.0.0.1',
+    port: 8080,
+    beat: undefined,
+    ...overrides,
+  };
+}
+
+function full(beat: BeatInfo, overrides: Partial<BeatCommand> = {}): BeatCommand {
+  return light({ beat, ...overrides });
+}
+
+describe('BeatProcessor: missing instance', () => {
+  it('answers 20404 to a light beat, with the switch clientBeatInterval, and creates nothing', () => {
+    const { registry, beats, changes } = setup();
+    expect(beats.beat(light())).toEqual({ code: BEAT_NOT_FOUND, clientBeatInterval: 5000, lightBeatEnabled: true });
+    registry.updateSwitches({ clientBeatInterval: 7000, lightBeatEnabled: false });
+    expect(beats.beat(light())).toEqual({ code: 20404, clientBeatInterval: 7000, lightBeatEnabled: false });
+    expect(registry.serviceCount()).toBe(0);
+    expect(changes).toEqual([]);
+  });
+
+  it('answers 20404 to a light beat when the service exists but the cluster or port do not match', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg());
+    expect(beats.beat(light({ clusterName: 'OTHER' })).code).toBe(BEAT_NOT_FOUND);
+    expect(beats.beat(light({ port: 1 })).code).toBe(BEAT_NOT_FOUND);
+    expect(beats.beat(light({ namespaceId: 'dev' })).code).toBe(BEAT_NOT_FOUND);
+    expect(registry.instanceCount()).toBe(1);
+  });
+
+  it('re-registers from a full beat; weight is 0 when the beat JSON has none', () => {
+    const { registry, beats, clock, changes } = setup();
+    const reply = beats.beat(full({ ip: '10.0.0.1', port: 8080, cluster: 'DEFAULT', metadata: { k: 'v' } }));
+    expect(reply).toEqual({ code: BEAT_OK, clientBeatInterval: 5000, lightBeatEnabled: true });
+    const instance = registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!;
+    expect(instance).toBeDefined();
+    expect(instance).toMatchObject({
+      weight: 0,
+      healthy: true,
+      enabled: true,
+      ephemeral: true,
+      lastBeat: clock.now(),
+      instanceId: '10.0.0.1#8080#DEFAULT#DEFAULT_GROUP@@demo',
+    });
+    expect(instance.metadata).toEqual({ k: 'v' });
+    expect(changes.map((c) => c.reason)).toEqual(['instance.registered']);
+  });
+
+  it('re-registers with the beat weight when present', () => {
+    const { registry, beats } = setup();
+    beats.beat(full({ ip: '10.0.0.1', port: 8080, weight: 2.5 }));
+    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!.weight).toBe(2.5);
+  });
+
+  it('re-registers a persistent instance when the beat says ephemeral=false', () => {
+    const { registry, beats, store } = setup();
+    beats.beat(full({ ip: '10.0.0.1', port: 8080, ephemeral: false }));
+    const instance = registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!;
+    expect(instance.ephemeral).toBe(false);
+    expect(store.load().instances).toHaveLength(1);
+  });
+
+  it('a full beat with an invalid weight is refused like a register', () => {
+    const { registry, beats } = setup();
+    expect(() => beats.beat(full({ ip: '10.0.0.1', port: 8080, weight: 10001 }))).toThrow(
+      'instance format invalid: The weights range from 0.0 to 10000.0',
+    );
+    expect(registry.serviceCount()).toBe(0);
+  });
+});
+
+describe('BeatProcessor: precedence of beat fields', () => {
+  it("the beat's ip and port win over the parameters", () => {
+    const { registry, beats } = setup();
+    beats.beat(full({ ip: '2.2.2.2', port: 2 }, { ip: '1.1.1.1', port: 1 }));
+    expect(registry.findInstance('public', SVC, 'DEFAULT', '2.2.2.2', 2)).toBeDefined();
+    expect(registry.findInstance('public', SVC, 'DEFAULT', '1.1.1.1', 1)).toBeUndefined();
+  });
+
+  it("the beat's cluster wins when non-blank", () => {
+    const { registry, beats } = setup();
+    beats.beat(full({ ip: '10.0.0.1', port: 8080, cluster: 'C1' }, { clusterName: 'DEFAULT' }));
+    expect(registry.findInstance('public', SVC, 'C1', '10.0.0.1', 8080)).toBeDefined();
+    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBeUndefined();
+  });
+
+  it('a blank or missing beat cluster falls back to clusterName', () => {
+    const { registry, beats } = setup();
+    beats.beat(full({ ip: '10.0.0.1', port: 1, cluster: '' }, { clusterName: 'C2' }));
+    beats.beat(full({ ip: '10.0.0.1', port: 2 }, { clusterName: 'C3' }));
+    expect(registry.findInstance('public', SVC, 'C2', '10.0.0.1', 1)).toBeDefined();
+    expect(registry.findInstance('public', SVC, 'C3', '10.0.0.1', 2)).toBeDefined();
+  });
+
+  it('beat ip/port absent from the JSON fall back to the parameters', () => {
+    const { registry, beats } = setup();
+    beats.beat(full({}, { ip: '3.3.3.3', port: 3 }));
+    expect(registry.findInstance('public', SVC, 'DEFAULT', '3.3.3.3', 3)).toBeDefined();
+  });
+});
+
+describe('BeatProcessor: existing instance', () => {
+  it('moves lastBeat of an ephemeral instance and emits nothing while healthy', () => {
+    const { registry, beats, clock, changes } = setup();
+    const instance = registry.registerInstance(reg());
+    changes.length = 0;
+    clock.advance(3000);
+    expect(beats.beat(light()).code).toBe(BEAT_OK);
+    expect(instance.lastBeat).toBe(clock.now());
+    clock.advance(3000);
+    beats.beat(full({ ip: '10.0.0.1', port: 8080, weight: 9 }));
+    expect(instance.lastBeat).toBe(clock.now());
+    // a full beat for a present instance does not re-register it
+    expect(instance.weight).toBe(1);
+    expect(changes).toEqual([]);
+  });
+
+  it('flips an unhealthy ephemeral instance healthy, with one change', () => {
+    const { registry, beats, changes } = setup();
+    const instance = registry.registerInstance(reg());
+    registry.setHealth(instance, false);
+    changes.length = 0;
+    beats.beat(light());
+    expect(instance.healthy).toBe(true);
+    expect(changes.map((c) => c.reason)).toEqual(['instance.healthy']);
+  });
+
+  it('does not flip a marked instance, but still records the beat', () => {
+    const { registry, beats, clock, changes } = setup();
+    const instance = registry.registerInstance(reg());
+    registry.setHealth(instance, false);
+    instance.marked = true;
+    changes.length = 0;
+    clock.advance(100);
+    expect(beats.beat(light()).code).toBe(BEAT_OK);
+    expect(instance.healthy).toBe(false);
+    expect(instance.lastBeat).toBe(clock.now());
+    expect(changes).toEqual([]);
+  });
+
+  it('accepts a beat for a persistent instance but changes nothing', () => {
+    const { registry, beats, clock, changes } = setup();
+    const instance = registry.registerInstance(reg({ ephemeral: false }));
+    registry.setHealth(instance, false);
+    const lastBeat = instance.lastBeat;
+    changes.length = 0;
+    clock.advance(5000);
+    expect(beats.beat(light()).code).toBe(BEAT_OK);
+    expect(beats.beat(full({ ip: '10.0.0.1', port: 8080 })).code).toBe(BEAT_OK);
+    expect(instance.lastBeat).toBe(lastBeat);
+    expect(instance.healthy).toBe(false);
+    expect(changes).toEqual([]);
+  });
+
+  it('prefers the ephemeral instance when both kinds share ip:port', () => {
+    const { registry, beats, clock } = setup();
+    const persistent = registry.registerInstance(reg({ ephemeral: false }));
+    const ephemeral = registry.registerInstance(reg());
+    clock.advance(1000);
+    beats.beat(light());
+    expect(ephemeral.lastBeat).toBe(clock.now());
+    expect(persistent.lastBeat).toBe(clock.now() - 1000);
+  });
+});
+
+describe('BeatProcessor: clientBeatInterval', () => {
+  it('is the switch value when the metadata does not set it', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg());
+    expect(beats.beat(light()).clientBeatInterval).toBe(5000);
+    registry.updateSwitches({ clientBeatInterval: 6000 });
+    expect(beats.beat(light()).clientBeatInterval).toBe(6000);
+  });
+
+  it('is preserved.heart.beat.interval when set', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2000' } }));
+    registry.updateSwitches({ clientBeatInterval: 6000 });
+    expect(beats.beat(light()).clientBeatInterval).toBe(2000);
+  });
+
+  it('ignores a non-digit preserved interval', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2s' } }));
+    registry.updateSwitches({ clientBeatInterval: 6000 });
+    expect(beats.beat(light()).clientBeatInterval).toBe(6000);
+  });
+
+  it('comes from the re-registering full beat metadata', () => {
+    const { beats } = setup();
+    const reply = beats.beat(
+      full({ ip: '10.0.0.1', port: 8080, metadata: { 'preserved.heart.beat.interval': '1500' } }),
+    );
+    expect(reply.clientBeatInterval).toBe(1500);
+  });
+
+  it('reflects an operator override, and its removal', () => {
+    const { registry, beats } = setup();
+    const address = { namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port: 8080 };
+    registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2000' } }));
+    registry.updateInstance(reg({ metadata: { 'preserved.heart.beat.interval': '1000' } }), true);
+    expect(beats.beat(light()).clientBeatInterval).toBe(1000);
+    // the client re-registers with its own value: the override still wins
+    registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2000' } }));
+    expect(beats.beat(light()).clientBeatInterval).toBe(1000);
+    registry.editInstanceMetadata(address, { 'preserved.heart.beat.interval': null });
+    expect(beats.beat(light()).clientBeatInterval).toBe(2000);
+    registry.editInstanceMetadata(address, { 'preserved.heart.beat.interval': '3000' });
+    expect(beats.beat(light()).clientBeatInterval).toBe(3000);
+  });
+});

@@ -1,0 +1,138 @@
+import type { components } from './api-types.js';
+
+type Schemas = components['schemas'];
+export type StatusDto = Schemas['StatusDto'];
+export type NamespaceDto = Schemas['NamespaceDto'];
+export type ServicePageDto = Schemas['ServicePageDto'];
+export type ServiceSummaryDto = Schemas['ServiceSummaryDto'];
+export type ServiceDetailDto = Schemas['ServiceDetailDto'];
+export type ServiceCreateDto = Schemas['ServiceCreateDto'];
+export type ServiceUpdateDto = Schemas['ServiceUpdateDto'];
+export type ClusterDto = Schemas['ClusterDto'];
+export type InstanceDto = Schemas['InstanceDto'];
+export type InstancePatchDto = Schemas['InstancePatchDto'];
+
+export interface AdminClientOptions {
+  /** Server origin, e.g. `http://localhost:8848`; empty for the page's own origin (the console). */
+  baseUrl?: string;
+  /** Returns the current access token, if any; sent as `Authorization: Bearer`. */
+  token?: () => string | undefined;
+  fetch?: typeof fetch;
+}
+
+/** An error answer of the native API, with the server's own message. */
+export class BeaconApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BeaconApiError';
+  }
+}
+
+export interface ServiceListQuery {
+  search?: string;
+  group?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Typed client of the native `/api/v1` API. Browser-safe: fetch only, no Node modules. */
+export class AdminClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: AdminClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  getStatus(): Promise<StatusDto> {
+    return this.request('GET', '/api/v1/status');
+  }
+
+  listNamespaces(): Promise<NamespaceDto[]> {
+    return this.request('GET', '/api/v1/namespaces');
+  }
+
+  listServices(namespaceId: string, query: ServiceListQuery = {}): Promise<ServicePageDto> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return this.request('GET', `${servicesPath(namespaceId)}${qs ? `?${qs}` : ''}`);
+  }
+
+  getService(namespaceId: string, groupName: string, serviceName: string): Promise<ServiceDetailDto> {
+    return this.request('GET', servicePath(namespaceId, groupName, serviceName));
+  }
+
+  createService(namespaceId: string, body: ServiceCreateDto): Promise<ServiceDetailDto> {
+    return this.request('POST', servicesPath(namespaceId), body);
+  }
+
+  updateService(
+    namespaceId: string,
+    groupName: string,
+    serviceName: string,
+    body: ServiceUpdateDto,
+  ): Promise<ServiceDetailDto> {
+    return this.request('PUT', servicePath(namespaceId, groupName, serviceName), body);
+  }
+
+  deleteService(namespaceId: string, groupName: string, serviceName: string): Promise<void> {
+    return this.request('DELETE', servicePath(namespaceId, groupName, serviceName));
+  }
+
+  patchInstance(
+    target: {
+      namespaceId: string;
+      groupName: string;
+      serviceName: string;
+      clusterName: string;
+      ip: string;
+      port: number;
+    },
+    patch: InstancePatchDto,
+  ): Promise<InstanceDto> {
+    const path = `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances/${enc(target.clusterName)}/${enc(target.ip)}/${target.port}`;
+    return this.request('PATCH', path, patch);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.options.token?.();
+    if (token) headers['Authorization'] = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await this.fetchImpl(this.baseUrl + path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text || response.statusText;
+      try {
+        const parsed = JSON.parse(text) as { message?: unknown };
+        if (typeof parsed.message === 'string') message = parsed.message;
+      } catch {
+        // plain-text error body
+      }
+      throw new BeaconApiError(response.status, message);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+const enc = encodeURIComponent;
+
+function servicesPath(namespaceId: string): string {
+  return `/api/v1/namespaces/${enc(namespaceId || 'public')}/services`;
+}
+
+function servicePath(namespaceId: string, groupName: string, serviceName: string): string {
+  return `${servicesPath(namespaceId)}/${enc(groupName)}/${enc(serviceName)}`;
+}

@@ -1,0 +1,4 @@
+export * from './admin-client.js';
+export * from './watch.js';
+export { SseParser, type SseEvent } from './sse-parser.js';
+export type { components, paths, operations } from './api-types.js';

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { InstancesController } from './instances.controller.js';
+import { ServicesController } from './services.controller.js';
+import { StatusController } from './status.controller.js';
+
+/** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
+@Module({ controllers: [StatusController, ServicesController, InstancesController] })
+export class ApiModule {}

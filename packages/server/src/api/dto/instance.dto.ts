@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class TimingsDto {
+  @ApiProperty({ description: 'Beat interval the client is told to use, in ms' })
+  intervalMs!: number;
+  @ApiProperty({ description: 'Silence after which the instance is marked unhealthy, in ms' })
+  timeoutMs!: number;
+  @ApiProperty({ description: 'Silence after which the instance is deleted, in ms' })
+  deleteTimeoutMs!: number;
+  @ApiProperty({ description: 'Whether the interval comes from metadata (else the server default applies)' })
+  intervalFromMetadata!: boolean;
+}
+
+export class InstanceDto {
+  @ApiProperty() instanceId!: string;
+  @ApiProperty() ip!: string;
+  @ApiProperty() port!: number;
+  @ApiProperty() clusterName!: string;
+  @ApiProperty() healthy!: boolean;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty() ephemeral!: boolean;
+  @ApiProperty() weight!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  metadata!: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Metadata keys set by an operator; they survive re-registration and restarts',
+  })
+  overrides!: Record<string, string>;
+  @ApiProperty({ description: 'Time of the last beat (or registration), ms since the epoch' })
+  lastBeat!: number;
+  @ApiProperty({ description: 'Time of the first registration, ms since the epoch' })
+  registeredAt!: number;
+  @ApiProperty({ type: TimingsDto })
+  timings!: TimingsDto;
+}
+
+export class InstancePatchDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 10000 })
+  weight?: number;
+  @ApiPropertyOptional()
+  enabled?: boolean;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+    description: 'Keys to set (string) or to clear (null). Changes become operator overrides.',
+  })
+  metadata?: Record<string, string | null>;
+}
