@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BeatProcessor } from '@beacon/core';
 import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { BeaconConfig } from './config/config.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { registerBeatRoute } from './nacos/beat.route.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -41,6 +43,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     }
     done();
   });
+  // The heartbeat bypasses Nest's request pipeline: see beat.route.ts.
+  registerBeatRoute(fastify, app.get(BeatProcessor));
   app.enableShutdownHooks();
   return app;
 }

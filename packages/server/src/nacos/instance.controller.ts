@@ -1,19 +1,10 @@
 import { Controller, Delete, Get, Inject, Patch, Post, Put } from '@nestjs/common';
-import {
-  BeatProcessor,
-  DEFAULT_CLUSTER,
-  InvalidParameterError,
-  NotFoundError,
-  parseMetadata,
-  Registry,
-  type BeatReply,
-} from '@beacon/core';
+import { DEFAULT_CLUSTER, InvalidParameterError, NotFoundError, parseMetadata, Registry } from '@beacon/core';
 import { Client, Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Subscriptions } from '../push/subscriptions.js';
 import { canReceivePush, isModernJava, type ClientInfo } from './client-info.js';
 import {
-  beatCommandOf,
   deregisterCommandOf,
   groupedServiceOf,
   namespaceOf,
@@ -26,7 +17,6 @@ import { buildServiceInfo } from './service-info.js';
 export class InstanceController {
   constructor(
     @Inject(Registry) private readonly registry: Registry,
-    @Inject(BeatProcessor) private readonly beats: BeatProcessor,
     @Inject(Subscriptions) private readonly subscriptions: Subscriptions,
   ) {}
 
@@ -110,10 +100,7 @@ export class InstanceController {
     );
   }
 
-  @Put('beat')
-  beat(@Params() p: ParamReader): BeatReply {
-    return this.beats.beat(beatCommandOf(p));
-  }
+  // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).
 
   /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
   @Get('statuses')

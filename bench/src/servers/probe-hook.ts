@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { ExpiryScheduler, Registry, type ChangeReason } from '@beacon/core';
+
+/**
+ * Preloaded into the server under test (`node --import probe-hook.js main.js`); answers the
+ * runner's questions over IPC. It wraps two core methods to count what the benchmark must check
+ * and cannot see from outside: every change by reason (false expiries are `instance.unhealthy` /
+ * `instance.expired` changes while every instance is beating) and the time spent in expiry ticks.
+ * The wrappers cost a counter increment per change and two clock reads per 500 ms tick.
+ */
+export interface ProbeReport {
+  changes: Partial<Record<ChangeReason, number>>;
+  expiry: { ticks: number; totalMs: number; maxTickMs: number; processed: number };
+  instances: number;
+  memory: NodeJS.MemoryUsage;
+  /** Event-loop utilization since the previous report, 0..1. */
+  eventLoopUtilization: number;
+}
+
+export type ProbeRequest =
+  | { type: 'probe'; id: number }
+  | { type: 'gc'; id: number }
+  | { type: 'profile-start'; id: number }
+  | { type: 'profile-stop'; id: number; file: string };
+
+const changes: Partial<Record<ChangeReason, number>> = {};
+const expiry = { ticks: 0, totalMs: 0, maxTickMs: 0, processed: 0 };
+let registry: Registry | undefined;
+
+const emit = Registry.prototype.emit;
+Registry.prototype.emit = function (this: Registry, ...args: Parameters<Registry['emit']>) {
+  // The hook learns which registry the server built from its first change.
+  // eslint-disable-next-line @typescript-eslint/no-this-alias
+  registry ??= this;
+  const reason = args[1];
+  changes[reason] = (changes[reason] ?? 0) + 1;
+  return emit.apply(this, args);
+};
+
+const runDue = ExpiryScheduler.prototype.runDue;
+ExpiryScheduler.prototype.runDue = function (this: ExpiryScheduler, ...args: Parameters<ExpiryScheduler['runDue']>) {
+  const t0 = performance.now();
+  const processed = runDue.apply(this, args);
+  const ms = performance.now() - t0;
+  expiry.ticks++;
+  expiry.totalMs += ms;
+  expiry.processed += processed;
+  if (ms > expiry.maxTickMs) expiry.maxTickMs = ms;
+  return processed;
+};
+
+let lastElu = performance.eventLoopUtilization();
+
+function report(): ProbeReport {
+  const elu = performance.eventLoopUtilization(lastElu);
+  lastElu = performance.eventLoopUtilization();
+  return {
+    changes: { ...changes },
+    expiry: { ...expiry },
+    instances: registry?.instanceCount() ?? 0,
+    memory: process.memoryUsage(),
+    eventLoopUtilization: elu.utilization,
+  };
+}
+
+let session: Session | undefined;
+
+/** CPU profile of a chosen window (what --cpu-prof records, without profiling start-up and setup). */
+function profile(message: Extract<ProbeRequest, { type: 'profile-start' | 'profile-stop' }>): void {
+  const done = (error: Error | null): void => {
+    process.send?.({ type: message.type, id: message.id, error: error ? error.message : undefined });
+  };
+  if (message.type === 'profile-start') {
+    session ??= new Session();
+    session.connect();
+    session.post('Profiler.enable', () =>
+      session!.post('Profiler.setSamplingInterval', { interval: 200 }, () => session!.post('Profiler.start', done)),
+    );
+    return;
+  }
+  if (!session) return done(new Error('no profile running'));
+  const s = session;
+  s.post('Profiler.stop', (error, result) => {
+    if (!error) writeFileSync(message.file, JSON.stringify(result.profile));
+    s.disconnect();
+    session = undefined;
+    done(error);
+  });
+}
+
+process.on('message', (message: ProbeRequest) => {
+  if (message?.type === 'profile-start' || message?.type === 'profile-stop') {
+    profile(message);
+  } else if (message?.type === 'probe') {
+    process.send?.({ type: 'probe', id: message.id, report: report() });
+  } else if (message?.type === 'gc') {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    // Several passes: weak references and finalizers free more on the second.
+    if (gc) for (let i = 0; i < 4; i++) gc();
+    process.send?.({ type: 'gc', id: message.id, report: report(), collected: gc !== undefined });
+  }
+});
+// The runner going away ends the server too: no orphans.
+process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));

@@ -1,0 +1,26 @@
+import type { BeatProcessor } from '@beacon/core';
+import type { FastifyInstance } from 'fastify';
+import { paramsOf } from '../http/request-context.js';
+import { beatCommandOf } from './nacos-params.js';
+
+export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
+
+/**
+ * PUT /nacos/v1/ns/instance/beat, the hot path (reference section 3), registered on Fastify
+ * directly rather than through a Nest controller: every instance calls it every 5 s, and Nest's
+ * per-request pipeline (execution context, parameter factories, promise chain) cost about as much
+ * as the beat itself (bench: docs/performance.md, "Before and after").
+ *
+ * What still applies is everything that is a Fastify hook or handler on the instance: the body
+ * parsers (form bodies of any type), the server-status filter (503 while not UP), and Nest's error
+ * handler, which routes a thrown error through the one ErrorFilter, so a bad beat gets the same
+ * Nacos status and text as before. Nest guards, pipes and interceptors do NOT run here: anything
+ * that must guard the beat (auth) has to be a Fastify hook or be called from this handler.
+ * Parsing is the shared `beatCommandOf`; the reply is the BeatProcessor's, serialized as is.
+ */
+export function registerBeatRoute(fastify: FastifyInstance, beats: BeatProcessor): void {
+  fastify.put(BEAT_PATH, (request, reply) => {
+    const result = beats.beat(beatCommandOf(paramsOf(request)));
+    void reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
+  });
+}
