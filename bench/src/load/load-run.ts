@@ -56,6 +56,11 @@ export interface LoadResult {
   overloaded: boolean;
   maxBacklog: number;
   generatorCpuPercent: number;
+  /**
+   * Open mode: how late the generator's own timer released requests (ms). A large figure means
+   * the generator itself was held up (a busy machine), which the latencies then include.
+   */
+  generatorLag: LatencySummary | undefined;
   nextIndex: number;
   /** A sample body of a failed answer, to explain failures. */
   sampleFailure?: string;
@@ -80,6 +85,7 @@ const expectCache = new Map<string, Buffer>();
 
 class Run {
   private readonly histogram = new Histogram();
+  private readonly lag = new Histogram();
   private readonly failures: LoadResult['failures'] = { status: {}, unexpectedBody: 0, connection: 0, incomplete: 0 };
   private readonly free: HttpConnection[];
   private readonly startIndex: number;
@@ -132,6 +138,7 @@ class Run {
       overloaded: this.overloaded,
       maxBacklog: this.maxBacklog,
       generatorCpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      generatorLag: this.job.mode === 'open' ? this.lag.summary() : undefined,
       nextIndex: this.startIndex + this.issued,
     };
     if (this.sampleFailure !== undefined) result.sampleFailure = this.sampleFailure;
@@ -177,7 +184,9 @@ class Run {
         measuring = true;
         this.onPhase('measure-start');
       }
-      scheduled = Math.min(total, Math.max(scheduled, Math.floor((now - t0) / interval) + 1));
+      const due = Math.min(total, Math.max(scheduled, Math.floor((now - t0) / interval) + 1));
+      if (due > scheduled) this.lag.recordMs(now - (t0 + scheduled * interval));
+      scheduled = due;
       const backlog = scheduled - dispatched;
       if (backlog > this.maxBacklog) this.maxBacklog = backlog;
       if (backlog > maxBacklog) {

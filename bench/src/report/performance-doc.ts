@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchResults, ScenarioResult } from '../results.js';
+import type { AbResult } from '../tools/beat-ab.js';
 import { markdownTable } from './table.js';
 
 /**
@@ -15,11 +16,21 @@ export async function writePerformanceDoc(
   docFile: string,
   repoRoot: string,
 ): Promise<void> {
-  const text = renderPerformanceDoc(results, relative(repoRoot, resultsFile), history(resultsDir));
+  const text = renderPerformanceDoc(
+    results,
+    relative(repoRoot, resultsFile),
+    history(resultsDir),
+    abResults(resultsDir),
+  );
   writeFileSync(docFile, await prettify(text, docFile));
 }
 
-export function renderPerformanceDoc(r: BenchResults, resultsPath: string, runs: BenchResults[]): string {
+export function renderPerformanceDoc(
+  r: BenchResults,
+  resultsPath: string,
+  runs: BenchResults[],
+  abs: AbResult[] = [],
+): string {
   const m = r.machine;
   const lines: string[] = [
     '# Performance',
@@ -47,15 +58,17 @@ export function renderPerformanceDoc(r: BenchResults, resultsPath: string, runs:
   ];
   for (const s of r.scenarios) lines.push(...scenarioSection(s));
   const ab = abTable(runs);
-  if (ab)
+  if (abs.length > 0 || ab) lines.push('## Before and after', '');
+  if (abs.length > 0) {
     lines.push(
-      '## Before and after',
+      'Server CPU time per beat, two builds measured at the same time on the same core (bench/src/tools/beat-ab.ts;',
+      'lower is better). Each line is one bench/results/ab-*.json.',
       '',
-      'Labelled runs in bench/results, oldest first (A/B runs are taken back to back).',
-      '',
-      ab,
+      abCompareTable(abs),
       '',
     );
+  }
+  if (ab) lines.push('Labelled bench runs in bench/results, oldest first.', '', ab, '');
   lines.push(
     '## Reproduce',
     '',
@@ -90,7 +103,7 @@ function scenarioSection(s: ScenarioResult): string[] {
 function history(dir: string): BenchResults[] {
   const runs: BenchResults[] = [];
   for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.json') || name.startsWith('latest')) continue;
+    if (!name.endsWith('.json') || name.startsWith('latest') || name.startsWith('ab-')) continue;
     try {
       const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as BenchResults;
       if (r.schema === 1 && r.label) runs.push(r);
@@ -99,6 +112,34 @@ function history(dir: string): BenchResults[] {
     }
   }
   return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+function abResults(dir: string): AbResult[] {
+  const out: AbResult[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('ab-') || !name.endsWith('.json')) continue;
+    try {
+      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as AbResult;
+      if (r.schema === 'ab/1') out.push(r);
+    } catch {
+      // not an A/B file
+    }
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function abCompareTable(abs: AbResult[]): string {
+  const out = [
+    '| Change | Date | A | µs/beat A | B | µs/beat B | B / A | Rounds (A; B) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of abs) {
+    const rounds = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' ');
+    out.push(
+      `| ${r.label} | ${r.date.slice(0, 16).replace('T', ' ')} | ${r.a.name} | ${r.a.medianCpuUsPerBeat.toFixed(1)} | ${r.b.name} | ${r.b.medianCpuUsPerBeat.toFixed(1)} | ${(r.b.medianCpuUsPerBeat / r.a.medianCpuUsPerBeat).toFixed(2)} | ${rounds(r.a.cpuUsPerBeat)}; ${rounds(r.b.cpuUsPerBeat)} |`,
+    );
+  }
+  return out.join('\n');
 }
 
 function abTable(runs: BenchResults[]): string | undefined {

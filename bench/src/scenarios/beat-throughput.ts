@@ -71,6 +71,12 @@ export const beatThroughput: Scenario = {
             },
             {
               scenario: name,
+              measure: 'generator lag p99 / server loop delay p99',
+              value: `${fmt.ms(m.load.generatorLag?.p99 ?? 0)} / ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)}`,
+              verdict: 'info',
+            },
+            {
+              scenario: name,
               measure: 'instances wrongly marked unhealthy',
               value: String(falses) + (failures > 0 ? ` (${fmt.int(failures)} failed requests)` : ''),
               target: '0',

@@ -23,6 +23,9 @@ interface Step {
   falseExpiries: number;
   serverCpuPercent: number;
   generatorCpuPercent: number;
+  /** p99 of the generator's own lateness and of the server's event-loop delay (ms). */
+  generatorLagP99: number;
+  serverLoopDelayP99: number;
   overloaded: boolean;
 }
 
@@ -103,9 +106,14 @@ export const capacity: Scenario = {
           falseExpiries: falses,
           serverCpuPercent: m.server.cpuPercent,
           generatorCpuPercent: m.load.generatorCpuPercent,
+          generatorLagP99: m.load.generatorLag?.p99 ?? 0,
+          serverLoopDelayP99: m.probe?.eventLoopDelay.p99 ?? 0,
           overloaded: m.load.overloaded,
         });
-        ctx.log(`    ${why}: p99 ${fmt.ms(m.load.latency.p99)}, server CPU ${fmt.pct(m.server.cpuPercent)}`);
+        ctx.log(
+          `    ${why}: p99 ${fmt.ms(m.load.latency.p99)}, server CPU ${fmt.pct(m.server.cpuPercent)}, ` +
+            `generator lag p99 ${fmt.ms(m.load.generatorLag?.p99 ?? 0)}, server loop delay p99 ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)}`,
+        );
         if (pass) lo = Math.max(lo ?? 0, rate);
         else hi = Math.min(hi ?? Infinity, rate);
         if (lo !== undefined && hi === undefined) {

@@ -26,6 +26,7 @@ export interface ProbeDelta {
   expiry: { ticks: number; totalMs: number; maxTickMs: number; processed: number };
   instances: number;
   eventLoopUtilization: number;
+  eventLoopDelay: ProbeReport['eventLoopDelay'];
 }
 
 export interface Measured {
@@ -68,6 +69,7 @@ export async function measureLoad(generator: LoadGenerator, job: LoadJob, server
       },
       instances: after.instances,
       eventLoopUtilization: after.eventLoopUtilization,
+      eventLoopDelay: after.eventLoopDelay,
     };
   }
   const cpu = cpuPercent(from, to);

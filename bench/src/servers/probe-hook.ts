@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ExpiryScheduler, Registry, type ChangeReason } from '@beacon/core';
 
 /**
@@ -17,6 +17,8 @@ export interface ProbeReport {
   memory: NodeJS.MemoryUsage;
   /** Event-loop utilization since the previous report, 0..1. */
   eventLoopUtilization: number;
+  /** Event-loop delay since the previous report, ms: how long ready work waited for the loop. */
+  eventLoopDelay: { p50: number; p99: number; max: number };
 }
 
 export type ProbeRequest =
@@ -52,6 +54,8 @@ ExpiryScheduler.prototype.runDue = function (this: ExpiryScheduler, ...args: Par
 };
 
 let lastElu = performance.eventLoopUtilization();
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
 
 function report(): ProbeReport {
   const elu = performance.eventLoopUtilization(lastElu);
@@ -62,7 +66,15 @@ function report(): ProbeReport {
     instances: registry?.instanceCount() ?? 0,
     memory: process.memoryUsage(),
     eventLoopUtilization: elu.utilization,
+    eventLoopDelay: readDelay(),
   };
+}
+
+function readDelay(): ProbeReport['eventLoopDelay'] {
+  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  const d = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+  delay.reset();
+  return d;
 }
 
 let session: Session | undefined;
