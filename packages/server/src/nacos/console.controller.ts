@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidParameterError, PUBLIC_NAMESPACE, Registry } from '@beacon/core';
 import { Params } from '../http/request-context.js';
@@ -44,6 +44,7 @@ export class ConsoleController {
   }
 
   @Post('namespaces')
+  @HttpCode(200) // Nacos answers 200; clients treat anything else as a failure
   createNamespace(@Params() p: ParamReader): boolean {
     const id = p.get('customNamespaceId') ?? randomUUID();
     if (!NAMESPACE_ID.test(id) || id.length > 128) {
