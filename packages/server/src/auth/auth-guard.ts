@@ -57,6 +57,11 @@ export class AuthGuard implements OnApplicationBootstrap {
     });
   }
 
+  /** `METHOD pattern` of registered /nacos and /api routes without a policy (admins only). */
+  unclassifiedRoutes(): readonly string[] {
+    return this.unclassified;
+  }
+
   onApplicationBootstrap(): void {
     for (const route of this.unclassified) {
       this.logger.warn(`${route} has no entry in auth/route-policy.ts: only admins may call it`);
