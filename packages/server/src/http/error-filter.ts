@@ -33,8 +33,8 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const isApi = request.url.startsWith('/api/');
     const { status, message } = this.describe(exception, request, isApi);
-    // 501 is Nacos's "no such api": the client's mistake, not ours, and anyone can trigger it at will.
-    if (status >= 500 && status !== 501) {
+    // Deliberate replies (501 for unknown APIs, 500 from readiness) are not faults: log only the rest.
+    if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(
         `${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`,
         (exception as Error)?.stack,

@@ -31,7 +31,7 @@ export class InstanceController {
   ) {}
 
   @Post()
-  @HttpCode(200) // Nacos answers 200; clients treat anything else as a failure
+  @HttpCode(200)
   register(@Params() p: ParamReader): string {
     this.registry.registerInstance(registerCommandOf(p, this.registry.switches));
     return 'ok';

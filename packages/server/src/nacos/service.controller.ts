@@ -13,7 +13,7 @@ export class ServiceController {
   ) {}
 
   @Post()
-  @HttpCode(200) // Nacos answers 200; clients treat anything else as a failure
+  @HttpCode(200)
   create(@Params() p: ParamReader): string {
     this.registry.createService(serviceCommandOf(p, false));
     return 'ok';
