@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { spawnBuiltServer } from '../support/test-server.js';
 import { Http, q, startAuthServer, type AuthServer } from './support/auth-server.js';
 
 /** Everything the process writes to stdout and stderr while `work` runs. */
@@ -28,7 +27,7 @@ async function captureOutput<T>(work: () => Promise<T>): Promise<{ result: T; ou
 const servers: AuthServer[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close(true);
+  for (const s of servers.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -63,7 +62,7 @@ describe('first start', () => {
     expect(first.output).toContain(`token secret: generated and kept in ${join(dataDir, 'token-secret')}`);
     // The secret file is private to the owner, and the password is stored only as a scrypt hash.
     expect(statSync(join(dataDir, 'token-secret')).mode & 0o777).toBe(0o600);
-    await first.server.close(true);
+    await first.server.close();
     servers.length = 0;
     const db = Buffer.concat(
       ['beacon.db', 'beacon.db-wal']
@@ -91,7 +90,7 @@ describe('first start', () => {
     expect(first.output).toContain("created the admin user 'nacos' with the password from BEACON_ADMIN_PASSWORD");
     expect(first.output).not.toContain('first-password-1');
     await first.server.login('nacos', 'first-password-1');
-    await first.server.close(true);
+    await first.server.close();
     servers.length = 0;
     const second = await start({ BEACON_ADMIN_PASSWORD: 'second-password-2' }, dataDir);
     await second.server.login('nacos', 'first-password-1');
@@ -156,7 +155,6 @@ describe('configuration', () => {
 
   it('a token secret file that is too short stops the start', async () => {
     const dataDir = tempDir();
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dataDir, 'token-secret'), 'short\n');
     await expect(captureOutput(() => startAuthServer({ BEACON_TOKEN_SECRET: undefined }, { dataDir }))).rejects.toThrow(
       /token-secret holds fewer than 32 bytes/,
@@ -181,64 +179,41 @@ describe('BEACON_AUTH=off', () => {
 });
 
 describe('the real entry point (node packages/server/dist/main.js)', () => {
-  const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  });
-
-  function launch(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-    if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first`);
-    // A clean environment: nothing but the data dir, so every auth setting is at its default.
-    const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env['PATH'], PORT: '0', HOST: '127.0.0.1', BEACON_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    return new Promise((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-        if (port) resolve({ child, port: Number(port), output: () => output });
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    });
-  }
-
-  async function stop(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  // Empty means unset: the built server runs with auth at its default, like a real first start.
+  const env = { BEACON_AUTH: '' };
 
   it('starts with auth on, prints a generated admin password once, and refuses anonymous writes', async () => {
     const dataDir = tempDir();
-    const first = await launch(dataDir);
-    const password = generatedPassword(first.output());
-    expect(password, first.output()).toBeDefined();
-    const http = new Http(first.port);
-    const register = `/nacos/v1/ns/instance?${q({ serviceName: 'real', ip: '10.0.0.1', port: 1 })}`;
-    const anonymous = await http.send('POST', register);
-    expect(anonymous.status).toBe(403);
-    expect(anonymous.json()['message']).toBe('user not found!');
-    const login = await http.send('POST', `/nacos/v1/auth/login?${q({ username: 'nacos', password: password! })}`);
-    expect(login.status).toBe(200);
-    const token = login.json<{ accessToken: string }>().accessToken;
-    expect((await http.send('POST', `${register}&accessToken=${token}`)).status).toBe(200);
-    http.close();
-    await stop(first.child);
+    const first = await spawnBuiltServer({ dataDir, env });
+    let token: string;
+    let password: string | undefined;
+    try {
+      password = generatedPassword(first.stderr());
+      expect(password, first.stderr()).toBeDefined();
+      const http = new Http(first.port);
+      const register = `/nacos/v1/ns/instance?${q({ serviceName: 'real', ip: '10.0.0.1', port: 1 })}`;
+      const anonymous = await http.send('POST', register);
+      expect(anonymous.status).toBe(403);
+      expect(anonymous.json()['message']).toBe('user not found!');
+      const login = await http.send('POST', `/nacos/v1/auth/login?${q({ username: 'nacos', password: password! })}`);
+      expect(login.status).toBe(200);
+      token = login.json<{ accessToken: string }>().accessToken;
+      expect((await http.send('POST', `${register}&accessToken=${token}`)).status).toBe(200);
+      http.close();
+    } finally {
+      await first.kill();
+    }
 
-    const second = await launch(dataDir);
-    expect(generatedPassword(second.output())).toBeUndefined();
-    expect(second.output()).not.toContain(password);
-    const http2 = new Http(second.port);
-    const me = await http2.send('GET', '/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
-    expect(me.status).toBe(200);
-    http2.close();
-    await stop(second.child);
+    const second = await spawnBuiltServer({ dataDir, env });
+    try {
+      expect(generatedPassword(second.stderr())).toBeUndefined();
+      expect(second.stdout() + second.stderr()).not.toContain(password);
+      const http = new Http(second.port);
+      const me = await http.send('GET', '/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      http.close();
+    } finally {
+      await second.kill();
+    }
   });
 });

@@ -1,11 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createBeaconApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/config.js';
+import { startTestServer } from '../../support/test-server.js';
 
 export const ADMIN_PASSWORD = 'admin-Passw0rd-for-tests';
 export const TOKEN_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -92,35 +88,32 @@ export interface AuthServer {
   login(username?: string, password?: string): Promise<string>;
   /** `Authorization: Bearer` header of the admin, cached. */
   adminHeaders(): Promise<Record<string, string>>;
-  /** Stops the server; the data directory stays unless `keepData` is false. */
-  close(keepData?: boolean): Promise<void>;
+  /** Stops the server; a data dir it created is removed, a given one is kept (for restarts). */
+  close(): Promise<void>;
 }
 
 /**
- * The whole app in this process on 127.0.0.1 port 0, with auth ON (the default), a known admin
- * password and token secret, and a temp data dir (or the given one, to test restarts).
+ * The shared in-process test server with auth ON (the default of real starts), a known admin
+ * password and token secret; `dataDir` reuses a directory to test restarts.
  */
 export async function startAuthServer(
   env: Record<string, string | undefined> = {},
   options: { dataDir?: string } = {},
 ): Promise<AuthServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'beacon-auth-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    BEACON_DATA_DIR: dataDir,
-    BEACON_LOG_LEVEL: 'error',
+  const settings: Record<string, string> = {
+    BEACON_AUTH: 'on',
     BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BEACON_TOKEN_SECRET: TOKEN_SECRET,
     // Tests log in often from one address; the rate-limit test sets its own budget.
     BEACON_LOGIN_ATTEMPTS_PER_MINUTE: '10000',
-    ...env,
-  });
-  const app = await createBeaconApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const http = new Http(port);
+  };
+  // `undefined` removes a setting, to test what happens without it.
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete settings[key];
+    else settings[key] = value;
+  }
+  const server = await startTestServer({ env: settings, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const http = new Http(server.port);
   let adminToken: string | undefined;
   const login = async (username = 'nacos', password = ADMIN_PASSWORD) => {
     const res = await http.send('POST', '/nacos/v1/auth/login', { form: { username, password } });
@@ -128,19 +121,18 @@ export async function startAuthServer(
     return res.json<{ accessToken: string }>().accessToken;
   };
   return {
-    app,
+    app: server.app,
     http,
-    port,
-    dataDir,
+    port: server.port,
+    dataDir: server.dataDir,
     login,
     async adminHeaders() {
       adminToken ??= await login();
       return { authorization: `Bearer ${adminToken}` };
     },
-    async close(keepData = false) {
+    async close() {
       http.close();
-      await app.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      await server.close();
     },
   };
 }
