@@ -13,7 +13,7 @@ export interface BeaconConfig {
   readonly maxServicesPerNamespace: number;
   readonly maxInstancesPerNamespace: number;
   readonly maxMetadataBytes: number;
-  /** Changes to one service within this window go out as one push (UDP and watch stream). */
+  /** Changes within this window go out together: one UDP push per service, one write per watch stream. */
   readonly pushCoalesceMs: number;
   /** An unacknowledged UDP push is resent once after this, then given up after as long again. */
   readonly pushAckTimeoutMs: number;

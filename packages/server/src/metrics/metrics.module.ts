@@ -15,7 +15,11 @@ import { MetricsRegistry } from './metrics-registry.js';
         const metrics = new MetricsRegistry();
         metrics.gauge('beacon_services', 'Services in the registry, all namespaces', () => registry.serviceCount());
         metrics.gauge('beacon_instances', 'Instances in the registry, all namespaces', () => registry.instanceCount());
-        metrics.gauge('beacon_registry_revision', 'Revision of the last registry change', () => registry.currentRevision);
+        metrics.gauge(
+          'beacon_registry_revision',
+          'Revision of the last registry change',
+          () => registry.currentRevision,
+        );
         return metrics;
       },
     },

@@ -1,11 +1,4 @@
-import {
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';

@@ -232,8 +232,25 @@ export class UdpPusher {
     const id = parseAck(message);
     if (id === undefined) return;
     const batch = this.batches.get(id);
-    // Late, unknown or duplicate acks settle nothing.
-    if (batch && this.settle(batch, `${remote.address}:${remote.port}`)) this.metrics.udpAcked();
+    if (!batch) return; // late, unknown or a duplicate
+    const address = `${remote.address}:${remote.port}`;
+    const settled = batch.pending.has(address) ? address : this.translatedSender(batch, remote);
+    if (settled !== undefined && this.settle(batch, settled)) this.metrics.udpAcked();
+  }
+
+  /**
+   * The ack came from another IP than the one pushed to: a NAT, or a client that gave its LAN
+   * address while the packet went over loopback (the Node client does). It still settles the
+   * batch's one target on that port; when several share the port, none does, and they get the resend.
+   */
+  private translatedSender(batch: Batch, remote: RemoteInfo): string | undefined {
+    let match: string | undefined;
+    for (const [address, { target }] of batch.pending) {
+      if (target.port !== remote.port) continue;
+      if (match !== undefined) return undefined;
+      match = address;
+    }
+    return match;
   }
 
   private onAckTimeout(batch: Batch): void {

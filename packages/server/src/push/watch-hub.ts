@@ -100,7 +100,8 @@ export class WatchHub {
     if (replay) {
       stream.cursor = Number(request.lastEventId);
       const text = replay.filter((e) => stream.wants(e.serviceName)).map((e) => e.frame);
-      if (replay.length > 0) stream.cursor = Math.max(stream.cursor, (replay[replay.length - 1] as HistoryEntry).revision);
+      if (replay.length > 0)
+        stream.cursor = Math.max(stream.cursor, (replay[replay.length - 1] as HistoryEntry).revision);
       this.metrics.watchResumed('replay');
       // A replay counts as the stream's first write: a slow start is not a slow consumer.
       sink.write(': resumed\n\n' + text.join(''));

@@ -1,14 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
-import { normalizeNamespace, toGroupedName } from '@beacon/core';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WatchChangeDto, WatchSnapshotDto } from '../api/dto/watch.dto.js';
 import { ErrorDto } from '../api/dto/status.dto.js';
@@ -59,7 +51,12 @@ export class WatchController {
       ?.split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '')
-      .map((s) => toGroupedName(s, undefined));
+      .map((s) => {
+        const grouped = toGroupedName(s, undefined);
+        checkGroupedName(grouped);
+        checkServiceNameChars(grouped);
+        return grouped;
+      });
     const lastEventId = request.headers['last-event-id'];
     const socket = request.raw.socket;
     // The stream outlives this handler: Fastify must not answer or time it out.

@@ -126,16 +126,20 @@ export class UdpReceiver {
     });
   }
 
-  static async open(ackMode: 'number' | 'string' | 'none' = 'number'): Promise<UdpReceiver> {
+  static async open(ackMode: 'number' | 'string' | 'none' = 'number', address = '127.0.0.1'): Promise<UdpReceiver> {
     const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind({ port: 0, address: '127.0.0.1' }, resolve));
+    await new Promise<void>((resolve) => socket.bind({ port: 0, address }, resolve));
     return new UdpReceiver(socket, socket.address().port, ackMode);
   }
 
   /** Acks like Node (number) or like Java and Go (string). */
   ack(packet: PushPacket, as: 'number' | 'string'): void {
     const lastRefTime = as === 'number' ? packet.lastRefTime : String(packet.lastRefTime);
-    this.socket.send(JSON.stringify({ type: 'push-ack', lastRefTime, data: '' }), packet.from.port, packet.from.address);
+    this.socket.send(
+      JSON.stringify({ type: 'push-ack', lastRefTime, data: '' }),
+      packet.from.port,
+      packet.from.address,
+    );
   }
 
   /** The next packet (from now on) that matches, or a rejection after `timeoutMs`. */
@@ -158,12 +162,13 @@ export class UdpReceiver {
     serviceName: string,
     clusters = '',
     userAgent = JAVA_UA,
+    clientIP = '127.0.0.1',
   ): Promise<{ cacheMillis: number; hosts: unknown[] }> {
     const { status, text } = await nacos(
       server,
       'GET',
       '/instance/list',
-      { serviceName, clusters, udpPort: this.port, clientIP: '127.0.0.1', healthyOnly: false },
+      { serviceName, clusters, udpPort: this.port, clientIP, healthyOnly: false },
       userAgent,
     );
     if (status !== 200) throw new Error(`list failed: ${status} ${text}`);
@@ -179,6 +184,8 @@ export class UdpReceiver {
 export class SseReader {
   readonly events: SseEvent[] = [];
   raw = '';
+  /** Id of the last event received, without parsing its data. */
+  lastId: number | undefined;
   ended = false;
   private waiters: { match: () => boolean; resolve: () => void }[] = [];
 
@@ -190,7 +197,10 @@ export class SseReader {
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
       this.raw += chunk;
-      this.events.push(...parser.push(chunk));
+      for (const event of parser.push(chunk)) {
+        this.events.push(event);
+        if (event.id !== undefined) this.lastId = Number(event.id);
+      }
       this.check();
     });
     const end = () => {

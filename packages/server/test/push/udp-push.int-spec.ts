@@ -18,8 +18,8 @@ const TARGET_TTL_MS = 1500;
 describe('UDP push to Nacos 1.x clients', () => {
   let server: TestServer;
   const receivers: UdpReceiver[] = [];
-  const receiver = async (ackMode: 'number' | 'string' | 'none' = 'number') => {
-    const r = await UdpReceiver.open(ackMode);
+  const receiver = async (ackMode: 'number' | 'string' | 'none' = 'number', address?: string) => {
+    const r = await UdpReceiver.open(ackMode, address);
     receivers.push(r);
     return r;
   };
@@ -115,6 +115,19 @@ describe('UDP push to Nacos 1.x clients', () => {
     expect(failed).not.toContain(`127.0.0.1:${java.port}`);
   });
 
+  it('matches an ack that comes back from another address of the client (NAT, loopback route)', async () => {
+    // Pushed to 127.0.0.2, acked from 127.0.0.1: the Node client's LAN clientIP does the same.
+    const client = await receiver('number', '0.0.0.0');
+    const service = 'DEFAULT_GROUP@@udp-translated';
+    await register(server, service, '10.0.7.1', 80);
+    await client.poll(server, service, '', undefined, '127.0.0.2');
+
+    await register(server, service, '10.0.7.2', 80);
+    await client.next();
+    await delay(ACK_TIMEOUT_MS * 2 + 200);
+    expect(client.packets).toHaveLength(1);
+  });
+
   it('resends an unacked push once, then gives up', async () => {
     const silent = await receiver('none');
     const service = 'DEFAULT_GROUP@@udp-noack';
@@ -204,7 +217,12 @@ describe('UDP push to Nacos 1.x clients', () => {
     await delay(100);
     // Only cluster A's view changed in content, but both views are pushed: each is what that poll would return.
     const views = new Map(go.packets.map((p) => [p.info.clusters, p.info]));
-    expect(views.get('A')?.hosts.map((h) => h.ip).sort()).toEqual(['10.0.5.1', '10.0.5.3']);
+    expect(
+      views
+        .get('A')
+        ?.hosts.map((h) => h.ip)
+        .sort(),
+    ).toEqual(['10.0.5.1', '10.0.5.3']);
     expect(views.get('B')?.hosts.map((h) => h.ip)).toEqual(['10.0.5.2']);
     expect((views.get('A') as unknown as { dom: string }).dom).toBe('udp-views');
   });

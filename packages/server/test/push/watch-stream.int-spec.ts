@@ -1,0 +1,251 @@
+import { connect } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { watchRegistry, type WatchChange, type WatchSnapshot } from '../../../sdk/src/admin/watch.js';
+import { WatchHub } from '../../src/push/watch-hub.js';
+import {
+  delay,
+  deregister,
+  metricsText,
+  nacos,
+  register,
+  revision,
+  sample,
+  SseReader,
+  startServer,
+  type TestServer,
+} from './push-support.js';
+
+const BACKLOG_LIMIT = 64 * 1024;
+
+describe('watch stream (/api/v1/watch)', () => {
+  let server: TestServer;
+  const readers: SseReader[] = [];
+  const open = async (query: Record<string, string> = {}, headers: Record<string, string> = {}) => {
+    const reader = await SseReader.open(server, query, headers);
+    readers.push(reader);
+    return reader;
+  };
+
+  beforeAll(async () => {
+    server = await startServer({
+      BEACON_PUSH_COALESCE_MS: '10',
+      BEACON_WATCH_KEEPALIVE_MS: '200',
+      BEACON_WATCH_BACKLOG_BYTES: String(BACKLOG_LIMIT),
+    });
+  });
+
+  afterEach(() => {
+    for (const r of readers.splice(0)) r.close();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('sends a snapshot, then every change in revision order', async () => {
+    await register(server, 'DEFAULT_GROUP@@watch-order', '10.1.0.1', 80);
+    const reader = await open({ namespaceId: 'public' });
+    await reader.until(() => reader.snapshots().length === 1);
+    const snapshot = reader.snapshots()[0]!;
+    expect(snapshot.revision).toBe(await revision(server));
+    expect(snapshot.services.map((s) => s.name)).toContain('watch-order');
+    expect(reader.events[0]?.event).toBe('snapshot');
+
+    await register(server, 'DEFAULT_GROUP@@watch-order', '10.1.0.2', 80);
+    await nacos(server, 'PATCH', '/instance', {
+      serviceName: 'DEFAULT_GROUP@@watch-order',
+      ip: '10.1.0.2',
+      port: 80,
+      metadata: JSON.stringify({ v: '2' }),
+    });
+    await deregister(server, 'DEFAULT_GROUP@@watch-order', '10.1.0.1', 80);
+    await nacos(server, 'DELETE', '/instance', { serviceName: 'DEFAULT_GROUP@@watch-order', ip: '10.1.0.2', port: 80 });
+    await nacos(server, 'DELETE', '/service', { serviceName: 'DEFAULT_GROUP@@watch-order' });
+    const last = await revision(server);
+    await reader.until(() => reader.lastId === last);
+
+    const changes = reader.changes();
+    // Every revision after the snapshot, once each, in order; the SSE id is the revision.
+    expect(changes.map((c) => c.id)).toEqual(range(snapshot.revision + 1, last));
+    expect(changes.every((c) => c.id === c.data.revision)).toBe(true);
+    expect(changes.map((c) => c.data.reason)).toEqual([
+      'instance.registered',
+      'instance.updated',
+      'instance.deregistered',
+      'instance.deregistered',
+      'service.deleted',
+    ]);
+    expect(changes.at(-1)?.data.service).toBeNull();
+  });
+
+  it('streams only the chosen services when asked', async () => {
+    const reader = await open({ services: 'DEFAULT_GROUP@@watch-a,watch-c' });
+    await reader.until(() => reader.snapshots().length === 1);
+    await register(server, 'DEFAULT_GROUP@@watch-b', '10.2.0.1', 80);
+    await register(server, 'DEFAULT_GROUP@@watch-a', '10.2.0.1', 80);
+    await register(server, 'DEFAULT_GROUP@@watch-c', '10.2.0.1', 80);
+    await reader.until(() => reader.changes().some((c) => c.data.serviceName === 'DEFAULT_GROUP@@watch-c'));
+    expect(reader.changes().map((c) => c.data.serviceName)).toEqual([
+      'DEFAULT_GROUP@@watch-a',
+      'DEFAULT_GROUP@@watch-c',
+    ]);
+  });
+
+  it('resumes with Last-Event-ID without losing or repeating a change', async () => {
+    const service = 'DEFAULT_GROUP@@watch-resume';
+    const first = await open();
+    await first.until(() => first.snapshots().length === 1);
+    await register(server, service, '10.3.0.1', 80);
+    await first.until(() => first.changes().length === 1);
+    const lastSeen = first.changes()[0]!.id;
+    first.close();
+
+    // Changes while disconnected.
+    for (let i = 2; i <= 6; i++) await register(server, service, `10.3.0.${i}`, 80);
+    const missedUpTo = await revision(server);
+
+    const resumed = await open({}, { 'Last-Event-ID': String(lastSeen) });
+    await register(server, service, '10.3.0.7', 80);
+    const latest = await revision(server);
+    await resumed.until(() => resumed.lastId === latest);
+    expect(resumed.snapshots()).toHaveLength(0);
+    expect(resumed.raw.startsWith(': resumed')).toBe(true);
+    expect(resumed.changes().map((c) => c.id)).toEqual(range(lastSeen + 1, latest));
+    expect(missedUpTo).toBeLessThan(latest);
+    const text = await metricsText(server);
+    expect(sample(text, 'beacon_watch_resumes_total{result="replay"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends a fresh snapshot when the history no longer reaches back, or the id is from another server life', async () => {
+    // The public namespace's history began when the first stream of this suite connected.
+    const fromBeforeHistory = await open({}, { 'Last-Event-ID': '0' });
+    const fromTheFuture = await open({}, { 'Last-Event-ID': String((await revision(server)) + 1000) });
+    const garbage = await open({}, { 'Last-Event-ID': 'not-a-number' });
+    for (const reader of [fromBeforeHistory, fromTheFuture, garbage]) {
+      await reader.until(() => reader.snapshots().length === 1);
+      expect(reader.events[0]?.event).toBe('snapshot');
+    }
+  });
+
+  it('keeps idle streams alive with comments', async () => {
+    const reader = await open({ namespaceId: 'quiet-namespace' });
+    await reader.until(() => reader.raw.includes(': keep-alive'), 2000);
+    expect(reader.snapshots()[0]?.services).toEqual([]);
+  });
+
+  it('counts watchers as subscribers of the services they see', async () => {
+    const service = 'DEFAULT_GROUP@@watch-subscribed';
+    await register(server, service, '10.4.0.1', 80);
+    const reader = await SseReader.open(server, { services: service }, { 'User-Agent': 'beacon-console-test' });
+    readers.push(reader);
+    await reader.until(() => reader.snapshots().length === 1);
+    const { text } = await nacos(server, 'GET', '/service/subscribers', { serviceName: service });
+    const body = JSON.parse(text) as { subscribers: { agent: string; ip: string; addrStr: string }[]; count: number };
+    expect(body.subscribers).toContainEqual(
+      expect.objectContaining({
+        agent: 'beacon-console-test',
+        ip: '127.0.0.1',
+        namespaceId: 'public',
+        serviceName: service,
+      }),
+    );
+    reader.close();
+    await until(async () => {
+      const after = JSON.parse((await nacos(server, 'GET', '/service/subscribers', { serviceName: service })).text);
+      return !after.subscribers.some((s: { agent: string }) => s.agent === 'beacon-console-test');
+    });
+  });
+
+  it('works with the SDK watch client', async () => {
+    const snapshots: WatchSnapshot[] = [];
+    const changes: WatchChange[] = [];
+    const watch = watchRegistry({
+      baseUrl: server.baseUrl,
+      namespaceId: 'public',
+      services: ['DEFAULT_GROUP@@watch-sdk'],
+      onSnapshot: (s) => snapshots.push(s),
+      onChange: (c) => changes.push(c),
+    });
+    try {
+      await until(async () => snapshots.length === 1);
+      await register(server, 'DEFAULT_GROUP@@watch-sdk', '10.5.0.1', 80);
+      await until(async () => changes.length === 1);
+      expect(changes[0]?.service?.clusters[0]?.instances[0]?.ip).toBe('10.5.0.1');
+      expect(watch.lastRevision).toBe(changes[0]?.revision);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it('cuts off a reader that stops reading before its backlog passes the limit', async () => {
+    const hub = server.app.get(WatchHub);
+    const service = 'DEFAULT_GROUP@@watch-slow';
+    // Each change event carries the whole service: ~40 instances of 1 KiB metadata, about 60 KiB.
+    const metadata = JSON.stringify({ blob: 'x'.repeat(1024) });
+    for (let i = 1; i <= 40; i++) await register(server, service, `10.6.0.${i}`, 80, { metadata });
+
+    const healthy = await open({ services: service });
+    await healthy.until(() => healthy.snapshots().length === 1);
+    const stalled = await stalledReader(server.port, `/api/v1/watch?services=${encodeURIComponent(service)}`);
+    const stream = hub.watchersOf('public', service).find((w) => w.client.port === stalled.localPort);
+    expect(stream).toBeDefined();
+    // The configured limit, or twice the stream's snapshot if that is larger (a big snapshot takes a while to read).
+    const limit = stream!.backlogLimit;
+    expect(limit).toBeGreaterThanOrEqual(BACKLOG_LIMIT);
+
+    // Far more than the kernel's socket buffers hold, so the server has to hold (or drop) the rest.
+    let peakBacklog = 0;
+    let cut = false;
+    for (let i = 0; i < 400 && !cut; i++) {
+      await nacos(server, 'PATCH', '/instance', {
+        serviceName: service,
+        ip: '10.6.0.1',
+        port: 80,
+        metadata: JSON.stringify({ blob: 'x'.repeat(1024), n: String(i) }),
+      });
+      peakBacklog = Math.max(peakBacklog, stream!.backlog);
+      cut = stream!.closed;
+      if (i % 20 === 19) await delay(20);
+    }
+    expect(cut).toBe(true);
+    // The server held at most the limit for it, then let go.
+    expect(peakBacklog).toBeGreaterThan(0);
+    expect(peakBacklog).toBeLessThanOrEqual(limit);
+    expect(hub.watchersOf('public', service)).not.toContain(stream);
+    const text = await metricsText(server);
+    expect(sample(text, 'beacon_watch_disconnects_total{reason="slow"}')).toBe(1);
+
+    // The healthy reader got every change and was not cut off.
+    const latest = await revision(server);
+    await healthy.until(() => healthy.lastId === latest, 15_000);
+    expect(healthy.ended).toBe(false);
+    stalled.destroy();
+  });
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await delay(20);
+  }
+}
+
+/** Opens a watch over a raw socket, reads the response head, then stops reading altogether. */
+function stalledReader(port: number, path: string): Promise<import('node:net').Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
+    });
+    socket.once('data', (chunk) => {
+      if (!chunk.toString('latin1').startsWith('HTTP/1.1 200')) reject(new Error('watch refused'));
+      socket.pause();
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+  });
+}
