@@ -10,8 +10,10 @@ export interface FailedPush {
   readonly at: number;
 }
 
-/** Seconds; a push is meant to take milliseconds, so the buckets are dense below 100 ms. */
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds; dense around the coalescing window (20 ms by default), where most pushes land. */
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 const RECENT_FAILURES = 100;
 
 /**
