@@ -95,23 +95,26 @@ export class WatchHub {
     );
     ns.streams.add(stream);
     ns.idleSince = undefined;
-    const replay = this.replayFor(request, ns.history);
     const now = performance.now();
-    if (replay) {
-      stream.cursor = Number(request.lastEventId);
-      const text = replay.filter((e) => stream.wants(e.serviceName)).map((e) => e.frame);
-      if (replay.length > 0)
-        stream.cursor = Math.max(stream.cursor, (replay[replay.length - 1] as HistoryEntry).revision);
+    const replay = this.replayFor(request, ns.history)?.filter((e) => stream.wants(e.serviceName));
+    const replayText = replay?.map((e) => e.frame).join('');
+    const snapshot =
+      replayText === undefined || replayText.length > stream.backlogLimit
+        ? this.snapshotFrame(request.namespaceId, request.services)
+        : undefined;
+    // The replay, unless it is larger than both the limit and a snapshot (then it is not worth it).
+    if (replay && replayText !== undefined && (!snapshot || replayText.length <= snapshot.frame.length)) {
+      stream.cursor = Math.max(Number(request.lastEventId), replay.at(-1)?.revision ?? 0);
+      stream.allowDraining(replayText.length);
       this.metrics.watchResumed('replay');
-      // A replay counts as the stream's first write: a slow start is not a slow consumer.
-      sink.write(': resumed\n\n' + text.join(''));
-      this.metrics.watchSent(text.length);
+      sink.write(': resumed\n\n' + replayText);
+      this.metrics.watchSent(replay.length);
     } else {
-      const snapshot = this.snapshotFrame(request);
-      stream.cursor = snapshot.revision;
-      stream.backlogLimit = Math.max(stream.backlogLimit, 2 * snapshot.frame.length);
+      const fresh = snapshot ?? this.snapshotFrame(request.namespaceId, request.services);
+      stream.cursor = fresh.revision;
+      stream.allowDraining(fresh.frame.length);
       if (request.lastEventId !== undefined) this.metrics.watchResumed('snapshot');
-      sink.write(snapshot.frame);
+      sink.write(fresh.frame);
     }
     stream.lastWriteAt = now;
     return stream;
@@ -188,6 +191,7 @@ export class WatchHub {
       return { entry, at: c.at };
     });
     const now = performance.now();
+    const snapshots = new Map<string, { revision: number; frame: string }>();
     for (const stream of ns.streams) {
       let text = '';
       let count = 0;
@@ -200,6 +204,22 @@ export class WatchHub {
         stream.cursor = entry.revision;
       }
       if (count === 0) continue;
+      if (text.length > stream.backlogLimit) {
+        // A burst bigger than the limit (every event carries its whole service): the current
+        // state is smaller than the story of how it came about, so the stream resyncs instead.
+        let snapshot = snapshots.get(stream.snapshotKey);
+        if (!snapshot) {
+          snapshot = this.snapshotFrame(namespaceId, stream.services);
+          snapshots.set(stream.snapshotKey, snapshot);
+        }
+        if (snapshot.frame.length < text.length) {
+          text = snapshot.frame;
+          count = 0;
+          stream.cursor = Math.max(stream.cursor, snapshot.revision);
+          stream.allowDraining(snapshot.frame.length);
+          this.metrics.watchResynced();
+        }
+      }
       if (!stream.write(text, now)) {
         this.cutOff(stream);
         continue;
@@ -257,21 +277,24 @@ export class WatchHub {
     return history.since(revision);
   }
 
-  private snapshotFrame(request: WatchRequest): { revision: number; frame: string } {
+  private snapshotFrame(
+    namespaceId: string,
+    wanted: ReadonlySet<string> | undefined,
+  ): { revision: number; frame: string } {
     const services: Service[] = [];
-    if (request.services) {
-      for (const name of request.services) {
-        const s = this.registry.findService(request.namespaceId, name);
+    if (wanted) {
+      for (const name of wanted) {
+        const s = this.registry.findService(namespaceId, name);
         if (s) services.push(s);
       }
     } else {
-      services.push(...this.registry.services(request.namespaceId));
+      services.push(...this.registry.services(namespaceId));
     }
     services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const revision = this.registry.currentRevision;
     const data = JSON.stringify({
       revision,
-      namespaceId: request.namespaceId,
+      namespaceId,
       services: services.map((s) => toServiceDetail(s, this.registry)),
     });
     return { revision, frame: `id: ${revision}\nevent: snapshot\ndata: ${data}\n\n` };

@@ -18,9 +18,11 @@ export class WatchStream {
   /** Revision up to which this stream has everything; older changes are never sent again. */
   cursor = 0;
   lastWriteAt = 0;
-  /** Backlog that gets a stream cut off; raised for a stream whose snapshot alone is larger. */
+  /** Backlog that gets the stream cut off: the configured limit, or twice its last snapshot or replay if larger. */
   backlogLimit: number;
   closed = false;
+  /** Streams watching the same thing share one snapshot when several need one at once. */
+  readonly snapshotKey: string;
 
   constructor(
     readonly namespaceId: string,
@@ -28,9 +30,15 @@ export class WatchStream {
     readonly services: ReadonlySet<string> | undefined,
     readonly client: WatchClient,
     private readonly sink: WatchSink,
-    backlogLimit: number,
+    private readonly configuredLimit: number,
   ) {
-    this.backlogLimit = backlogLimit;
+    this.backlogLimit = configuredLimit;
+    this.snapshotKey = services === undefined ? '*' : [...services].sort().join(',');
+  }
+
+  /** A stream just sent this much at once (a snapshot, a replay) must have time to read it. */
+  allowDraining(bytes: number): void {
+    this.backlogLimit = Math.max(this.configuredLimit, 2 * bytes);
   }
 
   wants(serviceName: string): boolean {
@@ -42,14 +50,14 @@ export class WatchStream {
   }
 
   /**
-   * Writes, unless the client has stopped reading: a stream that already had a backlog and now
-   * passes its limit is not written to and false is returned, so the caller cuts it off. A stream
-   * that keeps up may take one large batch, so memory per stream stays under limit + one batch.
+   * Writes, unless the client has stopped reading: when the backlog would pass the limit nothing
+   * is written and false is returned, so the caller cuts the stream off. (A batch larger than the
+   * limit on its own is not written either: the hub sends a snapshot instead.)
    */
   write(text: string, now: number): boolean {
     if (this.closed) return true;
     const before = this.sink.writableLength;
-    if (before > 0 && before + text.length > this.backlogLimit) return false;
+    if (before + text.length > this.backlogLimit) return false;
     this.sink.write(text);
     this.lastWriteAt = now;
     return true;

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +9,8 @@ import { WatchHub } from './watch-hub.js';
 @ApiTags('watch')
 @Controller('api/v1')
 export class WatchController {
+  private readonly logger = new Logger('WatchController');
+
   constructor(@Inject(WatchHub) private readonly hub: WatchHub) {}
 
   @Get('watch')
@@ -70,19 +72,28 @@ export class WatchController {
       'X-Accel-Buffering': 'no',
     });
     socket.setNoDelay(true);
-    const stream = this.hub.open(
-      {
-        namespaceId: normalizeNamespace(namespaceId),
-        services: wanted && wanted.length > 0 ? new Set(wanted) : undefined,
-        lastEventId: Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
-        client: {
-          ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
-          port: socket.remotePort ?? 0,
-          agent: String(request.headers['user-agent'] ?? ''),
+    let stream;
+    try {
+      stream = this.hub.open(
+        {
+          namespaceId: normalizeNamespace(namespaceId),
+          services: wanted && wanted.length > 0 ? new Set(wanted) : undefined,
+          lastEventId: Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
+          client: {
+            ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+            port: socket.remotePort ?? 0,
+            agent: String(request.headers['user-agent'] ?? ''),
+          },
         },
-      },
-      response,
-    );
-    response.on('close', () => this.hub.closed(stream));
+        response,
+      );
+    } catch (error) {
+      // Headers are out: the only way to tell the client is to drop the stream; it reconnects.
+      this.logger.error(`watch stream failed to open: ${String(error)}`);
+      response.destroy();
+      return;
+    }
+    const opened = stream;
+    response.on('close', () => this.hub.closed(opened));
   }
 }

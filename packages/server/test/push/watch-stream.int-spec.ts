@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { watchRegistry, type WatchChange, type WatchSnapshot } from '../../../sdk/src/admin/watch.js';
+import { Registry } from '@beacon/core';
 import { WatchHub } from '../../src/push/watch-hub.js';
 import {
   delay,
@@ -175,6 +176,51 @@ describe('watch stream (/api/v1/watch)', () => {
     } finally {
       watch.close();
     }
+  });
+
+  it('ends open streams when the server shuts down', async () => {
+    const other = await startServer();
+    const reader = await SseReader.open(other);
+    await reader.until(() => reader.snapshots().length === 1);
+    await other.close();
+    await reader.until(() => reader.ended, 2000);
+  });
+
+  it('refuses an invalid service name', async () => {
+    const response = await fetch(`${server.baseUrl}/api/v1/watch?services=${encodeURIComponent('@@bad')}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('resyncs a reader with a snapshot when one burst is larger than its limit', async () => {
+    const service = 'DEFAULT_GROUP@@watch-burst';
+    const metadata = JSON.stringify({ blob: 'y'.repeat(1024) });
+    for (let i = 1; i <= 20; i++) await register(server, service, `10.7.0.${i}`, 80, { metadata });
+    const reader = await open({ services: service });
+    await reader.until(() => reader.snapshots().length === 1);
+
+    // Ten changes in one tick: ten events of ~25 KiB each, more than the 64 KiB limit.
+    const registry = server.app.get(Registry);
+    for (let n = 0; n < 10; n++) {
+      registry.patchInstance({
+        namespaceId: 'public',
+        serviceName: service,
+        clusterName: 'DEFAULT',
+        ip: '10.7.0.1',
+        port: 80,
+        metadata: { blob: 'y'.repeat(1024), n: String(n) },
+      });
+    }
+    const burstEnd = registry.currentRevision;
+    await reader.until(() => reader.snapshots().length === 2);
+    expect(reader.snapshots()[1]?.revision).toBe(burstEnd);
+    expect(reader.changes()).toEqual([]);
+
+    // ...and carries on with single changes.
+    await register(server, service, '10.7.0.99', 80);
+    await reader.until(() => reader.lastId === burstEnd + 1);
+    expect(reader.changes().map((c) => c.id)).toEqual([burstEnd + 1]);
+    expect(sample(await metricsText(server), 'beacon_watch_resyncs_total')).toBe(1);
   });
 
   it('cuts off a reader that stops reading before its backlog passes the limit', async () => {
