@@ -141,6 +141,7 @@ class Measurement {
   private pending = 0;
   private done: (() => void) | undefined;
 
+  /** The receivers are read at each run, so the list may still be filling when this is made. */
   constructor(private readonly receivers: readonly Receiver[]) {}
 
   /** Makes one change and returns each receiver's latency (undefined: missed). */
@@ -301,8 +302,8 @@ interface ChannelResult {
 async function measureWatch(server: Server, options: Options): Promise<ChannelResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const watchers: SseWatcher[] = [];
-  let measurement: Measurement | undefined;
-  const onArrival = () => measurement?.arrived();
+  const measurement = new Measurement(watchers);
+  const onArrival = () => measurement.arrived();
   // Connect in batches, so the accept backlog is not the thing measured.
   for (let i = 0; i < options.watchers; i += 100) {
     const batch = Math.min(100, options.watchers - i);
@@ -310,7 +311,6 @@ async function measureWatch(server: Server, options: Options): Promise<ChannelRe
       ...(await Promise.all(Array.from({ length: batch }, () => SseWatcher.open(server, agent, onArrival)))),
     );
   }
-  measurement = new Measurement(watchers);
   const result = await measureChanges('watch', measurement, server, options, 1_000_000);
   agent.destroy();
   return result;
@@ -318,14 +318,13 @@ async function measureWatch(server: Server, options: Options): Promise<ChannelRe
 
 async function measureUdp(server: Server, options: Options): Promise<ChannelResult> {
   const targets: UdpTarget[] = [];
-  let measurement: Measurement | undefined;
-  const onArrival = () => measurement?.arrived();
+  const measurement = new Measurement(targets);
+  const onArrival = () => measurement.arrived();
   for (let i = 0; i < options.udpTargets; i++) targets.push(await UdpTarget.open(onArrival));
   const pollAll = async () => {
     for (let i = 0; i < targets.length; i += 50) await Promise.all(targets.slice(i, i + 50).map((t) => t.poll(server)));
   };
   await pollAll();
-  measurement = new Measurement(targets);
   // Targets expire 10 s after their last poll; polls happen between changes, never during one.
   const result = await measureChanges('udp', measurement, server, options, 2_000_000, pollAll);
   for (const t of targets) t.close();
@@ -446,6 +445,8 @@ function printTable(results: ChannelResult[], options: Options): void {
     'max ms',
     'all-delivered p50',
     'all-delivered p99',
+    'server p50 <=',
+    'server p99 <=',
   ];
   const rows = results.map((r) =>
     [
@@ -460,6 +461,8 @@ function printTable(results: ChannelResult[], options: Options): void {
       r.maxMs,
       r.allDeliveredP50Ms,
       r.allDeliveredP99Ms,
+      r.serverP50AtMostMs,
+      r.serverP99AtMostMs,
     ].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
