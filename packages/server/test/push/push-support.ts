@@ -1,48 +1,16 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createBeaconApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { SseParser, type SseEvent } from '../../../sdk/src/admin/sse-parser.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+export type { TestServer };
 
 /**
- * A real server in this process on 127.0.0.1, port 0, with a temp data dir, plus the clients the
- * push tests need: a UDP socket acting as a Nacos 1.x push receiver and a raw SSE reader.
+ * What the push tests need around the shared test server: a UDP socket acting as a Nacos 1.x
+ * push receiver, a raw reader of the watch stream, and a few calls.
  */
-export interface TestServer {
-  readonly app: NestFastifyApplication;
-  readonly baseUrl: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-push-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    BEACON_DATA_DIR: dataDir,
-    BEACON_LOG_LEVEL: 'error',
-    BEACON_AUTH: 'off',
-    ...env,
-  });
-  const app = await createBeaconApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return {
-    app,
-    port,
-    baseUrl: `http://127.0.0.1:${port}`,
-    async close() {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  return startTestServer({ env: { BEACON_AUTH: 'off', ...env } });
 }
 
 export const JAVA_UA = 'Nacos-Java-Client:v1.4.8';
@@ -55,7 +23,8 @@ export async function nacos(
   params: Record<string, string | number | boolean>,
   userAgent = JAVA_UA,
 ): Promise<{ status: number; text: string }> {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) query.set(k, String(v));
   const response = await fetch(`${server.baseUrl}/nacos/v1/ns${path}?${query.toString()}`, {
     method,
     headers: { 'User-Agent': userAgent },
@@ -177,6 +146,36 @@ export class UdpReceiver {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+export interface SseEvent {
+  readonly event: string;
+  readonly data: string;
+  readonly id: string | undefined;
+}
+
+/** Just enough of the text/event-stream format for these tests: `\n` line ends, one data line per event. */
+class SseParser {
+  private buffer = '';
+
+  push(chunk: string): SseEvent[] {
+    this.buffer += chunk;
+    const events: SseEvent[] = [];
+    let end: number;
+    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const fields = new Map<string, string>();
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(': ');
+        if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 2));
+      }
+      const data = fields.get('data');
+      if (data !== undefined) events.push({ event: fields.get('event') ?? 'message', data, id: fields.get('id') });
+    }
+    return events;
   }
 }
 

@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { watchRegistry, type WatchChange, type WatchSnapshot } from '../../../sdk/src/admin/watch.js';
 import { Registry } from '@beacon/core';
 import { WatchHub } from '../../src/push/watch-hub.js';
 import {
@@ -155,27 +154,6 @@ describe('watch stream (/api/v1/watch)', () => {
       const after = JSON.parse((await nacos(server, 'GET', '/service/subscribers', { serviceName: service })).text);
       return !after.subscribers.some((s: { agent: string }) => s.agent === 'beacon-console-test');
     });
-  });
-
-  it('works with the SDK watch client', async () => {
-    const snapshots: WatchSnapshot[] = [];
-    const changes: WatchChange[] = [];
-    const watch = watchRegistry({
-      baseUrl: server.baseUrl,
-      namespaceId: 'public',
-      services: ['DEFAULT_GROUP@@watch-sdk'],
-      onSnapshot: (s) => snapshots.push(s),
-      onChange: (c) => changes.push(c),
-    });
-    try {
-      await until(async () => snapshots.length === 1);
-      await register(server, 'DEFAULT_GROUP@@watch-sdk', '10.5.0.1', 80);
-      await until(async () => changes.length === 1);
-      expect(changes[0]?.service?.clusters[0]?.instances[0]?.ip).toBe('10.5.0.1');
-      expect(watch.lastRevision).toBe(changes[0]?.revision);
-    } finally {
-      watch.close();
-    }
   });
 
   it('ends open streams when the server shuts down', async () => {
