@@ -240,7 +240,8 @@ export class WatchHub {
 
   private keepAlive(): void {
     const now = performance.now();
-    const idle = this.options.keepAliveMs / 2;
+    // Idle for about a tick (timers drift): so no stream goes a whole interval without a byte.
+    const idle = (this.options.keepAliveMs / 2) * 0.9;
     for (const [namespaceId, ns] of this.namespaces) {
       if (ns.streams.size === 0 && ns.idleSince !== undefined && now - ns.idleSince > HISTORY_RETENTION_MS) {
         this.namespaces.delete(namespaceId);
