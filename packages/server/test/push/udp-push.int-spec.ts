@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from './push-support.js';
 
-const ACK_TIMEOUT_MS = 300;
+const ACK_TIMEOUT_MS = 500;
 const TARGET_TTL_MS = 1500;
 
 describe('UDP push to Nacos 1.x clients', () => {
