@@ -88,17 +88,21 @@ export const rawLimit: Scenario = {
       { scenario: name, measure: 'Beacon', value: line(b), verdict: 'info' },
       {
         scenario: name,
-        measure: 'Beacon / raw',
-        value: fmt.ratio(ratio) + (failures > 0 ? ` (${failures} failed requests)` : ''),
+        measure: 'Beacon / raw throughput',
+        value:
+          fmt.ratio(ratio) +
+          (failures > 0 ? ` (${failures} failed requests)` : '') +
+          (saturated ? '' : ' (not judged: a server got under 90% of its core, the machine was busy)'),
         target: `≥ ${RAW_RATIO_TARGET}`,
-        verdict: ratio >= RAW_RATIO_TARGET && failures === 0 ? 'pass' : 'miss',
+        verdict: !saturated ? 'info' : ratio >= RAW_RATIO_TARGET && failures === 0 ? 'pass' : 'miss',
       },
       {
+        // What the throughput ratio would be with both servers saturating their core.
         scenario: name,
-        measure: 'raw / Beacon CPU per beat',
-        value:
-          fmt.ratio(costRatio) + (saturated ? '' : ' (a server was below 90% CPU: the throughput ratio is unreliable)'),
-        verdict: 'info',
+        measure: 'Beacon / raw by CPU per beat',
+        value: fmt.ratio(costRatio),
+        target: `≥ ${RAW_RATIO_TARGET}`,
+        verdict: saturated ? 'info' : costRatio >= RAW_RATIO_TARGET && failures === 0 ? 'pass' : 'miss',
       },
     ];
     return {

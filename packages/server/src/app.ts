@@ -4,9 +4,11 @@ import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
@@ -29,12 +31,18 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   });
   const fastify = app.getHttpAdapter().getInstance();
   acceptFormBodies(fastify);
+  closeConnectionsWhenClosing(fastify);
+  // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
+  app.get(AuthGuard).install(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.
   const status = app.get(ServerStatusHolder);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/nacos/v1/ns/') && !status.admits(request.method)) {
+    // The switches endpoint stays reachable, or an operator who set the status could not undo it.
+    const url = request.url;
+    const isSwitches = url.startsWith('/nacos/v1/ns/operator/switches') || url.startsWith('/nacos/v1/ns/ops/switches');
+    if (url.startsWith('/nacos/v1/ns/') && !isSwitches && !status.admits(request.method)) {
       void reply
         .status(503)
         .type('text/plain;charset=UTF-8')
@@ -43,8 +51,11 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     }
     done();
   });
-  // The heartbeat bypasses Nest's request pipeline: see beat.route.ts.
+  // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
+  // guard is installed, so the guard classifies and checks it like every other route.
   registerBeatRoute(fastify, app.get(BeatProcessor));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
+  // (without useProcessExit Nest re-raises the signal and the process dies with 143).
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { redactUrl } from '../auth/redact.js';
 
 const NACOS_STATUS: Record<DomainError['kind'], number> = {
   invalid: 400,
@@ -32,8 +33,13 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const isApi = request.url.startsWith('/api/');
     const { status, message } = this.describe(exception, request, isApi);
-    if (status >= 500)
-      this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${message}`, (exception as Error)?.stack);
+    // Deliberate replies (501 for unknown APIs, 500 from readiness) are not faults: log only the rest.
+    if (status >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error(
+        `${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`,
+        (exception as Error)?.stack,
+      );
+    }
     if (isApi) {
       void reply
         .status(status)

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, InvalidParameterError, NotFoundError, parseMetadata, Registry } from '@beacon/core';
 import { Client, Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
@@ -21,6 +21,7 @@ export class InstanceController {
   ) {}
 
   @Post()
+  @HttpCode(200)
   register(@Params() p: ParamReader): string {
     this.registry.registerInstance(registerCommandOf(p, this.registry.switches));
     return 'ok';
