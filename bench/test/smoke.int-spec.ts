@@ -61,8 +61,14 @@ describe('pnpm bench --smoke', () => {
     expect(beats.probe.instances).toBe(500);
     expect(beats.probe.changes['instance.unhealthy'] ?? 0).toBe(0);
 
-    // 4: not faked while push is missing.
-    expect(['ok', 'not-available']).toContain(byId['4']!.status);
+    // 4: every change reached every watcher and every UDP target.
+    const push = byId['4']!.data as { channel: string; receivers: number; deliveries: number; missed: number }[];
+    expect(push.map((r) => r.channel)).toEqual(['watch', 'udp']);
+    for (const r of push) {
+      expect(r.receivers).toBe(20);
+      expect(r.deliveries).toBe(20 * 3);
+      expect(r.missed).toBe(0);
+    }
 
     // 5: exactly the silent 1% expired, nobody else.
     const expiry = byId['5']!.data as { silent: number; falseExpiries: number; changes: Record<string, number> };

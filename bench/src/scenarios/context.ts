@@ -45,10 +45,10 @@ export const PROFILES: Record<BenchOptions['mode'], SizeProfile> = {
   smoke: {
     beats: { counts: [500], perService: 100, connections: 8, warmupMs: 200, durationMs: 600 },
     saturation: { instances: 500, perService: 100, connections: 8, warmupMs: 200, durationMs: 600 },
-    capacity: { instances: 500, perService: 100, connections: 8, warmupMs: 200, stepMs: 600, maxSteps: 2 },
+    capacity: { instances: 500, perService: 100, connections: 8, warmupMs: 200, stepMs: 500, maxSteps: 1 },
     register: { instances: 500, perService: 100, connections: 8 },
     list: { connections: 8, warmupMs: 100, durationMs: 500 },
-    push: { subscribers: 20, changes: 5 },
+    push: { subscribers: 20, changes: 3 },
     expiry: { instances: 2000, silentPercent: 1, simulatedSeconds: 50 },
     memory: { instances: 1000, perService: 100 },
   },
