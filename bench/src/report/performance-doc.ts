@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BenchResults, ScenarioResult } from '../results.js';
 import type { AbResult } from '../tools/beat-ab.js';
+import type { MulticoreResult } from '../tools/primary-ipc.js';
 import { markdownTable } from './table.js';
 
 /**
@@ -16,11 +18,15 @@ export async function writePerformanceDoc(
   docFile: string,
   repoRoot: string,
 ): Promise<void> {
+  const notesFile = join(repoRoot, 'bench/performance-notes.md');
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
   const text = renderPerformanceDoc(
     results,
     relative(repoRoot, resultsFile),
     history(resultsDir),
     abResults(resultsDir),
+    notes,
+    latestMulticore(resultsDir),
   );
   writeFileSync(docFile, await prettify(text, docFile));
 }
@@ -30,6 +36,10 @@ export function renderPerformanceDoc(
   resultsPath: string,
   runs: BenchResults[],
   abs: AbResult[] = [],
+  /** Hand-written prose (bench/performance-notes.md): how to read the figures, design notes. */
+  notes = '',
+  /** The latest bench/results/multicore-*.json (bench/src/tools/primary-ipc.ts). */
+  multicore?: MulticoreResult,
 ): string {
   const m = r.machine;
   const lines: string[] = [
@@ -69,6 +79,8 @@ export function renderPerformanceDoc(
     );
   }
   if (ab) lines.push('Labelled bench runs in bench/results, oldest first.', '', ab, '');
+  if (notes.trim() !== '') lines.push(notes.trim(), '');
+  if (multicore) lines.push(...multicoreSection(multicore));
   lines.push(
     '## Reproduce',
     '',
@@ -112,6 +124,35 @@ function history(dir: string): BenchResults[] {
     }
   }
   return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+function latestMulticore(dir: string): MulticoreResult | undefined {
+  const names = readdirSync(dir)
+    .filter((n) => n.startsWith('multicore-') && n.endsWith('.json'))
+    .sort();
+  const last = names.at(-1);
+  return last ? (JSON.parse(readFileSync(join(dir, last), 'utf8')) as MulticoreResult) : undefined;
+}
+
+function multicoreSection(r: MulticoreResult): string[] {
+  const out = [
+    '### The registry process with beats batched over IPC',
+    '',
+    `The registry's side of that design, measured (bench/src/tools/primary-ipc.ts, ${r.date.slice(0, 10)}): the core with`,
+    `${r.instances.toLocaleString('en-US')} instances, fed by ${r.workers} worker processes that send their beats every ${r.batchMs} ms; CPU time of`,
+    'the registry process per beat (decode, apply, answer) and the batch round trip seen by the workers.',
+    `Load average before: ${r.machine.loadBefore.join(' / ')}. \`${r.command}\``,
+    '',
+    '| Beats/s | Registry process CPU per beat | Registry process CPU | Round trip p50 | Round trip p99 |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const s of r.steps) {
+    out.push(
+      `| ${s.rate.toLocaleString('en-US')} | ${s.primaryCpuUsPerBeat.toFixed(2)} µs | ${s.primaryCpuPercent.toFixed(0)}% of a core | ${s.roundTrip.p50.toFixed(2)} ms | ${s.roundTrip.p99.toFixed(2)} ms |`,
+    );
+  }
+  out.push('');
+  return out;
 }
 
 function abResults(dir: string): AbResult[] {
@@ -172,4 +213,22 @@ async function prettify(text: string, file: string): Promise<string> {
   } catch {
     return text;
   }
+}
+
+/** `node bench/dist/report/performance-doc.js [results.json]`: regenerates the page from a results file. */
+async function main(): Promise<void> {
+  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  const resultsDir = join(repoRoot, 'bench/results');
+  const file = resolve(process.argv[2] ?? join(resultsDir, 'latest-full.json'));
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  const doc = join(repoRoot, 'docs/performance.md');
+  await writePerformanceDoc(results, file, resultsDir, doc, repoRoot);
+  console.log(`published ${doc} from ${file}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
