@@ -71,8 +71,10 @@ export const beatThroughput: Scenario = {
             },
             {
               scenario: name,
-              measure: 'generator lag p99 / server loop delay p99',
-              value: `${fmt.ms(m.load.generatorLag?.p99 ?? 0)} / ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)}`,
+              measure: 'generator lag p99 / server loop delay p99 / longest GC pause',
+              value:
+                `${fmt.ms(m.load.generatorLag?.p99 ?? 0)} / ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)} / ` +
+                fmt.ms(m.probe ? Math.max(...Object.values(m.probe.gc).map((g) => g.maxMs)) : 0),
               verdict: 'info',
             },
             {

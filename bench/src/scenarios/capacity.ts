@@ -3,7 +3,7 @@ import type { InstanceSet } from '../load/workload.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
 import { BEAT_OK_BODY, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances } from './common.js';
 import type { Scenario, ScenarioContext } from './context.js';
-import { falseExpiries, fmt, loadFailures, measureLoad } from './measure.js';
+import { falseExpiries, fmt, loadFailures, measureLoad, type ProbeDelta } from './measure.js';
 
 export const CAPACITY_P99_MS = 50;
 /** 100,000 instances beating every 5 s. */
@@ -26,6 +26,12 @@ interface Step {
   /** p99 of the generator's own lateness and of the server's event-loop delay (ms). */
   generatorLagP99: number;
   serverLoopDelayP99: number;
+  /** Server time in GC pauses and expiry ticks during the step (ms), and their longest single pause. */
+  gcMs: number;
+  longestGcMs: number;
+  expiryMs: number;
+  longestExpiryTickMs: number;
+  gc: NonNullable<ProbeDelta>['gc'] | undefined;
   overloaded: boolean;
 }
 
@@ -108,11 +114,17 @@ export const capacity: Scenario = {
           generatorCpuPercent: m.load.generatorCpuPercent,
           generatorLagP99: m.load.generatorLag?.p99 ?? 0,
           serverLoopDelayP99: m.probe?.eventLoopDelay.p99 ?? 0,
+          gcMs: m.probe ? Object.values(m.probe.gc).reduce((t, g) => t + g.totalMs, 0) : 0,
+          longestGcMs: m.probe ? Math.max(...Object.values(m.probe.gc).map((g) => g.maxMs)) : 0,
+          expiryMs: m.probe?.expiry.totalMs ?? 0,
+          longestExpiryTickMs: m.probe?.expiry.maxTickMs ?? 0,
+          gc: m.probe?.gc,
           overloaded: m.load.overloaded,
         });
         ctx.log(
           `    ${why}: p99 ${fmt.ms(m.load.latency.p99)}, server CPU ${fmt.pct(m.server.cpuPercent)}, ` +
-            `generator lag p99 ${fmt.ms(m.load.generatorLag?.p99 ?? 0)}, server loop delay p99 ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)}`,
+            `generator lag p99 ${fmt.ms(m.load.generatorLag?.p99 ?? 0)}, server loop delay p99 ${fmt.ms(m.probe?.eventLoopDelay.p99 ?? 0)}, ` +
+            `GC ${fmt.ms(steps.at(-1)!.gcMs)} (longest ${fmt.ms(steps.at(-1)!.longestGcMs)}), expiry ${fmt.ms(steps.at(-1)!.expiryMs)}`,
         );
         if (pass) lo = Math.max(lo ?? 0, rate);
         else hi = Math.min(hi ?? Infinity, rate);

@@ -27,6 +27,8 @@ export interface ProbeDelta {
   instances: number;
   eventLoopUtilization: number;
   eventLoopDelay: ProbeReport['eventLoopDelay'];
+  /** GC pauses in the window, by kind (the longest is the longest seen since start). */
+  gc: ProbeReport['gc'];
 }
 
 export interface Measured {
@@ -70,6 +72,7 @@ export async function measureLoad(generator: LoadGenerator, job: LoadJob, server
       instances: after.instances,
       eventLoopUtilization: after.eventLoopUtilization,
       eventLoopDelay: after.eventLoopDelay,
+      gc: gcDelta(after.gc, start.gc),
     };
   }
   const cpu = cpuPercent(from, to);
@@ -83,6 +86,15 @@ export async function measureLoad(generator: LoadGenerator, job: LoadJob, server
     },
     probe,
   };
+}
+
+function gcDelta(a: ProbeReport['gc'], b: ProbeReport['gc']): ProbeReport['gc'] {
+  const out = structuredClone(a);
+  for (const kind of Object.keys(out) as (keyof ProbeReport['gc'])[]) {
+    out[kind].count -= b[kind].count;
+    out[kind].totalMs -= b[kind].totalMs;
+  }
+  return out;
 }
 
 function diff(a: Record<string, number | undefined>, b: Record<string, number | undefined>): Record<string, number> {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { ExpiryScheduler, Registry, type ChangeReason } from '@beacon/core';
 
 /**
@@ -12,6 +12,7 @@ import { ExpiryScheduler, Registry, type ChangeReason } from '@beacon/core';
  */
 export interface ProbeReport {
   changes: Partial<Record<ChangeReason, number>>;
+  /** Expiry ticks: cumulative counts and time; the longest tick since the previous report. */
   expiry: { ticks: number; totalMs: number; maxTickMs: number; processed: number };
   instances: number;
   memory: NodeJS.MemoryUsage;
@@ -19,6 +20,8 @@ export interface ProbeReport {
   eventLoopUtilization: number;
   /** Event-loop delay since the previous report, ms: how long ready work waited for the loop. */
   eventLoopDelay: { p50: number; p99: number; max: number };
+  /** Garbage-collection pauses by kind: count and total since start (ms), longest since the previous report. */
+  gc: Record<'minor' | 'major' | 'incremental' | 'weakcb', { count: number; totalMs: number; maxMs: number }>;
 }
 
 export type ProbeRequest =
@@ -53,6 +56,29 @@ ExpiryScheduler.prototype.runDue = function (this: ExpiryScheduler, ...args: Par
   return processed;
 };
 
+const gc: ProbeReport['gc'] = {
+  minor: { count: 0, totalMs: 0, maxMs: 0 },
+  major: { count: 0, totalMs: 0, maxMs: 0 },
+  incremental: { count: 0, totalMs: 0, maxMs: 0 },
+  weakcb: { count: 0, totalMs: 0, maxMs: 0 },
+};
+const GC_KINDS: Record<number, keyof ProbeReport['gc']> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = GC_KINDS[(entry as { detail?: { kind?: number } }).detail?.kind ?? -1];
+    if (!kind) continue;
+    const g = gc[kind];
+    g.count++;
+    g.totalMs += entry.duration;
+    if (entry.duration > g.maxMs) g.maxMs = entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 let lastElu = performance.eventLoopUtilization();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -60,14 +86,19 @@ delay.enable();
 function report(): ProbeReport {
   const elu = performance.eventLoopUtilization(lastElu);
   lastElu = performance.eventLoopUtilization();
-  return {
+  const out: ProbeReport = {
     changes: { ...changes },
     expiry: { ...expiry },
     instances: registry?.instanceCount() ?? 0,
     memory: process.memoryUsage(),
     eventLoopUtilization: elu.utilization,
     eventLoopDelay: readDelay(),
+    gc: structuredClone(gc),
   };
+  // Longest pauses are per report (per measured window), counts and totals cumulative.
+  for (const g of Object.values(gc)) g.maxMs = 0;
+  expiry.maxTickMs = 0;
+  return out;
 }
 
 function readDelay(): ProbeReport['eventLoopDelay'] {
