@@ -30,6 +30,8 @@ export async function runBench(
   const pinned = options.pin && canPin() && cpus().length >= 2;
   const started = new Date();
   const loadBefore = machineLoad();
+  // The build measured is the one at the start: edits made while the bench runs do not count.
+  const git = gitInfo();
   const ctx: ScenarioContext = {
     options,
     sizes: PROFILES[options.mode],
@@ -72,7 +74,7 @@ export async function runBench(
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationSeconds: (finished.getTime() - started.getTime()) / 1000,
-    git: gitInfo(),
+    git,
     machine: {
       cpuModel: cpus()[0]?.model ?? 'unknown',
       cpus: cpus().length,

@@ -8,8 +8,8 @@ export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
 /**
  * PUT /nacos/v1/ns/instance/beat, the hot path (reference section 3), registered on Fastify
  * directly rather than through a Nest controller: every instance calls it every 5 s, and Nest's
- * per-request pipeline (execution context, parameter factories, promise chain) cost about as much
- * as the beat itself (bench: docs/performance.md, "Before and after").
+ * per-request pipeline (execution context, parameter factories, promise chain) took about a tenth
+ * of a beat's server CPU time (bench: docs/performance.md, "Before and after").
  *
  * What still applies is everything that is a Fastify hook or handler on the instance: the body
  * parsers (form bodies of any type), the server-status filter (503 while not UP), and Nest's error
