@@ -8,6 +8,7 @@ import { falseExpiries, fmt, loadFailures, measureLoad, type ProbeDelta } from '
 export const CAPACITY_P99_MS = 50;
 /** 100,000 instances beating every 5 s. */
 export const MOONSHOT_RATE = 20_000;
+export const MOONSHOT_INSTANCES = 100_000;
 /** Searching above this tells nothing more: the generator's own core is the limit there. */
 const CEILING_RATE = 30_000;
 
@@ -149,7 +150,8 @@ export const capacity: Scenario = {
             ? `${fmt.int(instancesHeld)} (${fmt.int(best.rate)} beats/s, p99 ${fmt.ms(best.p99)}, CPU ${fmt.pct(best.serverCpuPercent)})`
             : `< ${fmt.int(minRate * 5)} (no step held)`,
           target: `${fmt.int((MOONSHOT_RATE * DEFAULT_INTERVAL_MS) / 1000)} (moonshot)`,
-          verdict: best && best.rate >= MOONSHOT_RATE ? 'pass' : 'miss',
+          // The moonshot is about 100,000 registered instances: smaller runs are not judged against it.
+          verdict: sizes.instances < MOONSHOT_INSTANCES ? 'info' : best && best.rate >= MOONSHOT_RATE ? 'pass' : 'miss',
         },
       ];
       return {
