@@ -4,8 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import type { BeaconConfig } from './config/config.js';
+import { closeOnClientError } from './http/client-error.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { refusedWhileNotUp } from './http/traffic-revise.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -18,6 +20,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     // Keep-alive clients (Java's beat reactor) may sit idle between beats.
     keepAliveTimeout: 65_000,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    clientErrorHandler: closeOnClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
@@ -32,7 +35,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.
   const status = app.get(ServerStatusHolder);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/nacos/v1/ns/') && !status.admits(request.method)) {
+    if (refusedWhileNotUp(request.url, request.method, status)) {
       void reply
         .status(503)
         .type('text/plain;charset=UTF-8')
