@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Inject, Patch, Post, Put } from '@nestjs/common';
 import {
+  BEAT_NOT_FOUND,
   BeatProcessor,
   DEFAULT_CLUSTER,
   InvalidParameterError,
@@ -21,6 +22,9 @@ import {
   registerCommandOf,
 } from './nacos-params.js';
 import { buildServiceInfo } from './service-info.js';
+
+/** The next-beat delay a client is given along with 20404 (see `beat`). */
+export const REREGISTER_BEAT_INTERVAL_MS = 1000;
 
 @Controller('nacos/v1/ns/instance')
 export class InstanceController {
@@ -110,9 +114,17 @@ export class InstanceController {
     );
   }
 
+  /**
+   * On 20404 the client re-registers, then waits `clientBeatInterval` before its next beat. Nacos
+   * says 5000 there (it cannot know the instance), so after a server restart every Java client
+   * with a shorter timeout went unhealthy before its next beat. Asking it back within a second
+   * lets the next reply carry the instance's own interval; a broken client still beats at most 1/s.
+   */
   @Put('beat')
   beat(@Params() p: ParamReader): BeatReply {
-    return this.beats.beat(beatCommandOf(p));
+    const reply = this.beats.beat(beatCommandOf(p));
+    if (reply.code !== BEAT_NOT_FOUND) return reply;
+    return { ...reply, clientBeatInterval: Math.min(reply.clientBeatInterval, REREGISTER_BEAT_INTERVAL_MS) };
   }
 
   /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
