@@ -142,7 +142,10 @@ describe('ExpiryScheduler: custom preserved timings', () => {
 
   it('deletes at the delete timeout even when it is shorter than the heartbeat timeout', () => {
     const { register, find, at } = setup();
-    const instance = register(8080, { 'preserved.heart.beat.timeout': '20000', 'preserved.ip.delete.timeout': '10000' });
+    const instance = register(8080, {
+      'preserved.heart.beat.timeout': '20000',
+      'preserved.ip.delete.timeout': '10000',
+    });
     at(10_000);
     expect(find()).toBe(instance);
     at(10_001);
@@ -370,6 +373,28 @@ describe('ExpiryScheduler: pause detection', () => {
     expect(find()).toBeUndefined();
   });
 
+  it('by default a pause of just over a second is one: a 1 s / 3 s / 3 s instance survives a 4 s freeze', () => {
+    const { clock, register, beat, find, at, changes } = setup();
+    const instance = register(8080, {
+      'preserved.heart.beat.interval': '1000',
+      'preserved.heart.beat.timeout': '3000',
+      'preserved.ip.delete.timeout': '3000',
+    });
+    at(1_000);
+    beat();
+    changes.length = 0;
+    clock.jump(4_000); // frozen 4 s: the overdue tick runs before the beats queued meanwhile
+    clock.advance(1);
+    beat(); // the queued beat, read right after
+    for (let t = 6_000; t <= 25_000; t += 1_000) {
+      at(t);
+      beat();
+    }
+    expect(find()).toBe(instance);
+    expect(instance.healthy).toBe(true);
+    expect(changes).toEqual([]);
+  });
+
   it('an ordinary late tick (below the threshold) is not a pause', () => {
     const { clock, register, at } = setup({ pauseThresholdMs: 5_000 });
     const instance = register();
@@ -463,7 +488,14 @@ describe('ExpiryScheduler: cost', () => {
         if (second === batch) for (const port of ports(batch)) registry.registerInstance({ ...command, port });
         else if (second > batch && (second - batch) % 5 === 0) {
           for (const port of ports(batch)) {
-            beats.beat({ namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port, beat: undefined });
+            beats.beat({
+              namespaceId: 'public',
+              serviceName: SVC,
+              clusterName: 'DEFAULT',
+              ip: '10.0.0.1',
+              port,
+              beat: undefined,
+            });
           }
         }
       }
