@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeatingClient } from './support/beating-client.js';
 import { PersistentWriter, ephemeralChurn } from './support/churn.js';
 import { findInstance, observeService, seededRandom } from './support/observe.js';
-import { SpawnedServer, buildServer, freePort, killAllSpawned, sleep, tempDataDir } from './support/spawned-server.js';
+import { FaultServer, freePort, sleep, tempDataDir } from './support/spawned-server.js';
 
 const INTERVAL_MS = 1000;
 const TIMINGS = {
@@ -23,13 +23,12 @@ const CYCLES = 2;
 describe('kill -9 during register churn and persistent writes', () => {
   const data = tempDataDir();
   let port: number;
-  let server: SpawnedServer;
+  let server: FaultServer;
   const clients: BeatingClient[] = [];
 
   beforeAll(async () => {
-    buildServer();
     port = await freePort();
-    server = await SpawnedServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
+    server = await FaultServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
     for (let i = 0; i < 8; i++) {
       const full = i % 2 === 0;
       clients.push(
@@ -50,7 +49,6 @@ describe('kill -9 during register churn and persistent writes', () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.stop()));
     await server?.close();
-    killAllSpawned();
     data.remove();
   });
 
@@ -70,7 +68,7 @@ describe('kill -9 during register churn and persistent writes', () => {
       const downFor = 300 + Math.floor(random() * 700); // clients keep knocking on a closed port
       await sleep(downFor);
 
-      server = await SpawnedServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
+      server = await FaultServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
       const readyAt = server.readyAt;
 
       // Every beating client re-registers through its own beats (full beat: silently; light: 20404).

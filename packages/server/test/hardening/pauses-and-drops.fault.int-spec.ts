@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeatingClient, type BeatingClientOptions } from './support/beating-client.js';
 import { findInstance, observeService, seededRandom, type ObservedService } from './support/observe.js';
 import { formOf } from './support/raw-http.js';
-import { SpawnedServer, buildServer, freePort, killAllSpawned, sleep, tempDataDir } from './support/spawned-server.js';
+import { FaultServer, freePort, sleep, tempDataDir } from './support/spawned-server.js';
 
 function timings(intervalMs: number): Record<string, string> {
   return {
@@ -27,7 +27,7 @@ const STOPS_MS = [DELETE_TIMEOUT_MS + 1_500, DELETE_TIMEOUT_MS + 5_000];
  */
 describe('lossy clients and a frozen server', () => {
   const data = tempDataDir();
-  let server: SpawnedServer;
+  let server: FaultServer;
   const clients: BeatingClient[] = [];
   const client = (o: Omit<BeatingClientOptions, 'port' | 'ip'>) => {
     const c = new BeatingClient({ port: server.options.port, ip: '127.0.0.1', ...o });
@@ -45,9 +45,8 @@ describe('lossy clients and a frozen server', () => {
   }
 
   beforeAll(async () => {
-    buildServer();
     const port = await freePort();
-    server = await SpawnedServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
+    server = await FaultServer.start({ port, dataDir: data.path, env: { BEACON_EXPIRY_TICK_MS: '100' } });
     // Deleted once the startup delete grace (one default delete timeout, 30 s) is over.
     await registerSilent('control-silent', 1);
 
@@ -96,7 +95,6 @@ describe('lossy clients and a frozen server', () => {
     server?.cont();
     await Promise.all(clients.map((c) => c.stop()));
     await server?.close();
-    killAllSpawned();
     data.remove();
   });
 

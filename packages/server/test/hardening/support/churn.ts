@@ -136,7 +136,7 @@ export async function ephemeralChurn(port: number, stopped: () => boolean, rando
 async function send(http: RawHttp, method: string, path: string, params: Record<string, string>): Promise<boolean> {
   try {
     const res = await http.send({ method, path: `${path}?${formOf(Object.entries(params))}` });
-    if (res.status >= 300 || res.body !== 'ok') throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
+    if (res.status !== 200 || res.body !== 'ok') throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
     return true;
   } catch (error) {
     if (error instanceof Error && /: \d{3} /.test(error.message)) throw error; // an answer, but a wrong one

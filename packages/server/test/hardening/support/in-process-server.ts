@@ -1,60 +1,64 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
-import { createBeaconApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/config.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { RawHttp } from './raw-http.js';
 
 export interface InProcessServer {
-  readonly app: NestFastifyApplication;
+  readonly server: TestServer;
   readonly http: RawHttp;
-  readonly port: number;
-  /** Every route the server registered, as `METHOD /path`. */
+  /** Every route of every controller, as `METHOD /path` (`ALL` for @All). */
   readonly routes: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
 /**
- * The whole app in this process on 127.0.0.1, port 0, temp data dir, auth off. With `quiet`
- * the expiry and active-check schedulers are stopped, so that state changes only through
- * requests (and no probe ever leaves the machine for an address a test invented).
+ * The shared in-process test server (127.0.0.1, port 0, temp data dir), auth off. The expiry and
+ * active-check schedulers are stopped, so that state changes only through requests (and no probe
+ * ever leaves for an address a test invented).
  */
-export async function startInProcessServer(options: { quiet?: boolean } = {}): Promise<InProcessServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-hardening-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    BEACON_DATA_DIR: dataDir,
-    BEACON_AUTH: 'off',
-    BEACON_LOG_LEVEL: 'error',
-  });
-  const app = await createBeaconApp(config);
-  const routes = new Set<string>();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) routes.add(`${method} ${route.url}`);
-    });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  if (options.quiet) {
-    app.get(ExpiryScheduler).stop();
-    app.get(HealthCheckScheduler).stop();
-  }
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const http = new RawHttp('127.0.0.1', port);
+export async function startQuietServer(): Promise<InProcessServer> {
+  const server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
+  server.app.get(ExpiryScheduler).stop();
+  server.app.get(HealthCheckScheduler).stop();
+  const http = new RawHttp('127.0.0.1', server.port);
   return {
-    app,
+    server,
     http,
-    port,
-    routes,
+    routes: controllerRoutes(server.app),
     async close() {
       http.close();
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.close();
     },
   };
+}
+
+/** Routes as the controllers declare them (Nest metadata), whatever the HTTP adapter made of them. */
+function controllerRoutes(app: NestFastifyApplication): Set<string> {
+  const routes = new Set<string>();
+  const join = (...parts: string[]) =>
+    `/${parts
+      .map((p) => p.replace(/^\/|\/$/g, ''))
+      .filter(Boolean)
+      .join('/')}`;
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const bases = [Reflect.getMetadata('path', metatype) as string | string[]].flat();
+      const proto = metatype.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (typeof handler !== 'function' || name === 'constructor') continue;
+        const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        for (const base of bases) {
+          for (const path of [Reflect.getMetadata('path', handler) as string | string[]].flat()) {
+            routes.add(`${RequestMethod[method]} ${join(base, path)}`);
+          }
+        }
+      }
+    }
+  }
+  return routes;
 }

@@ -1,99 +1,51 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launchBuiltServer, makeDataDir, removeDataDir, type SpawnedServer } from '../../support/test-server.js';
 import { RawHttp } from './raw-http.js';
 
-const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-const MAIN = join(ROOT, 'packages/server/dist/main.js');
+export { freePort } from '../../support/test-server.js';
 
-/** Builds the server (incremental `tsc -b`: a no-op when dist is current) so faults hit today's code. */
-export function buildServer(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: ROOT, stdio: 'pipe' });
-  if (!existsSync(MAIN)) throw new Error(`no ${MAIN} after tsc -b`);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface SpawnOptions {
+export interface FaultServerOptions {
   port: number;
   dataDir: string;
   env?: Record<string, string>;
 }
 
-const alive = new Set<ChildProcess>();
-
 /**
- * The built server (`node packages/server/dist/main.js`) as a real process on 127.0.0.1, with
- * auth off, so that tests can `kill -9`, SIGSTOP and SIGCONT it.
+ * The built server in a child process (the shared harness's `launchBuiltServer`), auth off, that
+ * a test can `kill -9`, freeze with SIGSTOP and resume with SIGCONT. Readiness is polled every
+ * 20 ms so that "back within one beat interval" is measured from the moment the server answers.
  */
-export class SpawnedServer {
+export class FaultServer {
   readonly http: RawHttp;
-  /** When the server first answered; set by `ready()`. */
+  /** When the server first answered UP. */
   readyAt = 0;
-  private output = '';
-  private exited: Promise<void>;
 
   private constructor(
-    readonly options: SpawnOptions,
-    private readonly proc: ChildProcess,
+    readonly options: FaultServerOptions,
+    private readonly process: SpawnedServer,
   ) {
     this.http = new RawHttp('127.0.0.1', options.port, 5_000);
-    proc.stdout?.on('data', (d: Buffer) => this.record(d));
-    proc.stderr?.on('data', (d: Buffer) => this.record(d));
-    alive.add(proc);
-    this.exited = new Promise((resolve) =>
-      proc.once('exit', () => {
-        alive.delete(proc);
-        resolve();
-      }),
-    );
   }
 
-  static async start(options: SpawnOptions, timeoutMs = 20_000): Promise<SpawnedServer> {
-    const proc = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: String(options.port),
-        BEACON_DATA_DIR: options.dataDir,
-        BEACON_AUTH: 'off',
-        BEACON_LOG_LEVEL: 'warn',
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  static async start(options: FaultServerOptions, timeoutMs = 20_000): Promise<FaultServer> {
+    const process = await launchBuiltServer({
+      dataDir: options.dataDir,
+      port: options.port,
+      env: { BEACON_AUTH: 'off', ...options.env },
     });
-    const server = new SpawnedServer(options, proc);
-    await server.ready(timeoutMs);
+    const server = new FaultServer(options, process);
+    try {
+      await server.ready(timeoutMs);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     return server;
   }
 
-  get pid(): number {
-    return this.proc.pid ?? -1;
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  /** Polls until the naming face answers UP; records the moment. */
-  async ready(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.proc.exitCode !== null) throw new Error(`server exited (${this.proc.exitCode}):\n${this.output}`);
+  private async ready(timeoutMs: number): Promise<void> {
+    let exited = false;
+    void this.process.exited.then(() => (exited = true));
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && !exited;) {
       try {
         const res = await this.http.send({ method: 'GET', path: '/nacos/v1/ns/operator/metrics' });
         if (res.status === 200 && (JSON.parse(res.body) as { status: string }).status === 'UP') {
@@ -105,48 +57,32 @@ export class SpawnedServer {
       }
       await sleep(20);
     }
-    throw new Error(`server not ready in ${timeoutMs} ms:\n${this.output}`);
+    throw new Error(`server not ready (exited: ${exited}); stderr:\n${this.process.stderr()}`);
   }
 
   async kill9(): Promise<void> {
-    this.proc.kill('SIGKILL');
-    await this.exited;
+    await this.process.kill('SIGKILL');
   }
 
   stop(): void {
-    this.proc.kill('SIGSTOP');
+    this.process.child.kill('SIGSTOP');
   }
 
   cont(): void {
-    this.proc.kill('SIGCONT');
+    this.process.child.kill('SIGCONT');
   }
 
-  /** Ends the process whatever its state (a stopped process gets SIGCONT so that it can die). */
+  /** Ends the process whatever its state (a stopped process gets SIGCONT first so that it can die). */
   async close(): Promise<void> {
     this.http.close();
-    if (this.proc.exitCode === null && this.proc.signalCode === null) {
-      this.proc.kill('SIGCONT');
-      this.proc.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-
-  private record(data: Buffer): void {
-    this.output = (this.output + data.toString('utf8')).slice(-20_000);
-  }
-}
-
-/** Kills every server this test process spawned and did not close (for afterAll). */
-export function killAllSpawned(): void {
-  for (const proc of alive) {
-    proc.kill('SIGCONT');
-    proc.kill('SIGKILL');
+    if (this.process.child.exitCode === null && this.process.child.signalCode === null) this.cont();
+    await this.process.kill('SIGKILL');
   }
 }
 
 export function tempDataDir(): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), 'beacon-faults-'));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  const path = makeDataDir();
+  return { path, remove: () => removeDataDir(path) };
 }
 
 export function sleep(ms: number): Promise<void> {
