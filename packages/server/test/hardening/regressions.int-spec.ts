@@ -1,0 +1,59 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startQuietServer, type InProcessServer } from './support/in-process-server.js';
+
+/** One named test per bug the hardening tests found, so that each stays fixed on its own. */
+describe('bugs found by the hardening tests', () => {
+  let s: InProcessServer;
+
+  beforeAll(async () => {
+    s = await startQuietServer();
+  });
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('a request head over 16 KiB gets 431 with Connection: close, and a keep-alive client carries on', async () => {
+    const res = await s.http.send({ method: 'GET', path: `/api/v1/status?x=${'x'.repeat(20_000)}` });
+    expect(res.status).toBe(431);
+    expect(res.headers['connection']).toBe('close');
+    // Same keep-alive agent: it must not reuse the socket the server closed.
+    expect((await s.http.send({ method: 'GET', path: '/api/v1/status' })).status).toBe(200);
+  });
+
+  it('an unparseable request gets 400 with Connection: close', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(s.server.port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nBad Header\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d: string) => (text += d));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+  });
+
+  it('a repeated query parameter of the /api/v1 service list is a 400, not a 500', async () => {
+    for (const name of ['page', 'pageSize', 'search', 'group']) {
+      const res = await s.http.send({ method: 'GET', path: `/api/v1/namespaces/public/services?${name}=1&${name}=2` });
+      expect(res.status, name).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400, message: `${name} must be given once` });
+    }
+  });
+
+  it('a 20404 beat reply asks the client back within a second (or the switch value, if shorter)', async () => {
+    const lightBeat = () =>
+      s.http.json<{ clientBeatInterval: number; code: number }>(
+        'PUT',
+        '/nacos/v1/ns/instance/beat?serviceName=nobody&ip=127.0.0.1&port=1',
+      );
+    expect(await lightBeat()).toEqual({ clientBeatInterval: 1000, code: 20404 });
+    const set = await s.http.send({
+      method: 'PUT',
+      path: '/nacos/v1/ns/operator/switches?entry=clientBeatInterval&value=400',
+    });
+    expect(set.body).toBe('ok');
+    expect(await lightBeat()).toEqual({ clientBeatInterval: 400, code: 20404 });
+  });
+});
