@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQuietServer, type InProcessServer } from './support/in-process-server.js';
 import { NACOS_ENDPOINTS, nacosRequest, type NacosEndpoint } from './support/nacos-requests.js';
-import { StateTracker, checkEndpoint } from './support/property-runner.js';
+import { RUNS_PER_ENDPOINT, StateTracker, checkEndpoint } from './support/property-runner.js';
 import { seedRegistry } from './support/registry-state.js';
+import { strayRequest } from './support/stray-requests.js';
 
 /**
  * Hostile parameters against every route of the Nacos face: no 5xx, the server keeps answering,
@@ -33,6 +34,19 @@ describe('Nacos face under hostile parameters', () => {
       server.routes.has(`${e.method} ${e.path}`) || server.routes.has(`ALL ${e.path}`);
     expect(NACOS_ENDPOINTS.filter((e) => !known(e))).toEqual([]);
     expect(served.length).toBeGreaterThan(30);
+  });
+
+  it('unknown routes and methods: 404, or 501 `no such api` under /nacos, and nothing changes', async () => {
+    await checkEndpoint(
+      server,
+      tracker,
+      strayRequest,
+      RUNS_PER_ENDPOINT * 3,
+      (req, res) =>
+        res.status === 501 &&
+        req.path.startsWith('/nacos/') &&
+        (res.body.startsWith('no such api:') || (req.method === 'HEAD' && res.body === '')),
+    );
   });
 
   for (const endpoint of NACOS_ENDPOINTS) {

@@ -64,6 +64,8 @@ export async function checkEndpoint(
   tracker: StateTracker,
   requests: fc.Arbitrary<RawRequest>,
   numRuns = RUNS_PER_ENDPOINT,
+  /** The one 5xx the contract has: the Nacos face answers an unknown API with 501 `no such api:`. */
+  allowed5xx: (req: RawRequest, res: RawResponse) => boolean = () => false,
 ): Promise<void> {
   tracker.forget();
   const details = await fc.check(
@@ -80,7 +82,7 @@ export async function checkEndpoint(
         }
         res = { status: 431, body: '(connection closed)', headers: {} };
       }
-      if (res.status >= 500) {
+      if (res.status >= 500 && !allowed5xx(req, res)) {
         throw new Error(`${res.status} for ${describeRequest(req)}: ${res.body.slice(0, 500)}`);
       }
       const after = await tracker.after(); // also proves the server still answers
