@@ -56,4 +56,30 @@ describe('bugs found by the hardening tests', () => {
     expect(set.body).toBe('ok');
     expect(await lightBeat()).toEqual({ clientBeatInterval: 400, code: 20404 });
   });
+
+  it('a namespace id the native API could not address is refused: long on the Nacos face, malformed on PUT', async () => {
+    const long = 'n'.repeat(129);
+    const register = await s.http.send({
+      method: 'POST',
+      path: `/nacos/v1/ns/instance?namespaceId=${long}&serviceName=svc&ip=127.0.0.1&port=1`,
+    });
+    expect(register.status).toBe(400);
+    const ok = await s.http.send({
+      method: 'POST',
+      path: `/nacos/v1/ns/instance?namespaceId=${'n'.repeat(128)}&serviceName=svc&ip=127.0.0.1&port=1`,
+    });
+    expect(ok.body).toBe('ok');
+    const put = await s.http.send({
+      method: 'PUT',
+      path: `/nacos/v1/console/namespaces?namespace=${'x'.repeat(4000)}`,
+    });
+    expect(put.body).toBe('false');
+    const namespaces = await s.http.json<{ id: string }[]>('GET', '/api/v1/namespaces');
+    for (const { id } of namespaces) {
+      expect(
+        (await s.http.send({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(id)}/services` })).status,
+      ).toBe(200);
+    }
+    expect(namespaces.map((n) => n.id.length)).toEqual([6, 128]);
+  });
 });

@@ -5,7 +5,7 @@ import type { RawRequest, RawResponse } from './raw-http.js';
 import { dumpRegistry, seedRegistry, seedsPresent, type RegistryDump } from './registry-state.js';
 
 /** Runs per endpoint; BEACON_PROPERTY_RUNS raises it for a long local soak. */
-export const RUNS_PER_ENDPOINT = Number(process.env['BEACON_PROPERTY_RUNS'] ?? 40);
+export const RUNS_PER_ENDPOINT = Number(process.env['BEACON_PROPERTY_RUNS'] ?? 60);
 
 /**
  * Keeps one dump of the registry between requests: the state after request n is the state before
