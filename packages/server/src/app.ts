@@ -8,6 +8,7 @@ import type { BeaconConfig } from './config/config.js';
 import { closeOnClientError } from './http/client-error.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
@@ -20,7 +21,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     logger: false,
     // Keep-alive clients (Java's beat reactor) may sit idle between beats.
     keepAliveTimeout: 65_000,
-    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500, querystringParser: firstValueQuery },
     clientErrorHandler: closeOnClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

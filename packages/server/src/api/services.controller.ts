@@ -29,15 +29,15 @@ export class ServicesController {
   @ApiOkResponse({ type: ServicePageDto })
   list(
     @Param('namespaceId') namespaceId: string,
-    @Query('search') search?: string | string[],
-    @Query('group') group?: string | string[],
-    @Query('page') pageText?: string | string[],
-    @Query('pageSize') pageSizeText?: string | string[],
+    @Query('search') search?: string,
+    @Query('group') group?: string,
+    @Query('page') pageText?: string,
+    @Query('pageSize') pageSizeText?: string,
   ): ServicePageDto {
-    const page = queryInt('page', single('page', pageText), 1, 1, 1_000_000);
-    const pageSize = queryInt('pageSize', single('pageSize', pageSizeText), 20, 1, 500);
-    const needle = single('search', search)?.trim().toLowerCase();
-    const wantedGroup = single('group', group)?.trim();
+    const page = queryInt('page', pageText, 1, 1, 1_000_000);
+    const pageSize = queryInt('pageSize', pageSizeText, 20, 1, 500);
+    const needle = search?.trim().toLowerCase();
+    const wantedGroup = group?.trim();
     const matches: Service[] = [];
     for (const s of this.registry.services(normalizeNamespace(namespaceId))) {
       if (needle && !s.bareName.toLowerCase().includes(needle)) continue;
@@ -125,12 +125,6 @@ export class ServicesController {
       throw new NotFoundError(`service ${grouped} not found in namespace ${normalizeNamespace(namespaceId)}`);
     return service;
   }
-}
-
-/** A query parameter given more than once arrives as an array; the API takes each one once. */
-function single(name: string, value: string | string[] | undefined): string | undefined {
-  if (Array.isArray(value)) throw new InvalidParameterError(`${name} must be given once`);
-  return value;
 }
 
 export function queryInt(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -18,7 +18,16 @@ export interface ApiEndpoint {
   readonly query: readonly string[];
   /** Fields of the JSON body, with plausible values; undefined when the route takes no body. */
   readonly body?: Record<string, fc.Arbitrary<unknown>>;
+  /** Request headers the route reads, with the values to try. */
+  readonly headers?: Record<string, fc.Arbitrary<string>>;
 }
+
+const AUTH = '/api/v1/auth';
+const username = fc.constantFrom('nacos', 'alice', 'bob', '');
+const password = fc.constantFrom('secret-pw-1', '');
+const role = fc.constantFrom('ROLE_ADMIN', 'dev', 'ops', '');
+const resource = fc.constantFrom('public:DEFAULT_GROUP:naming/*', ':*:*', '*', '');
+const action = fc.constantFrom('r', 'w', 'rw', 'x', '');
 
 const SERVICE = '/api/v1/namespaces/:namespaceId/services/:groupName/:serviceName';
 
@@ -28,7 +37,7 @@ const metadataMap = fc.dictionary(
   { maxKeys: 3 },
 );
 
-/** Every /api/v1 route of packages/server/src/api with its query and body fields. */
+/** Every /api/v1 route (api/, auth's native face, the watch stream) with its query, body and header fields. */
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'GET', route: '/api/v1/status', query: [] },
   { method: 'GET', route: '/api/v1/namespaces', query: [] },
@@ -58,6 +67,29 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     query: [],
     body: { weight: fc.constantFrom(0, 1, 10000, 10001, -1), enabled: fc.boolean(), metadata: metadataMap },
   },
+  {
+    method: 'GET',
+    route: '/api/v1/watch',
+    query: ['namespaceId', 'services'],
+    headers: {
+      'last-event-id': fc.oneof(
+        fc.constantFrom('0', '-1', 'abc', '', ' 5 ', 'NaN', '1e3', '2147483648', '99999999999999999999999'),
+        fc.integer().map(String),
+      ),
+    },
+  },
+  { method: 'POST', route: `${AUTH}/login`, query: [], body: { username, password } },
+  { method: 'GET', route: `${AUTH}/me`, query: [] },
+  { method: 'GET', route: `${AUTH}/users`, query: [] },
+  { method: 'POST', route: `${AUTH}/users`, query: [], body: { username, password } },
+  { method: 'PUT', route: `${AUTH}/users/:username/password`, query: [], body: { password } },
+  { method: 'DELETE', route: `${AUTH}/users/:username`, query: [] },
+  { method: 'GET', route: `${AUTH}/roles`, query: [] },
+  { method: 'POST', route: `${AUTH}/roles`, query: [], body: { role, username } },
+  { method: 'DELETE', route: `${AUTH}/roles/:role`, query: ['username'] },
+  { method: 'GET', route: `${AUTH}/permissions`, query: [] },
+  { method: 'POST', route: `${AUTH}/permissions`, query: [], body: { role, resource, action } },
+  { method: 'DELETE', route: `${AUTH}/permissions`, query: ['role', 'resource', 'action'] },
 ];
 
 const PLAUSIBLE_PATH: Record<string, fc.Arbitrary<string>> = {
@@ -67,6 +99,8 @@ const PLAUSIBLE_PATH: Record<string, fc.Arbitrary<string>> = {
   clusterName: fc.constantFrom('DEFAULT', 'c1', 'c2'),
   ip: fc.constantFrom('127.0.0.1', '127.0.0.2', '127.0.0.3'),
   port: fc.constantFrom('8080', '8081', '9090', '-1', '2147483648', '1e3', '0x50'),
+  username: fc.constantFrom('nacos', 'alice', 'bob'),
+  role: fc.constantFrom('ROLE_ADMIN', 'dev', 'ops'),
 };
 
 const PLAUSIBLE_QUERY: Record<string, fc.Arbitrary<string>> = {
@@ -74,6 +108,12 @@ const PLAUSIBLE_QUERY: Record<string, fc.Arbitrary<string>> = {
   group: fc.constantFrom('DEFAULT_GROUP', 'grp'),
   page: fc.constantFrom('1', '2', '0', '1000000', '1000001'),
   pageSize: fc.constantFrom('1', '20', '500', '501', '0'),
+  namespaceId: fc.constantFrom('public', 'ns-a', ''),
+  services: fc.constantFrom('DEFAULT_GROUP@@svc-a', 'svc-a,svc-c', 'grp@@svc-b', '@@x', 'a@@', ',,', 'bad name'),
+  username: fc.constantFrom('alice', 'bob'),
+  role: fc.constantFrom('dev', 'ops'),
+  resource: fc.constantFrom('public:DEFAULT_GROUP:naming/*', ':*:*'),
+  action: fc.constantFrom('r', 'w', 'rw'),
 };
 
 function pathValue(name: string): fc.Arbitrary<string> {
@@ -133,6 +173,11 @@ export function apiRequest(endpoint: ApiEndpoint): fc.Arbitrary<RawRequest> {
       anyBody: anyJsonValue.map((v) => JSON.stringify(v)),
       brokenBody: fc.oneof(truncated(objectBody), hostileText),
       oddType: fc.constantFrom(...ODD_CONTENT_TYPES),
+      extraHeaders: fc.tuple(
+        ...Object.entries(endpoint.headers ?? {}).map(([name, value]) =>
+          fc.option(value, { nil: undefined }).map((v) => [name, v] as const),
+        ),
+      ),
     })
     .map((r) => {
       let i = 0;
@@ -145,6 +190,7 @@ export function apiRequest(endpoint: ApiEndpoint): fc.Arbitrary<RawRequest> {
       for (const [k, v] of r.repeatedQuery) pairs.push([k, v]);
       const qs = formOf(pairs);
       const headers: Record<string, string> = {};
+      for (const [name, value] of r.extraHeaders) if (value !== undefined) headers[name] = value;
       let body: string | undefined;
       switch (r.bodyKind) {
         case 'json':

@@ -15,7 +15,7 @@ const INSTANCE_WRITE = [...SVC, 'ip', 'port', 'clusterName', 'cluster', 'weight'
 const REGISTER = [...INSTANCE_WRITE, 'ephemeral', 'metadata', 'app'];
 const NS = '/nacos/v1/ns';
 
-/** Every route of packages/server/src/nacos/*.controller.ts with the parameters it reads. */
+/** Every route under /nacos (the nacos/*.controller.ts files and auth's Nacos face) with the parameters it reads. */
 export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   { method: 'POST', path: `${NS}/instance`, params: REGISTER },
   { method: 'PUT', path: `${NS}/instance`, params: REGISTER },
@@ -93,6 +93,24 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   { method: 'PUT', path: '/nacos/v1/console/namespaces', params: ['namespace', 'namespaceShowName', 'namespaceDesc'] },
   { method: 'DELETE', path: '/nacos/v1/console/namespaces', params: ['namespaceId'] },
   { method: 'GET', path: '/nacos/v1/console/server/state', params: [] },
+  // Auth (packages/server/src/auth/nacos-auth.controller.ts), here with auth off.
+  ...['login', 'users/login'].map((path) => ({
+    method: 'POST',
+    path: `/nacos/v1/auth/${path}`,
+    params: ['username', 'password'],
+  })),
+  { method: 'GET', path: '/nacos/v1/auth/users', params: ['username', 'pageNo', 'pageSize'] },
+  { method: 'GET', path: '/nacos/v1/auth/users/search', params: ['username'] },
+  { method: 'POST', path: '/nacos/v1/auth/users', params: ['username', 'password'] },
+  { method: 'PUT', path: '/nacos/v1/auth/users', params: ['username', 'newPassword'] },
+  { method: 'DELETE', path: '/nacos/v1/auth/users', params: ['username'] },
+  { method: 'GET', path: '/nacos/v1/auth/roles', params: ['username', 'pageNo', 'pageSize'] },
+  { method: 'GET', path: '/nacos/v1/auth/roles/search', params: ['role'] },
+  { method: 'POST', path: '/nacos/v1/auth/roles', params: ['role', 'username'] },
+  { method: 'DELETE', path: '/nacos/v1/auth/roles', params: ['role', 'username'] },
+  { method: 'GET', path: '/nacos/v1/auth/permissions', params: ['role', 'pageNo', 'pageSize'] },
+  { method: 'POST', path: '/nacos/v1/auth/permissions', params: ['role', 'resource', 'action'] },
+  { method: 'DELETE', path: '/nacos/v1/auth/permissions', params: ['role', 'resource', 'action'] },
   { method: 'GET', path: '/nacos/v1/console/health/liveness', params: [] },
   { method: 'GET', path: '/nacos/v1/console/health/readiness', params: [] },
 ];
@@ -224,6 +242,12 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<string>> = {
   hasIpCount: fc.constantFrom('true', 'false'),
   withInstances: fc.constantFrom('true', 'false'),
   instance: fc.constantFrom('127.0.0.1', '127.0.0.1:8080'),
+  username: fc.constantFrom('nacos', 'alice', 'bob'),
+  password: fc.constantFrom('secret-pw-1', 'nacos'),
+  newPassword: fc.constantFrom('secret-pw-2'),
+  role: fc.constantFrom('ROLE_ADMIN', 'dev', 'ops'),
+  resource: fc.constantFrom('public:DEFAULT_GROUP:naming/*', 'ns-a:*:naming/*', ':*:*', '*'),
+  action: fc.constantFrom('r', 'w', 'rw', 'x'),
 };
 
 export function valueFor(name: string): fc.Arbitrary<string> {

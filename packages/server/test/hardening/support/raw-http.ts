@@ -37,6 +37,27 @@ export class RawHttp {
         { host: this.host, port: this.port, method: req.method, path: req.path, headers, agent: this.agent },
         (res) => {
           const chunks: Buffer[] = [];
+          if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+            // A stream that never ends: its first event (or a moment of it) is the answer.
+            const done = () => {
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+                headers: res.headers,
+              });
+              r.destroy();
+            };
+            const timer = setTimeout(done, 2_000);
+            res.on('data', (c: Buffer) => {
+              chunks.push(c);
+              if (Buffer.concat(chunks).includes('\n\n')) {
+                clearTimeout(timer);
+                done();
+              }
+            });
+            res.on('error', () => undefined);
+            return;
+          }
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
             resolve({

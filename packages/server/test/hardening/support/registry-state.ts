@@ -57,6 +57,8 @@ export interface RegistryDump {
   namespaces: { id: string }[];
   consoleNamespaces: unknown;
   switches: unknown;
+  /** Users (with roles and permissions), role bindings and permissions. */
+  auth: unknown[];
   /** [namespace id, services]: pairs, not an object, since an id may well be `__proto__`. */
   servicesByNamespace: [string, unknown[]][];
   seeds: Record<string, unknown>;
@@ -65,7 +67,7 @@ export interface RegistryDump {
 /**
  * A canonical dump of everything a request can change, read through the public faces:
  * registry revision and counts (every registry mutation bumps the revision), namespaces (records
- * and implicit), switches and server status, every namespace's service list with per-service
+ * and implicit), switches and server status, users, roles and permissions, every namespace's service list with per-service
  * revisions, and the full detail (instances, metadata, overrides, lastBeat) of the seeded services.
  */
 export async function dumpRegistry(http: RawHttp): Promise<RegistryDump> {
@@ -101,6 +103,11 @@ export async function dumpRegistry(http: RawHttp): Promise<RegistryDump> {
     namespaces,
     consoleNamespaces: await http.json('GET', '/nacos/v1/console/namespaces'),
     switches: await http.json('GET', '/nacos/v1/ns/operator/switches'),
+    auth: [
+      await http.json('GET', '/api/v1/auth/users'),
+      await http.json('GET', '/api/v1/auth/roles'),
+      await http.json('GET', '/api/v1/auth/permissions'),
+    ],
     servicesByNamespace,
     seeds,
   };
