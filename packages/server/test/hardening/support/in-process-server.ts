@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
+import { UdpPusher } from '../../../src/push/udp-pusher.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { RawHttp } from './raw-http.js';
 
@@ -15,13 +16,15 @@ export interface InProcessServer {
 
 /**
  * The shared in-process test server (127.0.0.1, port 0, temp data dir), auth off. The expiry and
- * active-check schedulers are stopped, so that state changes only through requests (and no probe
- * ever leaves for an address a test invented).
+ * active-check schedulers and the UDP pusher are stopped, so that state changes only through
+ * requests, and no probe or push ever leaves for an address a test invented.
  */
 export async function startQuietServer(): Promise<InProcessServer> {
   const server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
   server.app.get(ExpiryScheduler).stop();
   server.app.get(HealthCheckScheduler).stop();
+  // No UDP push either: hostile clientIP values must never turn into datagrams to anywhere.
+  server.app.get(UdpPusher).stop();
   const http = new RawHttp('127.0.0.1', server.port);
   return {
     server,
