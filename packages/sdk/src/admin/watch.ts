@@ -82,6 +82,7 @@ export function watchRegistry(options: WatchOptions): Watch {
   };
 
   const connect = async (): Promise<void> => {
+    if (closed) return;
     const current = new AbortController();
     controller = current;
     options.onState?.(failures === 0 && lastRevision === undefined ? 'connecting' : 'reconnecting');
@@ -138,7 +139,8 @@ export function watchRegistry(options: WatchOptions): Watch {
     }
   };
 
-  void connect();
+  // Connect after returning, so callbacks never run before the caller holds the Watch.
+  queueMicrotask(() => void connect());
   return {
     close() {
       if (closedReported) return;

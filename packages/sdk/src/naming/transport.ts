@@ -133,7 +133,8 @@ export class NacosTransport {
       headers['Content-Type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
     }
     const { status, text } = await this.fetchText(server, call.label, url, { method: call.method, headers, body });
-    if (status === 200) return text;
+    // Nacos answers 200; any 2xx is success here (an older Beacon answered 201 to POST).
+    if (status >= 200 && status < 300) return text;
     if (status === 304) return '';
     if (status === 401 || status === 403) {
       const message = authMessage(text) ?? `HTTP ${status}`;
@@ -158,7 +159,7 @@ export class NacosTransport {
       headers: { 'User-Agent': NACOS_USER_AGENT, 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
       body: new URLSearchParams({ username, password }).toString(),
     });
-    if (status === 200) {
+    if (status >= 200 && status < 300) {
       try {
         const reply = JSON.parse(text) as { accessToken?: unknown; tokenTtl?: unknown };
         if (typeof reply.accessToken === 'string' && reply.accessToken !== '') {
