@@ -232,7 +232,8 @@ describe('watch: subscribe to changes', () => {
     expect(mode.state).toBe(watchAvailable ? 'live' : 'unsupported');
   });
 
-  it.runIf(watchAvailable)('gets changes from the stream within moments, without polling', async () => {
+  it('gets changes from the stream within moments, without polling', async (ctx) => {
+    if (!watchAvailable) ctx.skip('the server has no watch stream (yet)');
     const consumer = client({ cacheMillis: 60_000 });
     const events: ServiceChangeEvent[] = [];
     await consumer.subscribe('streamed', (e) => events.push(e));

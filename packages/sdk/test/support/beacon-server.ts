@@ -163,3 +163,14 @@ export async function hasUdpPush(url: string, existingService: string): Promise<
   const body = (await response.json()) as { cacheMillis?: number };
   return body.cacheMillis === 10_000;
 }
+
+/** Resolves with the first defined value `find` returns, checking every 20 ms. */
+export async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = find();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing turned up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
