@@ -13,11 +13,8 @@ export type TimerHandle = unknown;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, delayMs) => {
-    const timer = setTimeout(callback, delayMs);
-    // The client's timers never keep a process alive on their own: an app that is done may exit.
-    timer.unref?.();
-    return timer;
-  },
+  // Timers are not unref'd: like a socket or a pool, an open client keeps the process alive (a
+  // watcher with nothing else to do must not exit) until close().
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
