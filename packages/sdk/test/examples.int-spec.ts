@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFromServer, removeDir, startServer, type RunningServer } from './support/beacon-server.js';
+import { listFromServer, startServer, type TestServer } from './support/beacon-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const examples = resolve(here, '../examples');
 const built = resolve(here, '../dist/index.js');
 
-let server: RunningServer;
+let server: TestServer;
 
 beforeAll(async () => {
   if (!existsSync(built)) throw new Error(`${built} is missing: run 'pnpm build' first`);
@@ -18,13 +18,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  removeDir(server.dataDir);
 });
 
 /** Runs an example with node, as a user would after `pnpm build`; `done` resolves with its output once it exits. */
 function run(script: string, args: string[], until?: (output: string) => boolean) {
   const child = spawn(process.execPath, [resolve(examples, script), ...args], {
-    env: { ...process.env, BEACON_SERVERS: server.url.replace('http://', '') },
+    env: { ...process.env, BEACON_SERVERS: server.baseUrl.replace('http://', '') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,13 +53,13 @@ describe('the examples run with node against a real server', () => {
     }
     const ports = new Set([...(a.output + b.output).matchAll(/called 127\.0\.0\.1:(\d+)/g)].map((m) => m[1]));
     expect(ports.size).toBe(2);
-    expect(await listFromServer(server.url, 'greeter')).toEqual([]);
+    expect(await listFromServer(server.baseUrl, 'greeter')).toEqual([]);
   });
 
   it('watch.mjs: prints the list of a service and its changes', async () => {
     const watched = run('watch.mjs', ['watched-by-example'], (out) => out.includes('+ 10.20.0.1:1'));
     await expect.poll(watched.output, { timeout: 10_000 }).toContain('now: none');
-    await fetch(`${server.url}/nacos/v1/ns/instance?serviceName=watched-by-example&ip=10.20.0.1&port=1`, {
+    await fetch(`${server.baseUrl}/nacos/v1/ns/instance?serviceName=watched-by-example&ip=10.20.0.1&port=1`, {
       method: 'POST',
     });
     const { output } = await watched.done;

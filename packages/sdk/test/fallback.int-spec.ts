@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NamingClient, type NamingClientOptions, type ServiceChangeEvent } from '../src/index.js';
-import { hasUdpPush, removeDir, startServer, waitFor, type RunningServer } from './support/beacon-server.js';
+import { hasUdpPush, startServer, waitFor, type TestServer } from './support/beacon-server.js';
 import { nacosOnlyProxy } from './support/nacos-only-proxy.js';
 
 const FAST = {
@@ -10,7 +10,7 @@ const FAST = {
   'preserved.ip.delete.timeout': '6000',
 };
 
-let server: RunningServer;
+let server: TestServer;
 let proxy: Awaited<ReturnType<typeof nacosOnlyProxy>>;
 let udpAvailable = false;
 const clients: NamingClient[] = [];
@@ -23,10 +23,10 @@ function client(options: Partial<NamingClientOptions> = {}): NamingClient {
 
 beforeAll(async () => {
   server = await startServer();
-  proxy = await nacosOnlyProxy(server.url);
-  const probe = new NamingClient({ serverAddresses: [server.url] });
+  proxy = await nacosOnlyProxy(server.baseUrl);
+  const probe = new NamingClient({ serverAddresses: [server.baseUrl] });
   await probe.registerInstance('udp-probe', { ip: '10.0.0.1', port: 1 });
-  udpAvailable = await hasUdpPush(server.url, 'udp-probe');
+  udpAvailable = await hasUdpPush(server.baseUrl, 'udp-probe');
   await probe.close();
 });
 
@@ -37,7 +37,6 @@ afterEach(async () => {
 afterAll(async () => {
   await proxy.close();
   await server.close();
-  removeDir(server.dataDir);
 });
 
 describe('against a server without the watch stream (plain Nacos 1.x)', () => {
@@ -63,7 +62,7 @@ describe('against a server without the watch stream (plain Nacos 1.x)', () => {
     // The first poll after detection carries udpPort and clientIP: we become a push target.
     const subscribers = async () =>
       (
-        (await fetch(`${server.url}/nacos/v1/ns/service/subscribers?serviceName=pushed`).then((r) => r.json())) as {
+        (await fetch(`${server.baseUrl}/nacos/v1/ns/service/subscribers?serviceName=pushed`).then((r) => r.json())) as {
           subscribers: { ip: string; agent: string }[];
         }
       ).subscribers;

@@ -6,9 +6,8 @@ import {
   deadPort,
   hasWatchStream,
   listFromServer,
-  removeDir,
   startServer,
-  type RunningServer,
+  type TestServer,
 } from './support/beacon-server.js';
 
 /** Fast timings for tests: beat every second, unhealthy after 3 s, deleted after 6 s. */
@@ -18,19 +17,19 @@ const FAST = {
   'preserved.ip.delete.timeout': '6000',
 };
 
-let server: RunningServer;
+let server: TestServer;
 let watchAvailable = false;
 const clients: NamingClient[] = [];
 
 function client(options: Partial<NamingClientOptions> = {}): NamingClient {
-  const c = new NamingClient({ serverAddresses: [server.url], requestTimeoutMs: 2000, ...options });
+  const c = new NamingClient({ serverAddresses: [server.baseUrl], requestTimeoutMs: 2000, ...options });
   clients.push(c);
   return c;
 }
 
 beforeAll(async () => {
   server = await startServer();
-  watchAvailable = await hasWatchStream(server.url);
+  watchAvailable = await hasWatchStream(server.baseUrl);
 });
 
 afterEach(async () => {
@@ -39,7 +38,6 @@ afterEach(async () => {
 
 afterAll(async () => {
   await server.close();
-  removeDir(server.dataDir);
 });
 
 describe('register and beat', () => {
@@ -49,7 +47,7 @@ describe('register and beat', () => {
     app.on('beat', (b) => beats.push({ code: b.code, light: b.light, intervalMs: b.intervalMs }));
     await app.registerInstance('orders', { ip: '10.1.0.1', port: 8080, metadata: { ...FAST, zone: 'a' } });
 
-    const hosts = await listFromServer(server.url, 'orders');
+    const hosts = await listFromServer(server.baseUrl, 'orders');
     expect(hosts).toEqual([expect.objectContaining({ ip: '10.1.0.1', port: 8080, healthy: true })]);
 
     await expect.poll(() => beats.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
@@ -57,7 +55,7 @@ describe('register and beat', () => {
     expect(beats.slice(1).every((b) => b.light && b.code === 10200)).toBe(true);
 
     await app.deregisterInstance('orders', { ip: '10.1.0.1', port: 8080 });
-    expect(await listFromServer(server.url, 'orders')).toEqual([]);
+    expect(await listFromServer(server.baseUrl, 'orders')).toEqual([]);
     const count = beats.length;
     await new Promise((r) => setTimeout(r, 1500));
     expect(beats.length).toBe(count);
@@ -67,7 +65,7 @@ describe('register and beat', () => {
     const app = client();
     await app.registerInstance('alive', { ip: '10.1.0.2', port: 1, metadata: FAST });
     await new Promise((r) => setTimeout(r, 4000));
-    expect(await listFromServer(server.url, 'alive')).toEqual([expect.objectContaining({ healthy: true })]);
+    expect(await listFromServer(server.baseUrl, 'alive')).toEqual([expect.objectContaining({ healthy: true })]);
   });
 
   it('registers again by itself when the server forgot the instance (20404)', async () => {
@@ -75,16 +73,16 @@ describe('register and beat', () => {
     await app.registerInstance('forgotten', { ip: '10.1.0.3', port: 2, metadata: FAST });
     await app.nextEvent('beat', (b) => b.light);
     // An operator deletes it behind the client's back.
-    await new AdminClient({ baseUrl: server.url }).deleteService('public', 'DEFAULT_GROUP', 'forgotten');
-    expect(await listFromServer(server.url, 'forgotten')).toEqual([]);
+    await new AdminClient({ baseUrl: server.baseUrl }).deleteService('public', 'DEFAULT_GROUP', 'forgotten');
+    expect(await listFromServer(server.baseUrl, 'forgotten')).toEqual([]);
     const again = await app.nextEvent('reregistered');
     expect(again.instance.ip).toBe('10.1.0.3');
-    expect(await listFromServer(server.url, 'forgotten')).toEqual([expect.objectContaining({ ip: '10.1.0.3' })]);
+    expect(await listFromServer(server.baseUrl, 'forgotten')).toEqual([expect.objectContaining({ ip: '10.1.0.3' })]);
   });
 
   it("honours an operator's interval edit made through the admin API at the next beat", async () => {
     const app = client();
-    const admin = new AdminClient({ baseUrl: server.url });
+    const admin = new AdminClient({ baseUrl: server.baseUrl });
     await app.registerInstance('tuned', { ip: '10.1.0.4', port: 3, metadata: FAST });
     await app.nextEvent('beat');
     await admin.patchInstance(
@@ -266,12 +264,12 @@ describe('watch: subscribe to changes', () => {
 describe('failover', () => {
   it('skips a server that refuses connections', async () => {
     const dead = await deadPort();
-    const app = client({ serverAddresses: [`127.0.0.1:${dead}`, server.url], random: () => 0 });
+    const app = client({ serverAddresses: [`127.0.0.1:${dead}`, server.baseUrl], random: () => 0 });
     const failovers: string[] = [];
     app.on('serverFailover', (f) => failovers.push(`${f.from} -> ${f.to}`));
     await app.registerInstance('failover', { ip: '10.7.0.1', port: 1, metadata: FAST });
-    expect(failovers).toEqual([`http://127.0.0.1:${dead} -> ${server.url}`]);
-    expect(app.currentServer).toBe(server.url);
+    expect(failovers).toEqual([`http://127.0.0.1:${dead} -> ${server.baseUrl}`]);
+    expect(app.currentServer).toBe(server.baseUrl);
     expect((await app.getAllInstances('failover')).map((i) => i.ip)).toEqual(['10.7.0.1']);
   });
 
@@ -279,14 +277,14 @@ describe('failover', () => {
     const hole = await blackhole();
     try {
       const app = client({
-        serverAddresses: [`127.0.0.1:${hole.port}`, server.url],
+        serverAddresses: [`127.0.0.1:${hole.port}`, server.baseUrl],
         random: () => 0,
         requestTimeoutMs: 300,
       });
       const started = Date.now();
       expect(await app.getServerStatus()).toBe('UP');
       expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      expect(app.currentServer).toBe(server.url);
+      expect(app.currentServer).toBe(server.baseUrl);
     } finally {
       await hole.close();
     }
@@ -315,7 +313,7 @@ describe('close', () => {
     const after = beats;
     await new Promise((r) => setTimeout(r, 1500));
     expect(beats).toBe(after);
-    expect(await listFromServer(server.url, 'closing')).toEqual([expect.objectContaining({ ip: '10.8.0.1' })]);
+    expect(await listFromServer(server.baseUrl, 'closing')).toEqual([expect.objectContaining({ ip: '10.8.0.1' })]);
     await expect(app.getAllInstances('closing')).rejects.toThrow('the naming client is closed');
   });
 });

@@ -6,9 +6,9 @@ import { NamingClient, type ServiceChangeEvent } from '../src/index.js';
 import {
   freePort,
   listFromServer,
-  removeDir,
   spawnServer,
-  tempDataDir,
+  makeDataDir,
+  removeDataDir,
   type SpawnedServer,
 } from './support/beacon-server.js';
 
@@ -26,18 +26,18 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   port = await freePort();
-  dataDir = tempDataDir();
+  dataDir = makeDataDir();
   server = await spawnServer(port, dataDir);
 });
 
 afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  await server.kill();
-  removeDir(dataDir);
+  await server.kill('SIGKILL');
+  removeDataDir(dataDir);
 });
 
 function client(options: Partial<ConstructorParameters<typeof NamingClient>[0]> = {}): NamingClient {
-  const c = new NamingClient({ serverAddresses: [server.url], requestTimeoutMs: 1000, ...options });
+  const c = new NamingClient({ serverAddresses: [server.baseUrl], requestTimeoutMs: 1000, ...options });
   cleanups.push(() => c.close());
   return c;
 }
@@ -47,7 +47,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the server is killed and restarted mid-run', () => {
   it('the instance is back and healthy within one beat interval, and discovery answers from the cache meanwhile', async () => {
     const snapshotDir = mkdtempSync(join(tmpdir(), 'beacon-sdk-snap-'));
-    cleanups.push(() => removeDir(snapshotDir));
+    cleanups.push(() => removeDataDir(snapshotDir));
     const provider = client();
     const consumer = client({ cacheMillis: 500, maxRetryDelayMs: 1000, snapshotDir });
     const seen: ServiceChangeEvent[] = [];
@@ -60,7 +60,7 @@ describe('the server is killed and restarted mid-run', () => {
     expect(seen.at(-1)!.instances.map((i) => i.ip)).toEqual(['10.9.0.1']);
 
     // kill -9: no shutdown, the ephemeral instance is gone with the process.
-    await server.kill();
+    await server.kill('SIGKILL');
     const failed = await provider.nextEvent('beatFailed');
     expect(failed.retryInMs).toBeLessThanOrEqual(INTERVAL_MS);
 
@@ -77,7 +77,7 @@ describe('the server is killed and restarted mid-run', () => {
     const readyAt = Date.now();
     let recoveredAt = 0;
     while (Date.now() - readyAt < 5000) {
-      const hosts = await listFromServer(server.url, 'resilient').catch(() => []);
+      const hosts = await listFromServer(server.baseUrl, 'resilient').catch(() => []);
       if (hosts.some((h) => h.ip === '10.9.0.1' && h.healthy)) {
         recoveredAt = Date.now();
         break;

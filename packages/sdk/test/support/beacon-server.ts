@@ -1,108 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createBeaconApp, loadConfig } from '../../../server/src/index.js';
+/**
+ * The SDK's integration tests run against the real server through the shared harness
+ * (packages/server/test/support/test-server.ts); this file adds what only the SDK's tests need.
+ */
+import { createServer, type Socket } from 'node:net';
+import {
+  freePort,
+  makeDataDir,
+  removeDataDir,
+  spawnBuiltServer,
+  startTestServer,
+  type SpawnedServer,
+  type TestServer,
+} from '../../../server/test/support/test-server.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const SERVER_MAIN = resolve(here, '../../../server/dist/main.js');
+export { freePort, makeDataDir, removeDataDir, type SpawnedServer, type TestServer };
 
-/** Settings every test server gets: loopback, quiet, fast expiry ticks, auth off unless a test wants it. */
-const BASE_ENV: Record<string, string> = {
-  HOST: '127.0.0.1',
-  BEACON_LOG_LEVEL: 'error',
-  BEACON_EXPIRY_TICK_MS: '100',
-  BEACON_AUTH: 'off',
-};
-
-export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'beacon-sdk-int-'));
-}
-
-export interface RunningServer {
-  readonly url: string;
-  readonly port: number;
-  readonly dataDir: string;
-  close(): Promise<void>;
-}
+/** Settings every SDK test server gets: fast expiry ticks, auth off unless a test wants it. */
+const BASE_ENV: Record<string, string> = { BEACON_EXPIRY_TICK_MS: '100', BEACON_AUTH: 'off' };
 
 /** The real server in this process, on a random loopback port, with its own SQLite file. */
-export async function startServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<RunningServer> {
-  const config = loadConfig({ ...BASE_ENV, PORT: '0', BEACON_DATA_DIR: dataDir, ...env });
-  const app = await createBeaconApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closed = false;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    dataDir,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-    },
-  };
+export function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  return startTestServer({ env: { ...BASE_ENV, ...env } });
 }
 
-export interface SpawnedServer extends RunningServer {
-  readonly pid: number;
-  /** SIGKILL: no shutdown hooks, connections just die. */
-  kill(): Promise<void>;
-}
-
-/** The built server (`node packages/server/dist/main.js`) as its own process; restartable on the same port and data. */
-export async function spawnServer(
-  port: number,
-  dataDir: string,
-  env: Record<string, string> = {},
-): Promise<SpawnedServer> {
-  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run 'pnpm build' first`);
-  const child: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
-    env: { ...process.env, ...BASE_ENV, BEACON_LOG_LEVEL: 'log', PORT: String(port), BEACON_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  let output = '';
-  await new Promise<void>((resolveReady, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) {
-        child.stdout?.off('data', onData);
-        resolveReady();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-  // Keep draining its output so it never blocks on a full pipe.
-  child.stdout?.resume();
-  child.stderr?.resume();
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    dataDir,
-    pid: child.pid!,
-    kill,
-    close: kill,
-  };
-}
-
-/** A port that was free a moment ago (for a server that must come back on the same port). */
-export async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  return typeof address === 'object' && address ? address.port : 0;
+/** The built server as its own process, ready; restartable on the same port and data dir. */
+export function spawnServer(port: number, dataDir: string, env: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnBuiltServer({ port, dataDir, env: { ...BASE_ENV, ...env } });
 }
 
 /** A port where nothing listens: connections are refused. */
@@ -110,7 +33,7 @@ export const deadPort = freePort;
 
 /** Accepts connections and never answers: the worst kind of server. */
 export async function blackhole(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -127,11 +50,7 @@ export async function blackhole(): Promise<{ port: number; close(): Promise<void
   };
 }
 
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** GET a Nacos-face URL without any client cache: the registry's truth. */
+/** GET a Nacos-face list without any client cache: the registry's truth. */
 export async function listFromServer(
   url: string,
   serviceName: string,
