@@ -341,7 +341,7 @@ describe('HostReactor with the watch stream', () => {
     const onlyB: ServiceChangeEvent[] = [];
     await reactor.subscribe(ORDERS, [], (e) => all.push(e));
     await reactor.subscribe(ORDERS, ['B'], (e) => onlyB.push(e));
-    reactor.setWatchActive(true);
+    reactor.setWatched(new Set(['DEFAULT_GROUP@@orders']));
     reactor.applyWatch('DEFAULT_GROUP@@orders', detail([{ ip: '10.0.0.1' }, { ip: '10.0.0.2', cluster: 'B' }]));
     await clock.advance(30_000);
     expect(server.queries).toHaveLength(2);
@@ -349,9 +349,19 @@ describe('HostReactor with the watch stream', () => {
     expect(all.at(-1)!.source).toBe('watch');
     expect(onlyB.at(-1)!.instances.map((h) => [h.ip, h.clusterName])).toEqual([['10.0.0.2', 'B']]);
     // Polls resume when the watch goes down.
-    reactor.setWatchActive(false);
+    reactor.setWatched(undefined);
     await clock.advance(3000);
     expect(server.queries.length).toBeGreaterThan(2);
+  });
+
+  it('keeps polling the services the stream does not follow', async () => {
+    const { clock, server, reactor } = setup();
+    await reactor.getHosts(ORDERS, []);
+    await reactor.getHosts(serviceNameOf('other', undefined), []);
+    reactor.setWatched(new Set(['DEFAULT_GROUP@@orders']));
+    await clock.advance(9000);
+    expect(server.queries.filter((q) => q.serviceName === 'DEFAULT_GROUP@@orders')).toHaveLength(1);
+    expect(server.queries.filter((q) => q.serviceName === 'DEFAULT_GROUP@@other')).toHaveLength(4);
   });
 
   it('computes the host list as /instance/list does: protect threshold, then disabled instances dropped', async () => {

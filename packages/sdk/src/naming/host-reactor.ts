@@ -63,7 +63,7 @@ interface Entry {
  */
 export class HostReactor {
   private readonly entries = new Map<string, Entry>();
-  private watchActive = false;
+  private watched: ReadonlySet<string> | undefined;
   private closed = false;
 
   constructor(
@@ -130,13 +130,16 @@ export class HostReactor {
     return [...new Set([...this.entries.values()].map((e) => e.name.grouped))].sort();
   }
 
-  /** While the watch stream is live, polls are skipped: it delivers every change. */
-  setWatchActive(active: boolean): void {
-    this.watchActive = active;
+  /**
+   * While the watch stream is live, polls of the services it follows are skipped: it delivers
+   * every change. `undefined`: not live, everything polls.
+   */
+  setWatched(services: ReadonlySet<string> | undefined): void {
+    this.watched = services;
   }
 
-  get isWatchActive(): boolean {
-    return this.watchActive;
+  private isWatched(entry: Entry): boolean {
+    return this.watched?.has(entry.name.grouped) ?? false;
   }
 
   /** A service's state from the watch stream (`null`: the service does not exist). */
@@ -223,7 +226,7 @@ export class HostReactor {
 
   private async refresh(entry: Entry): Promise<void> {
     if (this.closed) return;
-    if (this.watchActive) {
+    if (this.isWatched(entry)) {
       this.scheduleRefresh(entry, this.pollDelay(entry));
       return;
     }
@@ -242,7 +245,7 @@ export class HostReactor {
   }
 
   private async fetch(entry: Entry): Promise<ServiceInfo> {
-    const push = this.watchActive ? undefined : await this.pushParams().catch(() => undefined);
+    const push = this.isWatched(entry) ? undefined : await this.pushParams().catch(() => undefined);
     return this.api.queryList(entry.name.grouped, { clusters: entry.clustersText, ...push });
   }
 

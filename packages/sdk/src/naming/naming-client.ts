@@ -79,7 +79,7 @@ export class NamingClient {
           this.transport,
           {
             apply: (name, service) => this.hosts.applyWatch(name, service),
-            setLive: (live) => this.hosts.setWatchActive(live),
+            setLive: (services) => this.hosts.setWatched(services),
             onMode: (state, error) => emit('watchState', error === undefined ? { state } : { state, error }),
           },
           { namespace: o.namespace, fetch: o.fetch, clock: o.clock },

@@ -6,8 +6,8 @@ export type WatchMode = 'off' | 'connecting' | 'live' | 'down' | 'unsupported';
 
 export interface WatcherHooks {
   apply(serviceName: string, service: WatchChange['service']): void;
-  /** The stream delivers every change (true), or not / not yet (false). */
-  setLive(live: boolean): void;
+  /** The stream delivers every change of these services, or (undefined) it is not live. */
+  setLive(services: ReadonlySet<string> | undefined): void;
   onMode(mode: WatchMode, error?: unknown): void;
 }
 
@@ -48,8 +48,10 @@ export class RegistryWatcher {
 
   /** Follows exactly these services from now on (reconnecting soon when the set changed). */
   follow(services: readonly string[]): void {
-    if (this.closed || sameList(services, this.services)) return;
-    this.services = [...services];
+    // A name the server would refuse would make it refuse the whole stream: such services poll.
+    const valid = services.filter(watchable);
+    if (this.closed || sameList(valid, this.services)) return;
+    this.services = valid;
     if (this.mode === 'unsupported') return; // picked up at the next probe
     this.scheduleRestart(this.options.restartDelayMs ?? 50);
   }
@@ -77,7 +79,7 @@ export class RegistryWatcher {
     const services = this.services;
     const server = () => this.transport.current;
     let target = server();
-    this.hooks.setLive(false);
+    this.hooks.setLive(undefined);
     this.setMode('connecting');
     const watch = watchRegistry({
       baseUrl: () => (target = server()).origin,
@@ -98,11 +100,11 @@ export class RegistryWatcher {
         if (this.watch !== watch) return;
         // A resumed stream replays what was missed and is live at once; a new one is live after its snapshot.
         if (state === 'open' && watch.lastRevision !== undefined) {
-          this.hooks.setLive(true);
+          this.hooks.setLive(new Set(services));
           this.setMode('live');
         }
         if (state === 'reconnecting' && error !== undefined) {
-          this.hooks.setLive(false);
+          this.hooks.setLive(undefined);
           this.setMode('down', error);
           if (error instanceof WatchHttpError && (error.status === 401 || error.status === 403)) {
             // Log in again before the next attempt.
@@ -116,7 +118,7 @@ export class RegistryWatcher {
       onUnsupported: () => {
         if (this.watch !== watch) return;
         this.watch = undefined;
-        this.hooks.setLive(false);
+        this.hooks.setLive(undefined);
         this.setMode('unsupported');
         this.scheduleRestart(this.options.reprobeDelayMs ?? 300_000);
       },
@@ -128,7 +130,7 @@ export class RegistryWatcher {
     if (this.watch !== watch) return;
     const present = new Map(snapshot.services.map((s) => [`${s.groupName}@@${s.name}`, s]));
     for (const name of services) this.hooks.apply(name, present.get(name) ?? null);
-    this.hooks.setLive(true);
+    this.hooks.setLive(new Set(services));
     this.setMode('live');
   }
 
@@ -144,6 +146,12 @@ export class RegistryWatcher {
     this.mode = mode;
     if (changed) this.hooks.onMode(mode, error);
   }
+}
+
+/** Nacos's service name rule: `group@@name`, both parts non-empty, only `0-9a-zA-Z@.:_-`. */
+function watchable(grouped: string): boolean {
+  const at = grouped.indexOf('@@');
+  return /^[0-9A-Za-z@.:_-]+$/.test(grouped) && at > 0 && at + 2 < grouped.length;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
