@@ -240,7 +240,9 @@ describe('watch: subscribe to changes', () => {
     await client().registerInstance('streamed', { ip: '10.5.0.1', port: 1, metadata: FAST });
     await expect.poll(() => events.at(-1)?.instances.length ?? 0, { timeout: 3000 }).toBe(1);
     expect(events.at(-1)!.source).toBe('watch');
-    expect(Date.now() - started).toBeLessThan(1500);
+    const latencyMs = Date.now() - started;
+    console.log(`watch stream delivered a registration to a subscriber ${latencyMs} ms after the register call began`);
+    expect(latencyMs).toBeLessThan(1500);
   });
 
   it('keeps the last list when the server sends an empty one, unless the application opted in', async () => {
