@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NamingClient, type NamingClientOptions, type ServiceChangeEvent } from '../src/index.js';
 import { hasUdpPush, startServer, waitFor, type TestServer } from './support/beacon-server.js';
+import { closeInChildProcess } from './support/close-probe.js';
 import { nacosOnlyProxy } from './support/nacos-only-proxy.js';
 
 const FAST = {
@@ -118,5 +119,14 @@ describe('against a server without the watch stream (plain Nacos 1.x)', () => {
     }
     expect(events.at(-1)!.source).toBe('push');
     expect(events.at(-1)!.added.map((i) => i.ip)).toEqual(['10.12.0.1']);
+  });
+
+  it('close() releases every timer, stream and socket: a process with nothing else to do exits', async () => {
+    const { code, output } = await closeInChildProcess(proxy.url, 'unsupported');
+    expect(output).toContain('closed');
+    expect(code).toBe(0);
+    // And nothing was deregistered.
+    const hosts = await fetch(`${server.baseUrl}/nacos/v1/ns/instance/list?serviceName=tidy`).then((r) => r.json());
+    expect((hosts as { hosts: { ip: string }[] }).hosts.map((h) => h.ip)).toEqual(['10.13.0.1']);
   });
 });

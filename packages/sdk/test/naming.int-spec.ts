@@ -9,6 +9,7 @@ import {
   startServer,
   type TestServer,
 } from './support/beacon-server.js';
+import { closeInChildProcess } from './support/close-probe.js';
 
 /** Fast timings for tests: beat every second, unhealthy after 3 s, deleted after 6 s. */
 const FAST = {
@@ -305,6 +306,12 @@ describe('failover', () => {
 });
 
 describe('close', () => {
+  it('releases every timer, stream and socket: a process with nothing else to do exits', async () => {
+    const { code, output } = await closeInChildProcess(server.baseUrl, watchAvailable ? 'live' : 'unsupported');
+    expect(output).toContain('closed');
+    expect(code).toBe(0);
+  });
+
   it('stops beats and refuses further calls, and deregisters nothing', async () => {
     const app = client();
     await app.registerInstance('closing', { ip: '10.8.0.1', port: 1, metadata: FAST });

@@ -38,8 +38,6 @@ export class PushReceiver {
       socket.once('error', reject);
       socket.bind(port, () => {
         socket.off('error', reject);
-        // An idle receiver never keeps the process alive.
-        socket.unref();
         resolve(new PushReceiver(socket, socket.address().port, handlers));
       });
     });
