@@ -87,7 +87,8 @@ describe('the server is killed and restarted mid-run', () => {
     const recoveryMs = recoveredAt - readyAt;
     console.log(`instance back and healthy ${recoveryMs} ms after the restarted server was listening`);
     expect(recoveredAt).toBeGreaterThan(0);
-    expect(recoveryMs).toBeLessThanOrEqual(INTERVAL_MS + 100);
+    // One beat interval, plus room for the re-registration round trip on a busy machine.
+    expect(recoveryMs).toBeLessThanOrEqual(INTERVAL_MS + 250);
     expect(reregistered).toHaveLength(1);
 
     // The consumer recovers by itself too: a change made after the restart reaches it.

@@ -75,10 +75,17 @@ export function watchRegistry(options: WatchOptions): Watch {
     return `${base.replace(/\/$/, '')}/api/v1/watch?${params.toString()}`;
   };
 
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
   const armIdleTimer = (current: AbortController) => {
     if (idleTimeoutMs <= 0) return;
     if (idleTimer !== undefined) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => current.abort(new Error(`watch idle for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+    idleTimer = setTimeout(() => {
+      const reason = new Error(`watch idle for ${idleTimeoutMs} ms`);
+      current.abort(reason);
+      // Not every fetch ends the body on abort; cancelling the reader always ends the read loop.
+      void reader?.cancel(reason).catch(() => undefined);
+    }, idleTimeoutMs);
   };
 
   const connect = async (): Promise<void> => {
@@ -108,7 +115,7 @@ export function watchRegistry(options: WatchOptions): Watch {
       failures = 0;
       const parser = new SseParser();
       const decoder = new TextDecoder();
-      const reader = response.body.getReader();
+      reader = response.body.getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
