@@ -1,5 +1,6 @@
 import { backoffDelay } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
+import type { Emit } from './events.js';
 import { BEAT_NOT_FOUND, type BeatReply, type RegisteredInstance } from './nacos-api.js';
 
 export const DEFAULT_BEAT_INTERVAL_MS = 5000;
@@ -23,8 +24,6 @@ export interface BeatPort {
   sendBeat(instance: RegisteredInstance, light: boolean): Promise<BeatReply>;
   registerInstance(instance: RegisteredInstance): Promise<void>;
 }
-
-export type Emit<E> = <K extends keyof E & string>(event: K, payload: E[K]) => void;
 
 interface BeatTask {
   instance: RegisteredInstance;

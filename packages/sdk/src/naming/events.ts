@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 
 type Listener<T> = (payload: T) => void;
 
+/** How the reactors report events: one function, typed by their own event map. */
+export type Emit<E> = <K extends keyof E & string>(event: K, payload: E[K]) => void;
+
 /**
  * A typed wrapper of Node's EventEmitter: one payload object per event, listeners typed by event
  * name. A listener that throws never breaks the SDK's own loops; its error is reported as

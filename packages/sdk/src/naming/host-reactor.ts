@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { diffInstances } from './diff.js';
-import type { Emit } from './beat-reactor.js';
+import type { Emit } from './events.js';
 import type { ListQuery } from './nacos-api.js';
 import type { ServiceName } from './names.js';
 import type { ServiceInfo } from './service-info.js';

@@ -1,7 +1,7 @@
 import { selectable, pickByWeight } from './balancer.js';
-import { BeatReactor, configuredInterval, type BeatEvents, type Emit } from './beat-reactor.js';
+import { BeatReactor, configuredInterval, type BeatEvents } from './beat-reactor.js';
 import { ClientClosedError, OptionsError, ServerError, AuthenticationError } from './errors.js';
-import { EventHub } from './events.js';
+import { EventHub, type Emit } from './events.js';
 import { HostReactor, type HostEvents } from './host-reactor.js';
 import { defaultClientIP } from './local-address.js';
 import { NacosNamingApi, type RegisteredInstance } from './nacos-api.js';
