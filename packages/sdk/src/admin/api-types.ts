@@ -232,6 +232,26 @@ export interface paths {
     patch: operations['patchInstance'];
     trace?: never;
   };
+  '/api/v1/watch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream registry changes (server-sent events)
+     * @description First `event: snapshot` (WatchSnapshotDto), then `event: change` (WatchChangeDto) with `id: <revision>`, in revision order. Send `Last-Event-ID` to resume: the missed changes are replayed, or a fresh snapshot is sent when the history no longer reaches back. Idle streams carry `: keep-alive` comments; a stream that stops reading is cut off once its unsent backlog passes a limit.
+     */
+    get: operations['watch'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1348,6 +1368,43 @@ export interface operations {
         };
       };
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  watch: {
+    parameters: {
+      query?: {
+        /** @description Namespace to watch (default public) */
+        namespaceId?: string;
+        /** @description Comma-separated grouped names (group@@name); every service of the namespace when omitted */
+        services?: string;
+      };
+      header?: {
+        /** @description Revision of the last event received */
+        'Last-Event-ID'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An event stream of snapshot and change events */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['WatchSnapshotDto'] | components['schemas']['WatchChangeDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
         headers: {
           [name: string]: unknown;
         };

@@ -22,6 +22,18 @@ export interface BeaconConfig {
   readonly tokenTtlSeconds: number;
   /** Login attempts (and username + password checks) each client IP may make per minute. */
   readonly loginAttemptsPerMinute: number;
+  /** Changes within this window go out together: one UDP push per service, one write per watch stream. */
+  readonly pushCoalesceMs: number;
+  /** An unacknowledged UDP push is resent once after this, then given up after as long again. */
+  readonly pushAckTimeoutMs: number;
+  /** A UDP push target that has not polled `/instance/list` for this long receives nothing more. */
+  readonly pushTargetTtlMs: number;
+  /** Idle watch streams get a `: keep-alive` comment at least this often. */
+  readonly watchKeepAliveMs: number;
+  /** A watch stream whose unsent bytes pass this is cut off (it resumes or gets a snapshot). */
+  readonly watchBacklogBytes: number;
+  /** Bytes of recent changes kept per namespace to replay to streams resuming with Last-Event-ID. */
+  readonly watchHistoryBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +117,11 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     tokenSecret: tokenSecretVar(env),
     tokenTtlSeconds: intVar(env, 'BEACON_TOKEN_TTL_SECONDS', 18_000, 60, 30 * 24 * 3600),
     loginAttemptsPerMinute: intVar(env, 'BEACON_LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+    pushCoalesceMs: intVar(env, 'BEACON_PUSH_COALESCE_MS', 20, 0, 10_000),
+    pushAckTimeoutMs: intVar(env, 'BEACON_PUSH_ACK_TIMEOUT_MS', 10_000, 10, 600_000),
+    pushTargetTtlMs: intVar(env, 'BEACON_PUSH_TARGET_TTL_MS', 10_000, 10, 3_600_000),
+    watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
+    watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
   };
 }
