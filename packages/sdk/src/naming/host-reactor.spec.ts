@@ -387,6 +387,19 @@ describe('HostReactor with the watch stream', () => {
     expect(await reactor.getHosts(ORDERS, [])).toEqual([]);
   });
 
+  it('resync reads every cached service once and applies what changed', async () => {
+    const { server, reactor } = setup();
+    const seen: ServiceChangeEvent[] = [];
+    await reactor.subscribe(ORDERS, [], (e) => seen.push(e));
+    await reactor.getHosts(ORDERS, ['B']);
+    reactor.setWatched(new Set(['DEFAULT_GROUP@@orders']));
+    server.hosts = [host('10.0.0.1'), host('10.0.0.8')];
+    reactor.resync();
+    await settle();
+    expect(server.queries.map((q) => q.q.clusters)).toEqual(['', 'B', '', 'B']);
+    expect(seen.at(-1)!.added.map((h) => h.ip)).toEqual(['10.0.0.8']);
+  });
+
   it('drops a poll answer that was overtaken by a watch update', async () => {
     const { clock, server, reactor } = setup();
     await reactor.getHosts(ORDERS, []);

@@ -151,6 +151,24 @@ export class HostReactor {
     }
   }
 
+  /**
+   * Reads every cached service once from a server, now. After the watch stream resumed: a resumed
+   * stream replays changes by revision number, and a server that restarted meanwhile numbers its
+   * changes anew, so a replay alone could miss some. Answers overtaken by a stream update are dropped.
+   */
+  resync(): void {
+    for (const entry of this.entries.values()) {
+      if (entry.loading || !entry.info) continue;
+      const generation = entry.generation;
+      void this.api.queryList(entry.name.grouped, { clusters: entry.clustersText }).then(
+        (info) => {
+          if (entry.generation === generation) this.apply(entry, info, 'query');
+        },
+        () => undefined, // the stream and the pollers carry on; nothing is lost by skipping one check
+      );
+    }
+  }
+
   /** A ServiceInfo pushed over UDP, for the service and cluster list it names. */
   applyPush(info: ServiceInfo): boolean {
     const entry = this.entries.get(keyOf(info.name, info.clusters));

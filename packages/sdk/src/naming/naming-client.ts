@@ -80,6 +80,7 @@ export class NamingClient {
           {
             apply: (name, service) => this.hosts.applyWatch(name, service),
             setLive: (services) => this.hosts.setWatched(services),
+            resync: () => this.hosts.resync(),
             onMode: (state, error) => emit('watchState', error === undefined ? { state } : { state, error }),
           },
           { namespace: o.namespace, fetch: o.fetch, clock: o.clock },

@@ -8,6 +8,8 @@ export interface WatcherHooks {
   apply(serviceName: string, service: WatchChange['service']): void;
   /** The stream delivers every change of these services, or (undefined) it is not live. */
   setLive(services: ReadonlySet<string> | undefined): void;
+  /** The stream resumed after a break: check the services once by other means. */
+  resync(): void;
   onMode(mode: WatchMode, error?: unknown): void;
 }
 
@@ -102,6 +104,7 @@ export class RegistryWatcher {
         if (state === 'open' && watch.lastRevision !== undefined) {
           this.hooks.setLive(new Set(services));
           this.setMode('live');
+          this.hooks.resync();
         }
         if (state === 'reconnecting' && error !== undefined) {
           this.hooks.setLive(undefined);

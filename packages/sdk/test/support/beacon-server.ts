@@ -18,9 +18,9 @@ export { freePort, makeDataDir, removeDataDir, type SpawnedServer, type TestServ
 /** Settings every SDK test server gets: fast expiry ticks, auth off unless a test wants it. */
 const BASE_ENV: Record<string, string> = { BEACON_EXPIRY_TICK_MS: '100', BEACON_AUTH: 'off' };
 
-/** The real server in this process, on a random loopback port, with its own SQLite file. */
-export function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer({ env: { ...BASE_ENV, ...env } });
+/** The real server in this process, on a random loopback port, with its own SQLite file (or `dataDir`'s). */
+export function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  return startTestServer({ env: { ...BASE_ENV, ...env }, ...(dataDir ? { dataDir } : {}) });
 }
 
 /** The built server as its own process, ready; restartable on the same port and data dir. */
