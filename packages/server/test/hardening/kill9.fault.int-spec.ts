@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BeatingClient } from './support/beating-client.js';
+import { SdkBeater } from './support/sdk-beater.js';
 import { PersistentWriter, ephemeralChurn } from './support/churn.js';
 import { findInstance, observeService, seededRandom } from './support/observe.js';
 import { FaultServer, freePort, sleep, tempDataDir } from './support/spawned-server.js';
@@ -17,14 +17,14 @@ const CYCLES = 2;
 /**
  * kill -9 of the built server while clients register, beat and write persistent state, then a
  * restart on the same data dir and port: nothing acknowledged is lost, nothing acknowledged as
- * deleted comes back, and every beating client is registered again within one beat interval of
- * the new process answering.
+ * deleted comes back, and every beating client (the SDK's NamingClient, one per instance, half
+ * with light beats) is registered again within one beat interval of the new process answering.
  */
 describe('kill -9 during register churn and persistent writes', () => {
   const data = tempDataDir();
   let port: number;
   let server: FaultServer;
-  const clients: BeatingClient[] = [];
+  const clients: SdkBeater[] = [];
 
   beforeAll(async () => {
     port = await freePort();
@@ -32,14 +32,13 @@ describe('kill -9 during register churn and persistent writes', () => {
     for (let i = 0; i < 8; i++) {
       const full = i % 2 === 0;
       clients.push(
-        new BeatingClient({
+        new SdkBeater({
           port,
           serviceName: full ? 'beaters-full' : 'beaters-light',
           ip: '127.0.0.1',
           instancePort: 40_000 + i,
           metadata: TIMINGS,
           lightBeats: !full,
-          requestTimeoutMs: 2_000,
         }),
       );
     }
@@ -116,7 +115,7 @@ describe('kill -9 during register churn and persistent writes', () => {
       clients.map((c) => `${c.key}: ${c.history.join(' | ')}`).join('\n'),
     ).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
     // Light-beat clients came back through 20404 + register; full-beat clients through the beat itself.
-    expect(clients.filter((c) => c.options.lightBeats).every((c) => c.stats.notFound >= CYCLES)).toBe(true);
-    expect(clients.filter((c) => !c.options.lightBeats).every((c) => c.stats.notFound === 0)).toBe(true);
+    expect(clients.filter((c) => c.options.lightBeats).every((c) => c.stats.reregistered >= CYCLES)).toBe(true);
+    expect(clients.filter((c) => !c.options.lightBeats).every((c) => c.stats.reregistered === 0)).toBe(true);
   }, 120_000);
 });
