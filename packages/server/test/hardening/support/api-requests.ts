@@ -211,7 +211,12 @@ export function apiRequest(endpoint: ApiEndpoint): fc.Arbitrary<RawRequest> {
           break;
         case 'form':
           headers['content-type'] = 'application/x-www-form-urlencoded';
-          body = formOf(Object.entries(JSON.parse(r.objectBody) as object).map(([k, v]) => [k, String(v)]));
+          body = formOf(
+            Object.entries(JSON.parse(r.objectBody) as object).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v : JSON.stringify(v),
+            ]),
+          );
           break;
         case 'no-type':
           body = r.objectBody;
