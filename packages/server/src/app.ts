@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import type { BeaconConfig } from './config/config.js';
+import { serveConsole } from './console/serve-console.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
 import { ServerStatusHolder } from './registry/server-status.js';
@@ -27,6 +28,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   });
   const fastify = app.getHttpAdapter().getInstance();
   acceptFormBodies(fastify);
+  serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.

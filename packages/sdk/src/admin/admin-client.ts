@@ -11,6 +11,16 @@ export type ServiceUpdateDto = Schemas['ServiceUpdateDto'];
 export type ClusterDto = Schemas['ClusterDto'];
 export type InstanceDto = Schemas['InstanceDto'];
 export type InstancePatchDto = Schemas['InstancePatchDto'];
+export type GroupDto = Schemas['GroupDto'];
+
+/** The answer of a successful login (Nacos's `/nacos/v1/auth/login`). */
+export interface LoginResult {
+  accessToken: string;
+  /** Seconds the token stays valid. */
+  tokenTtl: number;
+  globalAdmin: boolean;
+  username: string;
+}
 
 export interface AdminClientOptions {
   /** Server origin, e.g. `http://localhost:8848`; empty for the page's own origin (the console). */
@@ -65,6 +75,10 @@ export class AdminClient {
     return this.request('GET', `${servicesPath(namespaceId)}${qs ? `?${qs}` : ''}`);
   }
 
+  listGroups(namespaceId: string): Promise<GroupDto[]> {
+    return this.request('GET', `/api/v1/namespaces/${enc(namespaceId || 'public')}/groups`);
+  }
+
   getService(namespaceId: string, groupName: string, serviceName: string): Promise<ServiceDetailDto> {
     return this.request('GET', servicePath(namespaceId, groupName, serviceName));
   }
@@ -101,15 +115,21 @@ export class AdminClient {
     return this.request('PATCH', path, patch);
   }
 
+  /** Exchanges a user's password for an access token (bad credentials: 403 `unknown user!`). */
+  login(username: string, password: string): Promise<LoginResult> {
+    return this.request('POST', '/nacos/v1/auth/login', new URLSearchParams({ username, password }));
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.options.token?.();
     if (token) headers['Authorization'] = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof URLSearchParams;
+    if (body !== undefined) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
     const response = await this.fetchImpl(this.baseUrl + path, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: form ? body.toString() : JSON.stringify(body) } : {}),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();
