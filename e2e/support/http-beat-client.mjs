@@ -48,12 +48,12 @@ async function beat() {
       await call('PUT', '/nacos/v1/ns/instance/beat', { serviceName: grouped, beat: JSON.stringify(beatInfo) }),
     );
     const next = Number(reply.clientBeatInterval);
-    // The interval this beat was sent on, and the one the server asks for next.
-    emit('beat', { intervalMs, code: reply.code, next });
+    // Same shapes as the SDK's events: `beat.intervalMs` is the delay until the next beat.
     if (Number.isFinite(next) && next > 0 && next !== intervalMs) {
-      emit('intervalChanged', { from: intervalMs, to: next });
+      emit('intervalChanged', { previousMs: intervalMs, intervalMs: next });
       intervalMs = next;
     }
+    emit('beat', { intervalMs, code: reply.code });
   } catch (error) {
     emit('error', { message: String(error?.message ?? error) });
   }

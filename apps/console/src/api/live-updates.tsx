@@ -89,9 +89,7 @@ export function LiveUpdates({ namespaceId, children }: { namespaceId: string; ch
 
 function putService(queryClient: QueryClient, namespaceId: string, service: ServiceDetailDto): void {
   const { queryKey } = servicesQueries.detail(namespaceId, service.groupName, service.name);
-  queryClient.setQueryData(queryKey, (current) =>
-    current && current.revision > service.revision ? current : service,
-  );
+  queryClient.setQueryData(queryKey, (current) => (current && current.revision > service.revision ? current : service));
   healthHistory.record(
     serviceKey(namespaceId, service.groupName, service.name),
     Date.now(),

@@ -104,9 +104,7 @@ function Shell() {
         </div>
       </header>
       <main id="main" className="content" tabIndex={-1}>
-        {route.page === 'services' && (
-          <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} />
-        )}
+        {route.page === 'services' && <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} />}
         {route.page === 'service' && (
           <ServicePage
             key={`${namespaceId}/${route.groupName}/${route.name}`}

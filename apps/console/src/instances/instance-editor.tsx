@@ -55,7 +55,10 @@ export function InstanceEditor({
   }, []);
 
   const errors = useMemo(() => validateInstanceForm(form, original), [form, original]);
-  const patch = useMemo(() => (hasErrors(errors) ? undefined : instancePatch(form, original)), [errors, form, original]);
+  const patch = useMemo(
+    () => (hasErrors(errors) ? undefined : instancePatch(form, original)),
+    [errors, form, original],
+  );
   const invalid = hasErrors(errors);
   const showError = (field: InstanceFormField) => (submitted || touched.has(field) ? errors.fields[field] : undefined);
 

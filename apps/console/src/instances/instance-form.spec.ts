@@ -35,7 +35,12 @@ const edit = (original: InstanceDto, changes: Partial<InstanceForm>): InstanceFo
 });
 
 describe('instance editor validation', () => {
-  const original = instance({ [TIMING_KEYS.interval]: '1000', [TIMING_KEYS.timeout]: '3000', [TIMING_KEYS.deleteTimeout]: '6000', zone: 'a' });
+  const original = instance({
+    [TIMING_KEYS.interval]: '1000',
+    [TIMING_KEYS.timeout]: '3000',
+    [TIMING_KEYS.deleteTimeout]: '6000',
+    zone: 'a',
+  });
 
   it('accepts an interval below the unhealthy timeout', () => {
     const errors = validateInstanceForm(edit(original, { interval: '2000' }), original);
@@ -109,7 +114,12 @@ describe('instance editor validation', () => {
 });
 
 describe('instance patch', () => {
-  const original = instance({ [TIMING_KEYS.interval]: '1000', [TIMING_KEYS.timeout]: '3000', [TIMING_KEYS.deleteTimeout]: '6000', zone: 'a' });
+  const original = instance({
+    [TIMING_KEYS.interval]: '1000',
+    [TIMING_KEYS.timeout]: '3000',
+    [TIMING_KEYS.deleteTimeout]: '6000',
+    zone: 'a',
+  });
 
   it('is empty when nothing changed', () => {
     expect(instancePatch(formFromInstance(original), original)).toBeUndefined();

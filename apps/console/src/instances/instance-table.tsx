@@ -22,23 +22,27 @@ function SinceLastBeat({ instance, serverNow }: { instance: InstanceDto; serverN
 function Timings({ instance }: { instance: InstanceDto }) {
   if (!instance.ephemeral) return <span className="muted">—</span>;
   const t = instance.timings;
+  const source = (key: string, fromMetadata: boolean) =>
+    instance.overrides[key] !== undefined ? (
+      <span className="source source-operator">operator</span>
+    ) : fromMetadata ? null : (
+      <span className="source">default</span>
+    );
   return (
     <dl className="timings-list">
-      <div>
-        <dt>Interval</dt>
-        <dd>
-          {formatMillis(t.intervalMs)}
-          {!t.intervalFromMetadata && <span className="muted small"> (server default)</span>}
-        </dd>
-      </div>
-      <div>
-        <dt>Unhealthy after</dt>
-        <dd>{formatMillis(t.timeoutMs)}</dd>
-      </div>
-      <div>
-        <dt>Deleted after</dt>
-        <dd>{formatMillis(t.deleteTimeoutMs)}</dd>
-      </div>
+      <dt>Interval</dt>
+      <dd>
+        {formatMillis(t.intervalMs)} {source(TIMING_KEYS.interval, t.intervalFromMetadata)}
+      </dd>
+      <dt>Unhealthy after</dt>
+      <dd>
+        {formatMillis(t.timeoutMs)} {source(TIMING_KEYS.timeout, instance.metadata[TIMING_KEYS.timeout] !== undefined)}
+      </dd>
+      <dt>Deleted after</dt>
+      <dd>
+        {formatMillis(t.deleteTimeoutMs)}{' '}
+        {source(TIMING_KEYS.deleteTimeout, instance.metadata[TIMING_KEYS.deleteTimeout] !== undefined)}
+      </dd>
     </dl>
   );
 }

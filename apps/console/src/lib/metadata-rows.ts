@@ -11,7 +11,10 @@ export function newRow(key = '', value = ''): MetadataRow {
   return { id: nextRowId++, key, value };
 }
 
-export function rowsFromMetadata(metadata: Readonly<Record<string, string>>, skip: readonly string[] = []): MetadataRow[] {
+export function rowsFromMetadata(
+  metadata: Readonly<Record<string, string>>,
+  skip: readonly string[] = [],
+): MetadataRow[] {
   return Object.keys(metadata)
     .filter((key) => !skip.includes(key))
     .sort()

@@ -90,6 +90,15 @@ export function HealthChart({ historyKey }: { historyKey: string }) {
           {healthy && <path d={healthy} className="chart-ok" />}
           {unhealthy && <path d={unhealthy} fill="url(#hatch)" className="chart-bad" />}
         </svg>
+        {first && first.at > from + WINDOW_MS / 5 && (
+          <span
+            className="chart-nodata"
+            style={{ left: `${((first.at - from) / WINDOW_MS) * 50}%` }}
+            aria-hidden="true"
+          >
+            no data before {formatClock(first.at)}
+          </span>
+        )}
       </div>
       <div className="chart-axis-labels" aria-hidden="true">
         <span>{first && first.at > from + 5000 ? `since ${formatClock(first.at)}` : formatClock(from)}</span>

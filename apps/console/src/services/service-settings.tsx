@@ -1,9 +1,16 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { ServiceDetailDto } from '@beacon/sdk/admin';
 import { useUpdateService } from '../api/mutations.js';
+import { formatRatio } from '../lib/format.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
-import { formFromService, hasServiceErrors, serviceUpdate, validateServiceForm, type ServiceForm } from './service-form.js';
+import {
+  formFromService,
+  hasServiceErrors,
+  serviceUpdate,
+  validateServiceForm,
+  type ServiceForm,
+} from './service-form.js';
 
 /** Protect threshold and service metadata; opened on demand so live updates do not fight typing. */
 export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDto; onSaved: (m: string) => void }) {
@@ -21,7 +28,9 @@ export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDt
         <dl className="settings-list">
           <div>
             <dt>Protect threshold</dt>
-            <dd className="mono">{service.protectThreshold}</dd>
+            <dd>
+              <span className="mono">{service.protectThreshold}</span> ({formatRatio(service.protectThreshold)} healthy)
+            </dd>
           </div>
           <div>
             <dt>Metadata</dt>

@@ -43,7 +43,11 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
     document.title = 'Services · Beacon';
   }, []);
   // The box follows the URL (back button), and the URL follows the box after a pause in typing.
-  useEffect(() => setSearch((typed) => (typed.trim() === filters.search ? typed : filters.search)), [filters.search]);
+  const [searchInUrl, setSearchInUrl] = useState(filters.search);
+  if (searchInUrl !== filters.search) {
+    setSearchInUrl(filters.search);
+    if (search.trim() !== filters.search) setSearch(filters.search);
+  }
   useEffect(() => {
     if (search.trim() === filters.search) return;
     const timer = setTimeout(
@@ -173,7 +177,7 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
                     <HealthCount healthy={s.healthyCount} total={s.instanceCount} />
                   </td>
                   <td data-label="Protect threshold" className="num">
-                    {s.protectThreshold > 0 ? formatRatio(s.protectThreshold) : <span className="muted">off</span>}
+                    {formatRatio(s.protectThreshold)}
                   </td>
                   <td data-label="State">
                     <ServiceStateBadge
