@@ -358,7 +358,14 @@ describe('Registry.patchInstance', () => {
     const { registry, clock } = setup();
     const instance = registry.registerInstance(cmd({ weight: 2, app: 'a', metadata: { k: 'v' } }));
     clock.advance(500);
-    registry.patchInstance({ namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port: 8080, weight: 4 });
+    registry.patchInstance({
+      namespaceId: 'public',
+      serviceName: SVC,
+      clusterName: 'DEFAULT',
+      ip: '10.0.0.1',
+      port: 8080,
+      weight: 4,
+    });
     expect(instance.weight).toBe(4);
     expect(instance.app).toBe('a');
     expect(instance.enabled).toBe(true);
@@ -557,7 +564,9 @@ describe('services and clusters', () => {
 
   it('getService and getInstance give the Nacos 404 messages', () => {
     const { registry } = setup();
-    expect(() => registry.getService('public', SVC)).toThrow(new NotFoundError('service DEFAULT_GROUP@@demo is not found!'));
+    expect(() => registry.getService('public', SVC)).toThrow(
+      new NotFoundError('service DEFAULT_GROUP@@demo is not found!'),
+    );
     expect(() => registry.getInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toThrow(
       new NotFoundError('no service DEFAULT_GROUP@@demo found!'),
     );
@@ -578,7 +587,10 @@ describe('services and clusters', () => {
       new InvalidParameterError('service not found:DEFAULT_GROUP@@demo'),
     );
     registry.createService(service());
-    const cluster = registry.updateCluster('public', SVC, 'C1', { healthChecker: { type: 'NONE' }, defaultCheckPort: 81 });
+    const cluster = registry.updateCluster('public', SVC, 'C1', {
+      healthChecker: { type: 'NONE' },
+      defaultCheckPort: 81,
+    });
     expect(cluster.settings).toMatchObject({
       healthChecker: { type: 'NONE' },
       defaultCheckPort: 81,
@@ -640,7 +652,10 @@ describe('revisions and change events', () => {
       ['instance.updated', () => registry.patchInstance({ ...address(), weight: 4 })],
       ['instance.updated', () => registry.editInstanceMetadata(address(), { a: 'b' })],
       ['instance.unhealthy', () => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false)],
-      ['instance.healthy', () => registry.setHealth(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!, true)],
+      [
+        'instance.healthy',
+        () => registry.setHealth(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!, true),
+      ],
       ['instance.updated', () => registry.batchMetadata('public', SVC, 'ephemeral', { x: 'y' }, 'merge')],
       ['instance.deregistered', () => registry.deregisterInstance({ ...address({ port: 2 }), ephemeral: false })],
       [
@@ -698,7 +713,10 @@ describe('revisions and change events', () => {
       ['bad service chars', () => registry.registerInstance(cmd({ serviceName: 'g@@a b' }))],
       ['bad group format', () => registry.registerInstance(cmd({ serviceName: '@@demo' }))],
       ['metadata too big (register)', () => registry.registerInstance(cmd({ metadata: big }))],
-      ['metadata too big (new service)', () => registry.registerInstance(cmd({ serviceName: 'g@@new', metadata: big }))],
+      [
+        'metadata too big (new service)',
+        () => registry.registerInstance(cmd({ serviceName: 'g@@new', metadata: big })),
+      ],
       ['strict update, missing service', () => registry.updateInstance(cmd({ serviceName: 'g@@none' }), true)],
       ['strict update, missing instance', () => registry.updateInstance(cmd({ port: 3 }), true)],
       ['update, bad weight', () => registry.updateInstance(cmd({ weight: 20000 }), false)],
@@ -715,7 +733,10 @@ describe('revisions and change events', () => {
       ['delete missing service', () => registry.deleteService('public', 'g@@none')],
       ['cluster of missing service', () => registry.updateCluster('public', 'g@@none', 'C', {})],
       ['cluster bad name', () => registry.updateCluster('public', SVC, 'a_b', {})],
-      ['manual health with TCP checker', () => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false)],
+      [
+        'manual health with TCP checker',
+        () => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false),
+      ],
       ['batch on missing service', () => registry.batchMetadata('public', 'g@@none', 'ephemeral', { a: '1' }, 'merge')],
       ['get missing service', () => registry.getService('public', 'g@@none')],
     ];

@@ -281,7 +281,8 @@ export class Registry {
       );
     }
 
-    return this.store.transaction(() => {
+    const clusterExists = existingService?.cluster(cmd.clusterName) !== undefined;
+    const work = () => {
       const service = existingService ?? this.newService(cmd.namespaceId, cmd.serviceName);
       const { cluster, created } = service.clusterOrCreate(cmd.clusterName);
       if (created) {
@@ -313,7 +314,17 @@ export class Registry {
       this.retrack(instance);
       this.emit(service, 'instance.registered', instance);
       return instance;
-    });
+    };
+    // The common case, an ephemeral instance of a known cluster, touches no storage at all.
+    if (cmd.ephemeral && clusterExists) return work();
+    try {
+      return existing ? this.atomically(existing, work) : this.store.transaction(work);
+    } catch (error) {
+      // The store rolled back: forget what this call added to memory, so memory matches it.
+      if (!existingService) ns.services.delete(cmd.serviceName);
+      else if (!clusterExists) existingService.clusters.delete(cmd.clusterName);
+      throw error;
+    }
   }
 
   /** DELETE /instance: always succeeds, whether or not anything was there. */
@@ -346,10 +357,11 @@ export class Registry {
       return this.registerInstance(cmd);
     }
     this.checkMetadataSize(cmd.metadata);
-    return this.store.transaction(() => {
+    return this.atomically(existing, () => {
       existing.weight = cmd.weight;
       existing.enabled = cmd.enabled;
       existing.app = cmd.app ?? existing.app;
+      existing.lastBeat = this.clock.now();
       if (existing.marked) existing.healthy = cmd.healthy;
       this.applyOperatorMetadata(existing, cmd.metadata);
       if (!existing.ephemeral) this.persistInstance(existing);
@@ -366,7 +378,7 @@ export class Registry {
     const instance = this.findInstance(cmd.namespaceId, cmd.serviceName, cmd.clusterName, cmd.ip, cmd.port);
     if (!instance) throw new InvalidParameterError('instance not found');
     if (cmd.metadata !== undefined) this.checkMetadataSize(cmd.metadata);
-    return this.store.transaction(() => {
+    return this.atomically(instance, () => {
       if (cmd.metadata !== undefined) this.applyOperatorMetadata(instance, cmd.metadata);
       if (cmd.app !== undefined) instance.app = cmd.app;
       if (cmd.weight !== undefined) instance.weight = cmd.weight;
@@ -407,7 +419,7 @@ export class Registry {
       }
     }
     this.checkMetadataSize(next);
-    return this.store.transaction(() => {
+    return this.atomically(instance, () => {
       this.saveOverride(instance, override);
       this.setMetadata(instance, freezeMetadata(next));
       if (!instance.ephemeral) this.persistInstance(instance);
@@ -649,6 +661,25 @@ export class Registry {
   private setMetadata(instance: Instance, metadata: Metadata): void {
     instance.metadata = metadata;
     instance.timings = resolveTimings(metadata);
+  }
+
+  /**
+   * Runs an instance mutation in one store transaction; if the store fails, the instance and its
+   * override are put back as they were, so memory never holds what storage refused.
+   */
+  private atomically<T>(instance: Instance, work: () => T): T {
+    const { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings } = instance;
+    const key = addressOf(instance);
+    const override = this.overrides.get(key);
+    try {
+      return this.store.transaction(work);
+    } catch (error) {
+      Object.assign(instance, { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings });
+      if (override) this.overrides.set(key, override);
+      else this.overrides.delete(key);
+      this.retrack(instance);
+      throw error;
+    }
   }
 
   private persistInstance(instance: Instance): void {

@@ -7,6 +7,7 @@ import type { BeaconConfig } from './config/config.js';
 import { serveConsole } from './console/serve-console.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -28,13 +29,17 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   });
   const fastify = app.getHttpAdapter().getInstance();
   acceptFormBodies(fastify);
+  closeConnectionsWhenClosing(fastify);
   serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.
   const status = app.get(ServerStatusHolder);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/nacos/v1/ns/') && !status.admits(request.method)) {
+    // The switches endpoint stays reachable, or an operator who set the status could not undo it.
+    const url = request.url;
+    const isSwitches = url.startsWith('/nacos/v1/ns/operator/switches') || url.startsWith('/nacos/v1/ns/ops/switches');
+    if (url.startsWith('/nacos/v1/ns/') && !isSwitches && !status.admits(request.method)) {
       void reply
         .status(503)
         .type('text/plain;charset=UTF-8')
@@ -43,6 +48,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     }
     done();
   });
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
+  // (without useProcessExit Nest re-raises the signal and the process dies with 143).
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }

@@ -53,11 +53,24 @@ function full(beat: BeatInfo, overrides: Partial<BeatCommand> = {}): BeatCommand
 describe('BeatProcessor: missing instance', () => {
   it('answers 20404 to a light beat, with the switch clientBeatInterval, and creates nothing', () => {
     const { registry, beats, changes } = setup();
-    expect(beats.beat(light())).toEqual({ code: BEAT_NOT_FOUND, clientBeatInterval: 5000, lightBeatEnabled: true });
+    const reply = beats.beat(light());
+    // reference section 3: exactly {"clientBeatInterval":5000,"code":20404}
+    expect(reply).toStrictEqual({ clientBeatInterval: 5000, code: BEAT_NOT_FOUND });
+    expect(Object.keys(reply)).toEqual(['clientBeatInterval', 'code']);
     registry.updateSwitches({ clientBeatInterval: 7000, lightBeatEnabled: false });
-    expect(beats.beat(light())).toEqual({ code: 20404, clientBeatInterval: 7000, lightBeatEnabled: false });
+    expect(beats.beat(light())).toStrictEqual({ clientBeatInterval: 7000, code: 20404 });
     expect(registry.serviceCount()).toBe(0);
     expect(changes).toEqual([]);
+  });
+
+  it('answers 10200 with clientBeatInterval, code and lightBeatEnabled, in Nacos order', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg());
+    const reply = beats.beat(light());
+    expect(reply).toStrictEqual({ clientBeatInterval: 5000, code: BEAT_OK, lightBeatEnabled: true });
+    expect(Object.keys(reply)).toEqual(['clientBeatInterval', 'code', 'lightBeatEnabled']);
+    registry.updateSwitches({ lightBeatEnabled: false });
+    expect(beats.beat(light()).lightBeatEnabled).toBe(false);
   });
 
   it('answers 20404 to a light beat when the service exists but the cluster or port do not match', () => {
@@ -72,7 +85,7 @@ describe('BeatProcessor: missing instance', () => {
   it('re-registers from a full beat; weight is 0 when the beat JSON has none', () => {
     const { registry, beats, clock, changes } = setup();
     const reply = beats.beat(full({ ip: '10.0.0.1', port: 8080, cluster: 'DEFAULT', metadata: { k: 'v' } }));
-    expect(reply).toEqual({ code: BEAT_OK, clientBeatInterval: 5000, lightBeatEnabled: true });
+    expect(reply).toStrictEqual({ clientBeatInterval: 5000, code: BEAT_OK, lightBeatEnabled: true });
     const instance = registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!;
     expect(instance).toBeDefined();
     expect(instance).toMatchObject({

@@ -52,11 +52,7 @@ export class BeatProcessor {
     let instance = registry.findInstance(cmd.namespaceId, cmd.serviceName, clusterName, ip, port);
     if (instance === undefined) {
       if (beat === undefined) {
-        return {
-          code: BEAT_NOT_FOUND,
-          clientBeatInterval: switches.clientBeatInterval,
-          lightBeatEnabled: switches.lightBeatEnabled,
-        };
+        return { clientBeatInterval: switches.clientBeatInterval, code: BEAT_NOT_FOUND };
       }
       // A full beat for a missing instance re-registers it silently, as Nacos does after a restart.
       instance = registry.registerInstance({

@@ -142,7 +142,10 @@ describe('ExpiryScheduler: custom preserved timings', () => {
 
   it('deletes at the delete timeout even when it is shorter than the heartbeat timeout', () => {
     const { register, find, at } = setup();
-    const instance = register(8080, { 'preserved.heart.beat.timeout': '20000', 'preserved.ip.delete.timeout': '10000' });
+    const instance = register(8080, {
+      'preserved.heart.beat.timeout': '20000',
+      'preserved.ip.delete.timeout': '10000',
+    });
     at(10_000);
     expect(find()).toBe(instance);
     at(10_001);
@@ -463,7 +466,14 @@ describe('ExpiryScheduler: cost', () => {
         if (second === batch) for (const port of ports(batch)) registry.registerInstance({ ...command, port });
         else if (second > batch && (second - batch) % 5 === 0) {
           for (const port of ports(batch)) {
-            beats.beat({ namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port, beat: undefined });
+            beats.beat({
+              namespaceId: 'public',
+              serviceName: SVC,
+              clusterName: 'DEFAULT',
+              ip: '10.0.0.1',
+              port,
+              beat: undefined,
+            });
           }
         }
       }

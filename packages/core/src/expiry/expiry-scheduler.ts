@@ -99,7 +99,10 @@ export class ExpiryScheduler implements InstanceTracker {
       // With deletion switched off, look again one delete timeout later (or at the unhealthy
       // deadline, if still healthy) rather than spin.
       if (!this.registry.switches.expireInstance) {
-        return this.heap.schedule(instance, instance.healthy ? instance.lastBeat + timeoutMs + 1 : now + deleteTimeoutMs);
+        return this.heap.schedule(
+          instance,
+          instance.healthy ? instance.lastBeat + timeoutMs + 1 : now + deleteTimeoutMs,
+        );
       }
       const hold = Math.max(this.holdUntil, this.deleteHoldUntil);
       if (now < hold) return this.heap.schedule(instance, hold);

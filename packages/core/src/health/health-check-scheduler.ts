@@ -98,7 +98,8 @@ export class HealthCheckScheduler implements InstanceTracker {
     const checkTimes = this.registry.switches.checkTimes;
     if (result.outcome === 'ok') {
       instance.checkFailStreak = 0;
-      instance.checkOkStreak++;
+      // Like Nacos, only oks seen while unhealthy count towards flipping back.
+      instance.checkOkStreak = instance.healthy ? 0 : instance.checkOkStreak + 1;
       if (!instance.healthy && instance.checkOkStreak >= checkTimes) this.registry.setHealth(instance, true);
       return;
     }

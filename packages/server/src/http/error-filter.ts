@@ -32,7 +32,8 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const isApi = request.url.startsWith('/api/');
     const { status, message } = this.describe(exception, request, isApi);
-    if (status >= 500)
+    // Deliberate replies (501 for unknown APIs, 500 from readiness) are not faults: log only the rest.
+    if (status >= 500 && !(exception instanceof HttpException))
       this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${message}`, (exception as Error)?.stack);
     if (isApi) {
       void reply

@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, Inject, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Put } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InvalidParameterError, PUBLIC_NAMESPACE, Registry } from '@beacon/core';
+import { PUBLIC_NAMESPACE, Registry } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { ServerStatusHolder } from '../registry/server-status.js';
@@ -43,15 +43,13 @@ export class ConsoleController {
     return { code: 200, message: null, data };
   }
 
+  /** As in 1.4: `false` (not an error) for an id that is malformed, too long or taken. */
   @Post('namespaces')
+  @HttpCode(200)
   createNamespace(@Params() p: ParamReader): boolean {
     const id = p.get('customNamespaceId') ?? randomUUID();
-    if (!NAMESPACE_ID.test(id) || id.length > 128) {
-      throw new InvalidParameterError(`illegal namespace id: ${id}`);
-    }
-    if (id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id)) {
-      throw new InvalidParameterError(`the namespaceId is existed, namespaceId: ${id}`);
-    }
+    if (!NAMESPACE_ID.test(id) || id.length > 128) return false;
+    if (id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id)) return false;
     this.registry.putNamespace({
       id,
       name: p.required('namespaceName'),
@@ -90,7 +88,9 @@ export class ConsoleController {
 
   @Get('health/readiness')
   readiness(): string {
-    if (this.status.current !== 'UP') throw new Error('Naming is not in readiness');
+    if (this.status.current !== 'UP') {
+      throw new HttpException('Naming is not in readiness', HttpStatus.INTERNAL_SERVER_ERROR);
+    }
     return 'OK';
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Put } from '@nestjs/common';
+import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { DEFAULT_CLUSTER, InvalidParameterError, Registry } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
@@ -28,9 +29,9 @@ export class HealthController {
   }
 
   @Get('server')
-  server(): object {
+  server(@Req() request: FastifyRequest): object {
     return {
-      msg: `Hello! I am Nacos-Naming and healthy! total services: raft ${this.registry.serviceCount()}, local port:${process.env['PORT'] ?? 8848}`,
+      msg: `Hello! I am Nacos-Naming and healthy! total services: raft ${this.registry.serviceCount()}, local port:${request.socket.localPort}`,
     };
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import {
   BeatProcessor,
   DEFAULT_CLUSTER,
@@ -31,6 +31,7 @@ export class InstanceController {
   ) {}
 
   @Post()
+  @HttpCode(200)
   register(@Params() p: ParamReader): string {
     this.registry.registerInstance(registerCommandOf(p, this.registry.switches));
     return 'ok';

@@ -1,4 +1,5 @@
 import {
+  checkGroupedName,
   DEFAULT_CLUSTER,
   InvalidParameterError,
   NO_SELECTOR,
@@ -21,11 +22,16 @@ export function namespaceOf(p: ParamReader): string {
   return normalizeNamespace(p.get('namespaceId'));
 }
 
-/** DistroFilter: `serviceName` (or the pre-0.8 `dom`), joined with `groupName` unless already grouped. */
+/**
+ * DistroFilter: `serviceName` (or the pre-0.8 `dom`), joined with `groupName` unless already grouped;
+ * then checkServiceNameFormat, which every naming controller applies (`@@svc`, `grp@@` are 400).
+ */
 export function groupedServiceOf(p: ParamReader): string {
   const name = p.get('serviceName') ?? p.get('dom');
   if (name === undefined) throw new InvalidParameterError("Param 'serviceName' is required.");
-  return toGroupedName(name, p.get('groupName'));
+  const grouped = toGroupedName(name, p.get('groupName'));
+  checkGroupedName(grouped);
+  return grouped;
 }
 
 /** Register, update and deregister read `clusterName`, falling back to `cluster`. */

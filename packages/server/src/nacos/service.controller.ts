@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { DEFAULT_GROUP, GROUP_SEPARATOR, Registry, bareName, type Service } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
@@ -13,6 +13,7 @@ export class ServiceController {
   ) {}
 
   @Post()
+  @HttpCode(200)
   create(@Params() p: ParamReader): string {
     this.registry.createService(serviceCommandOf(p, false));
     return 'ok';

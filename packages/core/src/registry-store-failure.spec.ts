@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from './fake-clock.js';
+import { Registry, type RegisterCommand } from './registry.js';
+import { MemoryStore, type PersistentInstanceRecord } from './store.js';
+
+/** A store that can be told to fail, like a full disk would. */
+class FlakyStore extends MemoryStore {
+  failing = false;
+  override putInstance(record: PersistentInstanceRecord): void {
+    if (this.failing) throw new Error('disk full');
+    super.putInstance(record);
+  }
+}
+
+const cmd = (over: Partial<RegisterCommand> = {}): RegisterCommand => ({
+  namespaceId: 'public',
+  serviceName: 'DEFAULT_GROUP@@db',
+  clusterName: 'DEFAULT',
+  ip: '10.0.0.1',
+  port: 5432,
+  weight: 1,
+  enabled: true,
+  healthy: true,
+  ephemeral: false,
+  metadata: {},
+  app: undefined,
+  ...over,
+});
+
+describe('registry when the store fails', () => {
+  it('leaves no trace of a refused registration in memory and emits nothing', () => {
+    const store = new FlakyStore();
+    const registry = new Registry({ clock: new FakeClock(), store });
+    const changes: number[] = [];
+    registry.onChange((c) => changes.push(c.revision));
+    store.failing = true;
+
+    expect(() => registry.registerInstance(cmd())).toThrow('disk full');
+
+    expect(registry.findService('public', 'DEFAULT_GROUP@@db')).toBeUndefined();
+    expect(registry.instanceCount()).toBe(0);
+    expect(changes).toEqual([]);
+  });
+
+  it('puts an existing instance back as it was when its update cannot be stored', () => {
+    const store = new FlakyStore();
+    const registry = new Registry({ clock: new FakeClock(), store });
+    const instance = registry.registerInstance(cmd({ weight: 2, metadata: { v: '1' } }));
+    store.failing = true;
+
+    expect(() => registry.updateInstance(cmd({ weight: 5, metadata: { v: '2' } }), true)).toThrow('disk full');
+
+    expect(instance.weight).toBe(2);
+    expect(instance.metadata).toEqual({ v: '1' });
+    expect(registry.overrideFor({ ...cmd(), serviceName: 'DEFAULT_GROUP@@db' })).toBeUndefined();
+  });
+});
