@@ -1,5 +1,7 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
+export { href, matchRoute, servicePath, type Route } from './routes.js';
+
 /** A few routes need no router library: the History API, popstate, and links that use them. */
 const NAVIGATE_EVENT = 'beacon:navigate';
 
@@ -32,16 +34,6 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
-/** `path` with query parameters; empty values are left out so URLs stay short. */
-export function href(path: string, params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  const qs = search.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
 export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
   const handle = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
@@ -60,28 +52,4 @@ export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorEl
     window.scrollTo(0, 0);
   };
   return <a href={to} onClick={handle} {...rest} />;
-}
-
-export type Route =
-  | { readonly page: 'services' }
-  | { readonly page: 'service'; readonly groupName: string; readonly name: string }
-  | { readonly page: 'not-found' };
-
-/** `/` and `/services` list services; `/services/{group}/{name}` is one service. */
-export function matchRoute(pathname: string): Route {
-  let parts: string[];
-  try {
-    parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch {
-    return { page: 'not-found' };
-  }
-  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'services')) return { page: 'services' };
-  if (parts.length === 3 && parts[0] === 'services') return { page: 'service', groupName: parts[1]!, name: parts[2]! };
-  return { page: 'not-found' };
-}
-
-export function servicePath(groupName: string, name: string, namespaceId: string): string {
-  return href(`/services/${encodeURIComponent(groupName)}/${encodeURIComponent(name)}`, {
-    namespace: namespaceId === 'public' ? undefined : namespaceId,
-  });
 }

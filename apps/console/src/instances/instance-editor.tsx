@@ -50,8 +50,11 @@ export function InstanceEditor({
   const mutation = usePatchInstance(target);
 
   useEffect(() => {
+    // Back to the button that opened the editor when it closes, for keyboard users.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     const element = dialog.current;
     if (element && !element.open) element.showModal();
+    return () => opener?.focus();
   }, []);
 
   const errors = useMemo(() => validateInstanceForm(form, original), [form, original]);

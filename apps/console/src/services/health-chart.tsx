@@ -1,42 +1,15 @@
 import { useSyncExternalStore } from 'react';
 import { formatClock } from '../lib/format.js';
 import { useNow } from '../lib/ticker.js';
+import { CHART_HEIGHT as HEIGHT, CHART_WIDTH as WIDTH, bandPaths } from './health-bands.js';
 import { healthHistory, type HealthSample } from './health-history.js';
 
-const WIDTH = 600;
-const HEIGHT = 120;
 const WINDOW_MS = 5 * 60_000;
 
 let version = 0;
 healthHistory.subscribe(() => version++);
 const subscribe = (listener: () => void) => healthHistory.subscribe(listener);
 const getVersion = () => version;
-
-/** Stepped band paths of the stacked chart: healthy at the bottom, unhealthy above it. */
-export function bandPaths(samples: readonly HealthSample[], from: number, to: number) {
-  const max = Math.max(1, ...samples.map((s) => s.healthy + s.unhealthy));
-  const x = (t: number) => ((Math.min(Math.max(t, from), to) - from) / (to - from)) * WIDTH;
-  const y = (n: number) => HEIGHT - (n / max) * (HEIGHT - 8);
-  // Points of each boundary as steps: the value holds until the next sample.
-  const steps = (value: (s: HealthSample) => number) => {
-    const points: string[] = [];
-    samples.forEach((s, i) => {
-      const next = samples[i + 1];
-      const end = next ? next.at : to;
-      points.push(`${x(s.at).toFixed(1)},${y(value(s)).toFixed(1)}`, `${x(end).toFixed(1)},${y(value(s)).toFixed(1)}`);
-    });
-    return points;
-  };
-  const healthyTop = steps((s) => s.healthy);
-  const totalTop = steps((s) => s.healthy + s.unhealthy);
-  const start = samples[0] ? x(samples[0].at).toFixed(1) : '0';
-  const base = `${start},${HEIGHT} `;
-  return {
-    max,
-    healthy: samples.length ? `M${base}L${healthyTop.join(' L')} L${x(to).toFixed(1)},${HEIGHT} Z` : '',
-    unhealthy: samples.length ? `M${totalTop.join(' L')} L${[...healthyTop].reverse().join(' L')} Z` : '',
-  };
-}
 
 function describe(samples: readonly HealthSample[]): string {
   const last = samples[samples.length - 1];
