@@ -122,15 +122,19 @@ test('2. the interval set in the console reaches the client and survives its re-
 }, testInfo) => {
   await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/orders`);
   await markPage(page);
-  await page.getByRole('button', { name: 'Edit instance 10.0.0.1:8080' }).click();
+  // Keyboard only: open the editor, type the value, Enter saves.
+  await page.getByRole('button', { name: 'Edit instance 10.0.0.1:8080' }).focus();
+  await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: /Edit instance 10\.0\.0\.1:8080/ });
   const interval = dialog.getByLabel('Heartbeat interval');
+  await expect(interval).toBeFocused();
   await expect(interval).toHaveValue('1000');
-  await interval.fill('2000');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('2000');
 
   const mark = orders1.events.length;
   const patch = page.waitForRequest((r) => r.method() === 'PATCH');
-  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await page.keyboard.press('Enter');
   // Only what was edited goes to the server.
   expect((await patch).postDataJSON()).toEqual({ metadata: { 'preserved.heart.beat.interval': '2000' } });
   await expect(dialog).toBeHidden();
@@ -213,8 +217,10 @@ test('4. invalid values show an error and change nothing on the server', async (
   expect(after?.metadata).toEqual(before?.metadata);
   expect(after?.weight).toBe(before?.weight);
   expect(after?.overrides).toEqual({});
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Escape closes the editor and gives the focus back to the button that opened it.
+  await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Edit instance 10.0.0.2:8080' })).toBeFocused();
 });
 
 test('5. screenshots of the services page (laptop and phone)', async ({ page }, testInfo) => {
