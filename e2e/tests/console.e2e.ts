@@ -247,7 +247,8 @@ test('3. a killed client turns unhealthy in the console, then disappears, withou
   await expect(page.locator('.page-header')).toContainText('1 unhealthy');
   await keepScreenshot(page, testInfo, 'service-page-unhealthy');
 
-  await serverState(async () => (await instance('orders', '10.0.0.2')) === undefined, 15_000);
+  // Deletion also waits out the server's start-up grace (nothing is deleted in its first 30 s).
+  await serverState(async () => (await instance('orders', '10.0.0.2')) === undefined, 40_000);
   await expect(row).toHaveCount(0, { timeout: 1_000 });
   await expect(instanceRow(page, '10.0.0.1:8080').getByText('Healthy', { exact: true })).toBeVisible();
   expect(await pageWasNotReloaded(page)).toBe(true);

@@ -4,6 +4,8 @@ import { useSyncExternalStore } from 'react';
  * One shared clock for everything that shows "time since": a single interval, however many
  * instances are on screen.
  */
+/** Half a second: "3 s ago" is never more than half a second behind. */
+const TICK_MS = 500;
 const listeners = new Set<() => void>();
 let now = Date.now();
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -13,7 +15,7 @@ function subscribe(listener: () => void): () => void {
   timer ??= setInterval(() => {
     now = Date.now();
     for (const l of listeners) l();
-  }, 1000);
+  }, TICK_MS);
   return () => {
     listeners.delete(listener);
     if (listeners.size === 0 && timer !== undefined) {
@@ -23,7 +25,7 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** The browser's time, updated every second while someone is looking. */
+/** The browser's time, updated every tick while someone is looking. */
 export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now);
 }

@@ -8,7 +8,6 @@ import { Link, href } from '../app/router.js';
 import { InstanceEditor } from '../instances/instance-editor.js';
 import { InstanceTable } from '../instances/instance-table.js';
 import { formatRatio } from '../lib/format.js';
-import { useServerNow } from '../lib/server-clock.js';
 import { Badge, ServiceStateBadge } from '../ui/badges.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { HealthChart } from './health-chart.js';
@@ -37,7 +36,6 @@ export function ServicePage({
     ...servicesQueries.detail(namespaceId, groupName, name),
     refetchInterval: live.state === 'open' ? DETAIL_REFRESH_MS : 2000,
   });
-  const serverNow = useServerNow();
   const [editing, setEditing] = useState<InstanceDto | undefined>();
   const key = serviceKey(namespaceId, groupName, name);
   const service = query.data;
@@ -143,7 +141,7 @@ export function ServicePage({
                 {cluster.healthChecker.path ? ` ${cluster.healthChecker.path}` : ''}
               </span>
             </div>
-            <InstanceTable cluster={cluster} serverNow={serverNow} onEdit={setEditing} />
+            <InstanceTable cluster={cluster} onEdit={setEditing} />
           </section>
         );
       })}
