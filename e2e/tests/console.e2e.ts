@@ -223,6 +223,31 @@ test('4. invalid values show an error and change nothing on the server', async (
   await expect(page.getByRole('button', { name: 'Edit instance 10.0.0.2:8080' })).toBeFocused();
 });
 
+test('service settings: the protect threshold and metadata are saved, and the mark follows', async ({ page }) => {
+  await page.goto(`${server.baseUrl}/services/shop/inventory?namespace=public`);
+  await expect(page.locator('.page-header')).toContainText('All healthy');
+  await page.getByRole('button', { name: 'Edit settings' }).click();
+  const threshold = page.getByLabel('Protect threshold');
+  await threshold.fill('1.5');
+  await expect(page.getByText('Must be a number from 0 to 1, e.g. 0.5 for 50%')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  await threshold.fill('1');
+  await page.getByRole('button', { name: 'Add pair' }).click();
+  await page.getByLabel('Key of pair 1').fill('owner');
+  await page.getByLabel('Value of owner').fill('team-shop');
+  const put = page.waitForRequest((r) => r.method() === 'PUT');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  expect((await put).postDataJSON()).toEqual({ protectThreshold: 1, metadata: { owner: 'team-shop' } });
+  // 1 healthy of 1 is at the threshold: clients now get every instance, and the console says so.
+  await expect(page.locator('.page-header').getByText('Protection reached')).toBeVisible();
+  await expect(page.getByText('owner=team-shop')).toBeVisible();
+  const saved = await admin.getService('public', 'shop', 'inventory');
+  expect(saved).toMatchObject({ protectThreshold: 1, protectionReached: true, metadata: { owner: 'team-shop' } });
+  await page.goto(`${server.baseUrl}/?group=shop`);
+  await expect(page.locator('tr[data-service="inventory"]').getByText('Protection reached')).toBeVisible();
+  await expect(page.locator('tr[data-service="orders"]')).toHaveCount(0);
+});
+
 test('5. screenshots of the services page (laptop and phone)', async ({ page }, testInfo) => {
   await page.goto(`${server.baseUrl}/`);
   await expect(page.locator('tr[data-service="payments"]')).toContainText('No instances');
