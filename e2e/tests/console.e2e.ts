@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { AdminClient, type InstanceDto } from '@beacon/sdk/admin';
 import { startBeaconServer, type BeaconServer } from '../support/beacon-server.js';
-import { BeatingClient } from '../support/beating-client.js';
+import { BeatingClient, type ClientConfig } from '../support/beating-client.js';
 
 // Short per-instance timings keep the whole file well under a minute.
 const TIMINGS = {
@@ -18,6 +18,7 @@ test.describe.configure({ mode: 'serial' });
 
 let server: BeaconServer;
 let admin: AdminClient;
+let ORDERS_1: ClientConfig;
 let orders1: BeatingClient;
 let orders2: BeatingClient;
 let inventory: BeatingClient;
@@ -66,13 +67,14 @@ test.beforeAll(async () => {
   });
   admin = new AdminClient({ baseUrl: server.baseUrl });
   const baseUrl = server.baseUrl;
-  orders1 = BeatingClient.start({
+  ORDERS_1 = {
     baseUrl,
     serviceName: 'orders',
     ip: '10.0.0.1',
     port: 8080,
     metadata: { ...TIMINGS, zone: 'eu-1a', version: '1.4.1' },
-  });
+  };
+  orders1 = BeatingClient.start(ORDERS_1);
   orders2 = BeatingClient.start({
     baseUrl,
     serviceName: 'orders',
@@ -163,6 +165,13 @@ test('2. the interval set in the console reaches the client and survives its re-
   const stored = await instance('orders', '10.0.0.1');
   expect(stored?.timings.intervalMs).toBe(2000);
   expect(stored?.overrides['preserved.heart.beat.interval']).toBe('2000');
+
+  // A restarted application (a new process, registering afresh with interval 1000) is told 2000 too.
+  await orders1.stop();
+  orders1 = BeatingClient.start(ORDERS_1);
+  const restarted = await orders1.waitFor((e) => e.event === 'intervalChanged', 10_000);
+  expect(restarted).toMatchObject({ previousMs: 1000, intervalMs: 2000 });
+  await orders1.waitFor((e) => e.event === 'beat' && e.intervalMs === 2000, 5_000);
   await expect(instanceRow(page, '10.0.0.1:8080')).toContainText(/Interval\s*2\u202f000 ms/);
   expect(await pageWasNotReloaded(page)).toBe(true);
 
