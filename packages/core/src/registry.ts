@@ -97,7 +97,7 @@ export class Registry {
   private readonly overrides = new Map<string, Metadata>();
   private readonly listeners: ChangeListener[] = [];
   private readonly trackers: InstanceTracker[] = [];
-  private revision = 0;
+  private revision: number;
   private readonly reportError: (error: unknown) => void;
 
   constructor(options: RegistryOptions) {
@@ -105,6 +105,10 @@ export class Registry {
     this.store = options.store;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.reportError = options.reportError ?? (() => undefined);
+    // Revisions start from the clock (x1000), so a restarted server's revisions are above every
+    // revision it handed out before; a watcher resuming across a restart gets a snapshot, not a gap.
+    // Stays below 2^53 for centuries.
+    this.revision = this.clock.now() * 1000;
     this.restore();
   }
 

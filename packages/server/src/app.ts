@@ -3,6 +3,7 @@ import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
 import { serveConsole } from './console/serve-console.js';
 import { ErrorFilter } from './http/error-filter.js';
@@ -30,6 +31,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   const fastify = app.getHttpAdapter().getInstance();
   acceptFormBodies(fastify);
   closeConnectionsWhenClosing(fastify);
+  // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
+  app.get(AuthGuard).install(fastify);
   serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 

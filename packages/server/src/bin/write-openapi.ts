@@ -9,7 +9,9 @@ import { loadConfig } from '../config/config.js';
  * With --check it only compares, and fails when the committed spec has drifted.
  */
 const target = fileURLToPath(new URL('../../openapi.json', import.meta.url));
-const app = await createBeaconApp(loadConfig({ BEACON_DATA_DIR: ':memory:', BEACON_LOG_LEVEL: 'error' }));
+const app = await createBeaconApp(
+  loadConfig({ BEACON_DATA_DIR: ':memory:', BEACON_LOG_LEVEL: 'error', BEACON_AUTH: 'off' }),
+);
 await app.init();
 const spec = JSON.stringify(buildOpenApi(app), null, 2) + '\n';
 await app.close();

@@ -13,6 +13,27 @@ export interface BeaconConfig {
   readonly maxServicesPerNamespace: number;
   readonly maxInstancesPerNamespace: number;
   readonly maxMetadataBytes: number;
+  /** BEACON_AUTH: on unless explicitly `off` (local development only). */
+  readonly authEnabled: boolean;
+  /** Password of the admin `nacos`, used only when the admin is first created. */
+  readonly adminPassword: string | undefined;
+  /** HS256 key of the access tokens; when unset, one is generated and kept in the data directory. */
+  readonly tokenSecret: string | undefined;
+  readonly tokenTtlSeconds: number;
+  /** Login attempts (and username + password checks) each client IP may make per minute. */
+  readonly loginAttemptsPerMinute: number;
+  /** Changes within this window go out together: one UDP push per service, one write per watch stream. */
+  readonly pushCoalesceMs: number;
+  /** An unacknowledged UDP push is resent once after this, then given up after as long again. */
+  readonly pushAckTimeoutMs: number;
+  /** A UDP push target that has not polled `/instance/list` for this long receives nothing more. */
+  readonly pushTargetTtlMs: number;
+  /** Idle watch streams get a `: keep-alive` comment at least this often. */
+  readonly watchKeepAliveMs: number;
+  /** A watch stream whose unsent bytes pass this is cut off (it resumes or gets a snapshot). */
+  readonly watchBacklogBytes: number;
+  /** Bytes of recent changes kept per namespace to replay to streams resuming with Last-Event-ID. */
+  readonly watchHistoryBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +57,41 @@ function intVar(env: Env, name: string, fallback: number, min: number, max: numb
   return value;
 }
 
+/** Shortest token secret accepted: HS256 keys shorter than its 32-byte output are guessable. */
+export const MIN_TOKEN_SECRET_BYTES = 32;
+export const MIN_PASSWORD_LENGTH = 8;
+/** The secret Nacos shipped until 2.2.0.1: anyone could forge admin tokens with it. */
+const NACOS_DEFAULT_SECRET = 'SecretKey012345678901234567890123456789012345678901234567890123456789';
+
+function authEnabledVar(env: Env): boolean {
+  const raw = env['BEACON_AUTH']?.trim().toLowerCase() || 'on';
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError('BEACON_AUTH', `must be 'on' or 'off', got '${raw}'`);
+  return raw === 'on';
+}
+
+function tokenSecretVar(env: Env): string | undefined {
+  // Not trimmed: the secret is used byte for byte.
+  const raw = env['BEACON_TOKEN_SECRET'];
+  if (raw === undefined || raw === '') return undefined;
+  if (Buffer.byteLength(raw, 'utf8') < MIN_TOKEN_SECRET_BYTES) {
+    throw new ConfigError('BEACON_TOKEN_SECRET', `must be at least ${MIN_TOKEN_SECRET_BYTES} bytes long`);
+  }
+  if (raw === NACOS_DEFAULT_SECRET) {
+    throw new ConfigError('BEACON_TOKEN_SECRET', 'is the publicly known Nacos default secret; choose your own');
+  }
+  return raw;
+}
+
+function adminPasswordVar(env: Env): string | undefined {
+  const raw = env['BEACON_ADMIN_PASSWORD'];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_PASSWORD_LENGTH) {
+    throw new ConfigError('BEACON_ADMIN_PASSWORD', `must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  }
+  if (raw.trim() !== raw) throw new ConfigError('BEACON_ADMIN_PASSWORD', 'must not start or end with spaces');
+  return raw;
+}
+
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 /** Reads the whole configuration once, at start; any invalid variable stops the start. */
@@ -56,5 +112,16 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     maxServicesPerNamespace: intVar(env, 'BEACON_MAX_SERVICES_PER_NAMESPACE', 50_000, 1, 10_000_000),
     maxInstancesPerNamespace: intVar(env, 'BEACON_MAX_INSTANCES_PER_NAMESPACE', 500_000, 1, 100_000_000),
     maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', 16 * 1024, 64, 16 * 1024 * 1024),
+    authEnabled: authEnabledVar(env),
+    adminPassword: adminPasswordVar(env),
+    tokenSecret: tokenSecretVar(env),
+    tokenTtlSeconds: intVar(env, 'BEACON_TOKEN_TTL_SECONDS', 18_000, 60, 30 * 24 * 3600),
+    loginAttemptsPerMinute: intVar(env, 'BEACON_LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+    pushCoalesceMs: intVar(env, 'BEACON_PUSH_COALESCE_MS', 20, 0, 10_000),
+    pushAckTimeoutMs: intVar(env, 'BEACON_PUSH_ACK_TIMEOUT_MS', 10_000, 10, 600_000),
+    pushTargetTtlMs: intVar(env, 'BEACON_PUSH_TARGET_TTL_MS', 10_000, 10, 3_600_000),
+    watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
+    watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
   };
 }

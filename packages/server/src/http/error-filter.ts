@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { redactUrl } from '../auth/redact.js';
 
 const NACOS_STATUS: Record<DomainError['kind'], number> = {
   invalid: 400,
@@ -33,8 +34,12 @@ export class ErrorFilter implements ExceptionFilter {
     const isApi = request.url.startsWith('/api/');
     const { status, message } = this.describe(exception, request, isApi);
     // Deliberate replies (501 for unknown APIs, 500 from readiness) are not faults: log only the rest.
-    if (status >= 500 && !(exception instanceof HttpException))
-      this.logger.error(`${request.method} ${request.url.split('?')[0]}: ${message}`, (exception as Error)?.stack);
+    if (status >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error(
+        `${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`,
+        (exception as Error)?.stack,
+      );
+    }
     if (isApi) {
       void reply
         .status(status)

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Subscriptions } from '../push/subscriptions.js';
 import { CatalogController } from './catalog.controller.js';
 import { ClusterController } from './cluster.controller.js';
 import { ConsoleController } from './console.controller.js';
@@ -19,6 +18,6 @@ import { ServiceController } from './service.controller.js';
     ClusterController,
     ConsoleController,
   ],
-  providers: [Subscriptions],
+  // Subscriptions and PushMetrics come from the global PushModule.
 })
 export class NacosModule {}

@@ -3,6 +3,7 @@ import { loadavg, cpus, freemem, totalmem } from 'node:os';
 import { InvalidParameterError, Registry, type Switches } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
+import { PushMetrics } from '../push/push-metrics.js';
 import { SERVER_STATUSES, ServerStatusHolder, type ServerStatus } from '../registry/server-status.js';
 
 const SWITCH_DOMAIN_NAME = '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00';
@@ -13,6 +14,7 @@ export class OperatorController {
   constructor(
     @Inject(Registry) private readonly registry: Registry,
     @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
+    @Inject(PushMetrics) private readonly push: PushMetrics,
   ) {}
 
   /** Clients' serverHealthy() checks `status == "UP"`. Unauthenticated. */
@@ -90,9 +92,10 @@ export class OperatorController {
     return 'ok';
   }
 
+  /** UDP push figures since start or the last `reset=true`; `detail=true` adds the recent failures. */
   @Get('push/state')
   pushState(@Params() p: ParamReader): object {
-    return { succeed: 0, total: 0, ratio: 0, reset: p.bool('reset', false) };
+    return this.push.pushState(p.bool('detail', false), p.bool('reset', false));
   }
 
   @Get('servers')

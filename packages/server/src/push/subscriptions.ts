@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Registry } from '@beacon/core';
 import type { ClientInfo } from '../nacos/client-info.js';
+import { PushTargets } from './push-targets.js';
+import { UdpPusher } from './udp-pusher.js';
+import { WatchHub } from './watch-hub.js';
 
 export interface ListQuery {
   readonly namespaceId: string;
@@ -22,17 +26,56 @@ export interface Subscriber {
 }
 
 /**
- * Who listens to which service. `/instance/list` reports every query here; the answer says
- * whether the caller now receives pushes, which sets the `cacheMillis` it is told.
- * Push delivery itself (UDP, watch stream) plugs in behind this.
+ * Who listens to which service. `/instance/list` reports every push-capable query here (the
+ * caller becomes or stays a UDP push target); `/service/subscribers` lists the live UDP targets
+ * and the watch streams that see the service.
  */
 @Injectable()
 export class Subscriptions {
-  onListQuery(_query: ListQuery): boolean {
-    return false;
+  constructor(
+    @Inject(Registry) private readonly registry: Registry,
+    @Inject(PushTargets) private readonly targets: PushTargets,
+    @Inject(UdpPusher) private readonly pusher: UdpPusher,
+    @Inject(WatchHub) private readonly hub: WatchHub,
+  ) {}
+
+  /** Whether the caller now receives UDP pushes, which sets the `cacheMillis` it is told. */
+  onListQuery(query: ListQuery): boolean {
+    if (!this.pusher.ready) return false;
+    this.targets.touch(
+      {
+        namespaceId: query.namespaceId,
+        serviceName: query.serviceName,
+        clusters: query.clusters,
+        ip: query.clientIP,
+        port: query.udpPort,
+        client: query.client,
+        app: query.app,
+      },
+      this.registry.clock.now(),
+    );
+    return true;
   }
 
-  subscribers(_namespaceId: string, _serviceName: string): Subscriber[] {
-    return [];
+  subscribers(namespaceId: string, serviceName: string): Subscriber[] {
+    const udp = this.targets.live(namespaceId, serviceName, this.registry.clock.now()).map((t) => ({
+      addrStr: `${t.ip}:${t.port}`,
+      agent: t.client.agent,
+      app: t.app,
+      ip: t.ip,
+      port: t.port,
+      namespaceId,
+      serviceName,
+    }));
+    const watchers = this.hub.watchersOf(namespaceId, serviceName).map(({ client }) => ({
+      addrStr: `${client.ip}:${client.port}`,
+      agent: client.agent,
+      app: 'unknown',
+      ip: client.ip,
+      port: client.port,
+      namespaceId,
+      serviceName,
+    }));
+    return [...udp, ...watchers];
   }
 }

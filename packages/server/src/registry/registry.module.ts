@@ -10,6 +10,7 @@ import {
 import { BeatProcessor, ExpiryScheduler, HealthCheckScheduler, Registry, systemClock } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { SocketProber } from '../probes/socket-prober.js';
+import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
 import { ServerStatusHolder } from './server-status.js';
 import { CONFIG } from './tokens.js';
@@ -49,9 +50,14 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   providers: [
     ServerStatusHolder,
     {
-      provide: SqliteStore,
+      provide: SqliteDatabase,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => new SqliteStore(config.dataDir),
+      useFactory: (config: BeaconConfig) => new SqliteDatabase(config.dataDir),
+    },
+    {
+      provide: SqliteStore,
+      inject: [SqliteDatabase],
+      useFactory: (database: SqliteDatabase) => new SqliteStore(database),
     },
     {
       provide: Registry,
@@ -84,6 +90,14 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     RegistryLifecycle,
   ],
-  exports: [Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteStore, ServerStatusHolder],
+  exports: [
+    Registry,
+    BeatProcessor,
+    ExpiryScheduler,
+    HealthCheckScheduler,
+    SqliteDatabase,
+    SqliteStore,
+    ServerStatusHolder,
+  ],
 })
 export class RegistryModule {}

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   ClusterRecord,
   InstanceAddress,
@@ -12,6 +10,7 @@ import type {
   StoredState,
   Switches,
 } from '@beacon/core';
+import { SqliteDatabase } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,20 +40,15 @@ const ADDRESS = 'namespace_id = ? AND service_name = ? AND cluster_name = ? AND 
  */
 export class SqliteStore implements Store {
   readonly path: string;
+  private readonly database: SqliteDatabase;
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(dataDir: string) {
-    if (dataDir === ':memory:') {
-      this.path = ':memory:';
-    } else {
-      mkdirSync(dataDir, { recursive: true });
-      this.path = join(dataDir, 'beacon.db');
-    }
-    this.db = new Database(this.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+  /** Opens its own database in `dataDir`, or uses the server's shared one. */
+  constructor(source: string | SqliteDatabase) {
+    this.database = typeof source === 'string' ? new SqliteDatabase(source) : source;
+    this.path = this.database.path;
+    this.db = this.database.connection;
     this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
@@ -185,8 +179,9 @@ export class SqliteStore implements Store {
     this.statements.putMeta.run(key, value);
   }
 
+  /** Closes the database, shared or not: the store is the last user at shutdown. */
   close(): void {
-    if (this.db.open) this.db.close();
+    this.database.close();
   }
 }
 

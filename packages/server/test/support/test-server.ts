@@ -53,6 +53,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const dataDir = options.dataDir ?? makeDataDir();
   const config = loadConfig({
     BEACON_LOG_LEVEL: 'error',
+    // Auth is on by default in real starts; tests that are about auth turn it on (test/auth/).
+    BEACON_AUTH: 'off',
     ...options.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -124,6 +126,7 @@ export async function launchBuiltServer(options: SpawnOptions): Promise<SpawnedS
       PATH: process.env['PATH'] ?? '',
       NO_COLOR: '1',
       BEACON_LOG_LEVEL: 'warn',
+      BEACON_AUTH: 'off',
       PORT: String(port),
       HOST: '127.0.0.1',
       BEACON_DATA_DIR: options.dataDir,

@@ -1,0 +1,492 @@
+/**
+ * Push latency on loopback: the time from a change (the HTTP write that causes it is sent) until
+ * each subscriber has it, for watch-stream watchers (SSE, /api/v1/watch) and for UDP push
+ * targets that behave like Nacos 1.x clients (poll /instance/list with a udpPort, ack each push).
+ *
+ * The built server (packages/server/dist/main.js) runs as a child process, so the clients here do
+ * not share its event loop. Changes are made one at a time, each after the previous one reached
+ * every subscriber, so every figure is one change's latency, never a queue's.
+ *
+ *   pnpm build && pnpm --filter @beacon/bench push-latency [--watchers 1000] [--udp 1000] [--changes 200]
+ *
+ * Prints a table and writes bench/results/push-latency.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SERVER_ENTRY = resolve(here, '../../packages/server/dist/main.js');
+const RESULTS_FILE = resolve(here, '../results/push-latency.json');
+const NAMESPACE = 'bench-push';
+const SERVICE = 'DEFAULT_GROUP@@bench-push';
+const JAVA_UA = 'Nacos-Java-Client:v1.4.8';
+/** A change not delivered within this is counted as missed. */
+const DELIVERY_TIMEOUT_MS = 5000;
+/** Pause between changes, longer than the coalescing window, so that each change is pushed alone. */
+const GAP_MS = 40;
+
+interface Options {
+  watchers: number;
+  udpTargets: number;
+  changes: number;
+  coalesceMs: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { watchers: 1000, udpTargets: 1000, changes: 200, coalesceMs: 20 };
+  const names: Record<string, keyof Options> = {
+    '--watchers': 'watchers',
+    '--udp': 'udpTargets',
+    '--changes': 'changes',
+    '--coalesce-ms': 'coalesceMs',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const key = names[argv[i] ?? ''];
+    if (!key) continue;
+    const value = Number(argv[++i]);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${argv[i - 1]} needs a whole number`);
+    options[key] = value;
+  }
+  return options;
+}
+
+// ---- the server ------------------------------------------------------------------------------
+
+interface Server {
+  readonly port: number;
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(options: Options): Promise<Server> {
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-push-'));
+  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BEACON_DATA_DIR: dataDir,
+      BEACON_LOG_LEVEL: 'log',
+      BEACON_AUTH: 'off',
+      BEACON_PUSH_COALESCE_MS: String(options.coalesceMs),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on http:\/\/[^\s:]+:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function nacos(server: Server, method: string, path: string, params: Record<string, string | number>) {
+  const query = new URLSearchParams({ namespaceId: NAMESPACE });
+  for (const [k, v] of Object.entries(params)) query.set(k, String(v));
+  const response = await fetch(`${server.baseUrl}/nacos/v1/ns${path}?${query.toString()}`, {
+    method,
+    headers: { 'User-Agent': JAVA_UA },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text;
+}
+
+/** One change of the service: a metadata update of its first instance. */
+function change(server: Server, seq: number): Promise<string> {
+  return nacos(server, 'PATCH', '/instance', {
+    serviceName: SERVICE,
+    ip: '10.0.0.1',
+    port: 8080,
+    metadata: JSON.stringify({ seq: String(seq) }),
+  });
+}
+
+// ---- subscribers ---------------------------------------------------------------------------
+
+/** Something that receives pushes; `arm` starts waiting for the next one. */
+interface Receiver {
+  arrivedAt: number | undefined;
+  arm(): void;
+}
+
+class Measurement {
+  private pending = 0;
+  private done: (() => void) | undefined;
+
+  /** The receivers are read at each run, so the list may still be filling when this is made. */
+  constructor(private readonly receivers: readonly Receiver[]) {}
+
+  /** Makes one change and returns each receiver's latency (undefined: missed). */
+  async run(makeChange: () => Promise<unknown>): Promise<(number | undefined)[]> {
+    for (const r of this.receivers) r.arm();
+    this.pending = this.receivers.length;
+    const allArrived = new Promise<void>((resolveAll) => (this.done = resolveAll));
+    const start = performance.now();
+    await makeChange();
+    await Promise.race([allArrived, sleep(DELIVERY_TIMEOUT_MS)]);
+    this.done = undefined;
+    return this.receivers.map((r) => (r.arrivedAt === undefined ? undefined : r.arrivedAt - start));
+  }
+
+  arrived(): void {
+    if (--this.pending === 0) this.done?.();
+  }
+}
+
+class SseWatcher implements Receiver {
+  arrivedAt: number | undefined;
+  lastId = -1;
+  private armed = false;
+  private buffer = '';
+
+  constructor(private readonly onArrival: () => void) {}
+
+  static open(server: Server, agent: Agent, onArrival: () => void): Promise<SseWatcher> {
+    const watcher = new SseWatcher(onArrival);
+    return new Promise((resolveOpen, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          agent,
+          path: `/api/v1/watch?namespaceId=${NAMESPACE}&services=${encodeURIComponent(SERVICE)}`,
+          headers: { Accept: 'text/event-stream', 'User-Agent': 'beacon-bench' },
+        },
+        (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            watcher.onChunk(chunk);
+            if (watcher.lastId >= 0) resolveOpen(watcher);
+          });
+          res.on('error', () => undefined);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  arm(): void {
+    this.arrivedAt = undefined;
+    this.armed = true;
+  }
+
+  private onChunk(chunk: string): void {
+    const now = performance.now();
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const id = /^id: (\d+)$/m.exec(block);
+      if (!id) continue;
+      this.lastId = Number(id[1]);
+      if (this.armed && /^event: change$/m.test(block)) {
+        this.armed = false;
+        this.arrivedAt = now;
+        this.onArrival();
+      }
+    }
+  }
+}
+
+class UdpTarget implements Receiver {
+  arrivedAt: number | undefined;
+  private armed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly port: number,
+    private readonly onArrival: () => void,
+  ) {
+    socket.on('message', (message, remote) => {
+      const now = performance.now();
+      const gzipped = message[0] === 0x1f && message[1] === 0x8b;
+      const packet = JSON.parse((gzipped ? gunzipSync(message) : message).toString('utf8')) as {
+        lastRefTime: number;
+      };
+      // Ack as the Node client does, so nothing is resent.
+      socket.send(
+        JSON.stringify({ type: 'push-ack', lastRefTime: packet.lastRefTime, data: '' }),
+        remote.port,
+        remote.address,
+      );
+      if (this.armed) {
+        this.armed = false;
+        this.arrivedAt = now;
+        this.onArrival();
+      }
+    });
+  }
+
+  static async open(onArrival: () => void): Promise<UdpTarget> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((r) => socket.bind({ port: 0, address: '127.0.0.1' }, r));
+    return new UdpTarget(socket, socket.address().port, onArrival);
+  }
+
+  arm(): void {
+    this.arrivedAt = undefined;
+    this.armed = true;
+  }
+
+  /** The poll that makes (and keeps) it a push target. */
+  poll(server: Server): Promise<string> {
+    return nacos(server, 'GET', '/instance/list', {
+      serviceName: SERVICE,
+      clusters: '',
+      udpPort: this.port,
+      clientIP: '127.0.0.1',
+      healthyOnly: 'false',
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+// ---- scenarios ---------------------------------------------------------------------------------
+
+interface ChannelResult {
+  channel: 'watch' | 'udp';
+  receivers: number;
+  changes: number;
+  deliveries: number;
+  missed: number;
+  /** Each receiver's latency for each change, ms. */
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Per change: until the last receiver had it, ms. */
+  allDeliveredP50Ms: number;
+  allDeliveredP99Ms: number;
+  /**
+   * The server's own view (beacon_push_latency_seconds): change to push leaving the server, as the
+   * upper bound of the histogram bucket holding the percentile, ms. The rest is loopback and client.
+   */
+  serverP50AtMostMs: number;
+  serverP99AtMostMs: number;
+}
+
+async function measureWatch(server: Server, options: Options): Promise<ChannelResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const watchers: SseWatcher[] = [];
+  const measurement = new Measurement(watchers);
+  const onArrival = () => measurement.arrived();
+  // Connect in batches, so the accept backlog is not the thing measured.
+  for (let i = 0; i < options.watchers; i += 100) {
+    const batch = Math.min(100, options.watchers - i);
+    watchers.push(
+      ...(await Promise.all(Array.from({ length: batch }, () => SseWatcher.open(server, agent, onArrival)))),
+    );
+  }
+  const result = await measureChanges('watch', measurement, server, options, 1_000_000);
+  agent.destroy();
+  return result;
+}
+
+async function measureUdp(server: Server, options: Options): Promise<ChannelResult> {
+  const targets: UdpTarget[] = [];
+  const measurement = new Measurement(targets);
+  const onArrival = () => measurement.arrived();
+  for (let i = 0; i < options.udpTargets; i++) targets.push(await UdpTarget.open(onArrival));
+  const pollAll = async () => {
+    for (let i = 0; i < targets.length; i += 50) await Promise.all(targets.slice(i, i + 50).map((t) => t.poll(server)));
+  };
+  await pollAll();
+  // Targets expire 10 s after their last poll; polls happen between changes, never during one.
+  const result = await measureChanges('udp', measurement, server, options, 2_000_000, pollAll);
+  for (const t of targets) t.close();
+  return result;
+}
+
+async function measureChanges(
+  channel: 'watch' | 'udp',
+  measurement: Measurement,
+  server: Server,
+  options: Options,
+  seqBase: number,
+  keepAlive?: () => Promise<void>,
+): Promise<ChannelResult> {
+  await sleep(200);
+  const latencies: number[] = [];
+  const allDelivered: number[] = [];
+  let missed = 0;
+  let receivers = 0;
+  let lastKeepAlive = performance.now();
+  for (let i = 0; i < options.changes; i++) {
+    if (keepAlive && performance.now() - lastKeepAlive > 4000) {
+      await keepAlive();
+      await sleep(100);
+      lastKeepAlive = performance.now();
+    }
+    const results = await measurement.run(() => change(server, seqBase + i));
+    receivers = results.length;
+    let slowest = 0;
+    for (const ms of results) {
+      if (ms === undefined) {
+        missed++;
+        continue;
+      }
+      latencies.push(ms);
+      slowest = Math.max(slowest, ms);
+    }
+    allDelivered.push(slowest);
+    await sleep(GAP_MS);
+  }
+  latencies.sort((a, b) => a - b);
+  allDelivered.sort((a, b) => a - b);
+  const serverSide = await serverLatency(server, channel);
+  return {
+    channel,
+    receivers,
+    changes: options.changes,
+    deliveries: latencies.length,
+    missed,
+    p50Ms: percentile(latencies, 50),
+    p90Ms: percentile(latencies, 90),
+    p99Ms: percentile(latencies, 99),
+    maxMs: round(latencies.at(-1) ?? NaN),
+    allDeliveredP50Ms: percentile(allDelivered, 50),
+    allDeliveredP99Ms: percentile(allDelivered, 99),
+    serverP50AtMostMs: serverSide.p50,
+    serverP99AtMostMs: serverSide.p99,
+  };
+}
+
+/** Percentiles of the server's latency histogram for a channel, from /metrics (bucket upper bounds). */
+async function serverLatency(server: Server, channel: string): Promise<{ p50: number; p99: number }> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const buckets: [number, number][] = [];
+  const pattern = new RegExp(
+    `^beacon_push_latency_seconds_bucket\\{channel="${channel}",le="([^"]+)"\\} (\\d+)$`,
+    'gm',
+  );
+  for (const m of text.matchAll(pattern))
+    buckets.push([m[1] === '+Inf' ? Infinity : round(Number(m[1]) * 1000), Number(m[2])]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const at = (p: number) => buckets.find(([, count]) => count >= (p / 100) * total)?.[0] ?? NaN;
+  return { p50: at(50), p99: at(99) };
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const server = await startServer(options);
+  const results: ChannelResult[] = [];
+  try {
+    for (let i = 1; i <= 3; i++) {
+      await nacos(server, 'POST', '/instance', { serviceName: SERVICE, ip: `10.0.0.${i}`, port: 8080 });
+    }
+    if (options.watchers > 0) results.push(await measureWatch(server, options));
+    if (options.udpTargets > 0) results.push(await measureUdp(server, options));
+  } finally {
+    await server.stop();
+  }
+
+  printTable(results, options);
+  const report = {
+    benchmark: 'push-latency',
+    description:
+      'Change-to-delivery latency on loopback: from sending the HTTP write that changes a service until each ' +
+      'subscriber has the change (watch: SSE event parsed; udp: datagram received). One change at a time.',
+    date: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
+    options,
+    results,
+  };
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nwrote ${RESULTS_FILE}`);
+}
+
+function printTable(results: ChannelResult[], options: Options): void {
+  const header = [
+    'channel',
+    'receivers',
+    'changes',
+    'deliveries',
+    'missed',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    'all-delivered p50',
+    'all-delivered p99',
+    'server p50 <=',
+    'server p99 <=',
+  ];
+  const rows = results.map((r) =>
+    [
+      r.channel,
+      r.receivers,
+      r.changes,
+      r.deliveries,
+      r.missed,
+      r.p50Ms,
+      r.p90Ms,
+      r.p99Ms,
+      r.maxMs,
+      r.allDeliveredP50Ms,
+      r.allDeliveredP99Ms,
+      r.serverP50AtMostMs,
+      r.serverP99AtMostMs,
+    ].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  console.log(`\npush latency on loopback (coalescing window ${options.coalesceMs} ms)\n`);
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return round(sorted[Math.max(0, index)] as number);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,266 @@
+import { ConflictError, InvalidParameterError, NotFoundError } from '@beacon/core';
+import { MIN_PASSWORD_LENGTH } from '../config/config.js';
+import type { AuthRepository, PermissionRecord, RoleBinding, UserRecord } from './auth-repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { ACTIONS, PermissionPattern, type Action, type NamingResource, type PermissionAction } from './resource.js';
+
+/** The admin's name is Nacos's, as Nacos clients and docs expect. */
+export const ADMIN_USER = 'nacos';
+export const ADMIN_ROLE = 'ROLE_ADMIN';
+
+const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
+const MAX_PASSWORD_LENGTH = 256;
+
+interface Grant {
+  readonly record: PermissionRecord;
+  readonly pattern: PermissionPattern;
+}
+
+/**
+ * Who exists, which roles they hold and what each role may do. Kept in memory (a few rows) so the
+ * per-request check costs no I/O; every change is written to SQLite first, then applied here.
+ */
+export class AccessDirectory {
+  private readonly users = new Map<string, UserRecord>();
+  private readonly rolesOfUser = new Map<string, Set<string>>();
+  private readonly grantsOfRole = new Map<string, Grant[]>();
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly repository: AuthRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly now: () => number = Date.now,
+  ) {
+    const stored = repository.load();
+    for (const u of stored.users) this.users.set(u.username, u);
+    for (const b of stored.roles) this.bindInMemory(b);
+    for (const p of stored.permissions) this.grantInMemory(p);
+  }
+
+  /** Called after every change (the credential cache listens). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  user(username: string): UserRecord | undefined {
+    return this.users.get(username);
+  }
+
+  isAdmin(username: string): boolean {
+    return this.rolesOfUser.get(username)?.has(ADMIN_ROLE) ?? false;
+  }
+
+  /** A permission matches when its resource pattern matches and its action string holds the action. */
+  allows(username: string, resource: NamingResource, action: Action): boolean {
+    if (this.isAdmin(username)) return true;
+    for (const role of this.rolesOfUser.get(username) ?? []) {
+      for (const grant of this.grantsOfRole.get(role) ?? []) {
+        if (grant.record.action.includes(action) && grant.pattern.matches(resource)) return true;
+      }
+    }
+    return false;
+  }
+
+  userList(): UserRecord[] {
+    return [...this.users.values()].sort((a, b) => compare(a.username, b.username));
+  }
+
+  rolesOf(username: string): string[] {
+    return [...(this.rolesOfUser.get(username) ?? [])].sort(compare);
+  }
+
+  roleBindings(): RoleBinding[] {
+    const result: RoleBinding[] = [];
+    for (const [username, roles] of this.rolesOfUser) for (const role of roles) result.push({ role, username });
+    return result.sort((a, b) => compare(a.role, b.role) || compare(a.username, b.username));
+  }
+
+  roleNames(): string[] {
+    return [...new Set(this.roleBindings().map((b) => b.role))];
+  }
+
+  permissionList(): PermissionRecord[] {
+    return [...this.grantsOfRole.values()]
+      .flat()
+      .map((g) => g.record)
+      .sort((a, b) => compare(a.role, b.role) || compare(a.resource, b.resource) || compare(a.action, b.action));
+  }
+
+  permissionsOf(username: string): PermissionRecord[] {
+    const roles = new Set(this.rolesOfUser.get(username) ?? []);
+    return this.permissionList().filter((p) => roles.has(p.role));
+  }
+
+  async createUser(username: string, password: string): Promise<UserRecord> {
+    checkName('username', username);
+    checkPassword(password);
+    if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
+    const passwordHash = await this.hasher.hash(password);
+    // Checked again: another request may have created the same user while we were hashing.
+    if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
+    const now = this.now();
+    const record: UserRecord = { username, passwordHash, passwordChangedAt: now, createdAt: now };
+    this.repository.putUser(record);
+    this.users.set(username, record);
+    this.changed();
+    return record;
+  }
+
+  /** The first start's admin: user `nacos` holding ROLE_ADMIN, in one transaction. */
+  async createAdmin(password: string): Promise<void> {
+    const passwordHash = await this.hasher.hash(password);
+    const now = this.now();
+    const record: UserRecord = { username: ADMIN_USER, passwordHash, passwordChangedAt: now, createdAt: now };
+    const binding: RoleBinding = { role: ADMIN_ROLE, username: ADMIN_USER };
+    this.repository.transaction(() => {
+      this.repository.putUser(record);
+      this.repository.putRole(binding);
+    });
+    this.users.set(ADMIN_USER, record);
+    this.bindInMemory(binding);
+    this.changed();
+  }
+
+  async changePassword(username: string, password: string): Promise<void> {
+    const existing = this.requireUser(username);
+    checkPassword(password);
+    const passwordHash = await this.hasher.hash(password);
+    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt: this.now() };
+    this.repository.putUser(record);
+    this.users.set(username, record);
+    this.changed();
+  }
+
+  deleteUser(username: string): void {
+    this.requireUser(username);
+    if (this.isAdmin(username)) throw new InvalidParameterError(`cannot delete admin: ${username}`);
+    this.repository.deleteUser(username);
+    this.users.delete(username);
+    const roles = this.rolesOfUser.get(username) ?? new Set<string>();
+    this.rolesOfUser.delete(username);
+    for (const role of roles) this.dropRoleIfUnused(role);
+    this.changed();
+  }
+
+  bindRole(role: string, username: string): void {
+    checkName('role', role);
+    if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' is not permitted to create!`);
+    if (!this.users.has(username)) throw new NotFoundError(`user '${username}' not found!`);
+    if (this.rolesOfUser.get(username)?.has(role)) {
+      throw new ConflictError(`user '${username}' already bound to the role '${role}'!`);
+    }
+    const binding = { role, username };
+    this.repository.putRole(binding);
+    this.bindInMemory(binding);
+    this.changed();
+  }
+
+  /** Unbinds one user, or every user when `username` is omitted; a role nobody holds loses its grants. */
+  unbindRole(role: string, username?: string): void {
+    if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' cannot be removed`);
+    const holders = username === undefined ? this.holdersOf(role) : [username];
+    if (!holders.some((u) => this.rolesOfUser.get(u)?.has(role))) {
+      throw new NotFoundError(`role '${role}'${username === undefined ? '' : ` of user '${username}'`} not found!`);
+    }
+    this.repository.deleteRole(role, username);
+    for (const u of holders) this.rolesOfUser.get(u)?.delete(role);
+    this.dropRoleIfUnused(role);
+    this.changed();
+  }
+
+  grant(role: string, resource: string, action: string): PermissionRecord {
+    if (!this.holdersOf(role).length) throw new NotFoundError(`role ${role} not found!`);
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw new InvalidParameterError(`action must be one of ${ACTIONS.join(', ')}, got '${action}'`);
+    }
+    const pattern = PermissionPattern.parse(resource);
+    const record: PermissionRecord = { role, resource: pattern.text, action: action as PermissionAction };
+    if (this.grantsOfRole.get(role)?.some((g) => sameGrant(g.record, record))) {
+      throw new ConflictError(`permission already exist!`);
+    }
+    this.repository.putPermission(record);
+    this.grantInMemory(record);
+    this.changed();
+    return record;
+  }
+
+  revoke(role: string, resource: string, action: string): void {
+    const grants = this.grantsOfRole.get(role) ?? [];
+    // Match the stored (normalized) form as well as what the caller typed.
+    let text = resource;
+    try {
+      text = PermissionPattern.parse(resource).text;
+    } catch {
+      // not a valid pattern: it can only match nothing
+    }
+    const index = grants.findIndex((g) => g.record.action === action && g.record.resource === text);
+    if (index < 0) throw new NotFoundError(`permission not found!`);
+    this.repository.deletePermission(grants[index]!.record);
+    grants.splice(index, 1);
+    this.changed();
+  }
+
+  private requireUser(username: string): UserRecord {
+    const user = this.users.get(username);
+    if (!user) throw new NotFoundError(`user ${username} not exist!`);
+    return user;
+  }
+
+  private holdersOf(role: string): string[] {
+    return [...this.rolesOfUser].filter(([, roles]) => roles.has(role)).map(([username]) => username);
+  }
+
+  private dropRoleIfUnused(role: string): void {
+    if (this.holdersOf(role).length > 0) return;
+    if (this.grantsOfRole.has(role)) {
+      this.repository.deletePermissionsOfRole(role);
+      this.grantsOfRole.delete(role);
+    }
+  }
+
+  private bindInMemory(b: RoleBinding): void {
+    let roles = this.rolesOfUser.get(b.username);
+    if (!roles) this.rolesOfUser.set(b.username, (roles = new Set()));
+    roles.add(b.role);
+  }
+
+  private grantInMemory(p: PermissionRecord): void {
+    let pattern: PermissionPattern;
+    try {
+      pattern = PermissionPattern.parse(p.resource);
+    } catch {
+      return; // a row this version cannot read grants nothing
+    }
+    let grants = this.grantsOfRole.get(p.role);
+    if (!grants) this.grantsOfRole.set(p.role, (grants = []));
+    grants.push({ record: p, pattern });
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function checkName(what: string, value: string): void {
+  if (!NAME.test(value)) {
+    throw new InvalidParameterError(`${what} must be 1 to 64 characters of letters, digits, '_', '.', '@' or '-'`);
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidParameterError(
+      `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
+    );
+  }
+  // Nacos-face parameters are trimmed, so such a password could never be typed back in.
+  if (password.trim() !== password) throw new InvalidParameterError('password must not start or end with spaces');
+}
+
+function sameGrant(a: PermissionRecord, b: PermissionRecord): boolean {
+  return a.role === b.role && a.resource === b.resource && a.action === b.action;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { BeaconConfig } from '../config/config.js';
+import { paramsOf } from '../http/request-context.js';
+import { CONFIG } from '../registry/tokens.js';
+import { AccessDirectory } from './access-directory.js';
+import { Authenticator, type AuthResult, type Identity } from './authenticator.js';
+import { AUTH_OFF_IDENTITY, setIdentity } from './current-identity.js';
+import { deny, type Denial } from './denial.js';
+import { formatResource } from './resource.js';
+import { isClassified, policyOf, type Access, type Face } from './route-policy.js';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * The one place that decides who may do what. A Fastify preHandler hook: it runs after routing (so
+ * it judges the route that will actually run) and after body parsing (so credentials and names in
+ * form bodies count), and before any handler. No header, User-Agent or path spelling is trusted.
+ */
+@Injectable()
+export class AuthGuard implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+  private readonly unclassified: string[] = [];
+
+  constructor(
+    @Inject(CONFIG) private readonly config: BeaconConfig,
+    @Inject(Authenticator) private readonly authenticator: Authenticator,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
+
+  /** Must run before the routes are registered (before `app.init()`), to see every one of them. */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method !== 'HEAD' && !isClassified(route.url, method)) this.unclassified.push(`${method} ${route.url}`);
+      }
+    });
+    fastify.addHook('preHandler', async (request, reply) => {
+      const policy = policyOf(request.routeOptions.url, request.method);
+      if (!policy || policy.access.kind === 'public') return;
+      if (!this.config.authEnabled) {
+        setIdentity(request, AUTH_OFF_IDENTITY);
+        return;
+      }
+      const result = await this.authenticate(request, policy.face);
+      if (!result.ok) {
+        deny(request, reply, policy.face, result.failure);
+        return reply;
+      }
+      const refusal = this.refusal(result.identity, policy.access, request);
+      if (refusal) {
+        deny(request, reply, policy.face, refusal);
+        return reply;
+      }
+      setIdentity(request, result.identity);
+    });
+  }
+
+  /** `METHOD pattern` of registered /nacos and /api routes without a policy (admins only). */
+  unclassifiedRoutes(): readonly string[] {
+    return this.unclassified;
+  }
+
+  onApplicationBootstrap(): void {
+    for (const route of this.unclassified) {
+      this.logger.warn(`${route} has no entry in auth/route-policy.ts: only admins may call it`);
+    }
+  }
+
+  /** Nacos's order: the Bearer header, then `accessToken`, then `username` + `password` (Nacos face only). */
+  private authenticate(request: FastifyRequest, face: Face): AuthResult | Promise<AuthResult> {
+    const header = request.headers.authorization;
+    const bearer = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (bearer) return this.authenticator.byToken(bearer[1]!);
+    if (face === 'api') {
+      // The native API reads a token from the query only (EventSource cannot send headers).
+      const token = (request.query as Record<string, unknown> | undefined)?.['accessToken'];
+      if (typeof token === 'string' && token !== '') return this.authenticator.byToken(token);
+      return { ok: false, failure: { kind: 'no-credentials' } };
+    }
+    const p = paramsOf(request);
+    const token = p.get('accessToken');
+    if (token !== undefined) return this.authenticator.byToken(token);
+    const username = p.get('username');
+    const password = p.get('password');
+    if (username !== undefined && password !== undefined) {
+      return this.authenticator.byPassword(username, password, request.ip);
+    }
+    return { ok: false, failure: { kind: 'no-credentials' } };
+  }
+
+  private refusal(identity: Identity, access: Access, request: FastifyRequest): Denial | undefined {
+    if (identity.admin) return undefined;
+    switch (access.kind) {
+      case 'public':
+      case 'authenticated':
+        return undefined;
+      case 'admin':
+        return { kind: 'forbidden', detail: `only an admin may do this; ${identity.username} is not one` };
+      case 'self':
+        return access.username(request) === identity.username
+          ? undefined
+          : { kind: 'forbidden', detail: `${identity.username} may change only their own password` };
+      case 'resource':
+        for (const resource of access.resources(request)) {
+          if (!this.directory.allows(identity.username, resource, access.action)) {
+            const verb = access.action === 'r' ? 'read' : 'write';
+            return { kind: 'forbidden', detail: `${identity.username} may not ${verb} ${formatResource(resource)}` };
+          }
+        }
+        return undefined;
+    }
+  }
+}

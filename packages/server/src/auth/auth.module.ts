@@ -1,0 +1,64 @@
+import { Module } from '@nestjs/common';
+import type { BeaconConfig } from '../config/config.js';
+import { CONFIG } from '../registry/tokens.js';
+import { SqliteDatabase } from '../storage/sqlite-database.js';
+import { AccessDirectory } from './access-directory.js';
+import { ApiAuthController } from './api-auth.controller.js';
+import { AuthBootstrap } from './auth-bootstrap.js';
+import { AuthGuard } from './auth-guard.js';
+import { AuthRepository } from './auth-repository.js';
+import { Authenticator } from './authenticator.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+import { LoginService } from './login-service.js';
+import { NacosAuthController } from './nacos-auth.controller.js';
+import { PasswordHasher } from './password-hasher.js';
+import { TOKEN_SECRET, resolveTokenSecret, type TokenSecret } from './token-secret.js';
+import { TokenService } from './token-service.js';
+
+/**
+ * Users, roles and permissions (in the registry's SQLite database), tokens, login, and the guard
+ * that createBeaconApp installs on every request. BEACON_AUTH=off keeps all of it but lets
+ * every request through.
+ */
+@Module({
+  controllers: [NacosAuthController, ApiAuthController],
+  providers: [
+    { provide: TOKEN_SECRET, inject: [CONFIG], useFactory: (config: BeaconConfig) => resolveTokenSecret(config) },
+    {
+      provide: TokenService,
+      inject: [TOKEN_SECRET, CONFIG],
+      useFactory: (secret: TokenSecret, config: BeaconConfig) => new TokenService(secret.key, config.tokenTtlSeconds),
+    },
+    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    {
+      provide: AuthRepository,
+      inject: [SqliteDatabase],
+      useFactory: (database: SqliteDatabase) => new AuthRepository(database),
+    },
+    {
+      provide: AccessDirectory,
+      inject: [AuthRepository, PasswordHasher],
+      useFactory: (repository: AuthRepository, hasher: PasswordHasher) => new AccessDirectory(repository, hasher),
+    },
+    {
+      provide: LoginRateLimiter,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new LoginRateLimiter(config.loginAttemptsPerMinute),
+    },
+    {
+      provide: Authenticator,
+      inject: [TokenService, AccessDirectory, PasswordHasher, LoginRateLimiter],
+      useFactory: (
+        tokens: TokenService,
+        directory: AccessDirectory,
+        hasher: PasswordHasher,
+        limiter: LoginRateLimiter,
+      ) => new Authenticator(tokens, directory, hasher, limiter),
+    },
+    LoginService,
+    AuthGuard,
+    AuthBootstrap,
+  ],
+  exports: [AuthGuard, Authenticator, AccessDirectory],
+})
+export class AuthModule {}

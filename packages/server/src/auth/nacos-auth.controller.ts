@@ -1,0 +1,150 @@
+import { Controller, Delete, Get, HttpCode, HttpException, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Params } from '../http/request-context.js';
+import type { ParamReader } from '../http/param-reader.js';
+import { AccessDirectory } from './access-directory.js';
+import { LoginService } from './login-service.js';
+
+interface Page<T> {
+  totalCount: number;
+  pageNumber: number;
+  pagesAvailable: number;
+  pageItems: T[];
+}
+
+function restResult(message: string): object {
+  return { code: 200, message, data: null };
+}
+
+function page<T>(items: T[], p: ParamReader): Page<T> {
+  const pageNo = Math.max(1, p.int('pageNo', 1));
+  const pageSize = Math.min(1000, Math.max(1, p.int('pageSize', 100)));
+  return {
+    totalCount: items.length,
+    pageNumber: pageNo,
+    pagesAvailable: Math.ceil(items.length / pageSize),
+    pageItems: items.slice((pageNo - 1) * pageSize, pageNo * pageSize),
+  };
+}
+
+/**
+ * Nacos 1.4's /v1/auth endpoints: login (public, rate limited) and the user, role and permission
+ * administration of its console (admins only, decided by the guard). Password hashes never leave.
+ */
+@Controller('nacos/v1/auth')
+export class NacosAuthController {
+  constructor(
+    @Inject(LoginService) private readonly logins: LoginService,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+  ) {}
+
+  /** 200 {accessToken, tokenTtl, globalAdmin, username} plus the Authorization header; 403 `unknown user!`. */
+  @Post(['login', 'users/login'])
+  @HttpCode(200)
+  async login(
+    @Params() p: ParamReader,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const outcome = await this.logins.login(p.get('username') ?? '', p.get('password') ?? '', request, reply);
+    if (!outcome.ok) throw new HttpException(outcome.message ?? 'unknown user!', outcome.status);
+    void reply.header('authorization', `Bearer ${outcome.token}`);
+    return {
+      accessToken: outcome.token,
+      tokenTtl: outcome.ttlSeconds,
+      globalAdmin: outcome.identity.admin,
+      username: outcome.identity.username,
+    };
+  }
+
+  @Get('users')
+  users(@Params() p: ParamReader): Page<{ username: string }> {
+    const filter = p.get('username');
+    const users = this.directory
+      .userList()
+      .filter((u) => filter === undefined || u.username.includes(filter))
+      .map((u) => ({ username: u.username }));
+    return page(users, p);
+  }
+
+  @Get('users/search')
+  searchUsers(@Params() p: ParamReader): string[] {
+    const filter = p.get('username') ?? '';
+    return this.directory
+      .userList()
+      .map((u) => u.username)
+      .filter((name) => name.includes(filter));
+  }
+
+  @Post('users')
+  @HttpCode(200)
+  async createUser(@Params() p: ParamReader): Promise<object> {
+    await this.directory.createUser(p.required('username'), p.required('password'));
+    return restResult('create user ok!');
+  }
+
+  /** The user themself or an admin (the guard checks which). */
+  @Put('users')
+  async changePassword(@Params() p: ParamReader): Promise<object> {
+    await this.directory.changePassword(p.required('username'), p.required('newPassword'));
+    return restResult('update user ok!');
+  }
+
+  @Delete('users')
+  deleteUser(@Params() p: ParamReader): object {
+    this.directory.deleteUser(p.required('username'));
+    return restResult('delete user ok!');
+  }
+
+  @Get('roles')
+  roles(@Params() p: ParamReader): Page<{ role: string; username: string }> {
+    const username = p.get('username');
+    return page(
+      this.directory.roleBindings().filter((b) => username === undefined || b.username === username),
+      p,
+    );
+  }
+
+  @Get('roles/search')
+  searchRoles(@Params() p: ParamReader): string[] {
+    const filter = p.get('role') ?? '';
+    return this.directory.roleNames().filter((role) => role.includes(filter));
+  }
+
+  @Post('roles')
+  @HttpCode(200)
+  bindRole(@Params() p: ParamReader): object {
+    this.directory.bindRole(p.required('role'), p.required('username'));
+    return restResult('add role ok!');
+  }
+
+  @Delete('roles')
+  unbindRole(@Params() p: ParamReader): object {
+    const role = p.required('role');
+    const username = p.get('username');
+    this.directory.unbindRole(role, username);
+    return restResult(username === undefined ? 'delete role ok!' : `delete role of user ${username} ok!`);
+  }
+
+  @Get('permissions')
+  permissions(@Params() p: ParamReader): Page<{ role: string; resource: string; action: string }> {
+    const role = p.get('role');
+    return page(
+      this.directory.permissionList().filter((x) => role === undefined || x.role === role),
+      p,
+    );
+  }
+
+  @Post('permissions')
+  @HttpCode(200)
+  grant(@Params() p: ParamReader): object {
+    this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
+    return restResult('add permission ok!');
+  }
+
+  @Delete('permissions')
+  revoke(@Params() p: ParamReader): object {
+    this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
+    return restResult('delete permission ok!');
+  }
+}

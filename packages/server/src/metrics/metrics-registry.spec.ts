@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MetricsRegistry } from './metrics-registry.js';
+
+describe('MetricsRegistry', () => {
+  it('renders counters, gauges and histograms in the Prometheus text format', () => {
+    const metrics = new MetricsRegistry();
+    const sent = metrics.counter('beacon_sent_total', 'Things sent');
+    metrics.gauge('beacon_open', 'Open things', () => 3);
+    const latency = metrics.histogram('beacon_latency_seconds', 'Latency', [0.01, 0.1]);
+    sent.inc({ channel: 'udp' });
+    sent.inc({ channel: 'udp' }, 2);
+    sent.inc({ channel: 'watch' });
+    latency.observe(0.005, { channel: 'udp' });
+    latency.observe(0.05, { channel: 'udp' });
+    latency.observe(3, { channel: 'udp' });
+
+    expect(metrics.render()).toBe(
+      [
+        '# HELP beacon_sent_total Things sent',
+        '# TYPE beacon_sent_total counter',
+        'beacon_sent_total{channel="udp"} 3',
+        'beacon_sent_total{channel="watch"} 1',
+        '# HELP beacon_open Open things',
+        '# TYPE beacon_open gauge',
+        'beacon_open 3',
+        '# HELP beacon_latency_seconds Latency',
+        '# TYPE beacon_latency_seconds histogram',
+        'beacon_latency_seconds_bucket{channel="udp",le="0.01"} 1',
+        'beacon_latency_seconds_bucket{channel="udp",le="0.1"} 2',
+        'beacon_latency_seconds_bucket{channel="udp",le="+Inf"} 3',
+        'beacon_latency_seconds_sum{channel="udp"} 3.055',
+        'beacon_latency_seconds_count{channel="udp"} 3',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a counter never incremented as 0, escapes label values and help, and sorts label names', () => {
+    const metrics = new MetricsRegistry();
+    const c = metrics.counter('c_total', 'line one\nback\\slash');
+    expect(metrics.render()).toContain('c_total 0\n');
+    c.inc({ z: '1', a: 'say "hi"\n\\' });
+    const text = metrics.render();
+    expect(text).toContain('# HELP c_total line one\\nback\\\\slash\n');
+    expect(text).toContain('c_total{a="say \\"hi\\"\\n\\\\",z="1"} 1\n');
+  });
+
+  it('refuses bad names, duplicates and unordered buckets', () => {
+    const metrics = new MetricsRegistry();
+    metrics.counter('ok_total', 'x');
+    expect(() => metrics.counter('ok_total', 'x')).toThrow(/twice/);
+    expect(() => metrics.counter('1bad', 'x')).toThrow(/invalid/);
+    expect(() => metrics.histogram('h', 'x', [1, 1])).toThrow(/increase/);
+  });
+});

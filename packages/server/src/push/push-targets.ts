@@ -1,0 +1,84 @@
+import type { ClientInfo } from '../nacos/client-info.js';
+
+/** A Nacos 1.x client that polls `/instance/list` with a UDP port and so receives pushes there. */
+export interface PushTarget {
+  readonly namespaceId: string;
+  readonly serviceName: string;
+  /** The `clusters` parameter as sent; the pushed ServiceInfo echoes it like the list endpoint. */
+  readonly clusters: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly client: ClientInfo;
+  readonly app: string;
+  /** When it last polled (ms); it is a zombie once this is older than the TTL. */
+  lastRefTime: number;
+}
+
+export type NewPushTarget = Omit<PushTarget, 'lastRefTime'>;
+
+/**
+ * The push target table of Nacos's PushService: keyed (namespace##service, clusters, ip:port,
+ * agent). A poll registers or refreshes a target in O(1); targets silent for longer than the TTL
+ * are skipped at push time and dropped by `sweep`.
+ */
+export class PushTargets {
+  private readonly byService = new Map<string, Map<string, PushTarget>>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  touch(target: NewPushTarget, now: number): void {
+    const serviceKey = serviceKeyOf(target.namespaceId, target.serviceName);
+    let targets = this.byService.get(serviceKey);
+    if (!targets) {
+      targets = new Map();
+      this.byService.set(serviceKey, targets);
+    }
+    const key = `${target.clusters}\u0000${target.ip}:${target.port}\u0000${target.client.agent}`;
+    const existing = targets.get(key);
+    if (existing) existing.lastRefTime = now;
+    else targets.set(key, { ...target, lastRefTime: now });
+  }
+
+  /** Whether anyone might want pushes for this service; cheap enough for every change. */
+  has(namespaceId: string, serviceName: string): boolean {
+    return this.byService.has(serviceKeyOf(namespaceId, serviceName));
+  }
+
+  /** The targets of a service that polled within the TTL. */
+  live(namespaceId: string, serviceName: string, now: number): PushTarget[] {
+    const targets = this.byService.get(serviceKeyOf(namespaceId, serviceName));
+    if (!targets) return [];
+    const live: PushTarget[] = [];
+    for (const t of targets.values()) if (!this.isZombie(t, now)) live.push(t);
+    return live;
+  }
+
+  liveCount(now: number): number {
+    let n = 0;
+    for (const targets of this.byService.values()) for (const t of targets.values()) if (!this.isZombie(t, now)) n++;
+    return n;
+  }
+
+  /** Drops the zombies; returns how many went. */
+  sweep(now: number): number {
+    let dropped = 0;
+    for (const [serviceKey, targets] of this.byService) {
+      for (const [key, t] of targets) {
+        if (this.isZombie(t, now)) {
+          targets.delete(key);
+          dropped++;
+        }
+      }
+      if (targets.size === 0) this.byService.delete(serviceKey);
+    }
+    return dropped;
+  }
+
+  private isZombie(t: PushTarget, now: number): boolean {
+    return now - t.lastRefTime > this.ttlMs;
+  }
+}
+
+export function serviceKeyOf(namespaceId: string, serviceName: string): string {
+  return `${namespaceId}##${serviceName}`;
+}

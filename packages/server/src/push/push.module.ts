@@ -1,0 +1,92 @@
+import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Registry } from '@beacon/core';
+import type { BeaconConfig } from '../config/config.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { CONFIG } from '../registry/tokens.js';
+import { PushMetrics } from './push-metrics.js';
+import { PushTargets } from './push-targets.js';
+import { Subscriptions } from './subscriptions.js';
+import { UdpPusher } from './udp-pusher.js';
+import { WatchController } from './watch.controller.js';
+import { WatchHub } from './watch-hub.js';
+
+/** Binds the UDP socket and starts the hub once the app is ready; ends streams before the HTTP server closes. */
+@Injectable()
+class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: BeaconConfig,
+    @Inject(Registry) private readonly registry: Registry,
+    @Inject(PushTargets) private readonly targets: PushTargets,
+    @Inject(UdpPusher) private readonly pusher: UdpPusher,
+    @Inject(WatchHub) private readonly hub: WatchHub,
+    @Inject(MetricsRegistry) metrics: MetricsRegistry,
+  ) {
+    const now = () => registry.clock.now();
+    metrics.gauge('beacon_push_udp_targets', 'Live UDP push targets (polled within the target TTL)', () =>
+      targets.liveCount(now()),
+    );
+    metrics.gauge('beacon_watch_streams', 'Open watch streams', () => hub.streamCount());
+    metrics.gauge('beacon_watch_backlog_bytes', 'Bytes written to watch streams but not yet sent', () =>
+      hub.backlogBytes(),
+    );
+    metrics.gauge('beacon_watch_history_bytes', 'Bytes of change history kept for Last-Event-ID replay', () =>
+      hub.historyBytes(),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pusher.start();
+    this.hub.start();
+    this.sweepTimer = setInterval(
+      () => this.targets.sweep(this.registry.clock.now()),
+      this.config.pushTargetTtlMs,
+    ).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+    this.hub.stop();
+    this.pusher.stop();
+  }
+}
+
+/** Push: UDP to Nacos 1.x clients, the watch stream for everyone else, and who subscribes to what. */
+@Global()
+@Module({
+  controllers: [WatchController],
+  providers: [
+    { provide: PushMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PushMetrics(m) },
+    {
+      provide: PushTargets,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new PushTargets(config.pushTargetTtlMs),
+    },
+    {
+      provide: UdpPusher,
+      inject: [Registry, PushTargets, PushMetrics, CONFIG],
+      useFactory: (registry: Registry, targets: PushTargets, metrics: PushMetrics, config: BeaconConfig) =>
+        new UdpPusher(registry, targets, metrics, {
+          coalesceMs: config.pushCoalesceMs,
+          ackTimeoutMs: config.pushAckTimeoutMs,
+          bindAddress: config.host,
+        }),
+    },
+    {
+      provide: WatchHub,
+      inject: [Registry, PushMetrics, CONFIG],
+      useFactory: (registry: Registry, metrics: PushMetrics, config: BeaconConfig) =>
+        new WatchHub(registry, metrics, {
+          coalesceMs: config.pushCoalesceMs,
+          keepAliveMs: config.watchKeepAliveMs,
+          backlogBytes: config.watchBacklogBytes,
+          historyBytes: config.watchHistoryBytes,
+        }),
+    },
+    Subscriptions,
+    PushLifecycle,
+  ],
+  exports: [Subscriptions, PushMetrics, PushTargets, UdpPusher, WatchHub],
+})
+export class PushModule {}

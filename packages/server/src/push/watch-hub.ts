@@ -1,0 +1,303 @@
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@nestjs/common';
+import type { Registry, Service, ServiceChange } from '@beacon/core';
+import { toServiceDetail } from '../api/views.js';
+import { ChangeHistory, type HistoryEntry } from './change-history.js';
+import { Coalescer } from './coalescer.js';
+import type { PushMetrics } from './push-metrics.js';
+import { WatchStream, type WatchClient, type WatchSink } from './watch-stream.js';
+
+export interface WatchHubOptions {
+  readonly coalesceMs: number;
+  readonly keepAliveMs: number;
+  readonly backlogBytes: number;
+  readonly historyBytes: number;
+}
+
+export interface WatchRequest {
+  readonly namespaceId: string;
+  /** Grouped names; undefined for the whole namespace. */
+  readonly services: ReadonlySet<string> | undefined;
+  /** The `Last-Event-ID` header, when the client resumes. */
+  readonly lastEventId: string | undefined;
+  readonly client: WatchClient;
+}
+
+interface PendingChange {
+  readonly revision: number;
+  readonly reason: string;
+  readonly serviceName: string;
+  /** performance.now() at the change, for the latency histogram. */
+  readonly at: number;
+}
+
+interface NamespaceWatch {
+  readonly streams: Set<WatchStream>;
+  readonly history: ChangeHistory;
+  /** When the last stream left; the history is dropped after HISTORY_RETENTION_MS without any. */
+  idleSince: number | undefined;
+}
+
+/** A namespace nobody watched for this long stops paying for its change history. */
+const HISTORY_RETENTION_MS = 5 * 60_000;
+
+/**
+ * The watch stream (`/api/v1/watch`, server-sent events). A stream starts with a snapshot, or with
+ * the changes it missed when it resumes with `Last-Event-ID` and the namespace's bounded history
+ * still reaches back; then it gets every change in revision order. Changes are coalesced per
+ * namespace for a short window and each event is serialized once for all streams. A stream whose
+ * unsent backlog passes the limit is cut off; idle streams get keep-alive comments.
+ */
+export class WatchHub {
+  private readonly logger = new Logger('WatchHub');
+  private readonly namespaces = new Map<string, NamespaceWatch>();
+  private readonly coalescer: Coalescer<string, PendingChange>;
+  private unsubscribe: (() => void) | undefined;
+  private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly metrics: PushMetrics,
+    private readonly options: WatchHubOptions,
+  ) {
+    this.coalescer = new Coalescer(
+      options.coalesceMs,
+      (namespaceId, changes) => this.flush(namespaceId, changes),
+      (error) => this.logger.error(`watch flush failed: ${String(error)}`),
+    );
+  }
+
+  start(): void {
+    this.unsubscribe = this.registry.onChange((change) => this.onChange(change));
+    // Ticking at half the interval keeps every idle gap under the interval.
+    const tick = Math.max(5, Math.floor(this.options.keepAliveMs / 2));
+    this.keepAliveTimer = setInterval(() => this.keepAlive(), tick).unref();
+  }
+
+  /** Ends every stream (clients reconnect and resume elsewhere) and stops listening. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.coalescer.clear();
+    clearInterval(this.keepAliveTimer);
+    for (const ns of this.namespaces.values()) for (const stream of ns.streams) stream.close(false);
+    this.namespaces.clear();
+  }
+
+  /** Opens a stream: writes its snapshot or replay; the caller has sent the response headers. */
+  open(request: WatchRequest, sink: WatchSink): WatchStream {
+    const ns = this.namespaceWatch(request.namespaceId);
+    const stream = new WatchStream(
+      request.namespaceId,
+      request.services,
+      request.client,
+      sink,
+      this.options.backlogBytes,
+    );
+    ns.streams.add(stream);
+    ns.idleSince = undefined;
+    const now = performance.now();
+    const replay = this.replayFor(request, ns.history)?.filter((e) => stream.wants(e.serviceName));
+    const replayText = replay?.map((e) => e.frame).join('');
+    const snapshot =
+      replayText === undefined || replayText.length > stream.backlogLimit
+        ? this.snapshotFrame(request.namespaceId, request.services)
+        : undefined;
+    // The replay, unless it is larger than both the limit and a snapshot (then it is not worth it).
+    if (replay && replayText !== undefined && (!snapshot || replayText.length <= snapshot.frame.length)) {
+      stream.cursor = Math.max(Number(request.lastEventId), replay.at(-1)?.revision ?? 0);
+      stream.allowDraining(replayText.length);
+      this.metrics.watchResumed('replay');
+      sink.write(': resumed\n\n' + replayText);
+      this.metrics.watchSent(replay.length);
+    } else {
+      const fresh = snapshot ?? this.snapshotFrame(request.namespaceId, request.services);
+      stream.cursor = fresh.revision;
+      stream.allowDraining(fresh.frame.length);
+      if (request.lastEventId !== undefined) this.metrics.watchResumed('snapshot');
+      sink.write(fresh.frame);
+    }
+    stream.lastWriteAt = now;
+    return stream;
+  }
+
+  /** The stream's connection closed (by the client or by us). */
+  closed(stream: WatchStream): void {
+    stream.closed = true;
+    const ns = this.namespaces.get(stream.namespaceId);
+    if (!ns?.streams.delete(stream)) return;
+    if (ns.streams.size === 0) ns.idleSince = performance.now();
+  }
+
+  /** Open streams that see this service, for `/service/subscribers`. */
+  watchersOf(namespaceId: string, serviceName: string): WatchStream[] {
+    const ns = this.namespaces.get(namespaceId);
+    if (!ns) return [];
+    return [...ns.streams].filter((s) => s.wants(serviceName));
+  }
+
+  streamCount(): number {
+    let n = 0;
+    for (const ns of this.namespaces.values()) n += ns.streams.size;
+    return n;
+  }
+
+  /** Unsent bytes over all streams: what slow consumers cost the server right now. */
+  backlogBytes(): number {
+    let n = 0;
+    for (const ns of this.namespaces.values()) for (const s of ns.streams) n += s.backlog;
+    return n;
+  }
+
+  historyBytes(): number {
+    let n = 0;
+    for (const ns of this.namespaces.values()) n += ns.history.bytes;
+    return n;
+  }
+
+  /** Runs inside the registry mutation: O(1); namespaces nobody watches cost nothing. */
+  private onChange(change: ServiceChange): void {
+    const namespaceId = change.service.namespaceId;
+    if (!this.namespaces.has(namespaceId)) return;
+    this.coalescer.add(namespaceId, {
+      revision: change.revision,
+      reason: change.reason,
+      serviceName: change.service.name,
+      at: performance.now(),
+    });
+  }
+
+  private flush(namespaceId: string, changes: PendingChange[]): void {
+    const ns = this.namespaces.get(namespaceId);
+    if (!ns) return;
+    // Each service is serialized once per flush, as it is now, and shared by its events and streams.
+    const details = new Map<string, string>();
+    const frames = changes.map((c) => {
+      let detail = details.get(c.serviceName);
+      if (detail === undefined) {
+        const service = this.registry.findService(namespaceId, c.serviceName);
+        detail = service ? JSON.stringify(toServiceDetail(service, this.registry)) : 'null';
+        details.set(c.serviceName, detail);
+      }
+      const data =
+        `{"revision":${c.revision},"reason":${JSON.stringify(c.reason)},` +
+        `"namespaceId":${JSON.stringify(namespaceId)},"serviceName":${JSON.stringify(c.serviceName)},` +
+        `"service":${detail}}`;
+      const entry: HistoryEntry = {
+        revision: c.revision,
+        serviceName: c.serviceName,
+        frame: `id: ${c.revision}\nevent: change\ndata: ${data}\n\n`,
+      };
+      ns.history.append(entry);
+      return { entry, at: c.at };
+    });
+    const now = performance.now();
+    const snapshots = new Map<string, { revision: number; frame: string }>();
+    for (const stream of ns.streams) {
+      let text = '';
+      let count = 0;
+      let earliest: number | undefined;
+      for (const { entry, at } of frames) {
+        if (entry.revision <= stream.cursor || !stream.wants(entry.serviceName)) continue;
+        text += entry.frame;
+        count++;
+        earliest ??= at;
+        stream.cursor = entry.revision;
+      }
+      if (count === 0) continue;
+      if (text.length > stream.backlogLimit) {
+        // A burst bigger than the limit (every event carries its whole service): the current
+        // state is smaller than the story of how it came about, so the stream resyncs instead.
+        let snapshot = snapshots.get(stream.snapshotKey);
+        if (!snapshot) {
+          snapshot = this.snapshotFrame(namespaceId, stream.services);
+          snapshots.set(stream.snapshotKey, snapshot);
+        }
+        if (snapshot.frame.length < text.length) {
+          text = snapshot.frame;
+          count = 0;
+          stream.cursor = Math.max(stream.cursor, snapshot.revision);
+          stream.allowDraining(snapshot.frame.length);
+          this.metrics.watchResynced();
+        }
+      }
+      if (!stream.write(text, now)) {
+        this.cutOff(stream);
+        continue;
+      }
+      this.metrics.watchSent(count);
+      this.metrics.observeLatency('watch', now - (earliest as number));
+    }
+  }
+
+  private cutOff(stream: WatchStream): void {
+    this.logger.warn(
+      `watch stream of ${stream.client.ip}:${stream.client.port} cut off: ${stream.backlog} bytes unsent`,
+    );
+    this.metrics.watchCutOff('slow');
+    stream.close(true);
+    this.closed(stream);
+  }
+
+  private keepAlive(): void {
+    const now = performance.now();
+    // Idle for about a tick (timers drift): so no stream goes a whole interval without a byte.
+    const idle = (this.options.keepAliveMs / 2) * 0.9;
+    for (const [namespaceId, ns] of this.namespaces) {
+      if (ns.streams.size === 0 && ns.idleSince !== undefined && now - ns.idleSince > HISTORY_RETENTION_MS) {
+        this.namespaces.delete(namespaceId);
+        continue;
+      }
+      for (const stream of ns.streams) {
+        if (now - stream.lastWriteAt < idle) continue;
+        if (!stream.write(': keep-alive\n\n', now)) this.cutOff(stream);
+      }
+    }
+  }
+
+  private namespaceWatch(namespaceId: string): NamespaceWatch {
+    let ns = this.namespaces.get(namespaceId);
+    if (!ns) {
+      // The history starts now: anything older is only in a snapshot.
+      ns = {
+        streams: new Set(),
+        history: new ChangeHistory(this.options.historyBytes, this.registry.currentRevision),
+        idleSince: undefined,
+      };
+      this.namespaces.set(namespaceId, ns);
+    }
+    return ns;
+  }
+
+  /** What a resuming stream missed, when the history still has all of it. */
+  private replayFor(request: WatchRequest, history: ChangeHistory): HistoryEntry[] | undefined {
+    const raw = request.lastEventId?.trim();
+    if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+    const revision = Number(raw);
+    // From the future: this server restarted since, and its revisions mean something else.
+    if (!Number.isSafeInteger(revision) || revision > this.registry.currentRevision) return undefined;
+    return history.since(revision);
+  }
+
+  private snapshotFrame(
+    namespaceId: string,
+    wanted: ReadonlySet<string> | undefined,
+  ): { revision: number; frame: string } {
+    const services: Service[] = [];
+    if (wanted) {
+      for (const name of wanted) {
+        const s = this.registry.findService(namespaceId, name);
+        if (s) services.push(s);
+      }
+    } else {
+      services.push(...this.registry.services(namespaceId));
+    }
+    services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const revision = this.registry.currentRevision;
+    const data = JSON.stringify({
+      revision,
+      namespaceId,
+      services: services.map((s) => toServiceDetail(s, this.registry)),
+    });
+    return { revision, frame: `id: ${revision}\nevent: snapshot\ndata: ${data}\n\n` };
+  }
+}
