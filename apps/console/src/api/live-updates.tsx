@@ -76,7 +76,11 @@ export function LiveUpdates({ namespaceId, children }: { namespaceId: string; ch
         refreshLists();
         setLive({ state: 'open', revision: change.revision });
       },
-      onState: (state) => setLive((current) => ({ ...current, state })),
+      onState: (state, error) => {
+        // A stream refused for want of a (valid) token means the same as any other 401.
+        if (isUnauthorized(error)) auth.loginRequired();
+        setLive((current) => ({ ...current, state }));
+      },
     });
     return () => {
       watch.close();
@@ -96,4 +100,10 @@ function putService(queryClient: QueryClient, namespaceId: string, service: Serv
     service.healthyCount,
     service.instanceCount,
   );
+}
+
+function isUnauthorized(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  if ((error as { status?: unknown }).status === 401) return true;
+  return /\bHTTP 401\b/.test(String((error as { message?: unknown }).message));
 }

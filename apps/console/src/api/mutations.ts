@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { InstanceDto, InstancePatchDto, ServiceUpdateDto } from '@beacon/sdk/admin';
+import type { InstanceDto, InstancePatchDto, PermissionDto, ServiceUpdateDto } from '@beacon/sdk/admin';
 import { admin } from './admin.js';
-import { groupsQueries, servicesQueries } from './queries.js';
+import { authQueries, groupsQueries, servicesQueries } from './queries.js';
 
 export function useUpdateService(namespaceId: string, groupName: string, name: string) {
   const queryClient = useQueryClient();
@@ -36,3 +36,24 @@ export function usePatchInstance(target: InstanceTarget) {
     },
   });
 }
+
+/** User administration: every change re-reads users and permissions (one prefix). */
+function useAuthMutation<T>(run: (input: T) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: authQueries.all() }),
+  });
+}
+
+export const useCreateUser = () =>
+  useAuthMutation((u: { username: string; password: string }) => admin.createUser(u.username, u.password));
+export const useChangePassword = () =>
+  useAuthMutation((u: { username: string; password: string }) => admin.changePassword(u.username, u.password));
+export const useDeleteUser = () => useAuthMutation((username: string) => admin.deleteUser(username));
+export const useBindRole = () =>
+  useAuthMutation((b: { role: string; username: string }) => admin.bindRole(b.role, b.username));
+export const useUnbindRole = () =>
+  useAuthMutation((b: { role: string; username: string }) => admin.unbindRole(b.role, b.username));
+export const useGrantPermission = () => useAuthMutation((p: PermissionDto) => admin.grantPermission(p));
+export const useRevokePermission = () => useAuthMutation((p: PermissionDto) => admin.revokePermission(p));

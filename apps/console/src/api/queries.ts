@@ -11,6 +11,7 @@ import { admin } from './admin.js';
  *   ['ns', namespaceId, 'groups']
  *   ['ns', namespaceId, 'services', 'list', filters]
  *   ['ns', namespaceId, 'services', 'detail', group, name]
+ *   ['auth', 'me'] · ['auth', 'users'] · ['auth', 'permissions']
  */
 export const namespacesQueries = {
   all: () =>
@@ -67,5 +68,26 @@ export const servicesQueries = {
     queryOptions({
       queryKey: [...servicesQueries.details(namespaceId), groupName, name] as const,
       queryFn: () => admin.getService(namespaceId, groupName, name),
+    }),
+};
+
+export const authQueries = {
+  all: () => ['auth'] as const,
+  /** Who we are; `authEnabled: false` when the server runs without auth. */
+  me: () =>
+    queryOptions({
+      queryKey: [...authQueries.all(), 'me'] as const,
+      queryFn: () => admin.getMe(),
+      staleTime: 60_000,
+    }),
+  users: () =>
+    queryOptions({
+      queryKey: [...authQueries.all(), 'users'] as const,
+      queryFn: () => admin.listUsers(),
+    }),
+  permissions: () =>
+    queryOptions({
+      queryKey: [...authQueries.all(), 'permissions'] as const,
+      queryFn: () => admin.listPermissions(),
     }),
 };

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { LiveUpdates, useLive } from '../api/live-updates.js';
-import { namespacesQueries } from '../api/queries.js';
+import { authQueries, namespacesQueries } from '../api/queries.js';
 import { LoginPage } from '../auth/login-page.js';
 import { auth } from '../auth/session.js';
 import { ServicePage } from '../services/service-page.js';
 import { ServicesPage, readFilters } from '../services/services-page.js';
+import { UsersPage } from '../users/users-page.js';
 import { Link, href, matchRoute, navigate, useLocation } from './router.js';
 
 export function App() {
@@ -15,6 +16,7 @@ export function App() {
 
 function LiveIndicator() {
   const { state } = useLive();
+  // Anything but an open stream means the pages poll instead.
   const label =
     state === 'open'
       ? 'Live'
@@ -22,7 +24,7 @@ function LiveIndicator() {
         ? 'Connecting…'
         : state === 'reconnecting'
           ? 'Reconnecting… (polling)'
-          : 'Offline';
+          : 'Polling';
   return (
     <span className={`live live-${state}`} role="status" title="Updates from the server's watch stream">
       <span className="live-dot" aria-hidden="true" />
@@ -71,6 +73,7 @@ function useAnnouncer() {
 function Shell() {
   const location = useLocation();
   const { session } = useSyncExternalStore(auth.subscribe, auth.getState);
+  const me = useQuery(authQueries.me());
   const namespaceId = location.params.get('namespace')?.trim() || 'public';
   const route = matchRoute(location.pathname);
   const { message, announce } = useAnnouncer();
@@ -86,16 +89,21 @@ function Shell() {
           <span className="brand-mark" aria-hidden="true" /> Beacon
         </Link>
         <nav aria-label="Main" className="topnav">
-          <Link to={home} aria-current={route.page !== 'not-found' ? 'page' : undefined}>
+          <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
             Services
           </Link>
+          {me.data?.authEnabled && me.data.admin && (
+            <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
+              Users
+            </Link>
+          )}
         </nav>
         <div className="topbar-right">
           <NamespaceSwitcher namespaceId={namespaceId} />
           <LiveIndicator />
-          {session && (
+          {(session || me.data?.authEnabled) && (
             <span className="user">
-              <span className="muted-on-dark">{session.username}</span>
+              <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
               <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
                 Sign out
               </button>
@@ -114,6 +122,7 @@ function Shell() {
             announce={announce}
           />
         )}
+        {route.page === 'users' && <UsersPage announce={announce} />}
         {route.page === 'not-found' && (
           <div className="panel">
             <h1>Page not found</h1>

@@ -22,6 +22,7 @@ describe('console routes', () => {
   });
 
   it('finds nothing elsewhere, nor in malformed escapes', () => {
+    expect(matchRoute('/users')).toEqual({ page: 'users' });
     expect(matchRoute('/users/x')).toEqual({ page: 'not-found' });
     expect(matchRoute('/services/%E0%A4%A/x')).toEqual({ page: 'not-found' });
   });

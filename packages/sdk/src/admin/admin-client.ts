@@ -12,6 +12,10 @@ export type ClusterDto = Schemas['ClusterDto'];
 export type InstanceDto = Schemas['InstanceDto'];
 export type InstancePatchDto = Schemas['InstancePatchDto'];
 export type GroupDto = Schemas['GroupDto'];
+export type MeDto = Schemas['MeDto'];
+export type UserDto = Schemas['UserDto'];
+export type RoleBindingDto = Schemas['RoleBindingDto'];
+export type PermissionDto = Schemas['PermissionDto'];
 
 /** The answer of a successful login (Nacos's `/nacos/v1/auth/login`). */
 export interface LoginResult {
@@ -113,6 +117,48 @@ export class AdminClient {
   ): Promise<InstanceDto> {
     const path = `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances/${enc(target.clusterName)}/${enc(target.ip)}/${target.port}`;
     return this.request('PATCH', path, patch);
+  }
+
+  /** Who the token belongs to, what they may do, and whether auth is on at all. */
+  getMe(): Promise<MeDto> {
+    return this.request('GET', '/api/v1/auth/me');
+  }
+
+  listUsers(): Promise<UserDto[]> {
+    return this.request('GET', '/api/v1/auth/users');
+  }
+
+  createUser(username: string, password: string): Promise<UserDto> {
+    return this.request('POST', '/api/v1/auth/users', { username, password });
+  }
+
+  changePassword(username: string, password: string): Promise<void> {
+    return this.request('PUT', `/api/v1/auth/users/${enc(username)}/password`, { password });
+  }
+
+  deleteUser(username: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/auth/users/${enc(username)}`);
+  }
+
+  bindRole(role: string, username: string): Promise<RoleBindingDto> {
+    return this.request('POST', '/api/v1/auth/roles', { role, username });
+  }
+
+  unbindRole(role: string, username: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/auth/roles/${enc(role)}?username=${enc(username)}`);
+  }
+
+  listPermissions(): Promise<PermissionDto[]> {
+    return this.request('GET', '/api/v1/auth/permissions');
+  }
+
+  grantPermission(permission: PermissionDto): Promise<PermissionDto> {
+    return this.request('POST', '/api/v1/auth/permissions', permission);
+  }
+
+  revokePermission(permission: PermissionDto): Promise<void> {
+    const qs = new URLSearchParams({ role: permission.role, resource: permission.resource, action: permission.action });
+    return this.request('DELETE', `/api/v1/auth/permissions?${qs.toString()}`);
   }
 
   /** Exchanges a user's password for an access token (bad credentials: 403 `unknown user!`). */
