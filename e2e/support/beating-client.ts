@@ -21,7 +21,7 @@ export interface ClientConfig {
   readonly metadata?: Record<string, string>;
 }
 
-const CLIENT_SCRIPT = fileURLToPath(new URL('./http-beat-client.mjs', import.meta.url));
+const CLIENT_SCRIPT = fileURLToPath(new URL('./sdk-client.mjs', import.meta.url));
 
 /**
  * A registering, beating client in its own Node process, so a test can kill it like a crashed
