@@ -4,7 +4,8 @@ import { formatAgo, formatMillis, formatRatio } from './format.js';
 describe('formatAgo', () => {
   it('reads like a person would say it', () => {
     expect(formatAgo(400)).toBe('just now');
-    expect(formatAgo(4_900)).toBe('4 s ago');
+    expect(formatAgo(4_400)).toBe('4 s ago');
+    expect(formatAgo(2_900)).toBe('3 s ago');
     expect(formatAgo(60_000)).toBe('1 min ago');
     expect(formatAgo(125_000)).toBe('2 min 5 s ago');
     expect(formatAgo(3 * 3_600_000 + 12 * 60_000)).toBe('3 h 12 min ago');

@@ -3,7 +3,8 @@
 /** "just now", "4 s ago", "2 min 5 s ago", "3 h 12 min ago". */
 export function formatAgo(elapsedMs: number): string {
   if (!Number.isFinite(elapsedMs) || elapsedMs < 1000) return 'just now';
-  const s = Math.floor(elapsedMs / 1000);
+  // Nearest second: 2.9 s of silence reads "3 s", as a timeout of 3 s is about to say.
+  const s = Math.round(elapsedMs / 1000);
   if (s < 60) return `${s} s ago`;
   const m = Math.floor(s / 60);
   if (m < 60) return s % 60 === 0 ? `${m} min ago` : `${m} min ${s % 60} s ago`;
