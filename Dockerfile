@@ -20,8 +20,10 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
 RUN pnpm build
-# Keep only what the server needs at run time.
-RUN pnpm install --offline --frozen-lockfile --prod
+# Keep only what the server needs at run time: a fresh production-only install from the same store
+# (pnpm install --prod alone would leave the dev packages in node_modules/.pnpm).
+RUN find . -name node_modules -type d -prune -exec rm -rf {} + \
+  && pnpm install --offline --frozen-lockfile --prod
 
 # ---- runtime: Node, the built server, its production dependencies and the built console ----
 FROM ${NODE_IMAGE} AS runtime
