@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
+import { serveConsole } from './console/serve-console.js';
 import { closeOnClientError } from './http/client-error.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
@@ -35,6 +36,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   closeConnectionsWhenClosing(fastify);
   // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
   app.get(AuthGuard).install(fastify);
+  serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.
