@@ -42,6 +42,7 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'GET', route: '/api/v1/status', query: [] },
   { method: 'GET', route: '/api/v1/namespaces', query: [] },
   { method: 'GET', route: '/api/v1/namespaces/:namespaceId/services', query: ['search', 'group', 'page', 'pageSize'] },
+  { method: 'GET', route: '/api/v1/namespaces/:namespaceId/groups', query: [] },
   {
     method: 'POST',
     route: '/api/v1/namespaces/:namespaceId/services',
