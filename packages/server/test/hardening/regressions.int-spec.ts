@@ -104,4 +104,14 @@ describe('bugs found by the hardening tests', () => {
     }
     expect(namespaces.map((n) => n.id.length)).toEqual([6, 128]);
   });
+
+  it('a switch value beyond a Java int is refused, not stored as 1e20', async () => {
+    const put = (value: string) =>
+      s.http.send({ method: 'PUT', path: `/nacos/v1/ns/operator/switches?entry=defaultCacheMillis&value=${value}` });
+    expect((await put('99999999999999999999')).status).toBe(400);
+    expect((await put('2147483648')).status).toBe(400);
+    expect((await put('2147483647')).body).toBe('ok');
+    const switches = await s.http.json<{ defaultCacheMillis: number }>('GET', '/nacos/v1/ns/operator/switches');
+    expect(switches.defaultCacheMillis).toBe(2147483647);
+  });
 });
