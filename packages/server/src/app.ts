@@ -6,8 +6,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
+import { serveConsole } from './console/serve-console.js';
+import { closeOnClientError } from './http/client-error.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
+import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { ServerStatusHolder } from './registry/server-status.js';
@@ -21,7 +24,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     logger: false,
     // Keep-alive clients (Java's beat reactor) may sit idle between beats.
     keepAliveTimeout: 65_000,
-    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500, querystringParser: firstValueQuery },
+    clientErrorHandler: closeOnClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
@@ -34,6 +38,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   closeConnectionsWhenClosing(fastify);
   // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
   app.get(AuthGuard).install(fastify);
+  serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
   // TrafficReviseFilter: while the server is not UP, naming requests get 503.

@@ -373,6 +373,28 @@ describe('ExpiryScheduler: pause detection', () => {
     expect(find()).toBeUndefined();
   });
 
+  it('by default a pause of just over a second is one: a 1 s / 3 s / 3 s instance survives a 4 s freeze', () => {
+    const { clock, register, beat, find, at, changes } = setup();
+    const instance = register(8080, {
+      'preserved.heart.beat.interval': '1000',
+      'preserved.heart.beat.timeout': '3000',
+      'preserved.ip.delete.timeout': '3000',
+    });
+    at(1_000);
+    beat();
+    changes.length = 0;
+    clock.jump(4_000); // frozen 4 s: the overdue tick runs before the beats queued meanwhile
+    clock.advance(1);
+    beat(); // the queued beat, read right after
+    for (let t = 6_000; t <= 25_000; t += 1_000) {
+      at(t);
+      beat();
+    }
+    expect(find()).toBe(instance);
+    expect(instance.healthy).toBe(true);
+    expect(changes).toEqual([]);
+  });
+
   it('an ordinary late tick (below the threshold) is not a pause', () => {
     const { clock, register, at } = setup({ pauseThresholdMs: 5_000 });
     const instance = register();

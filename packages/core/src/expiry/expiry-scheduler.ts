@@ -7,11 +7,21 @@ import { DeadlineHeap } from './deadline-heap.js';
 export interface ExpiryOptions {
   /** How often due deadlines are processed. A tick with nothing due costs O(1). */
   tickMs?: number;
-  /** A tick this much later than planned means the process was paused (GC, SIGSTOP, VM freeze). */
+  /**
+   * A tick this much later than planned means the process was paused (GC, SIGSTOP, VM freeze).
+   * Pauses shorter than this are not compensated, so it must stay below `timeout - interval` of
+   * the most eagerly timed instance; one second covers the common 1 s / 3 s settings.
+   */
   pauseThresholdMs?: number;
   /** How long after start nothing is deleted, so a restart never mass-deregisters. */
   startupDeleteGraceMs?: number;
 }
+
+/**
+ * Was 5 s: a SIGSTOP of 4 s then deleted every instance with a 3 s delete timeout, because after
+ * SIGCONT the overdue tick runs before the beats queued in the sockets are read.
+ */
+export const DEFAULT_PAUSE_THRESHOLD_MS = 1000;
 
 /**
  * Beat expiry (reference section 4), driven by deadlines. Each ephemeral instance sits in a heap at
@@ -37,7 +47,7 @@ export class ExpiryScheduler implements InstanceTracker {
   ) {
     this.clock = registry.clock;
     this.tickMs = options.tickMs ?? 500;
-    this.pauseThresholdMs = options.pauseThresholdMs ?? 5000;
+    this.pauseThresholdMs = options.pauseThresholdMs ?? DEFAULT_PAUSE_THRESHOLD_MS;
     this.lastTickAt = this.clock.now();
     this.deleteHoldUntil = this.lastTickAt + (options.startupDeleteGraceMs ?? DEFAULT_DELETE_TIMEOUT_MS);
     registry.addTracker(this);

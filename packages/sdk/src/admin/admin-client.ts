@@ -11,6 +11,20 @@ export type ServiceUpdateDto = Schemas['ServiceUpdateDto'];
 export type ClusterDto = Schemas['ClusterDto'];
 export type InstanceDto = Schemas['InstanceDto'];
 export type InstancePatchDto = Schemas['InstancePatchDto'];
+export type GroupDto = Schemas['GroupDto'];
+export type MeDto = Schemas['MeDto'];
+export type UserDto = Schemas['UserDto'];
+export type RoleBindingDto = Schemas['RoleBindingDto'];
+export type PermissionDto = Schemas['PermissionDto'];
+
+/** The answer of a successful login (Nacos's `/nacos/v1/auth/login`). */
+export interface LoginResult {
+  accessToken: string;
+  /** Seconds the token stays valid. */
+  tokenTtl: number;
+  globalAdmin: boolean;
+  username: string;
+}
 
 export interface AdminClientOptions {
   /** Server origin, e.g. `http://localhost:8848`; empty for the page's own origin (the console). */
@@ -65,6 +79,10 @@ export class AdminClient {
     return this.request('GET', `${servicesPath(namespaceId)}${qs ? `?${qs}` : ''}`);
   }
 
+  listGroups(namespaceId: string): Promise<GroupDto[]> {
+    return this.request('GET', `/api/v1/namespaces/${enc(namespaceId || 'public')}/groups`);
+  }
+
   getService(namespaceId: string, groupName: string, serviceName: string): Promise<ServiceDetailDto> {
     return this.request('GET', servicePath(namespaceId, groupName, serviceName));
   }
@@ -101,15 +119,63 @@ export class AdminClient {
     return this.request('PATCH', path, patch);
   }
 
+  /** Who the token belongs to, what they may do, and whether auth is on at all. */
+  getMe(): Promise<MeDto> {
+    return this.request('GET', '/api/v1/auth/me');
+  }
+
+  listUsers(): Promise<UserDto[]> {
+    return this.request('GET', '/api/v1/auth/users');
+  }
+
+  createUser(username: string, password: string): Promise<UserDto> {
+    return this.request('POST', '/api/v1/auth/users', { username, password });
+  }
+
+  changePassword(username: string, password: string): Promise<void> {
+    return this.request('PUT', `/api/v1/auth/users/${enc(username)}/password`, { password });
+  }
+
+  deleteUser(username: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/auth/users/${enc(username)}`);
+  }
+
+  bindRole(role: string, username: string): Promise<RoleBindingDto> {
+    return this.request('POST', '/api/v1/auth/roles', { role, username });
+  }
+
+  unbindRole(role: string, username: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/auth/roles/${enc(role)}?username=${enc(username)}`);
+  }
+
+  listPermissions(): Promise<PermissionDto[]> {
+    return this.request('GET', '/api/v1/auth/permissions');
+  }
+
+  grantPermission(permission: PermissionDto): Promise<PermissionDto> {
+    return this.request('POST', '/api/v1/auth/permissions', permission);
+  }
+
+  revokePermission(permission: PermissionDto): Promise<void> {
+    const qs = new URLSearchParams({ role: permission.role, resource: permission.resource, action: permission.action });
+    return this.request('DELETE', `/api/v1/auth/permissions?${qs.toString()}`);
+  }
+
+  /** Exchanges a user's password for an access token (bad credentials: 403 `unknown user!`). */
+  login(username: string, password: string): Promise<LoginResult> {
+    return this.request('POST', '/nacos/v1/auth/login', new URLSearchParams({ username, password }));
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.options.token?.();
     if (token) headers['Authorization'] = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof URLSearchParams;
+    if (body !== undefined) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
     const response = await this.fetchImpl(this.baseUrl + path, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: form ? body.toString() : JSON.stringify(body) } : {}),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();

@@ -232,6 +232,23 @@ export interface paths {
     patch: operations['patchInstance'];
     trace?: never;
   };
+  '/api/v1/namespaces/{namespaceId}/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Groups of a namespace with their service counts */
+    get: operations['listGroups'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/watch': {
     parameters: {
       query?: never;
@@ -449,6 +466,11 @@ export interface components {
       metadata?: {
         [key: string]: string | null;
       };
+    };
+    GroupDto: {
+      name: string;
+      /** @description Services of the namespace in this group */
+      serviceCount: number;
     };
   };
   responses: never;
@@ -1373,6 +1395,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  listGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'][];
         };
       };
     };

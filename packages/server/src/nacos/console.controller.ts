@@ -58,10 +58,12 @@ export class ConsoleController {
     return true;
   }
 
+  /** Edits a namespace, or names one that sprang into being; `false` for an id POST would refuse. */
   @Put('namespaces')
   updateNamespace(@Params() p: ParamReader): boolean {
     const id = p.required('namespace');
     const existing = this.registry.namespaceRecord(id);
+    if (!existing && (!NAMESPACE_ID.test(id) || id.length > 128)) return false;
     this.registry.putNamespace({
       id,
       name: p.get('namespaceShowName') ?? existing?.name ?? id,

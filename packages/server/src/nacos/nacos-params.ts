@@ -18,8 +18,15 @@ import {
 } from '@beacon/core';
 import type { ParamReader } from '../http/param-reader.js';
 
+/** As long as the console lets a namespace id be; longer ones could not even be addressed by /api/v1. */
+const MAX_NAMESPACE_ID_LENGTH = 128;
+
 export function namespaceOf(p: ParamReader): string {
-  return normalizeNamespace(p.get('namespaceId'));
+  const id = normalizeNamespace(p.get('namespaceId'));
+  if (id.length > MAX_NAMESPACE_ID_LENGTH) {
+    throw new InvalidParameterError(`Param 'namespaceId' is too long: at most ${MAX_NAMESPACE_ID_LENGTH} characters`);
+  }
+  return id;
 }
 
 /**

@@ -104,11 +104,16 @@ export class OperatorController {
   }
 }
 
+const MAX_SWITCH_VALUE = 2147483647;
+
 function switchPatch(entry: string, value: string): Partial<Switches> {
+  // Clients read these as Java ints and longs: 99999999999999999999 was stored as 1e20.
   const int = (min: number): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min)
-      throw new InvalidParameterError(`${entry} must be a whole number >= ${min}, got: ${value}`);
+    if (!/^\d+$/.test(value) || n < min || n > MAX_SWITCH_VALUE)
+      throw new InvalidParameterError(
+        `${entry} must be a whole number from ${min} to ${MAX_SWITCH_VALUE}, got: ${value}`,
+      );
     return n;
   };
   const bool = (): boolean => value.toLowerCase() === 'true';

@@ -197,12 +197,12 @@ describe('the built server, restarted on the same data directory', () => {
       const client = nodeClient(server.baseUrl, ephemeral);
       const java = new NacosWire(server.baseUrl, 'java14');
 
-      // Ephemeral instances live in memory: a light beat finds nothing, and gets the switch value.
+      // Ephemeral instances live in memory: a light beat finds nothing, and is asked back within 1 s.
       const light = await java.beat(
         { serviceName: SERVICE, ip: ephemeral, port: 8080, clusterName: 'DEFAULT' },
         undefined,
       );
-      expect(light.text).toBe('{"clientBeatInterval":5000,"code":20404}');
+      expect(light.text).toBe('{"clientBeatInterval":1000,"code":20404}');
       // The client's full beat re-registers it with its own metadata, and the override is on top.
       expect(await client.beat()).toEqual({ clientBeatInterval: 2500, code: 10200, lightBeatEnabled: true });
       expect(await metadataOf(server.baseUrl, ephemeral)).toEqual({ ...ORIGINAL, [INTERVAL]: '2500' });

@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { LiveUpdates, useLive } from '../api/live-updates.js';
+import { authQueries, namespacesQueries } from '../api/queries.js';
+import { LoginPage } from '../auth/login-page.js';
+import { auth } from '../auth/session.js';
+import { ServicePage } from '../services/service-page.js';
+import { ServicesPage, readFilters } from '../services/services-page.js';
+import { UsersPage } from '../users/users-page.js';
+import { Link, href, matchRoute, navigate, useLocation } from './router.js';
+
+export function App() {
+  const { loginRequired } = useSyncExternalStore(auth.subscribe, auth.getState);
+  return loginRequired ? <LoginPage /> : <Shell />;
+}
+
+function LiveIndicator() {
+  const { state } = useLive();
+  // Anything but an open stream means the pages poll instead.
+  const label =
+    state === 'open'
+      ? 'Live'
+      : state === 'connecting'
+        ? 'Connecting…'
+        : state === 'reconnecting'
+          ? 'Reconnecting… (polling)'
+          : 'Polling';
+  return (
+    <span className={`live live-${state}`} role="status" title="Updates from the server's watch stream">
+      <span className="live-dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+function NamespaceSwitcher({ namespaceId }: { namespaceId: string }) {
+  const id = useId();
+  const namespaces = useQuery(namespacesQueries.all());
+  const options = namespaces.data ?? [{ id: 'public', name: 'public', description: '', serviceCount: 0 }];
+  return (
+    <div className="namespace-switcher">
+      <label htmlFor={id}>Namespace</label>
+      <select
+        id={id}
+        className="input input-dark"
+        value={namespaceId}
+        onChange={(e) => navigate(href('/', { namespace: e.target.value === 'public' ? undefined : e.target.value }))}
+      >
+        {options.map((ns) => (
+          <option key={ns.id} value={ns.id}>
+            {ns.name}
+            {ns.name !== ns.id ? ` (${ns.id})` : ''} · {ns.serviceCount}
+          </option>
+        ))}
+        {!options.some((ns) => ns.id === namespaceId) && <option value={namespaceId}>{namespaceId}</option>}
+      </select>
+    </div>
+  );
+}
+
+/** Announcements for screen readers and a visible toast: "Saved 10.0.0.1:8080". */
+function useAnnouncer() {
+  const [message, setMessage] = useState<{ text: string; at: number } | undefined>();
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(undefined), 4000);
+    return () => clearTimeout(timer);
+  }, [message]);
+  const announce = useCallback((text: string) => setMessage({ text, at: Date.now() }), []);
+  return { message: message?.text, announce };
+}
+
+function Shell() {
+  const location = useLocation();
+  const { session } = useSyncExternalStore(auth.subscribe, auth.getState);
+  const me = useQuery(authQueries.me());
+  const namespaceId = location.params.get('namespace')?.trim() || 'public';
+  const route = matchRoute(location.pathname);
+  const { message, announce } = useAnnouncer();
+  const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
+
+  return (
+    <LiveUpdates namespaceId={namespaceId}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to={home} className="brand">
+          <span className="brand-mark" aria-hidden="true" /> Beacon
+        </Link>
+        <nav aria-label="Main" className="topnav">
+          <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
+            Services
+          </Link>
+          {me.data?.authEnabled && me.data.admin && (
+            <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
+              Users
+            </Link>
+          )}
+        </nav>
+        <div className="topbar-right">
+          <NamespaceSwitcher namespaceId={namespaceId} />
+          <LiveIndicator />
+          {(session || me.data?.authEnabled) && (
+            <span className="user">
+              <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
+              <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
+                Sign out
+              </button>
+            </span>
+          )}
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        {route.page === 'services' && <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} />}
+        {route.page === 'service' && (
+          <ServicePage
+            key={`${namespaceId}/${route.groupName}/${route.name}`}
+            namespaceId={namespaceId}
+            groupName={route.groupName}
+            name={route.name}
+            announce={announce}
+          />
+        )}
+        {route.page === 'users' && <UsersPage announce={announce} />}
+        {route.page === 'not-found' && (
+          <div className="panel">
+            <h1>Page not found</h1>
+            <p>
+              <Link to={home}>Go to the services</Link>
+            </p>
+          </div>
+        )}
+      </main>
+      <div className="toast-region" role="status" aria-live="polite">
+        {message && <div className="toast">{message}</div>}
+      </div>
+    </LiveUpdates>
+  );
+}

@@ -1,0 +1,48 @@
+import type { ServiceDetailDto, ServiceUpdateDto } from '@beacon/sdk/admin';
+import { rowsFromMetadata, rowsToMetadata, validateRows, type MetadataRow } from '../lib/metadata-rows.js';
+
+export interface ServiceForm {
+  /** Text as typed, a ratio from 0 to 1. */
+  readonly protectThreshold: string;
+  readonly metadata: readonly MetadataRow[];
+}
+
+export interface ServiceFormErrors {
+  readonly protectThreshold?: string;
+  readonly rows: Readonly<Record<number, string>>;
+}
+
+export function formFromService(service: ServiceDetailDto): ServiceForm {
+  return { protectThreshold: String(service.protectThreshold), metadata: rowsFromMetadata(service.metadata) };
+}
+
+export function validateServiceForm(form: ServiceForm): ServiceFormErrors {
+  const text = form.protectThreshold.trim();
+  const value = Number(text);
+  const protectThreshold =
+    text === ''
+      ? 'Enter a threshold from 0 to 1 (0 turns protection off)'
+      : !Number.isFinite(value) || value < 0 || value > 1
+        ? 'Must be a number from 0 to 1, e.g. 0.5 for 50%'
+        : undefined;
+  return { ...(protectThreshold ? { protectThreshold } : {}), rows: validateRows(form.metadata) };
+}
+
+export function hasServiceErrors(errors: ServiceFormErrors): boolean {
+  return errors.protectThreshold !== undefined || Object.keys(errors.rows).length > 0;
+}
+
+function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
+/** Only what was edited (metadata is replaced whole, as the API does); `undefined` when nothing changed. */
+export function serviceUpdate(form: ServiceForm, original: ServiceDetailDto): ServiceUpdateDto | undefined {
+  const update: ServiceUpdateDto = {};
+  const threshold = Number(form.protectThreshold.trim());
+  if (threshold !== original.protectThreshold) update.protectThreshold = threshold;
+  const metadata = rowsToMetadata(form.metadata);
+  if (!sameMap(metadata, original.metadata)) update.metadata = metadata;
+  return Object.keys(update).length > 0 ? update : undefined;
+}

@@ -1,0 +1,160 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { InstanceDto } from '@beacon/sdk/admin';
+import { isApiError } from '../api/admin.js';
+import { useLive } from '../api/live-updates.js';
+import { servicesQueries } from '../api/queries.js';
+import { Link, href } from '../app/router.js';
+import { InstanceEditor } from '../instances/instance-editor.js';
+import { InstanceTable } from '../instances/instance-table.js';
+import { formatRatio } from '../lib/format.js';
+import { Badge, ServiceStateBadge } from '../ui/badges.js';
+import { ErrorPanel, Loading } from '../ui/feedback.js';
+import { HealthChart } from './health-chart.js';
+import { healthHistory, serviceKey } from './health-history.js';
+import { ServiceSettings } from './service-settings.js';
+
+/**
+ * How often the open service is re-read. Beats do not change the registry's revision, so "time
+ * since the last beat" needs a read now and then even while the stream is live.
+ */
+const DETAIL_REFRESH_MS = 5000;
+
+export function ServicePage({
+  namespaceId,
+  groupName,
+  name,
+  announce,
+}: {
+  namespaceId: string;
+  groupName: string;
+  name: string;
+  announce: (message: string) => void;
+}) {
+  const live = useLive();
+  const query = useQuery({
+    ...servicesQueries.detail(namespaceId, groupName, name),
+    refetchInterval: live.state === 'open' ? DETAIL_REFRESH_MS : 2000,
+  });
+  const [editing, setEditing] = useState<InstanceDto | undefined>();
+  const key = serviceKey(namespaceId, groupName, name);
+  const service = query.data;
+
+  useEffect(() => {
+    document.title = `${name} · Beacon`;
+  }, [name]);
+  useEffect(() => {
+    if (service) healthHistory.record(key, Date.now(), service.healthyCount, service.instanceCount);
+  }, [key, service]);
+
+  const back = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
+  const breadcrumb = (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <Link to={back}>Services</Link> <span aria-hidden="true">/</span> <span>{groupName}</span>{' '}
+      <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+    </nav>
+  );
+
+  if (query.isPending) return <Loading what={`service ${name}`} />;
+  if (query.isError && !service) {
+    return (
+      <>
+        {breadcrumb}
+        <ErrorPanel
+          error={query.error}
+          title={isApiError(query.error, 404) ? 'This service does not exist (any more)' : 'Could not load the service'}
+        >
+          <p>
+            <Link to={back}>Back to all services</Link>
+          </p>
+        </ErrorPanel>
+      </>
+    );
+  }
+  if (!service) return null;
+
+  const unhealthy = service.instanceCount - service.healthyCount;
+  const target = { namespaceId, groupName, serviceName: name };
+  return (
+    <>
+      {breadcrumb}
+      <header className="page-header">
+        <div>
+          <h1>
+            {name} <span className="subtle">in {groupName}</span>
+          </h1>
+          <p className="muted">
+            Namespace {namespaceId} · {service.clusterCount} {service.clusterCount === 1 ? 'cluster' : 'clusters'}
+            {service.selectorType === 'label' ? ' · label selector' : ''}
+          </p>
+        </div>
+        <ServiceStateBadge
+          instanceCount={service.instanceCount}
+          healthyCount={service.healthyCount}
+          protectionReached={service.protectionReached}
+        />
+      </header>
+      {query.isError && (
+        <p className="notice notice-warn" role="status">
+          Showing the last known state: the latest read failed.
+        </p>
+      )}
+
+      <section className="stats" aria-label="Summary">
+        <div className="stat">
+          <span className="stat-label">Instances</span>
+          <span className="stat-value">{service.instanceCount}</span>
+        </div>
+        <div className="stat stat-ok">
+          <span className="stat-label">Healthy</span>
+          <span className="stat-value">{service.healthyCount}</span>
+        </div>
+        <div className={unhealthy > 0 ? 'stat stat-bad' : 'stat'}>
+          <span className="stat-label">Unhealthy</span>
+          <span className="stat-value">{unhealthy}</span>
+        </div>
+        <div className={service.protectionReached ? 'stat stat-bad' : 'stat'}>
+          <span className="stat-label">Protect threshold</span>
+          <span className="stat-value">{formatRatio(service.protectThreshold)}</span>
+          {service.protectionReached && <Badge tone="bad">Reached</Badge>}
+        </div>
+      </section>
+
+      <div className="two-col">
+        <section className="panel">
+          <HealthChart historyKey={key} />
+        </section>
+        <ServiceSettings service={service} onSaved={announce} />
+      </div>
+
+      {service.clusters.length === 0 && <p className="muted">This service has no clusters and no instances yet.</p>}
+      {service.clusters.map((cluster) => {
+        const healthy = cluster.instances.filter((i) => i.healthy).length;
+        return (
+          <section key={cluster.name} className="panel cluster" aria-labelledby={`cluster-${cluster.name}`}>
+            <div className="panel-header">
+              <h2 id={`cluster-${cluster.name}`}>
+                Cluster <span className="mono">{cluster.name}</span>
+              </h2>
+              <span className="muted">
+                {healthy} of {cluster.instances.length} healthy · health check {cluster.healthChecker.type}
+                {cluster.healthChecker.path ? ` ${cluster.healthChecker.path}` : ''}
+              </span>
+            </div>
+            <InstanceTable cluster={cluster} onEdit={setEditing} />
+          </section>
+        );
+      })}
+
+      {editing && (
+        <InstanceEditor
+          key={editing.instanceId}
+          instance={editing}
+          target={target}
+          onClose={() => setEditing(undefined)}
+          onSaved={announce}
+        />
+      )}
+    </>
+  );
+}

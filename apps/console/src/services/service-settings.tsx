@@ -1,0 +1,142 @@
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import type { ServiceDetailDto } from '@beacon/sdk/admin';
+import { useUpdateService } from '../api/mutations.js';
+import { formatRatio } from '../lib/format.js';
+import { ServerError } from '../ui/feedback.js';
+import { MetadataEditor } from '../ui/metadata-editor.js';
+import {
+  formFromService,
+  hasServiceErrors,
+  serviceUpdate,
+  validateServiceForm,
+  type ServiceForm,
+} from './service-form.js';
+
+/** Protect threshold and service metadata; opened on demand so live updates do not fight typing. */
+export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDto; onSaved: (m: string) => void }) {
+  const [editing, setEditing] = useState(false);
+  const id = useId();
+  if (!editing) {
+    return (
+      <section className="panel" aria-labelledby={`${id}-title`}>
+        <div className="panel-header">
+          <h2 id={`${id}-title`}>Settings</h2>
+          <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
+            Edit settings
+          </button>
+        </div>
+        <dl className="settings-list">
+          <div>
+            <dt>Protect threshold</dt>
+            <dd>
+              <span className="mono">{service.protectThreshold}</span> ({formatRatio(service.protectThreshold)} healthy)
+            </dd>
+          </div>
+          <div>
+            <dt>Metadata</dt>
+            <dd>
+              {Object.keys(service.metadata).length === 0 ? (
+                <span className="muted">none</span>
+              ) : (
+                <ul className="chips">
+                  {Object.entries(service.metadata).map(([k, v]) => (
+                    <li key={k} className="chip">
+                      <span className="chip-key">{k}</span>=<span className="chip-value">{v}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </div>
+        </dl>
+      </section>
+    );
+  }
+  return (
+    <SettingsForm
+      service={service}
+      titleId={`${id}-title`}
+      onDone={(message) => {
+        setEditing(false);
+        if (message) onSaved(message);
+      }}
+    />
+  );
+}
+
+function SettingsForm({
+  service,
+  titleId,
+  onDone,
+}: {
+  service: ServiceDetailDto;
+  titleId: string;
+  onDone: (message?: string) => void;
+}) {
+  const [original] = useState(service);
+  const [form, setForm] = useState<ServiceForm>(() => formFromService(service));
+  const mutation = useUpdateService(service.namespaceId, service.groupName, service.name);
+  const errors = useMemo(() => validateServiceForm(form), [form]);
+  const invalid = hasServiceErrors(errors);
+  const update = invalid ? undefined : serviceUpdate(form, original);
+  const id = useId();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!update) return;
+    mutation.mutate(update, { onSuccess: () => onDone('Service settings saved') });
+  };
+
+  return (
+    <section className="panel" aria-labelledby={titleId}>
+      <form onSubmit={submit} noValidate>
+        <div className="panel-header">
+          <h2 id={titleId}>Settings</h2>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-threshold`}>Protect threshold</label>
+          <input
+            id={`${id}-threshold`}
+            className="input mono narrow"
+            inputMode="decimal"
+            autoComplete="off"
+            value={form.protectThreshold}
+            aria-invalid={errors.protectThreshold ? true : undefined}
+            aria-describedby={`${id}-threshold-hint${errors.protectThreshold ? ` ${id}-threshold-error` : ''}`}
+            onChange={(e) => {
+              setForm({ ...form, protectThreshold: e.target.value });
+              mutation.reset();
+            }}
+          />
+          {errors.protectThreshold && (
+            <p className="field-error" id={`${id}-threshold-error`}>
+              {errors.protectThreshold}
+            </p>
+          )}
+          <p className="hint" id={`${id}-threshold-hint`}>
+            From 0 to 1. When the healthy share falls to it, clients get every instance, healthy or not.
+          </p>
+        </div>
+        <MetadataEditor
+          legend="Metadata"
+          idPrefix={`${id}-meta`}
+          rows={form.metadata}
+          errors={errors.rows}
+          onChange={(metadata) => {
+            setForm({ ...form, metadata });
+            mutation.reset();
+          }}
+        />
+        <ServerError error={mutation.error} />
+        <div className="form-actions">
+          <button type="button" className="button button-secondary" onClick={() => onDone()}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={!update || mutation.isPending}>
+            {mutation.isPending ? 'Saving…' : 'Save settings'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

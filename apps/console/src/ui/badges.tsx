@@ -1,0 +1,76 @@
+import type { ReactNode } from 'react';
+
+type Tone = 'ok' | 'bad' | 'warn' | 'neutral' | 'info';
+
+const ICONS: Record<Tone, ReactNode> = {
+  ok: <path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />,
+  bad: <path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />,
+  warn: (
+    <>
+      <path d="M8 2l6.5 12h-13z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+      <path d="M8 6.5v3.5M8 12v.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+    </>
+  ),
+  neutral: <circle cx="8" cy="8" r="3.5" fill="none" stroke="currentColor" strokeWidth="1.6" />,
+  info: <circle cx="8" cy="8" r="3.5" fill="currentColor" />,
+};
+
+/** A coloured label that never relies on colour alone: it has an icon and words. */
+export function Badge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} title={title}>
+      <svg className="badge-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+        {ICONS[tone]}
+      </svg>
+      {children}
+    </span>
+  );
+}
+
+export function HealthBadge({ healthy }: { healthy: boolean }) {
+  return healthy ? <Badge tone="ok">Healthy</Badge> : <Badge tone="bad">Unhealthy</Badge>;
+}
+
+/** The state of a whole service, worst first. */
+export function ServiceStateBadge({
+  instanceCount,
+  healthyCount,
+  protectionReached,
+}: {
+  instanceCount: number;
+  healthyCount: number;
+  protectionReached: boolean;
+}) {
+  if (protectionReached) {
+    return (
+      <Badge
+        tone="bad"
+        title="Healthy share is at or below the protect threshold: clients are given all instances, healthy or not"
+      >
+        Protection reached
+      </Badge>
+    );
+  }
+  if (instanceCount === 0) return <Badge tone="neutral">No instances</Badge>;
+  const unhealthy = instanceCount - healthyCount;
+  if (unhealthy === 0) return <Badge tone="ok">All healthy</Badge>;
+  if (healthyCount === 0) return <Badge tone="bad">All unhealthy</Badge>;
+  return <Badge tone="warn">{unhealthy} unhealthy</Badge>;
+}
+
+/** "3 / 4" with a bar; the words carry the meaning, the bar helps scanning a long list. */
+export function HealthCount({ healthy, total }: { healthy: number; total: number }) {
+  const share = total === 0 ? 0 : healthy / total;
+  const tone = total === 0 ? 'neutral' : healthy === total ? 'ok' : healthy === 0 ? 'bad' : 'warn';
+  return (
+    <span className="health-count">
+      <span className={`meter meter-${tone}`} aria-hidden="true">
+        <span className="meter-fill" style={{ width: `${Math.round(share * 100)}%` }} />
+      </span>
+      <span>
+        {healthy} / {total}
+        <span className="visually-hidden"> healthy</span>
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,60 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@nestjs/common';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Where `pnpm build` puts the console: apps/console/dist, from packages/server/{src,dist}/console. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../../apps/console/dist', import.meta.url));
+
+/** Paths that belong to the server's own faces; never answered with the console's index.html. */
+const SERVER_PREFIXES = ['/api/', '/nacos/', '/metrics'];
+
+/** Top-level files of the build (favicon.svg, robots.txt); anything else is a console route. */
+const ROOT_FILE = /^\/[\w-]+(\.[\w-]+)+$/;
+
+/**
+ * Serves the built console at `/` on the server's own port (no CORS, one origin): fingerprinted
+ * assets under /assets/ cached for good, and index.html for every other GET that is not the
+ * server's, so the console's own routes (/services/...) survive a reload. A server without a built
+ * console starts anyway and says so once.
+ */
+export function serveConsole(fastify: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): boolean {
+  const logger = new Logger('Console');
+  if (!existsSync(join(dir, 'index.html'))) {
+    logger.warn(
+      `console not built (no ${join(dir, 'index.html')}): the API is up; run \`pnpm build\` to serve it at /`,
+    );
+    return false;
+  }
+  // reply.sendFile() from the build's root, without routes of its own.
+  void fastify.register(fastifyStatic, { root: dir, serve: false, cacheControl: false });
+  void fastify.register(fastifyStatic, {
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    // Vite fingerprints every file name under assets/.
+    immutable: true,
+    maxAge: '365d',
+  });
+
+  const fallback = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
+    const file = ROOT_FILE.test(path) && isFile(join(dir, path)) ? path.slice(1) : 'index.html';
+    return reply.header('cache-control', 'no-cache').sendFile(file);
+  };
+  fastify.get('/', fallback);
+  fastify.get('/*', fallback);
+  logger.log(`serving the console from ${dir}`);
+  return true;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBeaconApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { serveConsole } from '../../src/console/serve-console.js';
+
+const INDEX = '<!doctype html><title>Beacon console</title><div id="root"></div>';
+
+describe('serveConsole with a built console', () => {
+  let dir: string;
+  let fastify: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'beacon-console-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), INDEX);
+    writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("beacon")');
+    fastify = Fastify();
+    // Stand-ins for the server's own faces and its not-found answer.
+    fastify.get('/api/v1/status', () => ({ status: 'UP' }));
+    fastify.setNotFoundHandler((request, reply) => reply.code(404).send(`not found: ${request.url}`));
+    expect(serveConsole(fastify, dir)).toBe(true);
+    base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await fastify?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / and for the console routes, never cached stale', async () => {
+    for (const path of ['/', '/services/DEFAULT_GROUP/orders', '/services?namespace=dev&q=ord']) {
+      const response = await fetch(base + path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(await response.text()).toBe(INDEX);
+    }
+  });
+
+  it('serves fingerprinted assets for a year, and top-level files as themselves', async () => {
+    const asset = await fetch(`${base}/assets/index-abc123.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await asset.text()).toBe('console.log("beacon")');
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+  });
+
+  it("leaves the server's paths and missing assets to the server's not-found answer", async () => {
+    expect(await (await fetch(`${base}/api/v1/status`)).json()).toEqual({ status: 'UP' });
+    for (const path of ['/api/v1/nope', '/nacos/v1/ns/nope', '/metrics', '/assets/missing.js']) {
+      const response = await fetch(base + path);
+      expect(response.status, path).toBe(404);
+      expect(await response.text()).toBe(`not found: ${path}`);
+    }
+  });
+
+  it('does not serve files outside the build', async () => {
+    writeFileSync(join(dir, '..', 'beacon-secret.txt'), 'TOP-SECRET-CONTENT');
+    try {
+      for (const path of ['/..%2fbeacon-secret.txt', '/assets/..%2f..%2fbeacon-secret.txt']) {
+        const text = await (await fetch(base + path)).text();
+        expect(text, path).not.toContain('TOP-SECRET-CONTENT');
+      }
+    } finally {
+      rmSync(join(dir, '..', 'beacon-secret.txt'), { force: true });
+    }
+  });
+});
+
+describe('serveConsole without a built console', () => {
+  it('registers nothing and says so, and the server starts', async () => {
+    const fastify = Fastify();
+    fastify.setNotFoundHandler((_request, reply) => reply.code(404).send('not found'));
+    expect(serveConsole(fastify, join(tmpdir(), 'beacon-no-console-here'))).toBe(false);
+    const base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      expect((await fetch(`${base}/`)).status).toBe(404);
+    } finally {
+      await fastify.close();
+    }
+  });
+});
+
+describe('the whole server with the console registered', () => {
+  let app: NestFastifyApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await createBeaconApp(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        BEACON_DATA_DIR: ':memory:',
+        BEACON_LOG_LEVEL: 'error',
+        BEACON_AUTH: 'off',
+      }),
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("keeps the faces' own answers for unknown paths", async () => {
+    const api = await fetch(`${base}/api/v1/nope`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    const nacos = await fetch(`${base}/nacos/v1/ns/nope`);
+    expect(nacos.status).toBe(501);
+    expect(await nacos.text()).toBe('no such api:GET:/nacos/v1/ns/nope');
+    expect((await fetch(`${base}/api/v1/status`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,67 @@
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
+import { UdpPusher } from '../../../src/push/udp-pusher.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
+import { RawHttp } from './raw-http.js';
+
+export interface InProcessServer {
+  readonly server: TestServer;
+  readonly http: RawHttp;
+  /** Every route of every controller, as `METHOD /path` (`ALL` for @All). */
+  readonly routes: ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The shared in-process test server (127.0.0.1, port 0, temp data dir), auth off. The expiry and
+ * active-check schedulers and the UDP pusher are stopped, so that state changes only through
+ * requests, and no probe or push ever leaves for an address a test invented.
+ */
+export async function startQuietServer(): Promise<InProcessServer> {
+  const server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
+  server.app.get(ExpiryScheduler).stop();
+  server.app.get(HealthCheckScheduler).stop();
+  // No UDP push either: hostile clientIP values must never turn into datagrams to anywhere.
+  server.app.get(UdpPusher).stop();
+  const http = new RawHttp('127.0.0.1', server.port);
+  return {
+    server,
+    http,
+    routes: controllerRoutes(server.app),
+    async close() {
+      http.close();
+      await server.close();
+    },
+  };
+}
+
+/** Routes as the controllers declare them (Nest metadata), whatever the HTTP adapter made of them. */
+function controllerRoutes(app: NestFastifyApplication): Set<string> {
+  const routes = new Set<string>();
+  const join = (...parts: string[]) =>
+    `/${parts
+      .map((p) => p.replace(/^\/|\/$/g, ''))
+      .filter(Boolean)
+      .join('/')}`;
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const bases = [Reflect.getMetadata('path', metatype) as string | string[]].flat();
+      const proto = metatype.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (typeof handler !== 'function' || name === 'constructor') continue;
+        const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        for (const base of bases) {
+          for (const path of [Reflect.getMetadata('path', handler) as string | string[]].flat()) {
+            routes.add(`${RequestMethod[method]} ${join(base, path)}`);
+          }
+        }
+      }
+    }
+  }
+  return routes;
+}
