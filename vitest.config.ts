@@ -15,13 +15,16 @@ export default defineConfig({
     projects: [
       {
         ...shared,
-        test: { name: 'unit', include: ['packages/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.{ts,tsx}'] },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.{ts,tsx}', 'bench/src/**/*.spec.ts'],
+        },
       },
       {
         ...shared,
         test: {
           name: 'integration',
-          include: ['packages/*/test/**/*.int-spec.ts'],
+          include: ['packages/*/test/**/*.int-spec.ts', 'bench/test/**/*.int-spec.ts'],
           globalSetup: ['./vitest.global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

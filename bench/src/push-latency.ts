@@ -32,7 +32,7 @@ const DELIVERY_TIMEOUT_MS = 5000;
 /** Pause between changes, longer than the coalescing window, so that each change is pushed alone. */
 const GAP_MS = 40;
 
-interface Options {
+export interface Options {
   watchers: number;
   udpTargets: number;
   changes: number;
@@ -59,9 +59,13 @@ function parseOptions(argv: string[]): Options {
 
 // ---- the server ------------------------------------------------------------------------------
 
-interface Server {
+/** The server under test, as this script needs it (`pnpm bench` passes its own). */
+export interface PushServer {
   readonly port: number;
   readonly baseUrl: string;
+}
+
+interface Server extends PushServer {
   stop(): Promise<void>;
 }
 
@@ -107,7 +111,7 @@ async function startServer(options: Options): Promise<Server> {
   };
 }
 
-async function nacos(server: Server, method: string, path: string, params: Record<string, string | number>) {
+async function nacos(server: PushServer, method: string, path: string, params: Record<string, string | number>) {
   const query = new URLSearchParams({ namespaceId: NAMESPACE });
   for (const [k, v] of Object.entries(params)) query.set(k, String(v));
   const response = await fetch(`${server.baseUrl}/nacos/v1/ns${path}?${query.toString()}`, {
@@ -120,7 +124,7 @@ async function nacos(server: Server, method: string, path: string, params: Recor
 }
 
 /** One change of the service: a metadata update of its first instance. */
-function change(server: Server, seq: number): Promise<string> {
+function change(server: PushServer, seq: number): Promise<string> {
   return nacos(server, 'PATCH', '/instance', {
     serviceName: SERVICE,
     ip: '10.0.0.1',
@@ -169,7 +173,7 @@ class SseWatcher implements Receiver {
 
   constructor(private readonly onArrival: () => void) {}
 
-  static open(server: Server, agent: Agent, onArrival: () => void): Promise<SseWatcher> {
+  static open(server: PushServer, agent: Agent, onArrival: () => void): Promise<SseWatcher> {
     const watcher = new SseWatcher(onArrival);
     return new Promise((resolveOpen, reject) => {
       const req = request(
@@ -260,7 +264,7 @@ class UdpTarget implements Receiver {
   }
 
   /** The poll that makes (and keeps) it a push target. */
-  poll(server: Server): Promise<string> {
+  poll(server: PushServer): Promise<string> {
     return nacos(server, 'GET', '/instance/list', {
       serviceName: SERVICE,
       clusters: '',
@@ -277,7 +281,7 @@ class UdpTarget implements Receiver {
 
 // ---- scenarios ---------------------------------------------------------------------------------
 
-interface ChannelResult {
+export interface ChannelResult {
   channel: 'watch' | 'udp';
   receivers: number;
   changes: number;
@@ -299,7 +303,7 @@ interface ChannelResult {
   serverP99AtMostMs: number;
 }
 
-async function measureWatch(server: Server, options: Options): Promise<ChannelResult> {
+async function measureWatch(server: PushServer, options: Options): Promise<ChannelResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const watchers: SseWatcher[] = [];
   const measurement = new Measurement(watchers);
@@ -316,7 +320,7 @@ async function measureWatch(server: Server, options: Options): Promise<ChannelRe
   return result;
 }
 
-async function measureUdp(server: Server, options: Options): Promise<ChannelResult> {
+async function measureUdp(server: PushServer, options: Options): Promise<ChannelResult> {
   const targets: UdpTarget[] = [];
   const measurement = new Measurement(targets);
   const onArrival = () => measurement.arrived();
@@ -334,7 +338,7 @@ async function measureUdp(server: Server, options: Options): Promise<ChannelResu
 async function measureChanges(
   channel: 'watch' | 'udp',
   measurement: Measurement,
-  server: Server,
+  server: PushServer,
   options: Options,
   seqBase: number,
   keepAlive?: () => Promise<void>,
@@ -386,7 +390,7 @@ async function measureChanges(
 }
 
 /** Percentiles of the server's latency histogram for a channel, from /metrics (bucket upper bounds). */
-async function serverLatency(server: Server, channel: string): Promise<{ p50: number; p99: number }> {
+async function serverLatency(server: PushServer, channel: string): Promise<{ p50: number; p99: number }> {
   const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
   const buckets: [number, number][] = [];
   const pattern = new RegExp(
@@ -402,16 +406,26 @@ async function serverLatency(server: Server, channel: string): Promise<{ p50: nu
 
 // ---- main -----------------------------------------------------------------------------------
 
+/**
+ * Both channels against a running server started with BEACON_PUSH_COALESCE_MS = coalesceMs: three
+ * instances of one service, then the watchers, then the UDP targets. Used by `pnpm bench` (scenario 4).
+ */
+export async function measurePushLatency(server: PushServer, options: Options): Promise<ChannelResult[]> {
+  const results: ChannelResult[] = [];
+  for (let i = 1; i <= 3; i++) {
+    await nacos(server, 'POST', '/instance', { serviceName: SERVICE, ip: `10.0.0.${i}`, port: 8080 });
+  }
+  if (options.watchers > 0) results.push(await measureWatch(server, options));
+  if (options.udpTargets > 0) results.push(await measureUdp(server, options));
+  return results;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const server = await startServer(options);
-  const results: ChannelResult[] = [];
+  let results: ChannelResult[];
   try {
-    for (let i = 1; i <= 3; i++) {
-      await nacos(server, 'POST', '/instance', { serviceName: SERVICE, ip: `10.0.0.${i}`, port: 8080 });
-    }
-    if (options.watchers > 0) results.push(await measureWatch(server, options));
-    if (options.udpTargets > 0) results.push(await measureUdp(server, options));
+    results = await measurePushLatency(server, options);
   } finally {
     await server.stop();
   }
@@ -486,7 +500,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run as a script (`pnpm --filter @beacon/bench push-latency`), not when imported by the bench.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

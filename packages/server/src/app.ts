@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BeatProcessor } from '@beacon/core';
 import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +12,7 @@ import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
 import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
+import { registerBeatRoute } from './nacos/beat.route.js';
 import { ServerStatusHolder } from './registry/server-status.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -54,6 +56,9 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     }
     done();
   });
+  // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
+  // guard is installed, so the guard classifies and checks it like every other route.
+  registerBeatRoute(fastify, app.get(BeatProcessor));
   // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
   // (without useProcessExit Nest re-raises the signal and the process dies with 143).
   app.enableShutdownHooks([], { useProcessExit: true });

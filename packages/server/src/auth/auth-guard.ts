@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { BeaconConfig } from '../config/config.js';
 import { paramsOf } from '../http/request-context.js';
 import { CONFIG } from '../registry/tokens.js';
@@ -8,7 +8,7 @@ import { Authenticator, type AuthResult, type Identity } from './authenticator.j
 import { AUTH_OFF_IDENTITY, setIdentity } from './current-identity.js';
 import { deny, type Denial } from './denial.js';
 import { formatResource } from './resource.js';
-import { isClassified, policyOf, type Access, type Face } from './route-policy.js';
+import { isClassified, policyOf, type Access, type Face, type RoutePolicy } from './route-policy.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -36,25 +36,37 @@ export class AuthGuard implements OnApplicationBootstrap {
         if (method !== 'HEAD' && !isClassified(route.url, method)) this.unclassified.push(`${method} ${route.url}`);
       }
     });
-    fastify.addHook('preHandler', async (request, reply) => {
+    // Callback style, not async: every request passes here (the beat too), and a token check is
+    // synchronous, so only a password check (async hashing) should cost a promise.
+    fastify.addHook('preHandler', (request, reply, done) => {
       const policy = policyOf(request.routeOptions.url, request.method);
-      if (!policy || policy.access.kind === 'public') return;
+      if (!policy || policy.access.kind === 'public') return done();
       if (!this.config.authEnabled) {
         setIdentity(request, AUTH_OFF_IDENTITY);
-        return;
+        return done();
       }
-      const result = await this.authenticate(request, policy.face);
-      if (!result.ok) {
-        deny(request, reply, policy.face, result.failure);
-        return reply;
+      const result = this.authenticate(request, policy.face);
+      if (result instanceof Promise) {
+        result.then((r) => this.decide(r, policy, request, reply, done)).catch(done);
+      } else {
+        this.decide(result, policy, request, reply, done);
       }
-      const refusal = this.refusal(result.identity, policy.access, request);
-      if (refusal) {
-        deny(request, reply, policy.face, refusal);
-        return reply;
-      }
-      setIdentity(request, result.identity);
     });
+  }
+
+  /** Lets the request through (`done`) or answers the refusal itself (and then never calls `done`). */
+  private decide(
+    result: AuthResult,
+    policy: RoutePolicy,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void {
+    if (!result.ok) return deny(request, reply, policy.face, result.failure);
+    const refusal = this.refusal(result.identity, policy.access, request);
+    if (refusal) return deny(request, reply, policy.face, refusal);
+    setIdentity(request, result.identity);
+    done();
   }
 
   /** `METHOD pattern` of registered /nacos and /api routes without a policy (admins only). */

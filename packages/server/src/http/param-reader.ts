@@ -9,16 +9,23 @@ type Raw = Record<string, unknown>;
 export class ParamReader {
   constructor(private readonly values: Readonly<Record<string, string>>) {}
 
+  /**
+   * The query wins over the body for a name present in both. Values are looked up on demand, not
+   * copied into a merged map: a beat reads six names, so merging every parameter would be waste on
+   * the hottest route.
+   */
   static from(query: unknown, body: unknown): ParamReader {
-    const values: Record<string, string> = {};
-    merge(values, body);
-    merge(values, query);
-    return new ParamReader(values);
+    return new RequestParams(asRecord(query), asRecord(body));
+  }
+
+  /** The raw value of one parameter, untrimmed. */
+  protected raw(name: string): string | undefined {
+    return Object.hasOwn(this.values, name) ? this.values[name] : undefined;
   }
 
   /** The trimmed value, or undefined when missing or blank. */
   get(name: string): string | undefined {
-    const value = this.values[name];
+    const value = this.raw(name);
     if (value === undefined) return undefined;
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;
@@ -70,14 +77,35 @@ export class ParamReader {
   }
 }
 
-function merge(target: Record<string, string>, source: unknown): void {
-  if (source === null || typeof source !== 'object' || Buffer.isBuffer(source)) return;
-  for (const [key, value] of Object.entries(source as Raw)) {
-    // Repeated parameters: the servlet API's getParameter returns the first.
-    const v = Array.isArray(value) ? value[0] : value;
-    if (typeof v === 'string') target[key] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') target[key] = String(v);
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A request's parameters, read lazily from the parsed query and body. */
+class RequestParams extends ParamReader {
+  constructor(
+    private readonly query: Raw | undefined,
+    private readonly body: Raw | undefined,
+  ) {
+    super(NO_PARAMS);
   }
+
+  protected override raw(name: string): string | undefined {
+    return scalar(this.query, name) ?? scalar(this.body, name);
+  }
+}
+
+function asRecord(source: unknown): Raw | undefined {
+  if (source === null || typeof source !== 'object' || Buffer.isBuffer(source)) return undefined;
+  return source as Raw;
+}
+
+/** A parameter as text. Repeated parameters: the servlet API's getParameter returns the first. */
+function scalar(source: Raw | undefined, name: string): string | undefined {
+  if (source === undefined || !Object.hasOwn(source, name)) return undefined;
+  const value = source[name];
+  const v = Array.isArray(value) ? (value as unknown[])[0] : value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
 }
 
 const JAVA_INT = /^[+-]?\d{1,10}$/;

@@ -1,21 +1,11 @@
 import { isIPv4 } from 'node:net';
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
-import {
-  BEAT_NOT_FOUND,
-  BeatProcessor,
-  DEFAULT_CLUSTER,
-  InvalidParameterError,
-  NotFoundError,
-  parseMetadata,
-  Registry,
-  type BeatReply,
-} from '@beacon/core';
+import { DEFAULT_CLUSTER, InvalidParameterError, NotFoundError, parseMetadata, Registry } from '@beacon/core';
 import { Client, Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Subscriptions } from '../push/subscriptions.js';
 import { canReceivePush, isModernJava, type ClientInfo } from './client-info.js';
 import {
-  beatCommandOf,
   deregisterCommandOf,
   groupedServiceOf,
   namespaceOf,
@@ -24,14 +14,10 @@ import {
 } from './nacos-params.js';
 import { buildServiceInfo } from './service-info.js';
 
-/** The next-beat delay a client is given along with 20404 (see `beat`). */
-export const REREGISTER_BEAT_INTERVAL_MS = 1000;
-
 @Controller('nacos/v1/ns/instance')
 export class InstanceController {
   constructor(
     @Inject(Registry) private readonly registry: Registry,
-    @Inject(BeatProcessor) private readonly beats: BeatProcessor,
     @Inject(Subscriptions) private readonly subscriptions: Subscriptions,
   ) {}
 
@@ -117,18 +103,7 @@ export class InstanceController {
     );
   }
 
-  /**
-   * On 20404 the client re-registers, then waits `clientBeatInterval` before its next beat. Nacos
-   * says 5000 there (it cannot know the instance), so after a server restart every Java client
-   * with a shorter timeout went unhealthy before its next beat. Asking it back within a second
-   * lets the next reply carry the instance's own interval; a broken client still beats at most 1/s.
-   */
-  @Put('beat')
-  beat(@Params() p: ParamReader): BeatReply {
-    const reply = this.beats.beat(beatCommandOf(p));
-    if (reply.code !== BEAT_NOT_FOUND) return reply;
-    return { ...reply, clientBeatInterval: Math.min(reply.clientBeatInterval, REREGISTER_BEAT_INTERVAL_MS) };
-  }
+  // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).
 
   /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
   @Get('statuses')

@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
+import { BEAT_PATH } from '../../../src/nacos/beat.route.js';
 import { UdpPusher } from '../../../src/push/udp-pusher.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { RawHttp } from './raw-http.js';
@@ -9,7 +10,7 @@ import { RawHttp } from './raw-http.js';
 export interface InProcessServer {
   readonly server: TestServer;
   readonly http: RawHttp;
-  /** Every route of every controller, as `METHOD /path` (`ALL` for @All). */
+  /** Every route of every controller, as `METHOD /path` (`ALL` for @All), and the beat route. */
   readonly routes: ReadonlySet<string>;
   close(): Promise<void>;
 }
@@ -29,7 +30,8 @@ export async function startQuietServer(): Promise<InProcessServer> {
   return {
     server,
     http,
-    routes: controllerRoutes(server.app),
+    // The beat is served by a route on Fastify itself, not by a controller (nacos/beat.route.ts).
+    routes: new Set([...controllerRoutes(server.app), `PUT ${BEAT_PATH}`]),
     async close() {
       http.close();
       await server.close();
