@@ -154,7 +154,7 @@ export function nowSeconds(): number {
 
 /** Query string of the pairs, for Nacos requests that carry everything in the query. */
 export function q(params: Record<string, string | number>): string {
-  return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 
 /** Creates a user with one role holding one permission, through the Nacos admin endpoints. */
