@@ -241,7 +241,7 @@ describe('HostReactor outages', () => {
     await earlier.snapshots!.flush();
     earlier.reactor.close();
 
-    const { clock, server, reactor } = setup({ snapshotDir: dir });
+    const { clock, server, reactor, snapshots } = setup({ snapshotDir: dir });
     server.down = true;
     const seen: ServiceChangeEvent[] = [];
     await reactor.subscribe(ORDERS, ['DEFAULT'], (e) => seen.push(e));
@@ -253,6 +253,9 @@ describe('HostReactor outages', () => {
       ['snapshot', ['10.0.0.7']],
       ['poll', ['10.0.0.1']],
     ]);
+    // The poll's snapshot write is asynchronous: let it land before the directory is removed.
+    await snapshots!.flush();
+    reactor.close();
   });
 
   it('throws on first read when no server answers and there is no snapshot', async () => {
