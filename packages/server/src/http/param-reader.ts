@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@beacon/core';
+import { InvalidParameterError, requireParam } from '@beacon/core';
 
 type Raw = Record<string, unknown>;
 
@@ -45,9 +45,7 @@ export class ParamReader {
   }
 
   required(name: string): string {
-    const value = this.get(name);
-    if (value === undefined) throw new InvalidParameterError(`Param '${name}' is required.`);
-    return value;
+    return requireParam(this.get(name), name);
   }
 
   /** A Java int: whole number within 32 bits, else `For input string: "<raw>"`. */

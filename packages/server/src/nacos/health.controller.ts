@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_CLUSTER, InvalidParameterError, Registry } from '@beacon/core';
+import { DEFAULT_CLUSTER, Registry, requireParam } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from './nacos-params.js';
@@ -15,8 +15,7 @@ export class HealthController {
     const serviceName = groupedServiceOf(p);
     const ip = p.required('ip');
     const port = p.requiredInt('port');
-    const healthy = p.first('healthy', 'valid');
-    if (healthy === undefined) throw new InvalidParameterError("Param 'healthy' is required.");
+    const healthy = requireParam(p.first('healthy', 'valid'), 'healthy');
     this.registry.setHealthManually(
       namespaceOf(p),
       serviceName,

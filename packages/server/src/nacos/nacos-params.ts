@@ -4,6 +4,7 @@ import {
   InvalidParameterError,
   NO_SELECTOR,
   normalizeNamespace,
+  requireParam,
   parseMetadata,
   toGroupedName,
   type BeatCommand,
@@ -16,7 +17,7 @@ import {
   type Switches,
   toStringMap,
 } from '@beacon/core';
-import type { ParamReader } from '../http/param-reader.js';
+import { parseJavaDouble, type ParamReader } from '../http/param-reader.js';
 
 /** As long as the console lets a namespace id be; longer ones could not even be addressed by /api/v1. */
 const MAX_NAMESPACE_ID_LENGTH = 128;
@@ -34,8 +35,7 @@ export function namespaceOf(p: ParamReader): string {
  * then checkServiceNameFormat, which every naming controller applies (`@@svc`, `grp@@` are 400).
  */
 export function groupedServiceOf(p: ParamReader): string {
-  const name = p.get('serviceName') ?? p.get('dom');
-  if (name === undefined) throw new InvalidParameterError("Param 'serviceName' is required.");
+  const name = requireParam(p.get('serviceName') ?? p.get('dom'), 'serviceName');
   const grouped = toGroupedName(name, p.get('groupName'));
   checkGroupedName(grouped);
   return grouped;
@@ -175,9 +175,8 @@ export function parseSelector(raw: string | undefined): Selector {
 export function serviceCommandOf(p: ParamReader, protectThresholdRequired: boolean): ServiceCommand {
   const serviceName = groupedServiceOf(p);
   const protectThreshold = protectThresholdRequired
-    ? p.float('protectThreshold', Number.NaN)
+    ? parseJavaDouble(p.required('protectThreshold'))
     : p.float('protectThreshold', 0);
-  if (Number.isNaN(protectThreshold)) throw new InvalidParameterError("Param 'protectThreshold' is required.");
   return {
     namespaceId: namespaceOf(p),
     serviceName,

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
-import { DEFAULT_GROUP, GROUP_SEPARATOR, Registry, bareName, type Service } from '@beacon/core';
+import { DEFAULT_GROUP, Registry, type Service } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Subscriptions } from '../push/subscriptions.js';
@@ -97,9 +97,4 @@ export class ServiceController {
 /** Nacos's NumberUtils.toInt: anything that is not an int becomes 0. */
 function lenientInt(raw: string): number {
   return /^[+-]?\d{1,9}$/.test(raw) ? Number(raw) : 0;
-}
-
-export function splitGrouped(name: string): { group: string; name: string } {
-  const at = name.indexOf(GROUP_SEPARATOR);
-  return at < 0 ? { group: DEFAULT_GROUP, name } : { group: name.slice(0, at), name: bareName(name) };
 }
