@@ -596,7 +596,7 @@ export class Registry {
   private newService(
     namespaceId: string,
     serviceName: string,
-    settings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR as Selector },
+    settings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR },
   ): Service {
     checkGroupedName(serviceName);
     checkServiceNameChars(serviceName);

@@ -63,7 +63,7 @@ export class NamingClient {
     const o = resolveOptions(options);
     this.options = o;
     // NamingEvents extends both reactors' event maps, so one emitter serves all of them.
-    const emit = (<K extends keyof NamingEvents & string>(event: K, payload: NamingEvents[K]) =>
+    const emit = (<K extends keyof NamingEvents>(event: K, payload: NamingEvents[K]) =>
       this.events.emit(event, payload)) as Emit<NamingEvents> & Emit<BeatEvents> & Emit<HostEvents>;
     this.clientIP = o.clientIP ?? defaultClientIP(o.servers);
     this.transport = new NacosTransport(o, (e) => emit('serverFailover', e));
@@ -117,23 +117,23 @@ export class NamingClient {
     return this.watcher?.current ?? 'off';
   }
 
-  on<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  on<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.on(event, listener);
     return this;
   }
 
-  once<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  once<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.once(event, listener);
     return this;
   }
 
-  off<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  off<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.off(event, listener);
     return this;
   }
 
   /** Resolves with the next `event` whose payload passes `filter` (handy in tests and start-up code). */
-  nextEvent<K extends keyof NamingEvents & string>(
+  nextEvent<K extends keyof NamingEvents>(
     event: K,
     filter?: (payload: NamingEvents[K]) => boolean,
   ): Promise<NamingEvents[K]> {

@@ -114,6 +114,7 @@ export class RegistryWatcher {
             this.transport.tokens.invalidate();
             void this.transport.tokens.get(target).catch(() => undefined);
           } else {
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error: its string form is all there is
             this.transport.reportFailure(target, error instanceof Error ? error : new Error(String(error)));
           }
         }
