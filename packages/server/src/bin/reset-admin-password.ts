@@ -1,6 +1,7 @@
 import { AdminResetError, resetAdminPassword } from '../auth/admin-password-reset.js';
 import { ADMIN_USER } from '../auth/access-directory.js';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { SchemaTooNewError } from '../storage/schema-migrator.js';
 
 /**
  * Resets the password of the admin `nacos` in the data directory, on the server's machine, while
@@ -19,7 +20,10 @@ try {
   }
   console.log('Tokens issued before this reset no longer work. Start the server again.');
 } catch (error) {
-  if (!(error instanceof AdminResetError || error instanceof ConfigError)) throw error;
+  // The operator's situation, not a bug: the message says what to do.
+  if (!(error instanceof AdminResetError || error instanceof ConfigError || error instanceof SchemaTooNewError)) {
+    throw error;
+  }
   console.error(`reset-admin-password: ${error.message}`);
   process.exitCode = 1;
 }
