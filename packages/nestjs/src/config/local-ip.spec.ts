@@ -13,7 +13,7 @@ const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
 const machine = {
   lo: [v4('127.0.0.1', true)],
   docker0: [v4('172.17.0.1')],
-  eth0: [v4('10.1.2.3'), { ...v4('fe80::1'), family: 'IPv6' as const }],
+  eth0: [v4('10.1.2.3'), { ...v4('fe80::1'), family: 'IPv6', scopeid: 0 } as NetworkInterfaceInfo],
   wlan0: [v4('192.168.1.20')],
 };
 
