@@ -1,23 +1,8 @@
 import type { Instance, NamingClient, QueryOptions } from '@beacon/sdk';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryClient } from './discovery-client.js';
+import { anInstance } from '../../test/support/instances.js';
 import { NoInstanceAvailableError } from './fetch-with-failover.js';
-
-function instance(ip: string, patch: Partial<Instance> = {}): Instance {
-  return {
-    instanceId: `${ip}#80`,
-    ip,
-    port: 80,
-    weight: 1,
-    healthy: true,
-    enabled: true,
-    ephemeral: true,
-    clusterName: 'DEFAULT',
-    serviceName: 'shop@@greeter',
-    metadata: {},
-    ...patch,
-  };
-}
 
 /** The SDK client's cache as DiscoveryClient sees it: what getAllInstances answers, and with which options. */
 function namingWith(hosts: Instance[]): { naming: NamingClient; queries: QueryOptions[] } {
@@ -30,11 +15,11 @@ function namingWith(hosts: Instance[]): { naming: NamingClient; queries: QueryOp
 
 describe('DiscoveryClient', () => {
   const hosts = [
-    instance('127.0.0.1', { weight: 1 }),
-    instance('127.0.0.2', { weight: 3 }),
-    instance('127.0.0.3', { healthy: false, weight: 100 }),
-    instance('127.0.0.4', { enabled: false, weight: 100 }),
-    instance('127.0.0.5', { weight: 0 }),
+    anInstance('127.0.0.1', { weight: 1 }),
+    anInstance('127.0.0.2', { weight: 3 }),
+    anInstance('127.0.0.3', { healthy: false, weight: 100 }),
+    anInstance('127.0.0.4', { enabled: false, weight: 100 }),
+    anInstance('127.0.0.5', { weight: 0 }),
   ];
 
   it('lists every instance from the cache, in the configured group unless the call names another', async () => {
@@ -59,7 +44,7 @@ describe('DiscoveryClient', () => {
   });
 
   it('answers undefined from choose and NoInstanceAvailableError from fetch when nothing is callable', async () => {
-    const { naming } = namingWith([instance('127.0.0.3', { healthy: false })]);
+    const { naming } = namingWith([anInstance('127.0.0.3', { healthy: false })]);
     const client = new DiscoveryClient(naming, 'shop');
     expect(await client.choose('greeter')).toBeUndefined();
     await expect(client.fetch('greeter', '/')).rejects.toThrow(NoInstanceAvailableError);

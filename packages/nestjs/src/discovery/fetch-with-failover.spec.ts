@@ -2,21 +2,11 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import type { Instance } from '@beacon/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anInstance } from '../../test/support/instances.js';
 import { fetchWithFailover, NoInstanceAvailableError, urlOf } from './fetch-with-failover.js';
 
 function instance(port: number, weight = 1, ip = '127.0.0.1'): Instance {
-  return {
-    instanceId: `${ip}#${port}`,
-    ip,
-    port,
-    weight,
-    healthy: true,
-    enabled: true,
-    ephemeral: true,
-    clusterName: 'DEFAULT',
-    serviceName: 'DEFAULT_GROUP@@greeter',
-    metadata: {},
-  };
+  return anInstance(ip, { port, weight });
 }
 
 /** Real sockets: a live instance, a port nobody listens on, and one that drops every connection. */
