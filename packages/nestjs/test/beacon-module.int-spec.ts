@@ -239,7 +239,7 @@ describe('registerOnListen', () => {
       (h) => h.length === 1,
     );
     expect(hosts).toMatchObject([{ ip: '127.0.0.1', port }]);
-    expect(handle.registration.state).toBe('registered');
+    await expect.poll(() => handle.registration.state).toBe('registered');
     await handle.stop();
     expect(await registered('plain')).toEqual([]);
     expect(handle.registration.state).toBe('deregistered');
