@@ -2,42 +2,27 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeDataDir,
-  removeDataDir,
-  spawnBuiltServer,
-  type SpawnedServer,
-} from '../../server/test/support/test-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBeaconServer } from './support/beacon.js';
 import { BeaconHealthIndicator } from '../src/health/beacon-health-indicator.js';
 import { BeaconModule } from '../src/nest/beacon.module.js';
 import { InstanceRegistration } from '../src/registration/instance-registration.js';
 
 const PASSWORD = 'nestjs-test-password';
 
-let beacon: SpawnedServer;
-let dataDir: string;
 const apps: INestApplication[] = [];
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  beacon = await spawnBuiltServer({ dataDir, env: { BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: PASSWORD } });
-});
+const beacon = useBeaconServer({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: PASSWORD });
 
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-afterAll(async () => {
-  await beacon?.kill('SIGKILL');
-  removeDataDir(dataDir);
 });
 
 async function startApp(password: string): Promise<INestApplication> {
   @Module({
     imports: [
       BeaconModule.forRoot({
-        serverAddresses: beacon.baseUrl,
+        serverAddresses: beacon().baseUrl,
         username: 'nacos',
         password,
         serviceName: 'secured',

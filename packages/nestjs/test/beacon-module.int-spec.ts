@@ -14,12 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import type { ServiceChangeEvent } from '@beacon/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeDataDir,
-  removeDataDir,
-  spawnBuiltServer,
-  type SpawnedServer,
-} from '../../server/test/support/test-server.js';
+import { listedHosts, useBeaconServer } from './support/beacon.js';
 import { BeaconConfigError } from '../src/config/config-error.js';
 import { DiscoveryClient } from '../src/discovery/discovery-client.js';
 import { OnInstancesChanged } from '../src/discovery/on-instances-changed.js';
@@ -27,25 +22,10 @@ import { BeaconHealthIndicator } from '../src/health/beacon-health-indicator.js'
 import { BeaconModule } from '../src/nest/beacon.module.js';
 import { registerOnListen } from '../src/registration/register-on-listen.js';
 
-let beacon: SpawnedServer;
-let dataDir: string;
+const beacon = useBeaconServer();
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  beacon = await spawnBuiltServer({ dataDir, env: { BEACON_EXPIRY_TICK_MS: '100' } });
-});
-
-afterAll(async () => {
-  await beacon?.kill('SIGKILL');
-  removeDataDir(dataDir);
-});
-
-/** The registry's own answer, without any client cache. */
-async function registered(
-  serviceName: string,
-): Promise<{ ip: string; port: number; healthy: boolean; metadata: Record<string, string> }[]> {
-  const url = `${beacon.baseUrl}/nacos/v1/ns/instance/list?serviceName=${encodeURIComponent(serviceName)}`;
-  return ((await (await fetch(url)).json()) as { hosts: never[] }).hosts;
+function registered(serviceName: string) {
+  return listedHosts(beacon().baseUrl, serviceName);
 }
 
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
@@ -112,7 +92,7 @@ describe('BeaconModule in a Nest application', () => {
   beforeAll(async () => {
     app = await NestFactory.create(
       appModule({
-        serverAddresses: beacon.baseUrl,
+        serverAddresses: beacon().baseUrl,
         serviceName: 'greeter',
         ip: '127.0.0.1',
         metadata: { 'preserved.heart.beat.interval': '1000', version: '1' },
@@ -169,7 +149,7 @@ describe('BeaconModule in a Nest application', () => {
       registration: 'registered',
       instance: `127.0.0.1:${port}`,
       watch: 'live',
-      server: beacon.baseUrl,
+      server: beacon().baseUrl,
     });
   });
 
@@ -181,10 +161,13 @@ describe('BeaconModule in a Nest application', () => {
 
 describe('BeaconModule configuration', () => {
   it('fails the start with a message naming the option', async () => {
-    const start = NestFactory.create(appModule({ serverAddresses: beacon.baseUrl, serviceName: 'greeter', port: 0 }), {
-      logger: false,
-      abortOnError: false,
-    });
+    const start = NestFactory.create(
+      appModule({ serverAddresses: beacon().baseUrl, serviceName: 'greeter', port: 0 }),
+      {
+        logger: false,
+        abortOnError: false,
+      },
+    );
     await expect(start).rejects.toThrow(BeaconConfigError);
     await expect(
       NestFactory.create(appModule({ serverAddresses: [], serviceName: 'greeter' }), {
@@ -196,7 +179,7 @@ describe('BeaconModule configuration', () => {
 
   it('takes its options from a factory with injected providers (forRootAsync)', async () => {
     const SETTINGS = Symbol('settings');
-    @Module({ providers: [{ provide: SETTINGS, useValue: { url: beacon.baseUrl } }], exports: [SETTINGS] })
+    @Module({ providers: [{ provide: SETTINGS, useValue: { url: beacon().baseUrl } }], exports: [SETTINGS] })
     class SettingsModule {}
     @Module({
       imports: [
@@ -215,7 +198,7 @@ describe('BeaconModule configuration', () => {
     const app = await NestFactory.create(AsyncModule, { logger: false });
     try {
       await app.init();
-      expect(app.get(DiscoveryClient).naming.currentServer).toBe(beacon.baseUrl);
+      expect(app.get(DiscoveryClient).naming.currentServer).toBe(beacon().baseUrl);
       expect(await app.get(DiscoveryClient).instances('nothing-here')).toEqual([]);
     } finally {
       await app.close();
@@ -228,7 +211,7 @@ describe('registerOnListen', () => {
     const server = createServer((_req, res) => res.end('plain'));
     const handle = registerOnListen(
       server,
-      { serverAddresses: beacon.baseUrl, serviceName: 'plain', ip: '127.0.0.1' },
+      { serverAddresses: beacon().baseUrl, serviceName: 'plain', ip: '127.0.0.1' },
       { log: () => {}, warn: () => {}, error: () => {} },
     );
     expect(handle.registration.state).toBe('waiting');
@@ -247,7 +230,7 @@ describe('registerOnListen', () => {
   });
 
   it('refuses wrong options at once', () => {
-    expect(() => registerOnListen(createServer(), { serverAddresses: beacon.baseUrl, serviceName: '' })).toThrow(
+    expect(() => registerOnListen(createServer(), { serverAddresses: beacon().baseUrl, serviceName: '' })).toThrow(
       /^registerOnListen: serviceName is required/,
     );
   });

@@ -4,35 +4,17 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeDataDir,
-  removeDataDir,
-  spawnBuiltServer,
-  type SpawnedServer,
-} from '../../server/test/support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { listedHosts, useBeaconServer } from './support/beacon.js';
 import { DiscoveryClient } from '../src/discovery/discovery-client.js';
 import { BeaconModule } from '../src/nest/beacon.module.js';
 import { InstanceRegistration } from '../src/registration/instance-registration.js';
 import { registerOnListen } from '../src/registration/register-on-listen.js';
 
-let beacon: SpawnedServer;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  beacon = await spawnBuiltServer({ dataDir });
-});
-
-afterAll(async () => {
-  await beacon?.kill('SIGKILL');
-  removeDataDir(dataDir);
-});
+const beacon = useBeaconServer();
 
 async function listed(serviceName: string): Promise<string[]> {
-  const url = `${beacon.baseUrl}/nacos/v1/ns/instance/list?serviceName=${serviceName}`;
-  const body = (await (await fetch(url)).json()) as { hosts: { ip: string; port: number }[] };
-  return body.hosts.map((h) => `${h.ip}:${h.port}`);
+  return (await listedHosts(beacon().baseUrl, serviceName)).map((h) => `${h.ip}:${h.port}`);
 }
 
 /** Registration starts on the server's 'listening' event; nothing here calls register(). */
@@ -58,7 +40,7 @@ describe('on Fastify', () => {
   it('registers a Nest app on the Fastify adapter when it listens, and deregisters on close', async () => {
     @Module({
       imports: [
-        BeaconModule.forRoot({ serverAddresses: beacon.baseUrl, serviceName: 'nest-fastify', ip: '127.0.0.1' }),
+        BeaconModule.forRoot({ serverAddresses: beacon().baseUrl, serviceName: 'nest-fastify', ip: '127.0.0.1' }),
       ],
       controllers: [PingController],
     })
@@ -80,7 +62,7 @@ describe('on Fastify', () => {
     fastify.get('/ping', async () => 'pong');
     const beaconLink = registerOnListen(
       fastify.server,
-      { serverAddresses: beacon.baseUrl, serviceName: 'plain-fastify', ip: '127.0.0.1' },
+      { serverAddresses: beacon().baseUrl, serviceName: 'plain-fastify', ip: '127.0.0.1' },
       { log: () => {}, warn: () => {}, error: () => {} },
     );
     await fastify.listen({ port: 0, host: '127.0.0.1' });
