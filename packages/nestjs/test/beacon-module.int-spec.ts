@@ -14,6 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import type { ServiceChangeEvent } from '@beacon/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/test/support/test-server.js';
 import { listedHosts, useBeaconServer } from './support/beacon.js';
 import { BeaconConfigError } from '../src/config/config-error.js';
 import { DiscoveryClient } from '../src/discovery/discovery-client.js';
@@ -160,6 +161,34 @@ describe('BeaconModule in a Nest application', () => {
 });
 
 describe('BeaconModule configuration', () => {
+  it('registers through the next server of the list when the first one is down', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    @Module({
+      imports: [
+        BeaconModule.forRoot({
+          serverAddresses: [dead, beacon().baseUrl],
+          serviceName: 'failover',
+          ip: '127.0.0.1',
+          // random() = 0: the SDK starts with the first server, the dead one.
+          client: { random: () => 0 },
+        }),
+      ],
+    })
+    class FailoverModule {}
+    const app = await NestFactory.create(FailoverModule, { logger: false });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const port = (app.getHttpServer().address() as AddressInfo).port;
+      const hosts = await eventually(
+        () => registered('failover'),
+        (h) => h.length === 1,
+      );
+      expect(hosts).toMatchObject([{ ip: '127.0.0.1', port }]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('fails the start with a message naming the option', async () => {
     const start = NestFactory.create(
       appModule({ serverAddresses: beacon().baseUrl, serviceName: 'greeter', port: 0 }),
