@@ -1,11 +1,12 @@
 import { selectable, pickByWeight } from './balancer.js';
-import { BeatReactor, configuredInterval, type BeatEvents } from './beat-reactor.js';
+import { BeatReactor, type BeatEvents } from './beat-reactor.js';
 import { ClientClosedError, OptionsError, ServerError, AuthenticationError } from './errors.js';
 import { EventHub, type Emit } from './events.js';
 import { HostReactor, type HostEvents } from './host-reactor.js';
+import { checkAddress, checkCluster, checkInstanceInput } from './instance-input.js';
 import { defaultClientIP } from './local-address.js';
 import { NacosNamingApi, type RegisteredInstance } from './nacos-api.js';
-import { DEFAULT_CLUSTER, normalizeClusters, serviceNameOf } from './names.js';
+import { normalizeClusters, serviceNameOf } from './names.js';
 import { resolveOptions, type NamingClientOptions, type ResolvedOptions } from './options.js';
 import { PushReceiver } from './push-receiver.js';
 import { RegistryWatcher, type WatchMode } from './registry-watcher.js';
@@ -33,10 +34,6 @@ export interface NamingEvents extends BeatEvents, HostEvents {
   /** Something failed in the background without failing a call (UDP socket, snapshot write). */
   warning: { message: string; error: Error };
 }
-
-const CLUSTER_NAME = /^[0-9a-zA-Z-]+$/;
-const BEAT_TIMEOUT_KEY = 'preserved.heart.beat.timeout';
-const DELETE_TIMEOUT_KEY = 'preserved.ip.delete.timeout';
 
 /**
  * The naming client: what the Java client's NamingService is to Dubbo and Spring Cloud, in
@@ -262,35 +259,12 @@ export class NamingClient {
   }
 
   private toRegistered(serviceName: string, input: InstanceInput, options: GroupOption): RegisteredInstance {
-    if (input === null || typeof input !== 'object')
-      throw new OptionsError('instance must be an object with ip and port');
     const name = serviceNameOf(serviceName, options.groupName);
-    const address = checkAddress(input);
-    const weight = input.weight ?? 1;
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 10000) {
-      throw new OptionsError(`instance weight must be a number from 0 to 10000, got ${JSON.stringify(input.weight)}`);
-    }
-    const metadata = checkMetadata(input.metadata);
-    const interval = configuredInterval(metadata);
-    const timeout = millis(metadata[BEAT_TIMEOUT_KEY]) ?? 15_000;
-    const deleteTimeout = millis(metadata[DELETE_TIMEOUT_KEY]) ?? 30_000;
-    if (timeout < interval || deleteTimeout < interval) {
-      // The Java client's check: an instance must beat more often than it can expire.
-      throw new OptionsError(
-        `instance 'heart beat interval' (${interval} ms) must not exceed 'heart beat timeout' (${timeout} ms) and 'ip delete timeout' (${deleteTimeout} ms)`,
-      );
-    }
     return {
       namespace: this.namespace,
       serviceName: name.grouped,
       groupName: name.groupName,
-      ...address,
-      weight,
-      healthy: flag(input.healthy, 'healthy'),
-      enabled: flag(input.enabled, 'enabled'),
-      ephemeral: flag(input.ephemeral, 'ephemeral'),
-      clusterName: checkCluster(input.clusterName),
-      metadata,
+      ...checkInstanceInput(input),
     };
   }
 
@@ -322,47 +296,4 @@ export class NamingClient {
     if (!receiver || this.closed) return undefined;
     return { udpPort: receiver.port, clientIP: this.clientIP };
   }
-}
-
-function checkAddress(i: { ip?: unknown; port?: unknown }): { ip: string; port: number } {
-  if (typeof i?.ip !== 'string' || i.ip.trim() === '') {
-    throw new OptionsError(`instance ip must be a non-empty string, got ${JSON.stringify(i?.ip)}`);
-  }
-  const port = i.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OptionsError(`instance port must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`);
-  }
-  return { ip: i.ip.trim(), port };
-}
-
-function checkCluster(clusterName: unknown): string {
-  if (clusterName === undefined || clusterName === '') return DEFAULT_CLUSTER;
-  if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) {
-    throw new OptionsError(`clusterName may only have 0-9a-zA-Z and '-', got ${JSON.stringify(clusterName)}`);
-  }
-  return clusterName;
-}
-
-function checkMetadata(metadata: unknown): Record<string, string> {
-  if (metadata === undefined) return {};
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw new OptionsError('instance metadata must be an object of string values');
-  }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string')
-      throw new OptionsError(`instance metadata '${k}' must be a string, got ${JSON.stringify(v)}`);
-    out[k] = v;
-  }
-  return out;
-}
-
-function flag(value: unknown, name: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new OptionsError(`instance ${name} must be true or false`);
-  return value;
-}
-
-function millis(raw: string | undefined): number | undefined {
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }

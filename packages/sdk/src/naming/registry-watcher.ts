@@ -37,6 +37,8 @@ export class RegistryWatcher {
   private restartTimer: TimerHandle | undefined;
   private mode: WatchMode = 'off';
   private closed = false;
+  /** Only the latest start waits for a login to connect. */
+  private loginAttempt = 0;
 
   constructor(
     private readonly transport: NacosTransport,
@@ -75,6 +77,21 @@ export class RegistryWatcher {
   }
 
   private start(): void {
+    if (this.closed) return;
+    const tokens = this.transport.tokens;
+    // Log in first: a stream opened without the token would only be refused (401) and retried.
+    if (tokens.enabled && tokens.current() === undefined && this.services.length > 0) {
+      const attempt = ++this.loginAttempt;
+      const connect = () => {
+        if (attempt === this.loginAttempt) this.connect();
+      };
+      void tokens.get(this.transport.current).then(connect, connect);
+      return;
+    }
+    this.connect();
+  }
+
+  private connect(): void {
     if (this.closed) return;
     this.stopWatch();
     if (this.services.length === 0) return;

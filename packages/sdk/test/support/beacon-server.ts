@@ -48,12 +48,18 @@ export async function blackhole(): Promise<{ port: number; close(): Promise<void
   };
 }
 
-/** GET a Nacos-face list without any client cache: the registry's truth. */
+/** GET a Nacos-face list without any client cache: the registry's truth (as the admin when auth is on). */
 export async function listFromServer(
   url: string,
   serviceName: string,
+  adminPassword?: string,
 ): Promise<{ ip: string; port: number; healthy: boolean }[]> {
-  const response = await fetch(`${url}/nacos/v1/ns/instance/list?serviceName=${encodeURIComponent(serviceName)}`);
+  const query = new URLSearchParams({ serviceName });
+  if (adminPassword !== undefined) {
+    query.set('username', 'nacos');
+    query.set('password', adminPassword);
+  }
+  const response = await fetch(`${url}/nacos/v1/ns/instance/list?${query.toString()}`);
   const body = (await response.json()) as { hosts: { ip: string; port: number; healthy: boolean }[] };
   return body.hosts;
 }
