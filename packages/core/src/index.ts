@@ -16,5 +16,6 @@ export * from './health/prober.js';
 export * from './model/cluster.js';
 export * from './model/health-checker.js';
 export * from './model/instance.js';
+export * from './model/liveness.js';
 export * from './model/service.js';
 export * from './fake-clock.js';

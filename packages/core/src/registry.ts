@@ -30,6 +30,8 @@ export interface RegisterCommand {
   ephemeral: boolean;
   metadata: Metadata;
   app: string | undefined;
+  /** Set by the gRPC face: the instance lives as long as this connection (see Instance.connectionId). */
+  connectionId?: string;
 }
 
 export interface PatchCommand {
@@ -302,6 +304,8 @@ export class Registry {
       instance.weight = cmd.weight;
       instance.enabled = cmd.enabled;
       instance.app = cmd.app ?? instance.app;
+      // The latest registration decides who holds an ephemeral instance: a connection or beats.
+      if (instance.ephemeral) instance.connectionId = cmd.connectionId;
       // An unmarked instance keeps its health on re-register: beats and checks win over the parameter.
       if (!existing || instance.marked) instance.healthy = cmd.healthy;
       this.applyRegisteredMetadata(instance, cmd.metadata);

@@ -1,0 +1,112 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { Instance } from '@beacon/core';
+import { encodePayload, type Message, type WirePayload } from './payload.js';
+
+/** What the client said about itself in its ConnectionSetupRequest. */
+export interface ClientSetup {
+  readonly clientVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The connection's namespace (`tenant`); requests that name none use it. */
+  readonly namespaceId: string;
+  readonly appName: string;
+}
+
+/** A service a connection subscribed to, and the clusters it asked for (`a,b`, or '' for all). */
+export interface Subscription {
+  readonly namespaceId: string;
+  readonly serviceName: string;
+  readonly clusters: string;
+}
+
+interface PendingRequest {
+  readonly resolve: (response: Message | undefined) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One Nacos 2.x client: its bi-directional stream (server requests go down it, acks come up it),
+ * what it announced at setup, and what it holds: instances it registered (they live as long as
+ * this connection) and services it subscribed to (they are pushed down the stream).
+ */
+export class GrpcConnection {
+  lastActiveAt: number;
+  readonly connectedAt: number;
+  /** Instances registered over this connection, per `namespace##service`: Nacos's publishers. */
+  readonly published = new Map<string, Set<Instance>>();
+  readonly subscriptions = new Map<string, Subscription>();
+  /** A client detection is waiting for its answer. */
+  probing = false;
+  private closed = false;
+  private nextRequestId = 0;
+  private readonly pending = new Map<string, PendingRequest>();
+
+  constructor(
+    readonly id: string,
+    /** The transport's peer address, `ip:port`: how unary requests find their connection. */
+    readonly peer: string,
+    readonly remoteIp: string,
+    readonly remotePort: number,
+    readonly setup: ClientSetup,
+    private readonly stream: ServerDuplexStream<WirePayload, WirePayload>,
+    now: number,
+  ) {
+    this.connectedAt = now;
+    this.lastActiveAt = now;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** A server request the client answers on the stream; undefined when no answer came in time. */
+  request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<Message | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    const requestId = `s${++this.nextRequestId}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        resolve(undefined);
+      }, timeoutMs).unref();
+      this.pending.set(requestId, { resolve, timer });
+      this.write(type, { ...body, requestId, headers: {} });
+    });
+  }
+
+  /** A server request nobody waits on (connect reset before closing). */
+  notify(type: string, body: Record<string, unknown>): void {
+    this.write(type, { ...body, requestId: `s${++this.nextRequestId}`, headers: {} });
+  }
+
+  /** A response that came up the stream; false when it answers nothing we asked. */
+  answer(response: Message): boolean {
+    const requestId = response.body['requestId'];
+    if (typeof requestId !== 'string') return false;
+    const pending = this.pending.get(requestId);
+    if (!pending) return false;
+    this.pending.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.resolve(response);
+    return true;
+  }
+
+  /** Ends the stream; the client sees the connection gone and reconnects. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { resolve, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      resolve(undefined);
+    }
+    this.pending.clear();
+    try {
+      this.stream.end();
+    } catch {
+      // the transport is already gone
+    }
+  }
+
+  private write(type: string, body: Record<string, unknown>): void {
+    if (this.closed || this.stream.destroyed || this.stream.writableEnded) return;
+    this.stream.write(encodePayload(type, body));
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  checkClusterName,
+  checkWeight,
+  type DeregisterCommand,
+  InvalidParameterError,
+  normalizeNamespace,
+  type RegisterCommand,
+  type Switches,
+} from '@beacon/core';
+import { ParamReader } from '../http/param-reader.js';
+import { deregisterCommandOf, groupedServiceOf, namespaceOf, registerCommandOf } from '../nacos/nacos-params.js';
+import { headerOf, type Message } from './payload.js';
+
+/**
+ * Nacos 2.x naming requests read as 1.x parameters, so every rule about names, ports, weights and
+ * metadata is the one the HTTP face applies (nacos-params.ts), with its messages.
+ */
+function paramsOf(message: Message, connectionNamespace: string, instance?: Record<string, unknown>): ParamReader {
+  const b = message.body;
+  const metadata = instance?.['metadata'];
+  return ParamReader.from(
+    {
+      namespaceId: scalar(b['namespace']) ?? connectionNamespace,
+      serviceName: scalar(b['serviceName']),
+      groupName: scalar(b['groupName']),
+      ip: scalar(instance?.['ip']),
+      port: scalar(instance?.['port']),
+      weight: scalar(instance?.['weight']),
+      enabled: scalar(instance?.['enabled']),
+      healthy: scalar(instance?.['healthy']),
+      ephemeral: scalar(instance?.['ephemeral']),
+      clusterName: scalar(instance?.['clusterName']),
+      metadata: metadata === undefined || metadata === null ? undefined : JSON.stringify(metadata),
+      app: headerOf(message, 'app'),
+    },
+    undefined,
+  );
+}
+
+/** Strings, numbers and booleans pass; anything else counts as missing (and is then refused). */
+function scalar(value: unknown): string | number | boolean | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
+/** `namespace` + `serviceName` + `groupName` of any naming request, checked as the HTTP face does. */
+export function serviceOf(message: Message, connectionNamespace: string): { namespaceId: string; serviceName: string } {
+  const p = paramsOf(message, connectionNamespace);
+  return { namespaceId: namespaceOf(p), serviceName: groupedServiceOf(p) };
+}
+
+/** Only the namespace (service list requests): blank is `public`, as in the HTTP face. */
+export function namespaceOfRequest(message: Message, connectionNamespace: string): string {
+  return namespaceOf(paramsOf(message, connectionNamespace));
+}
+
+export function groupOfRequest(message: Message): string | undefined {
+  const group = scalar(message.body['groupName']);
+  return group === undefined || String(group).trim() === '' ? undefined : String(group).trim();
+}
+
+/** The `instance` object of an InstanceRequest, or every item of a BatchInstanceRequest. */
+export function instanceObjects(message: Message, field: 'instance' | 'instances'): Record<string, unknown>[] {
+  const value = message.body[field];
+  const items = field === 'instance' ? [value] : value;
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new InvalidParameterError(`Param '${field}' is required.`);
+  }
+  return items.map((item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new InvalidParameterError(`Param '${field}' must hold instance objects.`);
+    }
+    return item as Record<string, unknown>;
+  });
+}
+
+/**
+ * A register command with every check the registry would make done up front, so that a batch
+ * with one bad instance is refused before any of it is applied.
+ */
+export function registerCommandFrom(
+  message: Message,
+  connectionNamespace: string,
+  instance: Record<string, unknown>,
+  switches: Switches,
+): RegisterCommand {
+  const cmd = registerCommandOf(paramsOf(message, connectionNamespace, instance), switches);
+  checkWeight(cmd.weight);
+  checkClusterName(cmd.clusterName);
+  return cmd;
+}
+
+export function deregisterCommandFrom(
+  message: Message,
+  connectionNamespace: string,
+  instance: Record<string, unknown>,
+): DeregisterCommand {
+  return deregisterCommandOf(paramsOf(message, connectionNamespace, instance));
+}
+
+export function stringField(message: Message, name: string): string {
+  const value = scalar(message.body[name]);
+  return value === undefined ? '' : String(value).trim();
+}
+
+export function boolField(message: Message, name: string, fallback: boolean): boolean {
+  const value = message.body[name];
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return fallback;
+}
+
+export function intField(message: Message, name: string, fallback: number): number {
+  const value = message.body[name];
+  return typeof value === 'number' && Number.isInteger(value) ? value : fallback;
+}
+
+/** The namespace a connection announced at setup; blank is `public`. */
+export function setupNamespace(tenant: unknown): string {
+  return normalizeNamespace(typeof tenant === 'string' ? tenant : undefined);
+}
