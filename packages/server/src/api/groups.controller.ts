@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Registry, normalizeNamespace } from '@beacon/core';
+import { Registry, compareNames, normalizeNamespace } from '@beacon/core';
 import { GroupDto } from './dto/group.dto.js';
 
 @ApiTags('services')
@@ -17,8 +17,6 @@ export class GroupsController {
     for (const s of this.registry.services(normalizeNamespace(namespaceId))) {
       counts.set(s.groupName, (counts.get(s.groupName) ?? 0) + 1);
     }
-    return [...counts]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, serviceCount]) => ({ name, serviceCount }));
+    return [...counts].sort(([a], [b]) => compareNames(a, b)).map(([name, serviceCount]) => ({ name, serviceCount }));
   }
 }

@@ -7,6 +7,7 @@ import {
   normalizeNamespace,
   toGroupedName,
   validateTimingEdit,
+  mergeMetadataChanges,
   PreservedKeys,
   type InstanceAddress,
 } from '@beacon/core';
@@ -53,13 +54,7 @@ export class InstancesController {
       ip,
       port: parseJavaInt(portText),
     };
-    const instance = this.registry.findInstance(
-      address.namespaceId,
-      address.serviceName,
-      address.clusterName,
-      address.ip,
-      address.port,
-    );
+    const instance = this.registry.findInstance(address);
     if (!instance)
       throw new NotFoundError(`instance ${ip}:${address.port} not found in ${address.serviceName}/${clusterName}`);
 
@@ -70,12 +65,7 @@ export class InstancesController {
     const enabled = b.boolean('enabled');
     const metadata = b.stringMap('metadata', true);
     if (metadata && Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      const next: Record<string, string> = { ...instance.metadata };
-      for (const [k, v] of Object.entries(metadata)) {
-        if (v === null) delete next[k];
-        else next[k] = v;
-      }
-      validateTimingEdit(next);
+      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata));
     }
 
     if (metadata && Object.keys(metadata).length > 0) this.registry.editInstanceMetadata(address, metadata);

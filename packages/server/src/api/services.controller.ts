@@ -5,6 +5,7 @@ import {
   NO_SELECTOR,
   NotFoundError,
   Registry,
+  byName,
   normalizeNamespace,
   toGroupedName,
   type Service,
@@ -44,7 +45,7 @@ export class ServicesController {
       if (wantedGroup && s.groupName !== wantedGroup) continue;
       matches.push(s);
     }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    matches.sort(byName);
     const items = matches.slice((page - 1) * pageSize, page * pageSize).map(toServiceSummary);
     return { items, total: matches.length, page, pageSize };
   }

@@ -1,15 +1,9 @@
-import type { Instance, Registry, Service } from '@beacon/core';
+import { effectiveBeatInterval, type Instance, type Registry, type Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
 import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
 export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
-  const override = registry.overrideFor({
-    namespaceId: i.service.namespaceId,
-    serviceName: i.service.name,
-    clusterName: i.clusterName,
-    ip: i.ip,
-    port: i.port,
-  });
+  const override = registry.overrideFor(i.address);
   return {
     instanceId: i.instanceId,
     ip: i.ip,
@@ -24,7 +18,7 @@ export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
     lastBeat: i.lastBeat,
     registeredAt: i.registeredAt,
     timings: {
-      intervalMs: i.timings.intervalFromMetadata ?? registry.switches.clientBeatInterval,
+      intervalMs: effectiveBeatInterval(i, registry.switches),
       timeoutMs: i.timings.timeoutMs,
       deleteTimeoutMs: i.timings.deleteTimeoutMs,
       intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,

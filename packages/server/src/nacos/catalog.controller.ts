@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject } from '@nestjs/common';
-import { NotFoundError, Registry, type Instance, type Service } from '@beacon/core';
+import { NotFoundError, PreservedKeys, Registry, byName, type Instance, type Service } from '@beacon/core';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from './nacos-params.js';
@@ -25,7 +25,7 @@ export class CatalogController {
       if (instanceFilter !== undefined && !hasInstance(service, instanceFilter)) continue;
       matches.push(service);
     }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    matches.sort(byName);
 
     if (p.bool('withInstances', false)) {
       // Nacos quirk: this path pages with pageNo unshifted.
@@ -117,7 +117,7 @@ function hasInstance(service: Service, filter: string): boolean {
 
 /** The full internal instance object of the Nacos console, nulls omitted. */
 export function fullInstance(i: Instance): object {
-  const hasGenerator = Object.keys(i.metadata).length === 0 || 'preserved.instance.id.generator' in i.metadata;
+  const hasGenerator = Object.keys(i.metadata).length === 0 || PreservedKeys.idGenerator in i.metadata;
   return {
     instanceId: i.instanceId,
     ip: i.ip,
@@ -135,6 +135,6 @@ export function fullInstance(i: Instance): object {
     instanceHeartBeatInterval: i.timings.intervalMs,
     instanceHeartBeatTimeOut: i.timings.timeoutMs,
     ipDeleteTimeout: i.timings.deleteTimeoutMs,
-    ...(hasGenerator ? { instanceIdGenerator: i.metadata['preserved.instance.id.generator'] ?? 'simple' } : {}),
+    ...(hasGenerator ? { instanceIdGenerator: i.metadata[PreservedKeys.idGenerator] ?? 'simple' } : {}),
   };
 }

@@ -16,14 +16,9 @@ export class HealthController {
     const ip = p.required('ip');
     const port = p.requiredInt('port');
     const healthy = requireParam(p.first('healthy', 'valid'), 'healthy');
-    this.registry.setHealthManually(
-      namespaceOf(p),
-      serviceName,
-      p.get('clusterName') ?? DEFAULT_CLUSTER,
-      ip,
-      port,
-      healthy.toLowerCase() === 'true',
-    );
+    const clusterName = p.get('clusterName') ?? DEFAULT_CLUSTER;
+    const address = { namespaceId: namespaceOf(p), serviceName, clusterName, ip, port };
+    this.registry.setHealthManually(address, healthy.toLowerCase() === 'true');
     return 'ok';
   }
 

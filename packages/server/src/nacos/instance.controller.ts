@@ -53,7 +53,7 @@ export class InstanceController {
     const ip = p.required('ip');
     const port = p.requiredInt('port');
     const clusterName = p.get('clusterName') ?? DEFAULT_CLUSTER;
-    const i = this.registry.getInstance(namespaceOf(p), serviceName, clusterName, ip, port);
+    const i = this.registry.getInstance({ namespaceId: namespaceOf(p), serviceName, clusterName, ip, port });
     return {
       service: serviceName,
       ip: i.ip,
