@@ -1,4 +1,4 @@
-import { effectiveBeatInterval, type Instance, type Registry, type Service } from '@beacon/core';
+import { effectiveBeatInterval, livenessOf, type Instance, type Registry, type Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
 import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
@@ -12,6 +12,7 @@ export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
     healthy: i.healthy,
     enabled: i.enabled,
     ephemeral: i.ephemeral,
+    liveness: livenessOf(i),
     weight: i.weight,
     metadata: { ...i.metadata },
     overrides: { ...override },

@@ -60,7 +60,7 @@ describe('requests', () => {
   });
 
   it('registers, queries and lists services', async () => {
-    const { client, hosts } = await setup();
+    const { client, hosts, server } = await setup();
     const c = client();
     await c.connect();
     const reply = await c.request('InstanceRequest', register('127.0.0.21', 80, { metadata: { k: 'v' } }));
@@ -76,6 +76,10 @@ describe('requests', () => {
       },
     });
     expect(await hosts('svc')).toEqual(['127.0.0.21:80']);
+    // The native API (the console) tells what keeps it registered.
+    const detail = await fetch(`${server.baseUrl}/api/v1/namespaces/public/services/G/svc`);
+    const { clusters } = (await detail.json()) as { clusters: { instances: { liveness: string }[] }[] };
+    expect(clusters[0]?.instances.map((i) => i.liveness)).toEqual(['connection']);
     const query = await c.request('ServiceQueryRequest', { namespace: 'public', serviceName: 'svc', groupName: 'G' });
     expect(query.type).toBe('QueryServiceResponse');
     expect(query.body['serviceInfo']).toMatchObject({
@@ -196,6 +200,17 @@ describe('connections', () => {
     const deadline = Date.now() + 2000;
     while ((await hosts('svc')).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(await hosts('svc')).toEqual([]);
+  });
+
+  it('do not hold persistent instances: those stay, as 1.x persistent instances do', async () => {
+    const { client, hosts } = await setup();
+    const c = client();
+    await c.connect();
+    const reply = await c.request('InstanceRequest', register('127.0.0.33', 80, { ephemeral: false }));
+    expect(reply.body).toMatchObject({ resultCode: 200 });
+    c.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await hosts('svc')).toEqual(['127.0.0.33:80']);
   });
 
   it('are probed when idle, and closed when they do not answer', async () => {
