@@ -27,6 +27,8 @@ export interface BeaconServerOptions {
 export class BeaconServer {
   private nextId = 1;
   private readonly output: string[] = [];
+  /** The Nacos 2.x gRPC port, as the server logged it at start. */
+  grpcPort: number | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -54,12 +56,15 @@ export class BeaconServer {
       output: 'pipe',
     });
     const lines: string[] = [];
+    let grpcPort: number | undefined;
     try {
       const port = await new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
         const scan = (chunk: Buffer) => {
           for (const line of chunk.toString('utf8').split('\n')) {
             if (line.trim() !== '') lines.push(line);
+            const grpc = /Nacos 2\.x gRPC on \S+:(\d+)/.exec(line);
+            if (grpc) grpcPort = Number(grpc[1]);
             const match = /listening on http:\/\/[^\s:]+:(\d+)/.exec(line);
             if (match) {
               clearTimeout(timer);
@@ -75,6 +80,7 @@ export class BeaconServer {
         });
       });
       const server = new BeaconServer(child, dataDir, port);
+      server.grpcPort = grpcPort;
       // Keep draining the pipes (a full pipe would block the server); keep the tail for errors.
       const keep = (chunk: Buffer) => {
         server.output.push(chunk.toString('utf8'));

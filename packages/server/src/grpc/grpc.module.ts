@@ -6,12 +6,13 @@ import { Authenticator } from '../auth/authenticator.js';
 import type { BeaconConfig } from '../config/config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { PushMetrics } from '../push/push-metrics.js';
+import { Subscriptions } from '../push/subscriptions.js';
 import { CONFIG } from '../registry/tokens.js';
 import { GrpcAccess } from './access.js';
 import { ClientDetector } from './client-detector.js';
 import { Connections } from './connections.js';
 import { NacosGrpcServer } from './grpc-server.js';
-import { GrpcNaming } from './naming-operations.js';
+import { GrpcNaming, serviceKey } from './naming-operations.js';
 import { GrpcNotifier } from './notifier.js';
 import { namingHandlers } from './request-handlers.js';
 import { GrpcSubscribers } from './subscribers.js';
@@ -30,7 +31,20 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GrpcSubscribers) subscribers: GrpcSubscribers,
     @Inject(GrpcNaming) naming: GrpcNaming,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
+    @Inject(Subscriptions) subscriptions: Subscriptions,
   ) {
+    // `/service/subscribers` lists gRPC subscribers beside UDP targets and watch streams.
+    subscriptions.addSource((namespaceId, serviceName) =>
+      [...subscribers.of(serviceKey(namespaceId, serviceName)).keys()].map((c) => ({
+        addrStr: `${c.remoteIp}:${c.remotePort}`,
+        agent: c.setup.clientVersion,
+        app: c.setup.appName,
+        ip: c.remoteIp,
+        port: c.remotePort,
+        namespaceId,
+        serviceName,
+      })),
+    );
     // A closed connection takes its instances and subscriptions with it, at once.
     connections.onClose((connection) => {
       subscribers.dropAll(connection);

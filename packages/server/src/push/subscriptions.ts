@@ -30,8 +30,13 @@ export interface Subscriber {
  * caller becomes or stays a UDP push target); `/service/subscribers` lists the live UDP targets
  * and the watch streams that see the service.
  */
+/** Subscribers another face keeps (the gRPC face's connections). */
+export type SubscriberSource = (namespaceId: string, serviceName: string) => Subscriber[];
+
 @Injectable()
 export class Subscriptions {
+  private readonly sources: SubscriberSource[] = [];
+
   constructor(
     @Inject(Registry) private readonly registry: Registry,
     @Inject(PushTargets) private readonly targets: PushTargets,
@@ -57,6 +62,10 @@ export class Subscriptions {
     return true;
   }
 
+  addSource(source: SubscriberSource): void {
+    this.sources.push(source);
+  }
+
   subscribers(namespaceId: string, serviceName: string): Subscriber[] {
     const udp = this.targets.live(namespaceId, serviceName, this.registry.clock.now()).map((t) => ({
       addrStr: `${t.ip}:${t.port}`,
@@ -76,6 +85,6 @@ export class Subscriptions {
       namespaceId,
       serviceName,
     }));
-    return [...udp, ...watchers];
+    return [...udp, ...watchers, ...this.sources.flatMap((source) => source(namespaceId, serviceName))];
   }
 }

@@ -120,6 +120,12 @@ describe('docker-compose.yml', () => {
     expect(beacon?.ports).toContain(`${port}:${port}`);
   });
 
+  it('publishes the Nacos 2.x gRPC port, PORT + 1000, where 2.x clients look for it', () => {
+    const { port, grpcPort } = loadConfig(composeEnvironment(beacon!));
+    expect(grpcPort).toBe(port + 1000);
+    expect(beacon?.ports).toContain(`${grpcPort}:${grpcPort}`);
+  });
+
   it('keeps the data directory in a named volume', () => {
     const dataDir = loadConfig(composeEnvironment(beacon!)).dataDir;
     const mounts = (beacon?.volumes ?? []).map((v) => v.split(':'));
@@ -159,12 +165,14 @@ describe('Dockerfile', () => {
     const copied = runtimeOps('COPY').map((args) => args.split(/\s+/).at(-1)!);
     expect(copied).toContain('./apps/console/dist');
     expect(copied).toContain('./packages/server/dist');
+    // nacos-proto.ts loads the gRPC proto from packages/server/proto.
+    expect(copied).toContain('./packages/server/proto');
     // serve-console.ts resolves apps/console/dist relative to packages/server/dist/console.
     expect(posix.normalize('packages/server/dist/console/../../../../apps/console/dist')).toBe('apps/console/dist');
   });
 
   it('agrees with compose on port, data directory and health endpoint', () => {
-    expect(runtimeOps('EXPOSE')).toContain('8848');
+    expect(runtimeOps('EXPOSE').join(' ')).toMatch(/\b8848\b.*\b9848\b/);
     expect(runtimeEnv['PORT']).toBe('8848');
     expect(runtimeEnv['BEACON_DATA_DIR']).toBe(loadConfig(composeEnvironment(beacon!)).dataDir);
     expect(runtimeOps('VOLUME').join(' ')).toContain(runtimeEnv['BEACON_DATA_DIR']);

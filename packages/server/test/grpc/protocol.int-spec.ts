@@ -109,6 +109,8 @@ describe('requests', () => {
       clusters: '',
     });
     expect(sub.type).toBe('SubscribeServiceResponse');
+    const listed = await http.get(`${NS}/service/subscribers`, { serviceName: 'svc', groupName: 'G' });
+    expect(listed.json<{ subscribers: { agent: string }[] }>().subscribers).toMatchObject([{ agent: 'raw-test' }]);
     await http.post(`${NS}/instance`, { serviceName: 'svc', groupName: 'G', ip: '127.0.0.22', port: 81 });
     const deadline = Date.now() + 2000;
     while (!watcher.received.some((m) => m.type === 'NotifySubscriberRequest') && Date.now() < deadline) {
