@@ -121,6 +121,38 @@ describe('requests', () => {
   });
 });
 
+describe('one registry', () => {
+  it('a gRPC registration reaches the SSE watch stream', async () => {
+    const { client, server } = await setup();
+    const abort = new AbortController();
+    const res = await fetch(`${server.baseUrl}/api/v1/watch?namespaceId=public&services=G@@svc`, {
+      signal: abort.signal,
+    });
+    const reader = res.body!.getReader();
+    const c = client();
+    await c.connect();
+    await c.request('InstanceRequest', register('127.0.0.34', 80));
+    let text = '';
+    const deadline = Date.now() + 3000;
+    while (!text.includes('127.0.0.34') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+    abort.abort();
+    expect(text).toContain('127.0.0.34');
+  });
+
+  it('a server shutting down tells its clients to reconnect', async () => {
+    const { client, server } = await setup();
+    const c = client();
+    await c.connect();
+    await server.close();
+    expect(c.received.map((m) => m.type)).toContain('ConnectResetRequest');
+    expect(c.ended).toBe(true);
+  });
+});
+
 describe('bad input gets an error response and changes nothing', () => {
   it('an unknown request type', async () => {
     const { client } = await setup();
