@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { Instance } from '@beacon/core';
+import type { ConnectionSubscriber } from '../application/connection-discovery.js';
 import { encodePayload, type Message, type WirePayload } from './payload.js';
 
 /** What the client said about itself in its ConnectionSetupRequest. */
@@ -11,29 +11,19 @@ export interface ClientSetup {
   readonly appName: string;
 }
 
-/** A service a connection subscribed to, and the clusters it asked for (`a,b`, or '' for all). */
-export interface Subscription {
-  readonly namespaceId: string;
-  readonly serviceName: string;
-  readonly clusters: string;
-}
-
 interface PendingRequest {
-  readonly resolve: (response: Message | undefined) => void;
+  readonly resolve: (answered: boolean) => void;
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
 /**
- * One Nacos 2.x client: its bi-directional stream (server requests go down it, acks come up it),
- * what it announced at setup, and what it holds: instances it registered (they live as long as
- * this connection) and services it subscribed to (they are pushed down the stream).
+ * One Nacos 2.x client: its bi-directional stream (server requests go down it, acks come up it)
+ * and what it announced at setup. The instances it registers live as long as it does (the
+ * application layer keeps them by its id); pushes for the services it subscribed to go down it.
  */
-export class GrpcConnection {
+export class GrpcConnection implements ConnectionSubscriber {
   lastActiveAt: number;
   readonly connectedAt: number;
-  /** Instances registered over this connection, per `namespace##service`: Nacos's publishers. */
-  readonly published = new Map<string, Set<Instance>>();
-  readonly subscriptions = new Map<string, Subscription>();
   /** A client detection is waiting for its answer. */
   probing = false;
   private closed = false;
@@ -58,14 +48,18 @@ export class GrpcConnection {
     return this.closed;
   }
 
-  /** A server request the client answers on the stream; undefined when no answer came in time. */
-  request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<Message | undefined> {
-    if (this.closed) return Promise.resolve(undefined);
+  get describe(): ConnectionSubscriber['describe'] {
+    return { ip: this.remoteIp, port: this.remotePort, agent: this.setup.clientVersion, app: this.setup.appName };
+  }
+
+  /** A server request the client answers on the stream; false when no answer came in time. */
+  request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     const requestId = `s${++this.nextRequestId}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
-        resolve(undefined);
+        resolve(false);
       }, timeoutMs).unref();
       this.pending.set(requestId, { resolve, timer });
       this.write(type, { ...body, requestId, headers: {} });
@@ -85,7 +79,7 @@ export class GrpcConnection {
     if (!pending) return false;
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
-    pending.resolve(response);
+    pending.resolve(response.body['resultCode'] === undefined || response.body['resultCode'] === 200);
     return true;
   }
 
@@ -95,7 +89,7 @@ export class GrpcConnection {
     this.closed = true;
     for (const { resolve, timer } of this.pending.values()) {
       clearTimeout(timer);
-      resolve(undefined);
+      resolve(false);
     }
     this.pending.clear();
     try {

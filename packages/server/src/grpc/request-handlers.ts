@@ -1,7 +1,8 @@
 import { InvalidParameterError, type RegisterCommand } from '@beacon/core';
+import type { ConnectionDiscovery } from '../application/connection-discovery.js';
+import type { ConnectionRegistrations } from '../application/connection-registrations.js';
 import { namespaceResource, serviceResource, type Action, type NamingResource } from '../auth/resource.js';
 import type { GrpcConnection } from './connection.js';
-import type { GrpcNaming } from './naming-operations.js';
 import {
   boolField,
   deregisterCommandFrom,
@@ -15,7 +16,6 @@ import {
 } from './naming-requests.js';
 import type { Message } from './payload.js';
 import { success, type Reply } from './responses.js';
-import type { GrpcSubscribers } from './subscribers.js';
 
 /** One request type of the Nacos 2.x naming module. */
 export interface RequestHandler {
@@ -49,7 +49,10 @@ function safeNamespace(message: Message, fallback: string): string {
 }
 
 /** The handlers by the request type the payload metadata names. */
-export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers): Map<string, RequestHandler> {
+export function namingHandlers(
+  registrations: ConnectionRegistrations,
+  discovery: ConnectionDiscovery,
+): Map<string, RequestHandler> {
   const instance: RequestHandler = {
     access: serviceAccess('w'),
     handle(message, connection) {
@@ -57,13 +60,13 @@ export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers)
       const [item] = instanceObjects(message, 'instance');
       const ns = connection.setup.namespaceId;
       if (type === 'registerInstance') {
-        const cmd = registerCommandFrom(message, ns, item!, naming.switches);
-        if (cmd.ephemeral) naming.publish(connection, [cmd]);
-        else naming.registerPersistent(cmd);
+        const cmd = registerCommandFrom(message, ns, item!, discovery.switches);
+        if (cmd.ephemeral) registrations.publish(connection.id, [cmd]);
+        else registrations.registerPersistent(cmd);
       } else if (type === 'deregisterInstance') {
         const cmd = deregisterCommandFrom(message, ns, item!);
-        if (cmd.ephemeral) naming.unpublish(connection, cmd);
-        else naming.deregisterPersistent(cmd);
+        if (cmd.ephemeral) registrations.unpublish(connection.id, cmd);
+        else registrations.deregisterPersistent(cmd);
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
@@ -79,15 +82,15 @@ export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers)
       const ns = connection.setup.namespaceId;
       if (type === 'batchRegisterInstance') {
         const commands: RegisterCommand[] = items.map((item) =>
-          registerCommandFrom(message, ns, item, naming.switches),
+          registerCommandFrom(message, ns, item, discovery.switches),
         );
         if (commands.some((cmd) => !cmd.ephemeral)) {
           throw new InvalidParameterError('Batch registration is for ephemeral instances only');
         }
-        naming.publish(connection, commands);
+        registrations.publish(connection.id, commands);
       } else if (type === 'batchDeregisterInstance') {
         const commands = items.map((item) => deregisterCommandFrom(message, ns, item));
-        for (const cmd of commands) naming.unpublish(connection, cmd);
+        for (const cmd of commands) registrations.unpublish(connection.id, cmd);
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
@@ -99,7 +102,7 @@ export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers)
     access: serviceAccess('r'),
     handle(message, connection) {
       const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
-      const serviceInfo = naming.serviceInfo(
+      const serviceInfo = discovery.serviceInfo(
         namespaceId,
         serviceName,
         stringField(message, 'cluster'),
@@ -115,11 +118,11 @@ export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers)
       const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
       const clusters = stringField(message, 'clusters');
       if (boolField(message, 'subscribe', true)) {
-        subscribers.subscribe(connection, { namespaceId, serviceName, clusters });
+        discovery.subscribe(connection, { namespaceId, serviceName, clusters });
       } else {
-        subscribers.unsubscribe(connection, namespaceId, serviceName);
+        discovery.unsubscribe(connection, namespaceId, serviceName);
       }
-      const serviceInfo = naming.serviceInfo(namespaceId, serviceName, clusters, false);
+      const serviceInfo = discovery.serviceInfo(namespaceId, serviceName, clusters, false);
       return success('SubscribeServiceResponse', message.body['requestId'], { serviceInfo });
     },
   };
@@ -133,7 +136,7 @@ export function namingHandlers(naming: GrpcNaming, subscribers: GrpcSubscribers)
       const namespaceId = namespaceOfRequest(message, connection.setup.namespaceId);
       const pageNo = Math.max(1, intField(message, 'pageNo', 1));
       const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(0, intField(message, 'pageSize', 10)));
-      const page = naming.serviceNames(namespaceId, groupOfRequest(message), pageNo, pageSize);
+      const page = discovery.serviceNames(namespaceId, groupOfRequest(message), pageNo, pageSize);
       return success('ServiceListResponse', message.body['requestId'], { ...page, message: 'success' });
     },
   };
