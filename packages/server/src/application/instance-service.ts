@@ -43,14 +43,12 @@ export class InstanceService {
 
   /** One instance; 404 with Nacos's messages (no service, no cluster, no such address). */
   get(address: InstanceAddress): Instance {
-    const { namespaceId, serviceName, clusterName, ip, port } = address;
-    return this.registry.getInstance(namespaceId, serviceName, clusterName, ip, port);
+    return this.registry.getInstance(address);
   }
 
   /** Health set by hand; only for clusters whose checker is NONE. */
   setHealth(address: InstanceAddress, healthy: boolean): void {
-    const { namespaceId, serviceName, clusterName, ip, port } = address;
-    this.registry.setHealthManually(namespaceId, serviceName, clusterName, ip, port, healthy);
+    this.registry.setHealthManually(address, healthy);
   }
 
   /** Every instance of a service, for the server-to-server status listing. */

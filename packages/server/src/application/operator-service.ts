@@ -3,6 +3,7 @@ import {
   NotFoundError,
   PreservedKeys,
   checkWeight,
+  mergeMetadataChanges,
   validateTimingEdit,
   type Instance,
   type InstanceAddress,
@@ -51,18 +52,15 @@ export class OperatorService {
 
   /** Validates the whole edit before changing anything; 404 when the instance is not there. */
   editInstance(address: InstanceAddress, edit: InstanceEdit): Instance {
-    const { namespaceId, serviceName, clusterName, ip, port } = address;
-    const instance = this.registry.findInstance(namespaceId, serviceName, clusterName, ip, port);
-    if (!instance) throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
+    const instance = this.registry.findInstance(address);
+    if (!instance) {
+      const { serviceName, clusterName, ip, port } = address;
+      throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
+    }
     if (edit.weight !== undefined) checkWeight(edit.weight);
     const metadata = edit.metadata ?? {};
     if (Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      const next: Record<string, string> = { ...instance.metadata };
-      for (const [k, v] of Object.entries(metadata)) {
-        if (v === null) delete next[k];
-        else next[k] = v;
-      }
-      validateTimingEdit(next);
+      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata));
     }
     // TODO(i10-core overrides): one core operation, so that the edit is one change event.
     if (Object.keys(metadata).length > 0) this.registry.editInstanceMetadata(address, metadata);

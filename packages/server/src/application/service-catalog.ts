@@ -1,5 +1,7 @@
 import {
   NotFoundError,
+  byName,
+  compareNames,
   type Cluster,
   type ClusterSettings,
   type Instance,
@@ -164,12 +166,4 @@ export function pageOf<T>(items: T[], page: PageRequest): T[] {
   if (page.pageSize <= 0) return [];
   const start = Math.max(0, (page.pageNo - 1) * page.pageSize);
   return items.slice(start, start + page.pageSize);
-}
-
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: Service, b: Service): number {
-  return compareNames(a.name, b.name);
 }

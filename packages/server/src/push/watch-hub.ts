@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import type { Registry, Service, ServiceChange } from '@beacon/core';
+import { byName, type Registry, type Service, type ServiceChange } from '@beacon/core';
 import type { NativeViews } from '../wire/native-views.js';
 import { ChangeHistory, type HistoryEntry } from './change-history.js';
 import { Coalescer } from './coalescer.js';
@@ -292,7 +292,7 @@ export class WatchHub {
     } else {
       services.push(...this.registry.services(namespaceId));
     }
-    services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    services.sort(byName);
     const revision = this.registry.currentRevision;
     const data = JSON.stringify({
       revision,

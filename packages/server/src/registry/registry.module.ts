@@ -45,7 +45,10 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     {
       provide: SqliteDatabase,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => new SqliteDatabase(config.dataDir),
+      useFactory: (config: BeaconConfig) => {
+        const logger = new Logger('Storage');
+        return new SqliteDatabase(config.dataDir, { log: (message) => logger.log(message) });
+      },
     },
     {
       provide: SqliteStore,

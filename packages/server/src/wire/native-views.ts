@@ -1,4 +1,4 @@
-import type { Instance, Registry, Service } from '@beacon/core';
+import { effectiveBeatInterval, type Instance, type Registry, type Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
 import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
@@ -11,13 +11,7 @@ export class NativeViews {
   constructor(private readonly registry: Registry) {}
 
   instance(i: Instance): InstanceDto {
-    const override = this.registry.overrideFor({
-      namespaceId: i.service.namespaceId,
-      serviceName: i.service.name,
-      clusterName: i.clusterName,
-      ip: i.ip,
-      port: i.port,
-    });
+    const override = this.registry.overrideFor(i.address);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -32,7 +26,7 @@ export class NativeViews {
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {
-        intervalMs: i.timings.intervalFromMetadata ?? this.registry.switches.clientBeatInterval,
+        intervalMs: effectiveBeatInterval(i, this.registry.switches),
         timeoutMs: i.timings.timeoutMs,
         deleteTimeoutMs: i.timings.deleteTimeoutMs,
         intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,
