@@ -3,6 +3,8 @@ import type { Subscriber, Subscriptions } from '../push/subscriptions.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { canReceivePush, isPushAddress } from './push-eligibility.js';
 
+export type { Subscriber };
+
 /** A client's query for the hosts of a service, with where it would like pushes to go. */
 export interface HostQuery {
   readonly namespaceId: string;

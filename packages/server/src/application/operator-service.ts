@@ -13,6 +13,8 @@ import {
 import type { PushMetrics, PushState } from '../push/push-metrics.js';
 import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './server-status.js';
 
+export type { PushState };
+
 /** An operator's edit of one instance; each field left out stays as it is. */
 export interface InstanceEdit {
   readonly weight?: number;

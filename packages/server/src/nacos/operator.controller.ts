@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Put } from '@nestjs/common';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { OperatorService } from '../application/operator-service.js';
+import { OperatorService, type PushState } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import type { PushState } from '../push/push-metrics.js';
 import type { OperatorMetrics, ServerList, SwitchDomain } from './responses.js';
 
 const SWITCH_DOMAIN_NAME = '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00';

@@ -1,5 +1,5 @@
 import type { HealthChecker, Metadata, Selector } from '@beacon/core';
-import type { Subscriber } from '../push/subscriptions.js';
+import type { Subscriber } from '../application/discovery-service.js';
 
 // The JSON bodies of the Nacos 1.x face, one named type per answer, in the field order Nacos
 // writes them (clients compare some of them byte for byte). The ServiceInfo of /instance/list
