@@ -6,6 +6,7 @@ import type {
   ConnectionSubscribers,
   ConnectionSubscription,
 } from '../push/connection-subscribers.js';
+import type { ServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 
 export type { ConnectionSubscriber, ConnectionSubscription };
 
@@ -20,12 +21,7 @@ export class ConnectionDiscovery {
     private readonly pusher: ConnectionPusher,
   ) {}
 
-  serviceInfo(
-    namespaceId: string,
-    serviceName: string,
-    clusters: string,
-    healthyOnly: boolean,
-  ): Record<string, unknown> {
+  serviceInfo(namespaceId: string, serviceName: string, clusters: string, healthyOnly: boolean): ServiceInfoV2 {
     return this.pusher.serviceInfo(namespaceId, serviceName, clusters, healthyOnly);
   }
 

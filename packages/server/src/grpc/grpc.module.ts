@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Registry } from '@beacon/core';
+import { ApplicationModule } from '../application/application.module.js';
 import { ConnectionDiscovery } from '../application/connection-discovery.js';
 import { ConnectionRegistrations } from '../application/connection-registrations.js';
 import { AccessDirectory } from '../auth/access-directory.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { BeaconConfig } from '../config/config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { ConnectionPusher } from '../push/connection-pusher.js';
-import { ConnectionSubscribers } from '../push/connection-subscribers.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
 import { GrpcAccess } from './access.js';
 import { ClientDetector } from './client-detector.js';
 import { Connections } from './connections.js';
@@ -53,20 +52,8 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 /** The Nacos 2.x face: gRPC on PORT + 1000, instances that live as long as their connection. */
 @Module({
-  imports: [AuthModule],
+  imports: [ApplicationModule, AuthModule, MetricsModule],
   providers: [
-    // TODO(i10-app): these two belong to the application module once it exists on this branch.
-    {
-      provide: ConnectionRegistrations,
-      inject: [Registry],
-      useFactory: (registry: Registry) => new ConnectionRegistrations(registry),
-    },
-    {
-      provide: ConnectionDiscovery,
-      inject: [Registry, ConnectionSubscribers, ConnectionPusher],
-      useFactory: (registry: Registry, subscribers: ConnectionSubscribers, pusher: ConnectionPusher) =>
-        new ConnectionDiscovery(registry, subscribers, pusher),
-    },
     {
       provide: Connections,
       inject: [CONFIG],

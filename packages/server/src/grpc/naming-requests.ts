@@ -1,19 +1,22 @@
 import {
   checkClusterName,
   checkWeight,
+  DEFAULT_CLUSTER,
   type DeregisterCommand,
   InvalidParameterError,
   normalizeNamespace,
+  parseMetadata,
   type RegisterCommand,
   type Switches,
 } from '@beacon/core';
 import { ParamReader } from '../http/param-reader.js';
-import { deregisterCommandOf, groupedServiceOf, namespaceOf, registerCommandOf } from '../nacos/nacos-params.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { headerOf, type Message } from './payload.js';
 
 /**
- * Nacos 2.x naming requests read as 1.x parameters, so every rule about names, ports, weights and
- * metadata is the one the HTTP face applies (nacos-params.ts), with its messages.
+ * Nacos 2.x naming requests read through the 1.x parameter reader, so names, numbers and metadata
+ * follow the rules (and messages) of the HTTP face: wire/nacos-names.ts for the names,
+ * ParamReader for Java's number syntax, the core for weights, clusters and metadata.
  */
 function paramsOf(message: Message, connectionNamespace: string, instance?: Record<string, unknown>): ParamReader {
   const b = message.body;
@@ -83,7 +86,16 @@ export function registerCommandFrom(
   instance: Record<string, unknown>,
   switches: Switches,
 ): RegisterCommand {
-  const cmd = registerCommandOf(paramsOf(message, connectionNamespace, instance), switches);
+  const p = paramsOf(message, connectionNamespace, instance);
+  const cmd: RegisterCommand = {
+    ...addressOf(p),
+    weight: p.float('weight', 1),
+    enabled: p.bool('enabled', true),
+    healthy: p.bool('healthy', true),
+    ephemeral: p.bool('ephemeral', switches.defaultInstanceEphemeral),
+    metadata: parseMetadata(p.get('metadata')),
+    app: p.get('app'),
+  };
   checkWeight(cmd.weight);
   checkClusterName(cmd.clusterName);
   return cmd;
@@ -94,7 +106,18 @@ export function deregisterCommandFrom(
   connectionNamespace: string,
   instance: Record<string, unknown>,
 ): DeregisterCommand {
-  return deregisterCommandOf(paramsOf(message, connectionNamespace, instance));
+  const p = paramsOf(message, connectionNamespace, instance);
+  return { ...addressOf(p), ephemeral: p.bool('ephemeral', true) };
+}
+
+function addressOf(p: ParamReader) {
+  return {
+    namespaceId: namespaceOf(p),
+    serviceName: groupedServiceOf(p),
+    clusterName: p.get('clusterName') ?? DEFAULT_CLUSTER,
+    ip: p.required('ip'),
+    port: p.requiredInt('port'),
+  };
 }
 
 export function stringField(message: Message, name: string): string {

@@ -1,5 +1,5 @@
-import type { BeatProcessor } from '@beacon/core';
 import type { FastifyInstance } from 'fastify';
+import type { BeatService } from '../application/beat-service.js';
 import { paramsOf } from '../http/request-context.js';
 import { beatCommandOf } from './nacos-params.js';
 
@@ -16,9 +16,9 @@ export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
  * handler, which routes a thrown error through the one ErrorFilter, so a bad beat gets the same
  * Nacos status and text as before. Nest guards, pipes and interceptors do NOT run here: anything
  * that must guard the beat (auth) has to be a Fastify hook or be called from this handler.
- * Parsing is the shared `beatCommandOf`; the reply is the BeatProcessor's, serialized as is.
+ * Parsing is the shared `beatCommandOf`; the reply is the BeatService's, serialized as is.
  */
-export function registerBeatRoute(fastify: FastifyInstance, beats: BeatProcessor): void {
+export function registerBeatRoute(fastify: FastifyInstance, beats: BeatService): void {
   fastify.put(BEAT_PATH, (request, reply) => {
     const result = beats.beat(beatCommandOf(paramsOf(request)));
     void reply.type('application/json; charset=utf-8').send(JSON.stringify(result));

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { Registry, ServiceChange } from '@beacon/core';
 import { bareName, groupOf } from '@beacon/core';
-import { buildServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
+import { buildServiceInfoV2, type ServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 import { Coalescer } from './coalescer.js';
 import { serviceKeyOf, type ConnectionSubscribers } from './connection-subscribers.js';
 import type { PushMetrics } from './push-metrics.js';
@@ -54,12 +54,7 @@ export class ConnectionPusher {
   }
 
   /** The ServiceInfo a subscriber of these clusters is sent (and answered when it subscribes). */
-  serviceInfo(
-    namespaceId: string,
-    serviceName: string,
-    clusters: string,
-    healthyOnly: boolean,
-  ): Record<string, unknown> {
+  serviceInfo(namespaceId: string, serviceName: string, clusters: string, healthyOnly: boolean): ServiceInfoV2 {
     const service = this.registry.findService(namespaceId, serviceName);
     const cacheMillis = this.registry.switches.defaultPushCacheMillis;
     return buildServiceInfoV2(service, serviceName, clusters, healthyOnly, cacheMillis, this.registry.clock.now());
@@ -77,7 +72,7 @@ export class ConnectionPusher {
     const first = changes[0];
     if (!first) return;
     const { namespaceId, serviceName } = first;
-    const infos = new Map<string, Record<string, unknown>>();
+    const infos = new Map<string, ServiceInfoV2>();
     let sent = 0;
     for (const [subscriber, subscription] of this.subscribers.of(serviceKeyOf(namespaceId, serviceName))) {
       let serviceInfo = infos.get(subscription.clusters);
