@@ -38,12 +38,21 @@ export class ClientDetector {
     for (const connection of this.connections.all()) {
       if (connection.probing || now - connection.lastActiveAt < this.options.idleMs) continue;
       connection.probing = true;
+      const askedAt = this.options.now();
       void connection
         .request('ClientDetectionRequest', { module: 'internal' }, this.options.answerTimeoutMs)
-        .then((answer) => {
-          connection.probing = false;
-          if (answer) connection.lastActiveAt = this.options.now();
-          else this.connections.remove(connection);
+        .then((answered) => {
+          if (answered) {
+            connection.probing = false;
+            connection.lastActiveAt = this.options.now();
+            return;
+          }
+          // A busy server runs the timeout before reading sockets that are already readable: let
+          // one round of I/O through first, so an answer (or anything) already sent still counts.
+          setImmediate(() => {
+            connection.probing = false;
+            if (connection.lastActiveAt <= askedAt) this.connections.remove(connection);
+          });
         });
     }
   }
