@@ -11,6 +11,9 @@ export interface ClientSetup {
   readonly appName: string;
 }
 
+/** Unsent bytes a connection may hold before it is cut off (pushes of large services included). */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
 interface PendingRequest {
   readonly resolve: (answered: boolean) => void;
   readonly timer: ReturnType<typeof setTimeout>;
@@ -39,6 +42,8 @@ export class GrpcConnection implements ConnectionSubscriber {
     readonly setup: ClientSetup,
     private readonly stream: ServerDuplexStream<WirePayload, WirePayload>,
     now: number,
+    /** Called when the client reads too slowly; the owner closes and forgets the connection. */
+    private readonly onOverflow: () => void,
   ) {
     this.connectedAt = now;
     this.lastActiveAt = now;
@@ -101,6 +106,12 @@ export class GrpcConnection implements ConnectionSubscriber {
 
   private write(type: string, body: Record<string, unknown>): void {
     if (this.closed || this.stream.destroyed || this.stream.writableEnded) return;
+    // A client that stopped reading would make us buffer pushes without end: cut it off instead;
+    // it reconnects, subscribes again and gets the current state.
+    if (this.stream.writableLength > MAX_UNSENT_BYTES) {
+      this.onOverflow();
+      return;
+    }
     this.stream.write(encodePayload(type, body));
   }
 }

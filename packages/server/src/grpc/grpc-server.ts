@@ -40,6 +40,8 @@ export class NacosGrpcServer {
   private readonly logger = new Logger('Grpc');
   private server: Server | undefined;
   private boundPort: number | undefined;
+  /** Prefix of connection ids: the same peer gets the same id at server check and at setup. */
+  private readonly epoch = Date.now();
 
   constructor(
     private readonly options: GrpcServerOptions,
@@ -117,7 +119,7 @@ export class NacosGrpcServer {
     switch (message.type) {
       case 'ServerCheckRequest': {
         // Java clients check before they open their stream: the id is the one setup will give.
-        const id = connection?.id ?? connectionIdOf(peer, this.options.now());
+        const id = connection?.id ?? connectionIdOf(peer, this.epoch);
         return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: false });
       }
       case 'HealthCheckRequest':
@@ -181,7 +183,7 @@ export class NacosGrpcServer {
     const b = message.body;
     const labels = stringRecord(b['labels']);
     const connection = new GrpcConnection(
-      connectionIdOf(peer, this.options.now()),
+      connectionIdOf(peer, this.epoch),
       peer,
       ip,
       port,
@@ -193,6 +195,7 @@ export class NacosGrpcServer {
       },
       call,
       this.options.now(),
+      () => this.connections.remove(connection),
     );
     if (!this.connections.add(connection)) {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
@@ -202,8 +205,8 @@ export class NacosGrpcServer {
   }
 }
 
-/** Nacos's form: `<millis>_<ip>_<port>`. */
-function connectionIdOf(peer: string, now: number): string {
+/** Nacos's form, `<millis>_<ip>_<port>`; unique while the transport is open. */
+function connectionIdOf(peer: string, epoch: number): string {
   const { ip, port } = splitPeer(peer);
-  return `${now}_${ip}_${port}`;
+  return `${epoch}_${ip}_${port}`;
 }

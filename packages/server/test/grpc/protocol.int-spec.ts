@@ -52,8 +52,11 @@ describe('requests', () => {
     const c = client();
     const early = await c.request('HealthCheckRequest', {});
     expect(early).toMatchObject({ type: 'ErrorResponse', body: { resultCode: 500, errorCode: 301 } });
+    const before = await c.request('ServerCheckRequest', {});
     await c.connect();
     const check = await c.request('ServerCheckRequest', { requestId: '1' });
+    // Java clients check before they set up: the id they are told is the connection's.
+    expect(check.body['connectionId']).toBe(before.body['connectionId']);
     expect(check.type).toBe('ServerCheckResponse');
     expect(check.body).toMatchObject({ resultCode: 200, errorCode: 0, requestId: '1' });
     expect(check.body['connectionId']).toMatch(/^\d+_127\.0\.0\.1_\d+$/);
