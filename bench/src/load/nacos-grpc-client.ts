@@ -48,6 +48,8 @@ export class NacosGrpcClient {
   private readonly unary: Client & { request: Unary };
   private readonly stream: ClientDuplexStream<WirePayload, WirePayload>;
   private nextId = 0;
+  /** Called with the body of every NotifySubscriberRequest pushed down the stream. */
+  onPush: ((body: Record<string, unknown>) => void) | undefined;
 
   private constructor(repoRoot: string, port: number) {
     const { request, bi } = nacosServices(repoRoot);
@@ -63,6 +65,7 @@ export class NacosGrpcClient {
     this.stream.on('data', (p: WirePayload) => {
       const message = parse(p);
       if (!message.type.endsWith('Request')) return;
+      if (message.type === 'NotifySubscriberRequest') this.onPush?.(message.body);
       this.stream.write(
         payload(message.type.replace(/Request$/, 'Response'), {
           resultCode: 200,

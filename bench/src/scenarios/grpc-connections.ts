@@ -10,6 +10,47 @@ import type { Scenario, ScenarioContext } from './context.js';
 export const GRPC_BYTES_PER_INSTANCE_TARGET = 1024;
 /** How often each connection sends a health check, as nacos-sdk-rust and the Java SDK do. */
 const HEALTH_CHECK_EVERY_MS = 5000;
+const PUSH_SAMPLES = 100;
+
+/**
+ * One connection subscribes to a service; instances are then registered over HTTP one at a time,
+ * and each registration is timed from the HTTP request until the push that carries it arrives.
+ */
+async function measurePushLatency(subscriber: NacosGrpcClient, httpPort: number): Promise<number[]> {
+  const serviceName = 'grpc-push-latency';
+  const waiting = new Map<string, () => void>();
+  subscriber.onPush = (body) => {
+    const hosts = ((body['serviceInfo'] as { hosts?: { ip: string; port: number }[] }) ?? {}).hosts ?? [];
+    for (const h of hosts) waiting.get(`${h.ip}:${h.port}`)?.();
+  };
+  await subscriber.call('SubscribeServiceRequest', {
+    namespace: 'public',
+    serviceName,
+    groupName: 'DEFAULT_GROUP',
+    subscribe: true,
+    clusters: '',
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < PUSH_SAMPLES; i++) {
+    const port = 20_000 + i;
+    const t0 = performance.now();
+    const pushed = new Promise<void>((resolve) => waiting.set(`127.0.0.2:${port}`, resolve));
+    const res = await fetch(
+      `http://127.0.0.1:${httpPort}/nacos/v1/ns/instance?serviceName=${serviceName}&ip=127.0.0.2&port=${port}`,
+      { method: 'POST' },
+    );
+    if (res.status !== 200) throw new Error(`HTTP registration answered ${res.status}: ${await res.text()}`);
+    await Promise.race([pushed, sleep(5000)]);
+    samples.push(performance.now() - t0);
+    waiting.delete(`127.0.0.2:${port}`);
+  }
+  subscriber.onPush = undefined;
+  return samples.sort((a, b) => a - b);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
 
 /**
  * Scenario 7: Nacos 2.x connection mode. N gRPC connections each publish M instances (one batch
@@ -109,13 +150,17 @@ export const grpcConnections: Scenario = {
       clearInterval(timer);
       timer = undefined;
 
+      ctx.log(`  push latency, HTTP registration -> gRPC subscriber, ${PUSH_SAMPLES} samples`);
+      const pushMs = await measurePushLatency(clients[0]!, server.port);
+
       ctx.log('  closing every connection');
       const t2 = performance.now();
       for (const client of clients.splice(0)) client.close();
       let left = total;
       while (left > 0 && performance.now() - t2 < 30_000) {
         await sleep(50);
-        left = (await server.probe()).instances;
+        // The instances registered over HTTP for the latency samples are beat-held: they stay.
+        left = (await server.probe()).instances - pushMs.length;
       }
       const drainMs = performance.now() - t2;
 
@@ -146,6 +191,13 @@ export const grpcConnections: Scenario = {
         },
         {
           scenario: `gRPC, ${label}`,
+          measure: `push latency, HTTP registration -> gRPC subscriber (${pushMs.length} samples, coalescing window included)`,
+          value: `p50 ${percentile(pushMs, 50).toFixed(1)} ms, p99 ${percentile(pushMs, 99).toFixed(1)} ms`,
+          target: 'p99 < 100 ms',
+          verdict: percentile(pushMs, 99) < 100 ? 'pass' : 'miss',
+        },
+        {
+          scenario: `gRPC, ${label}`,
           measure: 'all connections closed -> registry empty',
           value: left === 0 ? `${Math.round(drainMs)} ms` : `${left} instances left after 30 s`,
           verdict: left === 0 ? 'pass' : 'miss',
@@ -173,6 +225,7 @@ export const grpcConnections: Scenario = {
           registerMs,
           registerRate,
           reconnects,
+          pushLatencyMs: pushMs,
           steadyCpuPercent: cpu,
           healthChecks: checks,
           eventLoop: { utilization: steady.eventLoopUtilization, delay: steady.eventLoopDelay },
