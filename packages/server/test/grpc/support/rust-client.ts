@@ -6,21 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { NacosServiceInstance } from 'nacos-sdk-rust-binding-node';
 
 const DRIVER = fileURLToPath(new URL('./rust-client-driver.mjs', import.meta.url));
 
-export interface NacosInstance {
-  instanceId?: string;
-  ip: string;
-  port: number;
-  weight?: number;
-  healthy?: boolean;
-  enabled?: boolean;
-  ephemeral?: boolean;
-  clusterName?: string;
-  serviceName?: string;
-  metadata?: Record<string, string>;
-}
+/** The instance shape of the binding (its own type, so the harness cannot drift from it). */
+export type NacosInstance = NacosServiceInstance;
 
 export interface ClientOptions {
   /** `127.0.0.1:<HTTP port>`; the client adds 1000 for gRPC. */
