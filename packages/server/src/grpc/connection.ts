@@ -30,6 +30,8 @@ export class GrpcConnection implements ConnectionSubscriber {
   /** A client detection is waiting for its answer. */
   probing = false;
   private closed = false;
+  /** Bytes written to the stream that grpc-js has not yet handed to HTTP/2. */
+  private unsentBytes = 0;
   private nextRequestId = 0;
   private readonly pending = new Map<string, PendingRequest>();
 
@@ -108,10 +110,15 @@ export class GrpcConnection implements ConnectionSubscriber {
     if (this.closed || this.stream.destroyed || this.stream.writableEnded) return;
     // A client that stopped reading would make us buffer pushes without end: cut it off instead;
     // it reconnects, subscribes again and gets the current state.
-    if (this.stream.writableLength > MAX_UNSENT_BYTES) {
+    if (this.unsentBytes > MAX_UNSENT_BYTES) {
       this.onOverflow();
       return;
     }
-    this.stream.write(encodePayload(type, body));
+    const payload = encodePayload(type, body);
+    const bytes = payload.body?.value?.length ?? 0;
+    this.unsentBytes += bytes;
+    // grpc-js calls back once the message is handed to HTTP/2, which flow control holds back
+    // while the client does not read.
+    this.stream.write(payload, () => (this.unsentBytes -= bytes));
   }
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NacosGrpcServer } from '../../src/grpc/grpc-server.js';
 import { NacosWire, NS } from '../support/nacos-wire.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { UdpReceiver } from '../push/push-support.js';
 import { payload, RawClient } from './support/raw-client.js';
 
 const open: { server: TestServer; clients: RawClient[] }[] = [];
@@ -146,6 +147,21 @@ describe('one registry', () => {
     expect(text).toContain('127.0.0.34');
   });
 
+  it('a gRPC registration is pushed over UDP to Nacos 1.x clients', async () => {
+    const { client, server } = await setup();
+    const udp = await UdpReceiver.open();
+    try {
+      await udp.poll(server, 'G@@svc');
+      const pushed = udp.next((p) => p.info.hosts.some((h) => h.ip === '127.0.0.35'));
+      const c = client();
+      await c.connect();
+      await c.request('InstanceRequest', register('127.0.0.35', 80));
+      expect((await pushed).info.hosts).toMatchObject([{ ip: '127.0.0.35', port: 80 }]);
+    } finally {
+      await udp.close();
+    }
+  });
+
   it('a server shutting down tells its clients to reconnect', async () => {
     const { client, server } = await setup();
     const c = client();
@@ -265,6 +281,28 @@ describe('connections', () => {
     expect(await hosts('svc')).toEqual(['127.0.0.29:1']);
     expect(silent.ended).toBe(true);
     expect(alive.ended).toBe(false);
+  });
+
+  it('are cut off when they stop reading their pushes, so unsent data stays bounded', async () => {
+    const { client, http, hosts } = await setup();
+    const reader = client();
+    await reader.connect();
+    await reader.request('InstanceRequest', register('127.0.0.36', 1));
+    await reader.request('SubscribeServiceRequest', { serviceName: 'svc', groupName: 'G', subscribe: true });
+    reader.stream!.pause();
+    // 100 instances with 10 KB of metadata each: every push is about a megabyte.
+    const blob = 'x'.repeat(10_000);
+    for (let i = 0; i < 100; i++) {
+      const metadata = JSON.stringify({ blob });
+      await http.post(`${NS}/instance`, { serviceName: 'svc', groupName: 'G', ip: '127.0.0.37', port: i, metadata });
+    }
+    const deadline = Date.now() + 5000;
+    while ((await hosts('svc')).includes('127.0.0.36:1') && Date.now() < deadline) {
+      await http.put(`${NS}/instance`, { serviceName: 'svc', groupName: 'G', ip: '127.0.0.37', port: 0, weight: 2 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Its connection is gone, and the instance it held with it.
+    expect(await hosts('svc')).not.toContain('127.0.0.36:1');
   });
 
   it('are capped per source address', async () => {
