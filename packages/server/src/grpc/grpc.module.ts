@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type O
 import { ApplicationModule } from '../application/application.module.js';
 import { ConnectionDiscovery } from '../application/connection-discovery.js';
 import { ConnectionRegistrations } from '../application/connection-registrations.js';
+import { ServiceCatalog } from '../application/service-catalog.js';
 import { AccessDirectory } from '../auth/access-directory.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -77,12 +78,13 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: NacosGrpcServer,
-      inject: [CONFIG, Connections, ConnectionRegistrations, ConnectionDiscovery, GrpcAccess],
+      inject: [CONFIG, Connections, ConnectionRegistrations, ConnectionDiscovery, ServiceCatalog, GrpcAccess],
       useFactory: (
         config: BeaconConfig,
         connections: Connections,
         registrations: ConnectionRegistrations,
         discovery: ConnectionDiscovery,
+        catalog: ServiceCatalog,
         access: GrpcAccess,
       ) =>
         new NacosGrpcServer(
@@ -93,7 +95,7 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
             now: Date.now,
           },
           connections,
-          namingHandlers(registrations, discovery),
+          namingHandlers(registrations, discovery, catalog),
           access,
         ),
     },

@@ -1,6 +1,7 @@
 import { InvalidParameterError, type RegisterCommand } from '@beacon/core';
 import type { ConnectionDiscovery } from '../application/connection-discovery.js';
 import type { ConnectionRegistrations } from '../application/connection-registrations.js';
+import type { ServiceCatalog } from '../application/service-catalog.js';
 import { namespaceResource, serviceResource, type Action, type NamingResource } from '../auth/resource.js';
 import type { GrpcConnection } from './connection.js';
 import {
@@ -52,6 +53,7 @@ function safeNamespace(message: Message, fallback: string): string {
 export function namingHandlers(
   registrations: ConnectionRegistrations,
   discovery: ConnectionDiscovery,
+  catalog: ServiceCatalog,
 ): Map<string, RequestHandler> {
   const instance: RequestHandler = {
     access: serviceAccess('w'),
@@ -136,8 +138,16 @@ export function namingHandlers(
       const namespaceId = namespaceOfRequest(message, connection.setup.namespaceId);
       const pageNo = Math.max(1, intField(message, 'pageNo', 1));
       const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(0, intField(message, 'pageSize', 10)));
-      const page = discovery.serviceNames(namespaceId, groupOfRequest(message), pageNo, pageSize);
-      return success('ServiceListResponse', message.body['requestId'], { ...page, message: 'success' });
+      const group = groupOfRequest(message);
+      const page = catalog.list(namespaceId, group === undefined ? {} : { group: { equals: group } }, {
+        pageNo,
+        pageSize,
+      });
+      return success('ServiceListResponse', message.body['requestId'], {
+        count: page.total,
+        serviceNames: page.services.map((s) => s.bareName),
+        message: 'success',
+      });
     },
   };
 
