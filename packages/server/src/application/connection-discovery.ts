@@ -36,8 +36,4 @@ export class ConnectionDiscovery {
   forget(subscriber: ConnectionSubscriber): void {
     this.subscribers.dropAll(subscriber);
   }
-
-  get switches(): Registry['switches'] {
-    return this.registry.switches;
-  }
 }

@@ -16,17 +16,17 @@ const address = (port: number) => ({ ...testAddress({ port }), ephemeral: true }
 describe('ConnectionRegistrations (Nacos 2.x publishers)', () => {
   it('a register replaces what the connection published for the service; a batch replaces it too', () => {
     const { registrations, hosts } = setup();
-    registrations.publish('c1', [at(1)]);
-    registrations.publish('c1', [at(2)]);
+    registrations.register('c1', at(1));
+    registrations.register('c1', at(2));
     expect(hosts()).toEqual([2]);
-    registrations.publish('c1', [at(3), at(4)]);
+    registrations.batchRegister('c1', [at(3), at(4)]);
     expect(hosts()).toEqual([3, 4]);
   });
 
   it('connections publish side by side, and a closed one takes only its own instances', () => {
     const { registrations, hosts, registry } = setup();
-    registrations.publish('c1', [at(1)]);
-    registrations.publish('c2', [at(2)]);
+    registrations.register('c1', at(1));
+    registrations.register('c2', at(2));
     expect(registry.findInstance(testAddress({ port: 1 }))?.connectionId).toBe('c1');
     registrations.releaseAll('c1');
     expect(hosts()).toEqual([2]);
@@ -34,17 +34,17 @@ describe('ConnectionRegistrations (Nacos 2.x publishers)', () => {
 
   it('deregisters only instances the connection holds', () => {
     const { registrations, hosts } = setup();
-    registrations.publish('c1', [at(1)]);
-    registrations.publish('c2', [at(2)]);
-    registrations.unpublish('c1', address(2));
+    registrations.register('c1', at(1));
+    registrations.register('c2', at(2));
+    registrations.deregister('c1', address(2));
     expect(hosts()).toEqual([1, 2]);
-    registrations.unpublish('c1', address(1));
+    registrations.deregister('c1', address(1));
     expect(hosts()).toEqual([2]);
   });
 
   it('leaves an instance that HTTP registered again since: beats hold it now', () => {
     const { registrations, hosts, registry } = setup();
-    registrations.publish('c1', [at(1)]);
+    registrations.register('c1', at(1));
     registry.registerInstance(at(1));
     registrations.releaseAll('c1');
     expect(hosts()).toEqual([1]);
@@ -52,8 +52,11 @@ describe('ConnectionRegistrations (Nacos 2.x publishers)', () => {
 
   it('persistent instances are not held by the connection', () => {
     const { registrations, hosts } = setup();
-    registrations.publish('c1', [registerCommand({ port: 5, ephemeral: false })]);
+    registrations.register('c1', registerCommand({ port: 5, ephemeral: false }));
     registrations.releaseAll('c1');
     expect(hosts()).toEqual([5]);
+    expect(() => registrations.batchRegister('c1', [registerCommand({ port: 6, ephemeral: false })])).toThrow(
+      /ephemeral instances only/,
+    );
   });
 });

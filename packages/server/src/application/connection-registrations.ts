@@ -1,5 +1,5 @@
 import type { DeregisterCommand, Instance, RegisterCommand, Registry } from '@beacon/core';
-import { instanceKey } from '@beacon/core';
+import { instanceKey, InvalidParameterError } from '@beacon/core';
 
 /**
  * Instances held by connections (Nacos 2.x clients over gRPC), following Nacos 2.x's publisher
@@ -14,8 +14,28 @@ export class ConnectionRegistrations {
 
   constructor(private readonly registry: Registry) {}
 
+  /** InstanceRequest `registerInstance`: an ephemeral instance is held by the connection. */
+  register(connectionId: string, cmd: RegisterCommand): void {
+    if (cmd.ephemeral) this.publish(connectionId, [cmd]);
+    else this.registry.registerInstance(cmd);
+  }
+
+  /** BatchInstanceRequest `batchRegisterInstance`: the batch becomes what the connection publishes. */
+  batchRegister(connectionId: string, commands: readonly RegisterCommand[]): void {
+    if (commands.some((cmd) => !cmd.ephemeral)) {
+      throw new InvalidParameterError('Batch registration is for ephemeral instances only');
+    }
+    this.publish(connectionId, commands);
+  }
+
+  /** InstanceRequest `deregisterInstance`: only what the connection holds, or a persistent instance. */
+  deregister(connectionId: string, cmd: DeregisterCommand): void {
+    if (cmd.ephemeral) this.unpublish(connectionId, cmd);
+    else this.registry.deregisterInstance(cmd);
+  }
+
   /** Registers `commands` (all of one service) as everything the connection publishes for that service. */
-  publish(connectionId: string, commands: readonly RegisterCommand[]): void {
+  private publish(connectionId: string, commands: readonly RegisterCommand[]): void {
     const first = commands[0];
     if (!first) return;
     const key = serviceKey(first.namespaceId, first.serviceName);
@@ -26,16 +46,13 @@ export class ConnectionRegistrations {
     }
     const previous = services.get(key);
     const now = new Set<Instance>();
-    for (const cmd of commands) {
-      const held = cmd.ephemeral ? { ...cmd, connectionId } : cmd;
-      now.add(this.registry.registerInstance(held));
-    }
+    for (const cmd of commands) now.add(this.registry.registerInstance({ ...cmd, connectionId }));
     services.set(key, now);
     if (previous) for (const instance of previous) if (!now.has(instance)) this.release(connectionId, instance);
   }
 
   /** Removes one instance the connection published; instances others hold are left alone. */
-  unpublish(connectionId: string, cmd: DeregisterCommand): void {
+  private unpublish(connectionId: string, cmd: DeregisterCommand): void {
     const services = this.published.get(connectionId);
     const key = serviceKey(cmd.namespaceId, cmd.serviceName);
     const instances = services?.get(key);
@@ -56,15 +73,6 @@ export class ConnectionRegistrations {
     this.published.delete(connectionId);
     if (!services) return;
     for (const instances of services.values()) for (const instance of instances) this.release(connectionId, instance);
-  }
-
-  /** Persistent instances: not held by the connection, as if registered over HTTP. */
-  registerPersistent(cmd: RegisterCommand): void {
-    this.registry.registerInstance(cmd);
-  }
-
-  deregisterPersistent(cmd: DeregisterCommand): void {
-    this.registry.deregisterInstance(cmd);
   }
 
   /** Only while the instance is still this connection's: an HTTP re-register took it over otherwise. */

@@ -7,7 +7,6 @@ import {
   normalizeNamespace,
   parseMetadata,
   type RegisterCommand,
-  type Switches,
 } from '@beacon/core';
 import { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
@@ -84,7 +83,6 @@ export function registerCommandFrom(
   message: Message,
   connectionNamespace: string,
   instance: Record<string, unknown>,
-  switches: Switches,
 ): RegisterCommand {
   const p = paramsOf(message, connectionNamespace, instance);
   const cmd: RegisterCommand = {
@@ -92,7 +90,8 @@ export function registerCommandFrom(
     weight: p.float('weight', 1),
     enabled: p.bool('enabled', true),
     healthy: p.bool('healthy', true),
-    ephemeral: p.bool('ephemeral', switches.defaultInstanceEphemeral),
+    // Nacos 2.x's Instance is ephemeral unless it says otherwise (the 1.x server switch does not apply).
+    ephemeral: p.bool('ephemeral', true),
     metadata: parseMetadata(p.get('metadata')),
     app: p.get('app'),
   };

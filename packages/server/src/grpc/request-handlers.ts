@@ -1,4 +1,4 @@
-import { InvalidParameterError, type RegisterCommand } from '@beacon/core';
+import { InvalidParameterError } from '@beacon/core';
 import type { ConnectionDiscovery } from '../application/connection-discovery.js';
 import type { ConnectionRegistrations } from '../application/connection-registrations.js';
 import type { ServiceCatalog } from '../application/service-catalog.js';
@@ -62,13 +62,9 @@ export function namingHandlers(
       const [item] = instanceObjects(message, 'instance');
       const ns = connection.setup.namespaceId;
       if (type === 'registerInstance') {
-        const cmd = registerCommandFrom(message, ns, item!, discovery.switches);
-        if (cmd.ephemeral) registrations.publish(connection.id, [cmd]);
-        else registrations.registerPersistent(cmd);
+        registrations.register(connection.id, registerCommandFrom(message, ns, item!));
       } else if (type === 'deregisterInstance') {
-        const cmd = deregisterCommandFrom(message, ns, item!);
-        if (cmd.ephemeral) registrations.unpublish(connection.id, cmd);
-        else registrations.deregisterPersistent(cmd);
+        registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item!));
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
@@ -83,16 +79,12 @@ export function namingHandlers(
       const items = instanceObjects(message, 'instances');
       const ns = connection.setup.namespaceId;
       if (type === 'batchRegisterInstance') {
-        const commands: RegisterCommand[] = items.map((item) =>
-          registerCommandFrom(message, ns, item, discovery.switches),
-        );
-        if (commands.some((cmd) => !cmd.ephemeral)) {
-          throw new InvalidParameterError('Batch registration is for ephemeral instances only');
-        }
-        registrations.publish(connection.id, commands);
+        // Every instance is read (and checked) before any is applied.
+        const commands = items.map((item) => registerCommandFrom(message, ns, item));
+        registrations.batchRegister(connection.id, commands);
       } else if (type === 'batchDeregisterInstance') {
         const commands = items.map((item) => deregisterCommandFrom(message, ns, item));
-        for (const cmd of commands) registrations.unpublish(connection.id, cmd);
+        for (const cmd of commands) registrations.deregister(connection.id, cmd);
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
