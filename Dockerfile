@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# Beacon: the server and its web console on one port (8848), data in /data.
+# Beacon: the server and its web console on one port (8848), Nacos 2.x gRPC on 9848, data in /data.
 #   docker compose up          (see docker-compose.yml)
-#   docker build -t beacon . && docker run -p 127.0.0.1:8848:8848 -v beacon-data:/data beacon
+#   docker build -t beacon . && docker run -p 127.0.0.1:8848:8848 -p 127.0.0.1:9848:9848 -v beacon-data:/data beacon
 
 # A supported Node LTS (Node 20 reached its end of life in April 2026; the code runs on 20.19+).
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -38,7 +38,8 @@ COPY --from=build /runtime ./
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
-EXPOSE 8848
+# 9848: Nacos 2.x gRPC (PORT + 1000).
+EXPOSE 8848 9848
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8848) + '/nacos/v1/console/health/readiness').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "packages/server/dist/main.js"]

@@ -22,8 +22,12 @@ export interface BeaconServerOptions {
  */
 export class BeaconServer {
   private nextId = 1;
+  /** The Nacos 2.x gRPC port, as the server logged it at start. */
+  readonly grpcPort: number | undefined;
 
-  private constructor(private readonly server: SpawnedServer) {}
+  private constructor(private readonly server: SpawnedServer) {
+    this.grpcPort = grpcPortOf(server.stdout());
+  }
 
   static async start(options: BeaconServerOptions = {}): Promise<BeaconServer> {
     const server = await spawnServer({
@@ -95,4 +99,10 @@ export class BeaconServer {
     this.server.child.send({ ...request, id });
     return answer;
   }
+}
+
+/** The gRPC port from the server's start-up log line ("Nacos 2.x gRPC on <host>:<port>"). */
+function grpcPortOf(log: string): number | undefined {
+  const match = /Nacos 2\.x gRPC on \S+:(\d+)/.exec(log);
+  return match ? Number(match[1]) : undefined;
 }

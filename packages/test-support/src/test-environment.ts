@@ -15,6 +15,9 @@ export const TEST_ENV: BeaconEnv = {
   BEACON_ADMIN_PASSWORD: ADMIN.password,
   BEACON_TOKEN_SECRET: TEST_TOKEN_SECRET,
   BEACON_HEALTH_CHECK_ALLOW: '127.0.0.0/8',
+  // A free gRPC port: the default, PORT + 1000, may be taken. Tests of Nacos 2.x clients, which
+  // derive it from the HTTP port, set the pair themselves.
+  BEACON_GRPC_PORT: '0',
 };
 
 /** `base` overlaid with `env`, without the keys `env` sets to undefined. */

@@ -1,4 +1,4 @@
-import type { InstanceDto, InstancePatchDto } from '@beacon/sdk/admin';
+import { PreservedKeys, type InstanceDto, type InstancePatchDto } from '@beacon/sdk/admin';
 import {
   metadataChanges,
   rowsFromMetadata,
@@ -9,9 +9,9 @@ import {
 
 /** The metadata keys that set an instance's beat timings (Nacos's preserved keys). */
 export const TIMING_KEYS = {
-  interval: 'preserved.heart.beat.interval',
-  timeout: 'preserved.heart.beat.timeout',
-  deleteTimeout: 'preserved.ip.delete.timeout',
+  interval: PreservedKeys.beatInterval,
+  timeout: PreservedKeys.beatTimeout,
+  deleteTimeout: PreservedKeys.deleteTimeout,
 } as const;
 
 export type TimingField = keyof typeof TIMING_KEYS;
@@ -140,3 +140,7 @@ export function instancePatch(form: InstanceForm, original: InstanceDto): Instan
   if (Object.keys(changes).length > 0) patch.metadata = changes;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
+
+/** Why a Nacos 2.x instance has no beat timings to show or edit. */
+export const CONNECTION_HELD =
+  'Held by its gRPC connection (Nacos 2.x client): it stays while the connection is open and goes when it closes, so the beat timings do not apply.';

@@ -1,4 +1,5 @@
 import { DEFAULT_TIMINGS, EMPTY_METADATA, type BeatTimings, type Metadata } from '../metadata.js';
+import type { InstanceAddress } from './instance-address.js';
 import type { Service } from './service.js';
 
 /** Key of an instance inside one cluster of a service: Nacos's datumKey without the constant parts. */
@@ -25,6 +26,11 @@ export class Instance {
   timings: BeatTimings = DEFAULT_TIMINGS;
   lastBeat = 0;
   registeredAt = 0;
+  /**
+   * The gRPC connection that holds this instance (Nacos 2.x clients): it lives as long as that
+   * connection, so beats and beat expiry do not apply. Undefined for beat- and check-held ones.
+   */
+  connectionId: string | undefined = undefined;
 
   /** Expiry bookkeeping, owned by ExpiryScheduler. */
   heapIndex = -1;
@@ -45,6 +51,16 @@ export class Instance {
 
   get key(): string {
     return instanceKey(this.ip, this.port);
+  }
+
+  get address(): InstanceAddress {
+    return {
+      namespaceId: this.service.namespaceId,
+      serviceName: this.service.name,
+      clusterName: this.clusterName,
+      ip: this.ip,
+      port: this.port,
+    };
   }
 
   /** Nacos's datumKey form, used in metadata batch replies. */

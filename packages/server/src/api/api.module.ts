@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ApplicationModule } from '../application/application.module.js';
+import { WireModule } from '../wire/wire.module.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { ServicesController } from './services.controller.js';
 import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
-@Module({ controllers: [StatusController, ServicesController, InstancesController, GroupsController] })
+@Module({
+  imports: [ApplicationModule, WireModule],
+  controllers: [StatusController, ServicesController, InstancesController, GroupsController],
+})
 export class ApiModule {}

@@ -153,6 +153,12 @@ describe('docker-compose.yml', () => {
     for (const published of beacon?.ports ?? []) expect(published).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
+  it('publishes the Nacos 2.x gRPC port, PORT + 1000, where 2.x clients look for it', () => {
+    const { port, grpcPort } = loadConfig(composeEnvironment(beacon!));
+    expect(grpcPort).toBe(port + 1000);
+    expect(beacon?.ports).toContain(`127.0.0.1:${grpcPort}:${grpcPort}`);
+  });
+
   it('keeps the data directory in a named volume', () => {
     const dataDir = loadConfig(composeEnvironment(beacon!)).dataDir;
     const mounts = (beacon?.volumes ?? []).map((v) => v.split(':'));
@@ -205,7 +211,7 @@ describe('Dockerfile', () => {
   });
 
   it('agrees with compose on port, data directory and health endpoint', () => {
-    expect(runtimeOps('EXPOSE')).toContain('8848');
+    expect(runtimeOps('EXPOSE').join(' ')).toMatch(/\b8848\b.*\b9848\b/);
     expect(runtimeEnv['PORT']).toBe('8848');
     expect(runtimeEnv['BEACON_DATA_DIR']).toBe(loadConfig(composeEnvironment(beacon!)).dataDir);
     expect(runtimeOps('VOLUME').join(' ')).toContain(runtimeEnv['BEACON_DATA_DIR']);
@@ -318,6 +324,8 @@ describe("the image's runtime tree, built as the Dockerfile builds it, started a
     expect(readdirSync(app).sort()).toEqual(['apps', 'packages']);
     expect(existsSync(join(serverDir, 'dist', 'main.js'))).toBe(true);
     expect(existsSync(join(app, 'apps', 'console', 'dist', 'index.html'))).toBe(true);
+    // grpc/nacos-proto.ts loads the Nacos 2.x proto from packages/server/proto at run time.
+    expect(existsSync(join(serverDir, 'proto', 'nacos_grpc_service.proto'))).toBe(true);
     expect(existsSync(join(serverDir, 'src'))).toBe(false);
     expect(existsSync(join(serverDir, 'test'))).toBe(false);
     const installed = readdirSync(join(serverDir, 'node_modules', '.pnpm'));

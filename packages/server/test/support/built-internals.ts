@@ -4,6 +4,7 @@
  * class must be dist's, not the source's. One file to update when a class moves.
  */
 export { AuthGuard } from '../../dist/auth/auth-guard.js';
+export { NacosGrpcServer } from '../../dist/grpc/grpc-server.js';
 export { UdpPusher } from '../../dist/push/udp-pusher.js';
 export { WatchHub } from '../../dist/push/watch-hub.js';
-export { ServerStatusHolder } from '../../dist/registry/server-status.js';
+export { ServerStatusHolder } from '../../dist/application/server-status.js';
