@@ -1,7 +1,9 @@
 import type { Clock } from './clock.js';
 import { ConflictError, InvalidParameterError, LimitExceededError, NotFoundError } from './errors.js';
 import type { ChangeListener, ChangeReason, ServiceChange } from './events.js';
+import { checkInstanceHost } from './instance-host.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { checkNameLengths } from './name-lengths.js';
 import {
   EMPTY_METADATA,
   PreservedKeys,
@@ -200,6 +202,7 @@ export class Registry {
 
   createService(cmd: ServiceCommand): Service {
     checkGroupedName(cmd.serviceName);
+    checkNameLengths(this.limits.nameLengths, { namespaceId: cmd.namespaceId, serviceName: cmd.serviceName });
     checkServiceNameChars(cmd.serviceName);
     this.checkMetadataSize(cmd.metadata);
     if (this.findService(cmd.namespaceId, cmd.serviceName)) {
@@ -255,6 +258,7 @@ export class Registry {
     patch: Partial<ClusterSettings>,
   ): Cluster {
     checkGroupedName(serviceName);
+    checkNameLengths(this.limits.nameLengths, { clusterName });
     checkClusterName(clusterName);
     const service = this.findService(namespaceId, serviceName);
     if (!service) throw new InvalidParameterError(`service not found:${serviceName}`);
@@ -272,7 +276,7 @@ export class Registry {
 
   /** POST /instance: creates service and cluster as needed, then adds or replaces the instance. */
   registerInstance(cmd: RegisterCommand): Instance {
-    this.checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    this.checkInstanceCommand(cmd);
     this.checkMetadataSize(cmd.metadata);
     const ns = this.namespace(cmd.namespaceId);
     const existingService = ns.services.get(cmd.serviceName);
@@ -348,7 +352,7 @@ export class Registry {
    * it is a register. Either way it is an operator edit: metadata it changes becomes an override.
    */
   updateInstance(cmd: RegisterCommand, strict: boolean): Instance {
-    this.checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    this.checkInstanceCommand(cmd);
     const service = this.findService(cmd.namespaceId, cmd.serviceName);
     if (strict && !service) {
       throw new InvalidParameterError(`service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`);
@@ -381,6 +385,7 @@ export class Registry {
     if (cmd.weight !== undefined) checkWeight(cmd.weight);
     const instance = this.findInstance(cmd.namespaceId, cmd.serviceName, cmd.clusterName, cmd.ip, cmd.port);
     if (!instance) throw new InvalidParameterError('instance not found');
+    checkNameLengths(this.limits.nameLengths, { app: cmd.app });
     if (cmd.metadata !== undefined) this.checkMetadataSize(cmd.metadata);
     return this.atomically(instance, () => {
       if (cmd.metadata !== undefined) this.applyOperatorMetadata(instance, cmd.metadata);
@@ -599,6 +604,7 @@ export class Registry {
     settings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR as Selector },
   ): Service {
     checkGroupedName(serviceName);
+    checkNameLengths(this.limits.nameLengths, { namespaceId, serviceName });
     checkServiceNameChars(serviceName);
     const ns = this.namespace(namespaceId);
     if (ns.services.size >= this.limits.maxServicesPerNamespace) {
@@ -613,11 +619,19 @@ export class Registry {
     return service;
   }
 
-  private checkInstanceCommand(serviceName: string, clusterName: string, weight: number): void {
-    checkGroupedName(serviceName);
-    checkServiceNameChars(serviceName);
-    checkClusterName(clusterName);
-    checkWeight(weight);
+  private checkInstanceCommand(cmd: RegisterCommand): void {
+    checkGroupedName(cmd.serviceName);
+    checkNameLengths(this.limits.nameLengths, {
+      namespaceId: cmd.namespaceId,
+      serviceName: cmd.serviceName,
+      clusterName: cmd.clusterName,
+      ip: cmd.ip,
+      app: cmd.app,
+    });
+    checkServiceNameChars(cmd.serviceName);
+    checkClusterName(cmd.clusterName);
+    checkInstanceHost(cmd.ip);
+    checkWeight(cmd.weight);
   }
 
   private checkMetadataSize(metadata: Metadata): void {

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import type { NameLengths } from '@beacon/core';
+import { AddressList } from '../net/address-list.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -34,6 +36,24 @@ export interface BeaconConfig {
   readonly watchBacklogBytes: number;
   /** Bytes of recent changes kept per namespace to replay to streams resuming with Last-Event-ID. */
   readonly watchHistoryBytes: number;
+  /** Proxies whose requests may name another push address (`clientIP`); empty: none. */
+  readonly trustedProxies: AddressList;
+  /** Distinct UDP push targets (service x address) one source address may hold. */
+  readonly pushTargetsPerSource: number;
+  /** UDP push bytes per second one target address may receive; the rest waits for its next poll. */
+  readonly pushBytesPerSecond: number;
+  /** Active health checks only go to addresses in this list, when it is not empty. */
+  readonly healthCheckAllow: AddressList;
+  /** Active health checks never go to addresses in this list. */
+  readonly healthCheckDeny: AddressList;
+  /** A request whose head has not fully arrived after this long gets 408 and its connection closed. */
+  readonly headersTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxWatchStreams: number;
+  /** Per user with auth on; per client IP with auth off (everyone is the same anonymous user then). */
+  readonly maxWatchStreamsPerUser: number;
+  readonly nameLengths: NameLengths;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +112,21 @@ function adminPasswordVar(env: Env): string | undefined {
   return raw;
 }
 
+function addressListVar(env: Env, name: string, fallback: string): AddressList {
+  const raw = env[name];
+  try {
+    return AddressList.parse(raw === undefined ? fallback : raw);
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      `must be a comma-separated list of IP addresses or CIDR ranges: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Link-local (cloud metadata at 169.254.169.254), "this network", multicast and broadcast. */
+export const DEFAULT_HEALTH_CHECK_DENY = '169.254.0.0/16,0.0.0.0/8,224.0.0.0/4,255.255.255.255/32,fe80::/10,ff00::/8';
+
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 /** Reads the whole configuration once, at start; any invalid variable stops the start. */
@@ -123,5 +158,23 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
     watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    trustedProxies: addressListVar(env, 'BEACON_TRUSTED_PROXIES', ''),
+    pushTargetsPerSource: intVar(env, 'BEACON_PUSH_TARGETS_PER_SOURCE', 1000, 1, 10_000_000),
+    pushBytesPerSecond: intVar(env, 'BEACON_PUSH_BYTES_PER_SECOND', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    healthCheckAllow: addressListVar(env, 'BEACON_HEALTH_CHECK_ALLOW', ''),
+    healthCheckDeny: addressListVar(env, 'BEACON_HEALTH_CHECK_DENY', DEFAULT_HEALTH_CHECK_DENY),
+    headersTimeoutMs: intVar(env, 'BEACON_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    maxConnections: intVar(env, 'BEACON_MAX_CONNECTIONS', 10_000, 1, 10_000_000),
+    maxConnectionsPerIp: intVar(env, 'BEACON_MAX_CONNECTIONS_PER_IP', 1000, 1, 10_000_000),
+    maxWatchStreams: intVar(env, 'BEACON_MAX_WATCH_STREAMS', 5000, 1, 10_000_000),
+    maxWatchStreamsPerUser: intVar(env, 'BEACON_MAX_WATCH_STREAMS_PER_USER', 50, 1, 10_000_000),
+    nameLengths: {
+      serviceName: intVar(env, 'BEACON_MAX_SERVICE_NAME_LENGTH', 512, 1, 1024 * 1024),
+      groupName: intVar(env, 'BEACON_MAX_GROUP_NAME_LENGTH', 128, 1, 1024 * 1024),
+      clusterName: intVar(env, 'BEACON_MAX_CLUSTER_NAME_LENGTH', 64, 1, 1024 * 1024),
+      namespaceId: intVar(env, 'BEACON_MAX_NAMESPACE_ID_LENGTH', 128, 1, 1024 * 1024),
+      ip: intVar(env, 'BEACON_MAX_IP_LENGTH', 253, 45, 1024 * 1024),
+      app: intVar(env, 'BEACON_MAX_APP_LENGTH', 128, 1, 1024 * 1024),
+    },
   };
 }

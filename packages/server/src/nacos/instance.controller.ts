@@ -1,7 +1,6 @@
-import { isIPv4 } from 'node:net';
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, InvalidParameterError, NotFoundError, parseMetadata, Registry } from '@beacon/core';
-import { Client, Params } from '../http/request-context.js';
+import { Client, Params, SourceAddress } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Subscriptions } from '../push/subscriptions.js';
 import { canReceivePush, isModernJava, type ClientInfo } from './client-info.js';
@@ -67,22 +66,21 @@ export class InstanceController {
   }
 
   @Get('list')
-  list(@Params() p: ParamReader, @Client() client: ClientInfo): object {
+  list(@Params() p: ParamReader, @Client() client: ClientInfo, @SourceAddress() sourceAddress: string): object {
     const serviceName = groupedServiceOf(p);
     const namespaceId = namespaceOf(p);
     const clusters = p.get('clusters') ?? '';
     const udpPort = p.int('udpPort', 0);
-    const clientIP = p.get('clientIP') ?? '127.0.0.1';
     const switches = this.registry.switches;
     const pushed =
-      isPushAddress(clientIP, udpPort) &&
       switches.pushEnabled &&
       canReceivePush(client) &&
       this.subscriptions.onListQuery({
         namespaceId,
         serviceName,
         clusters,
-        clientIP,
+        clientIP: p.get('clientIP'),
+        sourceAddress,
         udpPort,
         client,
         app: p.get('app') ?? 'unknown',
@@ -141,16 +139,6 @@ export class InstanceController {
     }
     return { updated: this.registry.batchMetadata(namespaceOf(p), serviceName, targets, metadata, mode) };
   }
-}
-
-/**
- * Whether a caller may become a UDP push target: a port a datagram can go to (65536 made the
- * socket throw, which cut the push short for every later subscriber of the service) and an IPv4
- * literal (the push socket is udp4; a name would be looked up in DNS at every push). Otherwise the
- * caller simply polls, as Nacos falls back when it cannot add a push client.
- */
-function isPushAddress(ip: string, port: number): boolean {
-  return port > 0 && port <= 65535 && isIPv4(ip);
 }
 
 function parseInstanceList(raw: string): { ip: string; port: number; ephemeral: boolean; clusterName: string }[] {

@@ -25,6 +25,7 @@ export class PushMetrics {
   private readonly acked: Counter;
   private readonly failed: Counter;
   private readonly retried: Counter;
+  private readonly throttled: Counter;
   private readonly disconnects: Counter;
   private readonly resumes: Counter;
   private readonly resyncs: Counter;
@@ -43,6 +44,10 @@ export class PushMetrics {
       'UDP pushes given up (no ack after the resend) or that could not be sent',
     );
     this.retried = metrics.counter('beacon_push_retried_total', 'UDP pushes resent after the ack timeout');
+    this.throttled = metrics.counter(
+      'beacon_push_throttled_total',
+      'UDP pushes dropped because their target IP was over BEACON_PUSH_BYTES_PER_SECOND',
+    );
     this.disconnects = metrics.counter(
       'beacon_watch_disconnects_total',
       'Watch streams cut off by the server, by reason (slow: unsent backlog passed the limit)',
@@ -74,6 +79,10 @@ export class PushMetrics {
 
   udpRetried(count: number): void {
     this.retried.inc({ channel: 'udp' }, count);
+  }
+
+  udpThrottled(): void {
+    this.throttled.inc({ channel: 'udp' });
   }
 
   udpFailed(failure: FailedPush): void {

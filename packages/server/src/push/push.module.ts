@@ -3,6 +3,7 @@ import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../registry/tokens.js';
+import { PushAddressRule } from './push-address-rule.js';
 import { PushMetrics } from './push-metrics.js';
 import { PushTargets } from './push-targets.js';
 import { Subscriptions } from './subscriptions.js';
@@ -39,10 +40,11 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.pusher.start();
     this.hub.start();
-    this.sweepTimer = setInterval(
-      () => this.targets.sweep(this.registry.clock.now()),
-      this.config.pushTargetTtlMs,
-    ).unref();
+    this.sweepTimer = setInterval(() => {
+      const now = this.registry.clock.now();
+      this.targets.sweep(now);
+      this.pusher.pruneRates(now);
+    }, this.config.pushTargetTtlMs).unref();
   }
 
   onModuleDestroy(): void {
@@ -61,7 +63,12 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     {
       provide: PushTargets,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => new PushTargets(config.pushTargetTtlMs),
+      useFactory: (config: BeaconConfig) => new PushTargets(config.pushTargetTtlMs, config.pushTargetsPerSource),
+    },
+    {
+      provide: PushAddressRule,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new PushAddressRule(config.trustedProxies),
     },
     {
       provide: UdpPusher,
@@ -70,6 +77,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         new UdpPusher(registry, targets, metrics, {
           coalesceMs: config.pushCoalesceMs,
           ackTimeoutMs: config.pushAckTimeoutMs,
+          bytesPerSecond: config.pushBytesPerSecond,
           bindAddress: config.host,
         }),
     },

@@ -55,6 +55,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     BEACON_LOG_LEVEL: 'error',
     // Auth is on by default in real starts; tests that are about auth turn it on (test/auth/).
     BEACON_AUTH: 'off',
+    // Persistent instances are probed: a test that registers one outside loopback fails instead
+    // of making this machine contact it.
+    BEACON_HEALTH_CHECK_ALLOW: '127.0.0.0/8',
     ...options.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -127,6 +130,7 @@ export async function launchBuiltServer(options: SpawnOptions): Promise<SpawnedS
       NO_COLOR: '1',
       BEACON_LOG_LEVEL: 'warn',
       BEACON_AUTH: 'off',
+      BEACON_HEALTH_CHECK_ALLOW: '127.0.0.0/8',
       PORT: String(port),
       HOST: '127.0.0.1',
       BEACON_DATA_DIR: options.dataDir,
