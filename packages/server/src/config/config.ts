@@ -119,7 +119,7 @@ function addressListVar(env: Env, name: string, fallback: string): AddressList {
   } catch (error) {
     throw new ConfigError(
       name,
-      `must be a comma-separated list of IP addresses or CIDR ranges: ${(error as Error).message}`,
+      `must be a comma-separated list of IP addresses or CIDR ranges, got '${raw}': ${(error as Error).message}`,
     );
   }
 }
