@@ -125,7 +125,9 @@ export class AccessDirectory {
     const existing = this.requireUser(username);
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
-    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt: this.now() };
+    // Also the user's token version: strictly increasing, so tokens of the old password never match it.
+    const passwordChangedAt = Math.max(this.now(), existing.passwordChangedAt + 1);
+    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt };
     this.repository.putUser(record);
     this.users.set(username, record);
     this.changed();

@@ -50,7 +50,7 @@ export class PushMetrics {
     );
     this.disconnects = metrics.counter(
       'beacon_watch_disconnects_total',
-      'Watch streams cut off by the server, by reason (slow: unsent backlog passed the limit)',
+      'Watch streams cut off by the server, by reason (slow: unsent backlog passed the limit; revoked: access ended)',
     );
     this.resumes = metrics.counter(
       'beacon_watch_resumes_total',
@@ -96,7 +96,7 @@ export class PushMetrics {
     this.sent.inc({ channel: 'watch' }, count);
   }
 
-  watchCutOff(reason: 'slow'): void {
+  watchCutOff(reason: 'slow' | 'revoked'): void {
     this.disconnects.inc({ reason });
   }
 

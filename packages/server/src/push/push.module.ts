@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
+import { AuthGuard } from '../auth/auth-guard.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../registry/tokens.js';
 import { PushAddressRule } from './push-address-rule.js';
@@ -23,6 +25,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(UdpPusher) private readonly pusher: UdpPusher,
     @Inject(WatchHub) private readonly hub: WatchHub,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
+    @Inject(AuthGuard) private readonly guard: AuthGuard,
   ) {
     const now = () => registry.clock.now();
     metrics.gauge('beacon_push_udp_targets', 'Live UDP push targets (polled within the target TTL)', () =>
@@ -40,6 +43,8 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.pusher.start();
     this.hub.start();
+    // Streams outlive their requests: when access changes, each is checked again.
+    this.guard.onAccessChange(() => this.hub.revalidate());
     this.sweepTimer = setInterval(() => {
       const now = this.registry.clock.now();
       this.targets.sweep(now);
@@ -57,6 +62,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 /** Push: UDP to Nacos 1.x clients, the watch stream for everyone else, and who subscribes to what. */
 @Global()
 @Module({
+  imports: [AuthModule],
   controllers: [WatchController],
   providers: [
     { provide: PushMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PushMetrics(m) },
@@ -90,6 +96,8 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           keepAliveMs: config.watchKeepAliveMs,
           backlogBytes: config.watchBacklogBytes,
           historyBytes: config.watchHistoryBytes,
+          maxStreams: config.maxWatchStreams,
+          maxStreamsPerOwner: config.maxWatchStreamsPerUser,
         }),
     },
     Subscriptions,

@@ -221,7 +221,7 @@ export class SseReader {
   }
 
   static open(
-    server: TestServer,
+    server: { readonly port: number },
     query: Record<string, string> = {},
     headers: Record<string, string> = {},
   ): Promise<SseReader> {
