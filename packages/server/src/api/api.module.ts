@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { ServicesController } from './services.controller.js';
 import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
-@Module({ controllers: [StatusController, ServicesController, InstancesController, GroupsController] })
+@Module({
+  imports: [AuthModule],
+  controllers: [StatusController, ServicesController, InstancesController, GroupsController],
+})
 export class ApiModule {}

@@ -1,6 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PUBLIC_NAMESPACE, Registry } from '@beacon/core';
+import { AccessDirectory } from '../auth/access-directory.js';
+import type { Identity } from '../auth/authenticator.js';
+import { CurrentIdentity } from '../auth/current-identity.js';
 import { ServerStatusHolder } from '../registry/server-status.js';
 import { NamespaceDto, StatusDto } from './dto/status.dto.js';
 import { WatchChangeDto, WatchSnapshotDto } from './dto/watch.dto.js';
@@ -17,6 +20,7 @@ export class StatusController {
   constructor(
     @Inject(Registry) private readonly registry: Registry,
     @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   @Get('status')
@@ -36,13 +40,13 @@ export class StatusController {
   }
 
   @Get('namespaces')
-  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces, public first' })
+  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces the caller may read, public first' })
   @ApiOkResponse({ type: [NamespaceDto] })
-  namespaces(): NamespaceDto[] {
+  namespaces(@CurrentIdentity() identity: Identity): NamespaceDto[] {
     const count = (id: string) => [...this.registry.services(id)].length;
     const custom = this.registry.namespaceRecordList();
     const ids = new Set(custom.map((r) => r.id));
-    return [
+    const all: NamespaceDto[] = [
       { id: PUBLIC_NAMESPACE, name: 'public', description: 'Public Namespace', serviceCount: count(PUBLIC_NAMESPACE) },
       ...custom.map((r) => ({ id: r.id, name: r.name, description: r.description, serviceCount: count(r.id) })),
       // Namespaces that sprang into being through registrations, as Nacos allows.
@@ -51,5 +55,6 @@ export class StatusController {
         .filter((id) => id !== PUBLIC_NAMESPACE && !ids.has(id))
         .map((id) => ({ id, name: id, description: '', serviceCount: count(id) })),
     ];
+    return identity.admin ? all : all.filter((ns) => this.directory.readsInNamespace(identity.username, ns.id));
   }
 }

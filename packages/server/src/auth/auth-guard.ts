@@ -133,6 +133,10 @@ export class AuthGuard implements OnApplicationBootstrap {
         return undefined;
       case 'admin':
         return { kind: 'forbidden', detail: `only an admin may do this; ${identity.username} is not one` };
+      case 'admin-when':
+        return access.when(request)
+          ? { kind: 'forbidden', detail: `only an admin may do this; ${identity.username} is not one` }
+          : undefined;
       case 'self':
         return access.username(request) === identity.username
           ? undefined

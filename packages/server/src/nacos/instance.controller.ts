@@ -10,6 +10,7 @@ import {
   namespaceOf,
   patchCommandOf,
   registerCommandOf,
+  statusesKeyOf,
 } from './nacos-params.js';
 import { buildServiceInfo } from './service-info.js';
 
@@ -103,13 +104,10 @@ export class InstanceController {
 
   // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).
 
-  /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
+  /** Used between Nacos servers; with auth on, it needs read permission on the service like any read. */
   @Get('statuses')
   statuses(@Params() p: ParamReader): object {
-    const key = p.required('key');
-    const sep = key.indexOf('##');
-    const namespaceId = sep < 0 ? 'public' : key.slice(0, sep);
-    const serviceName = sep < 0 ? key : key.slice(sep + 2);
+    const { namespaceId, serviceName } = statusesKeyOf(p);
     const service = this.registry.findService(namespaceId, serviceName);
     if (!service) throw new NotFoundError(`service: ${serviceName} not found.`);
     const ips: string[] = [];
