@@ -185,6 +185,9 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET /nacos/v1/auth/users`]: ADMIN,
   [`POST /nacos/v1/auth/users`]: ADMIN,
   [`PUT /nacos/v1/auth/users`]: { kind: 'self', username: (request) => paramsOf(request).get('username') },
+  // The caller's own password, proven by the old one (the Nacos console's "change password").
+  [`PUT /nacos/v1/auth/users/password`]: AUTHENTICATED,
+  [`PUT /nacos/v1/auth/password`]: AUTHENTICATED,
   [`DELETE /nacos/v1/auth/users`]: ADMIN,
   [`GET /nacos/v1/auth/users/search`]: ADMIN,
   [`GET /nacos/v1/auth/roles`]: ADMIN,

@@ -1,6 +1,8 @@
-import { Controller, Get, Inject, Put } from '@nestjs/common';
+import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { loadavg, cpus, freemem, totalmem } from 'node:os';
 import { InvalidParameterError, Registry, type Switches } from '@beacon/core';
+import { BEACON_VERSION } from '../api/status.controller.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { PushMetrics } from '../push/push-metrics.js';
@@ -98,9 +100,27 @@ export class OperatorController {
     return this.push.pushState(p.bool('detail', false), p.bool('reset', false));
   }
 
+  /**
+   * The cluster members as Nacos lists them: this one server, at the address and port the caller
+   * reached (the bind address may be 0.0.0.0). Clients and dashboards that count members see one.
+   */
   @Get('servers')
-  servers(): object {
-    return { servers: [] };
+  servers(@Req() request: FastifyRequest): object {
+    const socket = request.raw.socket;
+    const ip = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const port = socket.localPort ?? 0;
+    return {
+      servers: [
+        {
+          ip,
+          port,
+          state: this.status.current,
+          extendInfo: { version: BEACON_VERSION, site: 'unknow', lastRefreshTime: Date.now() },
+          address: `${ip}:${port}`,
+          failAccessCnt: 0,
+        },
+      ],
+    };
   }
 }
 
