@@ -103,6 +103,8 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   { method: 'GET', path: '/nacos/v1/auth/users/search', params: ['username'] },
   { method: 'POST', path: '/nacos/v1/auth/users', params: ['username', 'password'] },
   { method: 'PUT', path: '/nacos/v1/auth/users', params: ['username', 'newPassword'] },
+  { method: 'PUT', path: '/nacos/v1/auth/users/password', params: ['oldPassword', 'newPassword'] },
+  { method: 'PUT', path: '/nacos/v1/auth/password', params: ['oldPassword', 'newPassword'] },
   { method: 'DELETE', path: '/nacos/v1/auth/users', params: ['username'] },
   { method: 'GET', path: '/nacos/v1/auth/roles', params: ['username', 'pageNo', 'pageSize'] },
   { method: 'GET', path: '/nacos/v1/auth/roles/search', params: ['role'] },
