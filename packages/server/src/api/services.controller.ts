@@ -1,24 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  InvalidParameterError,
-  NO_SELECTOR,
-  NotFoundError,
-  Registry,
-  normalizeNamespace,
-  toGroupedName,
-  type Service,
-} from '@beacon/core';
-import { BodyReader } from './body.js';
-import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from './dto/service.dto.js';
-import { ErrorDto } from './dto/status.dto.js';
-import { toServiceDetail, toServiceSummary } from './views.js';
+import { InvalidParameterError, NO_SELECTOR, normalizeNamespace, toGroupedName } from '@beacon/core';
+import { ServiceCatalog } from '../application/service-catalog.js';
+import { BodyReader } from '../http/body-reader.js';
+import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
+import { NativeViews } from '../wire/native-views.js';
 
 @ApiTags('services')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
 @Controller('api/v1/namespaces/:namespaceId/services')
 export class ServicesController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(
+    @Inject(ServiceCatalog) private readonly catalog: ServiceCatalog,
+    @Inject(NativeViews) private readonly views: NativeViews,
+  ) {}
 
   @Get()
   @ApiOperation({ operationId: 'listServices', summary: 'Services with instance and health counts' })
@@ -36,17 +32,17 @@ export class ServicesController {
   ): ServicePageDto {
     const page = queryInt('page', pageText, 1, 1, 1_000_000);
     const pageSize = queryInt('pageSize', pageSizeText, 20, 1, 500);
-    const needle = search?.trim().toLowerCase();
+    const needle = search?.trim();
     const wantedGroup = group?.trim();
-    const matches: Service[] = [];
-    for (const s of this.registry.services(normalizeNamespace(namespaceId))) {
-      if (needle && !s.bareName.toLowerCase().includes(needle)) continue;
-      if (wantedGroup && s.groupName !== wantedGroup) continue;
-      matches.push(s);
-    }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const items = matches.slice((page - 1) * pageSize, page * pageSize).map(toServiceSummary);
-    return { items, total: matches.length, page, pageSize };
+    const { services, total } = this.catalog.list(
+      normalizeNamespace(namespaceId),
+      {
+        ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
+        ...(wantedGroup ? { group: { equals: wantedGroup } } : {}),
+      },
+      { pageNo: page, pageSize },
+    );
+    return { items: services.map((s) => this.views.serviceSummary(s)), total, page, pageSize };
   }
 
   @Post()
@@ -59,14 +55,14 @@ export class ServicesController {
     const b = new BodyReader(body);
     const name = b.string('name');
     if (!name) throw new InvalidParameterError('name is required');
-    const service = this.registry.createService({
+    const service = this.catalog.create({
       namespaceId: normalizeNamespace(namespaceId),
       serviceName: toGroupedName(name, b.string('groupName')),
       protectThreshold: b.number('protectThreshold', 0, 1) ?? 0,
       metadata: b.stringMap('metadata') ?? {},
       selector: NO_SELECTOR,
     });
-    return toServiceDetail(service, this.registry);
+    return this.views.serviceDetail(service);
   }
 
   @Get(':groupName/:serviceName')
@@ -78,7 +74,8 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): ServiceDetailDto {
-    return toServiceDetail(this.find(namespaceId, groupName, serviceName), this.registry);
+    const service = this.catalog.require(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
+    return this.views.serviceDetail(service);
   }
 
   @Put(':groupName/:serviceName')
@@ -92,16 +89,12 @@ export class ServicesController {
     @Param('serviceName') serviceName: string,
     @Body() body: unknown,
   ): ServiceDetailDto {
-    const service = this.find(namespaceId, groupName, serviceName);
     const b = new BodyReader(body);
-    const updated = this.registry.updateService({
-      namespaceId: service.namespaceId,
-      serviceName: service.name,
-      protectThreshold: b.number('protectThreshold', 0, 1) ?? service.settings.protectThreshold,
-      metadata: b.stringMap('metadata') ?? service.settings.metadata,
-      selector: service.settings.selector,
+    const updated = this.catalog.edit(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), {
+      protectThreshold: b.number('protectThreshold', 0, 1),
+      metadata: b.stringMap('metadata'),
     });
-    return toServiceDetail(updated, this.registry);
+    return this.views.serviceDetail(updated);
   }
 
   @Delete(':groupName/:serviceName')
@@ -114,16 +107,10 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): void {
-    const service = this.find(namespaceId, groupName, serviceName);
-    this.registry.deleteService(service.namespaceId, service.name);
-  }
-
-  private find(namespaceId: string, groupName: string, serviceName: string): Service {
+    const namespace = normalizeNamespace(namespaceId);
     const grouped = toGroupedName(serviceName, groupName);
-    const service = this.registry.findService(normalizeNamespace(namespaceId), grouped);
-    if (!service)
-      throw new NotFoundError(`service ${grouped} not found in namespace ${normalizeNamespace(namespaceId)}`);
-    return service;
+    this.catalog.require(namespace, grouped);
+    this.catalog.delete(namespace, grouped);
   }
 }
 

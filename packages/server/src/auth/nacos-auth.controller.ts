@@ -14,7 +14,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidParameterError } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { AccessDirectory } from './access-directory.js';
@@ -33,7 +33,22 @@ interface Page<T> {
 /** What Nacos with auth disabled hands out instead of a token; the guard ignores it with auth off. */
 const AUTH_DISABLED_TOKEN = 'AUTH_DISABLED';
 
-function restResult(message: string): object {
+/** Nacos's RestResult of an administration call that returns nothing. */
+interface RestResult {
+  readonly code: 200;
+  readonly message: string;
+  readonly data: null;
+}
+
+/** The login answer; the token also goes out in the Authorization header. */
+interface LoginResult {
+  readonly accessToken: string;
+  readonly tokenTtl: number;
+  readonly globalAdmin: boolean;
+  readonly username: string;
+}
+
+function restResult(message: string): RestResult {
   return { code: 200, message, data: null };
 }
 
@@ -72,7 +87,7 @@ export class NacosAuthController {
     @Params() p: ParamReader,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  ): Promise<LoginResult> {
     if (!this.config.authEnabled) {
       return {
         accessToken: AUTH_DISABLED_TOKEN,
@@ -113,7 +128,7 @@ export class NacosAuthController {
 
   @Post('users')
   @HttpCode(200)
-  async createUser(@Params() p: ParamReader): Promise<object> {
+  async createUser(@Params() p: ParamReader): Promise<RestResult> {
     await this.directory.createUser(p.required('username'), p.required('password'));
     return restResult('create user ok!');
   }
@@ -127,7 +142,7 @@ export class NacosAuthController {
     @Params() p: ParamReader,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
-  ): Promise<object> {
+  ): Promise<RestResult> {
     if (!this.config.authEnabled) throw new InvalidParameterError('auth is off: there is no signed-in user');
     const check = await this.authenticator.login(identity.username, p.required('oldPassword'), request.ip);
     if (!check.ok) {
@@ -142,13 +157,13 @@ export class NacosAuthController {
 
   /** The user themself or an admin (the guard checks which). */
   @Put('users')
-  async changePassword(@Params() p: ParamReader): Promise<object> {
+  async changePassword(@Params() p: ParamReader): Promise<RestResult> {
     await this.directory.changePassword(p.required('username'), p.required('newPassword'));
     return restResult('update user ok!');
   }
 
   @Delete('users')
-  deleteUser(@Params() p: ParamReader): object {
+  deleteUser(@Params() p: ParamReader): RestResult {
     this.directory.deleteUser(p.required('username'));
     return restResult('delete user ok!');
   }
@@ -170,13 +185,13 @@ export class NacosAuthController {
 
   @Post('roles')
   @HttpCode(200)
-  bindRole(@Params() p: ParamReader): object {
+  bindRole(@Params() p: ParamReader): RestResult {
     this.directory.bindRole(p.required('role'), p.required('username'));
     return restResult('add role ok!');
   }
 
   @Delete('roles')
-  unbindRole(@Params() p: ParamReader): object {
+  unbindRole(@Params() p: ParamReader): RestResult {
     const role = p.required('role');
     const username = p.get('username');
     this.directory.unbindRole(role, username);
@@ -194,13 +209,13 @@ export class NacosAuthController {
 
   @Post('permissions')
   @HttpCode(200)
-  grant(@Params() p: ParamReader): object {
+  grant(@Params() p: ParamReader): RestResult {
     this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('add permission ok!');
   }
 
   @Delete('permissions')
-  revoke(@Params() p: ParamReader): object {
+  revoke(@Params() p: ParamReader): RestResult {
     this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('delete permission ok!');
   }

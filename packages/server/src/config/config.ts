@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { NameLengths } from '@beacon/core';
+import { DEFAULT_LIMITS, type NameLengths } from '@beacon/core';
 import { AddressList } from '../net/address-list.js';
 
 export interface BeaconConfig {
@@ -144,9 +144,21 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     logLevel,
     expiryTickMs: intVar(env, 'BEACON_EXPIRY_TICK_MS', 500, 1, 60_000),
     bodyLimitBytes: intVar(env, 'BEACON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    maxServicesPerNamespace: intVar(env, 'BEACON_MAX_SERVICES_PER_NAMESPACE', 50_000, 1, 10_000_000),
-    maxInstancesPerNamespace: intVar(env, 'BEACON_MAX_INSTANCES_PER_NAMESPACE', 500_000, 1, 100_000_000),
-    maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', 16 * 1024, 64, 16 * 1024 * 1024),
+    maxServicesPerNamespace: intVar(
+      env,
+      'BEACON_MAX_SERVICES_PER_NAMESPACE',
+      DEFAULT_LIMITS.maxServicesPerNamespace,
+      1,
+      10_000_000,
+    ),
+    maxInstancesPerNamespace: intVar(
+      env,
+      'BEACON_MAX_INSTANCES_PER_NAMESPACE',
+      DEFAULT_LIMITS.maxInstancesPerNamespace,
+      1,
+      100_000_000,
+    ),
+    maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', DEFAULT_LIMITS.maxMetadataBytes, 64, 16 * 1024 * 1024),
     authEnabled: authEnabledVar(env),
     adminPassword: adminPasswordVar(env),
     tokenSecret: tokenSecretVar(env),
@@ -169,12 +181,30 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     maxWatchStreams: intVar(env, 'BEACON_MAX_WATCH_STREAMS', 5000, 1, 10_000_000),
     maxWatchStreamsPerUser: intVar(env, 'BEACON_MAX_WATCH_STREAMS_PER_USER', 50, 1, 10_000_000),
     nameLengths: {
-      serviceName: intVar(env, 'BEACON_MAX_SERVICE_NAME_LENGTH', 512, 1, 1024 * 1024),
-      groupName: intVar(env, 'BEACON_MAX_GROUP_NAME_LENGTH', 128, 1, 1024 * 1024),
-      clusterName: intVar(env, 'BEACON_MAX_CLUSTER_NAME_LENGTH', 64, 1, 1024 * 1024),
-      namespaceId: intVar(env, 'BEACON_MAX_NAMESPACE_ID_LENGTH', 128, 1, 1024 * 1024),
-      ip: intVar(env, 'BEACON_MAX_IP_LENGTH', 253, 45, 1024 * 1024),
-      app: intVar(env, 'BEACON_MAX_APP_LENGTH', 128, 1, 1024 * 1024),
+      serviceName: intVar(
+        env,
+        'BEACON_MAX_SERVICE_NAME_LENGTH',
+        DEFAULT_LIMITS.nameLengths.serviceName,
+        1,
+        1024 * 1024,
+      ),
+      groupName: intVar(env, 'BEACON_MAX_GROUP_NAME_LENGTH', DEFAULT_LIMITS.nameLengths.groupName, 1, 1024 * 1024),
+      clusterName: intVar(
+        env,
+        'BEACON_MAX_CLUSTER_NAME_LENGTH',
+        DEFAULT_LIMITS.nameLengths.clusterName,
+        1,
+        1024 * 1024,
+      ),
+      namespaceId: intVar(
+        env,
+        'BEACON_MAX_NAMESPACE_ID_LENGTH',
+        DEFAULT_LIMITS.nameLengths.namespaceId,
+        1,
+        1024 * 1024,
+      ),
+      ip: intVar(env, 'BEACON_MAX_IP_LENGTH', DEFAULT_LIMITS.nameLengths.ip, 45, 1024 * 1024),
+      app: intVar(env, 'BEACON_MAX_APP_LENGTH', DEFAULT_LIMITS.nameLengths.app, 1, 1024 * 1024),
     },
   };
 }

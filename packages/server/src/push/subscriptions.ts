@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from '@beacon/core';
-import type { ClientInfo } from '../nacos/client-info.js';
 import { unmapped } from '../net/address-list.js';
+import type { ClientInfo } from '../wire/client-info.js';
 import { PushAddressRule } from './push-address-rule.js';
 import { PushTargets } from './push-targets.js';
 import { UdpPusher } from './udp-pusher.js';

@@ -2,10 +2,10 @@ import { Controller, Get, HttpException, HttpStatus, Inject, Logger, Query, Req,
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { WatchChangeDto, WatchSnapshotDto } from '../api/dto/watch.dto.js';
-import { ErrorDto } from '../api/dto/status.dto.js';
 import { AuthGuard } from '../auth/auth-guard.js';
 import { identityOf } from '../auth/current-identity.js';
+import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
 import { WatchHub } from './watch-hub.js';
 
 class TooManyStreams extends HttpException {

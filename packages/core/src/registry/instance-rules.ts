@@ -1,0 +1,37 @@
+import { InvalidParameterError, LimitExceededError } from '../errors.js';
+import { checkInstanceHost } from '../instance-host.js';
+import type { Limits } from '../limits.js';
+import type { Metadata } from '../metadata.js';
+import { checkNameLengths } from '../name-lengths.js';
+import { checkClusterName, checkGroupedName, checkServiceNameChars } from '../names.js';
+import type { RegisterCommand } from './commands.js';
+
+export function checkWeight(weight: number): void {
+  if (!(weight >= 0 && weight <= 10000)) {
+    throw new InvalidParameterError('instance format invalid: The weights range from 0.0 to 10000.0');
+  }
+}
+
+/** Register and update: names within their bounds and characters, `ip` an address or host name, a sane weight. */
+export function checkInstanceCommand(cmd: RegisterCommand, limits: Limits): void {
+  checkGroupedName(cmd.serviceName);
+  checkNameLengths(limits.nameLengths, {
+    namespaceId: cmd.namespaceId,
+    serviceName: cmd.serviceName,
+    clusterName: cmd.clusterName,
+    ip: cmd.ip,
+    app: cmd.app,
+  });
+  checkServiceNameChars(cmd.serviceName);
+  checkClusterName(cmd.clusterName);
+  checkInstanceHost(cmd.ip);
+  checkWeight(cmd.weight);
+}
+
+export function checkMetadataSize(metadata: Metadata, limits: Limits): void {
+  let bytes = 0;
+  for (const k in metadata) bytes += k.length + (metadata[k]?.length ?? 0) + 6;
+  if (bytes > limits.maxMetadataBytes) {
+    throw new LimitExceededError(`metadata too large: ${bytes} bytes, the limit is ${limits.maxMetadataBytes}`);
+  }
+}
