@@ -137,6 +137,9 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`PATCH ${NS}/instance`]: write(nacosService),
   [`GET ${NS}/instance`]: read(nacosService),
   [`GET ${NS}/instance/list`]: read(nacosService),
+  // Nacos 1.4's legacy ApiController (nacos-coredns-plugin)
+  [`GET ${NS}/api/allDomNames`]: read(nacosNamespace),
+  [`GET ${NS}/api/srvIPXT`]: read(nacosService),
   [`PUT ${NS}/instance/beat`]: write(nacosService),
   // Server-to-server in Nacos, where it leaks every namespace's instances: a read like any other here.
   [`GET ${NS}/instance/statuses`]: read(nacosStatusesKey),

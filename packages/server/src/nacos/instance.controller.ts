@@ -4,10 +4,11 @@ import { DiscoveryService } from '../application/discovery-service.js';
 import { InstanceService, type BatchTargets } from '../application/instance-service.js';
 import { Client, Params, SourceAddress } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { isModernJava, type ClientInfo } from '../wire/client-info.js';
+import type { ClientInfo } from '../wire/client-info.js';
 import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
-import { buildServiceInfo, type ServiceInfo } from '../wire/nacos-service-info.js';
-import { deregisterCommandOf, hostQueryOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
+import type { ServiceInfo } from '../wire/nacos-service-info.js';
+import { hostListAnswer } from './host-list-answer.js';
+import { deregisterCommandOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')
@@ -65,21 +66,7 @@ export class InstanceController {
     @Client() client: ClientInfo,
     @SourceAddress() sourceAddress: string,
   ): ServiceInfo | EmptyAnswer {
-    const query = hostQueryOf(p, sourceAddress);
-    const answer = this.discovery.queryHosts(query, client);
-    if (p.bool('isCheck', false)) return {};
-    return buildServiceInfo(
-      answer.service,
-      {
-        serviceName: query.serviceName,
-        clusters: query.clusters,
-        healthyOnly: p.bool('healthyOnly', false),
-        groupedNames: isModernJava(client),
-        cacheMillis: answer.cacheMillis,
-        env: p.get('env') ?? '',
-      },
-      answer.now,
-    );
+    return hostListAnswer(this.discovery, p, client, sourceAddress, p.bool('healthyOnly', false));
   }
 
   // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).

@@ -260,3 +260,9 @@ export interface ServerState {
   readonly standalone_mode: 'standalone';
   readonly function_mode: 'naming';
 }
+
+/** GET /api/allDomNames: grouped service names of one namespace. */
+export interface DomNames {
+  readonly doms: string[];
+  readonly count: number;
+}

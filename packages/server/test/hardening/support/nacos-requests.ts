@@ -29,6 +29,12 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   },
   { method: 'PUT', path: `${NS}/instance/beat`, params: [...SVC, 'clusterName', 'ip', 'port', 'beat'] },
   { method: 'GET', path: `${NS}/instance/statuses`, params: ['key'] },
+  { method: 'GET', path: `${NS}/api/allDomNames`, params: ['namespaceId', 'noVarArgs'] },
+  {
+    method: 'GET',
+    path: `${NS}/api/srvIPXT`,
+    params: [...SVC, 'dom', 'clusters', 'healthOnly', 'udpPort', 'clientIP', 'app', 'env', 'isCheck'],
+  },
   {
     method: 'PUT',
     path: `${NS}/instance/metadata/batch`,
