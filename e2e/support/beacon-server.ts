@@ -36,6 +36,8 @@ export async function startBeaconServer(env: Record<string, string> = {}): Promi
       HOST: '127.0.0.1',
       BEACON_DATA_DIR: dataDir,
       BEACON_AUTH: 'off',
+      // Active health checks never leave the machine: a slip fails instead.
+      BEACON_HEALTH_CHECK_ALLOW: '127.0.0.0/8',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
