@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { stopProcess } from './beacon-server.js';
 
 /** One line the client process printed: an SDK event with its payload. */
 export interface ClientEvent {
@@ -100,4 +99,13 @@ export class BeatingClient {
   describe(): string {
     return this.events.map((e) => JSON.stringify(e)).join('\n');
   }
+}
+
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 import { createUserWithPermission, Http, q, startAuthServer, type AuthServer } from './support/auth-server.js';
 
 /** Nacos compatibility: login with auth off, and the console's change-your-own-password calls. */
 describe('login with auth off', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   let http: Http;
   beforeAll(async () => {
-    server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
+    server = await startInProcessServer({ env: { BEACON_AUTH: 'off' } });
     http = new Http(server.port);
   });
   afterAll(async () => {

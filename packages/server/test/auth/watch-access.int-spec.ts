@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from '../push/push-support.js';
-import { startTestServer } from '../support/test-server.js';
+import { startInProcessServer } from '@beacon/test-support';
 import {
   createUserWithPermission,
   nowSeconds,
@@ -97,7 +97,7 @@ describe('watch streams and the access that opened them', () => {
 
 describe('watch streams in total', () => {
   it('the server holds at most BEACON_MAX_WATCH_STREAMS streams: the next gets 429', async () => {
-    await using server = await startTestServer({ env: { BEACON_MAX_WATCH_STREAMS: '2' } });
+    await using server = await startInProcessServer({ env: { BEACON_MAX_WATCH_STREAMS: '2' } });
     const open = [await SseReader.open(server), await SseReader.open(server)];
     await expect(SseReader.open(server)).rejects.toThrow('watch answered 429');
     open[0]!.close();

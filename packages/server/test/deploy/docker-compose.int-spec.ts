@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createBeaconApp } from '../../src/app.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 import { loadConfig } from '../../src/config/config.js';
 
 // There is no Docker engine on these machines: the deployment files are checked against the
@@ -178,28 +176,21 @@ describe('Dockerfile', () => {
 });
 
 describe('the compose healthcheck against a real server started with the compose settings', () => {
-  let app: NestFastifyApplication;
+  let server: InProcessServer | undefined;
   let port: number;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'beacon-compose-'));
-    const env = {
-      ...composeEnvironment(beacon!, { BEACON_ADMIN_PASSWORD: 'compose-test-password' }),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BEACON_DATA_DIR: dataDir,
-      BEACON_LOG_LEVEL: 'error',
-    };
-    app = await createBeaconApp(loadConfig(env));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    server = await startInProcessServer({
+      env: {
+        ...composeEnvironment(beacon!, { BEACON_ADMIN_PASSWORD: 'compose-test-password' }),
+        BEACON_LOG_LEVEL: 'error',
+      },
+    });
+    port = server.port;
   });
 
   afterAll(async () => {
-    await app?.close();
-    if (dataDir && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('passes: the readiness endpoint answers without credentials while auth is on', async () => {

@@ -2,7 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { ProbeTargetPolicy } from '../../src/probes/probe-target-policy.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
 /**
  * Security: active health checks must not become a way to make the server call arbitrary hosts.
@@ -10,14 +10,14 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  * requests are refused, and probe targets pass BEACON_HEALTH_CHECK_ALLOW / _DENY (resolved once).
  */
 describe('health check targets', () => {
-  const servers: TestServer[] = [];
+  const servers: InProcessServer[] = [];
   const listeners: Server[] = [];
   afterAll(async () => {
     await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
     await Promise.all(servers.map((s) => s.close()));
   });
   const start = async (env: Record<string, string> = {}) => {
-    const server = await startTestServer({ env });
+    const server = await startInProcessServer({ env });
     servers.push(server);
     return server;
   };
@@ -33,9 +33,9 @@ describe('health check targets', () => {
     counter.port = (server.address() as AddressInfo).port;
     return counter;
   };
-  const ns = (server: TestServer, path: string, method = 'GET') =>
+  const ns = (server: InProcessServer, path: string, method = 'GET') =>
     fetch(`${server.baseUrl}/nacos/v1/ns${path}`, { method });
-  const healthy = async (server: TestServer, service: string) => {
+  const healthy = async (server: InProcessServer, service: string) => {
     // The catalog shows raw health (the list endpoint's protect threshold would show all as healthy).
     const res = await ns(server, `/catalog/instances?serviceName=${service}&clusterName=DEFAULT&pageNo=1&pageSize=10`);
     return ((await res.json()) as { list: { healthy: boolean }[] }).list[0]?.healthy;

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer } from '../auth/support/auth-server.js';
 import { JAVA_UA, UdpReceiver } from '../push/push-support.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 const receivers: UdpReceiver[] = [];
 
 const form = (params: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
 async function call(
   method: string,
   path: string,
@@ -28,7 +28,7 @@ const register = async (params: Record<string, string | number>) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
   await register({ serviceName: 'orders', metadata: '{"env":"prod"}' });
   await register({ serviceName: 'users', metadata: '{"env":"dev"}' });
   await register({ serviceName: 'billing', groupName: 'PAY', metadata: '{"env":"prod"}' });

@@ -6,12 +6,12 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 
 beforeAll(async () => {
-  server = await startTestServer({
+  server = await startInProcessServer({
     env: { BEACON_MAX_GROUP_NAME_LENGTH: '20', BEACON_BODY_LIMIT_BYTES: String(8 * 1024 * 1024) },
   });
 });
@@ -117,7 +117,8 @@ describe('data directory modes', () => {
     const parent = makeDataDir();
     const dataDir = join(parent, 'fresh');
     try {
-      await using started = await startTestServer({ dataDir });
+      // Without a configured secret the server writes its own into the data dir.
+      await using started = await startInProcessServer({ dataDir, env: { BEACON_TOKEN_SECRET: undefined } });
       await nacos('POST', '/instance', { serviceName: 'modes', ip: '127.0.0.1', port: '80', ephemeral: 'false' });
       expect(started.dataDir).toBe(dataDir);
       expect(statSync(dataDir).mode & 0o777).toBe(0o700);

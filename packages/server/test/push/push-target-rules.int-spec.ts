@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { delay, JAVA_UA, register, startServer, UdpReceiver, type TestServer } from './push-support.js';
+import { delay, JAVA_UA, register, startServer, UdpReceiver, type InProcessServer } from './push-support.js';
 
 /**
  * Security: UDP pushes go only to the address a poll came from (a `clientIP` naming someone else
@@ -9,7 +9,7 @@ import { delay, JAVA_UA, register, startServer, UdpReceiver, type TestServer } f
  * are what these rules prevent; every address here is loopback.
  */
 describe('UDP push target rules', () => {
-  const servers: TestServer[] = [];
+  const servers: InProcessServer[] = [];
   const receivers: UdpReceiver[] = [];
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
@@ -28,11 +28,11 @@ describe('UDP push target rules', () => {
 
   /** `/instance/list` sent from a chosen loopback source address. */
   function pollFrom(
-    server: TestServer,
+    server: InProcessServer,
     sourceAddress: string,
     params: Record<string, string | number>,
   ): Promise<{ status: number; body: { cacheMillis: number } }> {
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     return new Promise((resolve, reject) => {
       const req = request(
         {
