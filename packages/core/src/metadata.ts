@@ -39,18 +39,26 @@ export function parseMetadata(raw: string | undefined): Record<string, string> {
 }
 
 /** Values that are numbers or booleans are kept as their text; nested objects are refused. */
-export function toStringMap(value: unknown, raw: string = JSON.stringify(value)): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidParameterError(`metadata format incorrect:${raw}`);
-  }
+export function toStringMap(value: unknown, raw?: string): Record<string, string> {
+  const incorrect = () => new InvalidParameterError(`metadata format incorrect:${raw ?? describeJson(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw incorrect();
   const result: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'string') result[key] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') result[key] = String(v);
     else if (v === null) continue;
-    else throw new InvalidParameterError(`metadata format incorrect:${raw}`);
+    else throw incorrect();
   }
   return result;
+}
+
+/** The value as JSON for a message; a value nested too deep to serialize (150,000 levels) is still a 400. */
+function describeJson(value: unknown): string {
+  try {
+    return String(JSON.stringify(value));
+  } catch {
+    return '(nested too deeply)';
+  }
 }
 
 /** Per-instance timings, resolved once when metadata changes, never on the beat path. */

@@ -188,7 +188,7 @@ export class Registry {
 
   /** POST /instance: creates service and cluster as needed, then adds or replaces the instance. */
   registerInstance(cmd: RegisterCommand): Instance {
-    checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    checkInstanceCommand(cmd, this.limits);
     checkMetadataSize(cmd.metadata, this.limits);
     const ns = this.tree.namespace(cmd.namespaceId);
     const existingService = ns.services.get(cmd.serviceName);

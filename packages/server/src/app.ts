@@ -9,6 +9,7 @@ import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
 import { serveConsole } from './console/serve-console.js';
 import { closeOnClientError } from './http/client-error.js';
+import { guardConnections, headersCheckIntervalMs } from './http/connection-guard.js';
 import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
 import { firstValueQuery } from './http/query-string.js';
@@ -25,6 +26,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     logger: false,
     // Keep-alive clients (Java's beat reactor) may sit idle between beats.
     keepAliveTimeout: 65_000,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: headersCheckIntervalMs(config) },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500, querystringParser: firstValueQuery },
     clientErrorHandler: closeOnClientError,
   });
@@ -35,6 +37,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  guardConnections(fastify.server, config);
   acceptFormBodies(fastify);
   closeConnectionsWhenClosing(fastify);
   // Before app.init() registers the routes, so the guard sees (and checks) every one of them.

@@ -11,6 +11,26 @@ export type HealthChecker =
   | { readonly type: 'MYSQL'; readonly user: string; readonly pwd: string; readonly cmd: string }
   | { readonly type: 'NONE' };
 
+/**
+ * Headers an HTTP checker may not set: they would let a namespace writer make the server send
+ * credentials or smuggle a second request (Host, Authorization, Cookie, Proxy-*, framing headers).
+ */
+const FORBIDDEN_HEADER = /^(host|authorization|cookie|connection|content-length|transfer-encoding|proxy-.*)$/i;
+
+/** The checker's `headers` (`name:value|name:value`) as pairs, names trimmed; pairs without a name are skipped. */
+export function checkerHeaderPairs(headers: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const pair of headers.split('|')) {
+    const colon = pair.indexOf(':');
+    if (colon > 0) pairs.push([pair.slice(0, colon).trim(), pair.slice(colon + 1).trim()]);
+  }
+  return pairs;
+}
+
+export function isForbiddenCheckerHeader(name: string): boolean {
+  return FORBIDDEN_HEADER.test(name);
+}
+
 export const TCP_CHECKER: HealthChecker = Object.freeze({ type: 'TCP' });
 
 /** Parses the polymorphic `healthChecker` JSON of PUT /cluster. */
@@ -34,6 +54,10 @@ export function parseHealthChecker(raw: string): HealthChecker {
       return { type: 'NONE' };
     case 'HTTP': {
       const code = Number(v['expectedResponseCode'] ?? 200);
+      const forbidden = checkerHeaderPairs(str('headers', '')).find(([name]) => isForbiddenCheckerHeader(name));
+      if (forbidden) {
+        throw new InvalidParameterError(`healthChecker header '${forbidden[0]}' may not be set by a checker`);
+      }
       return {
         type: 'HTTP',
         path: str('path', ''),

@@ -1,7 +1,10 @@
 import { InvalidParameterError, LimitExceededError } from '../errors.js';
+import { checkInstanceHost } from '../instance-host.js';
 import type { Limits } from '../limits.js';
 import type { Metadata } from '../metadata.js';
+import { checkNameLengths } from '../name-lengths.js';
 import { checkClusterName, checkGroupedName, checkServiceNameChars } from '../names.js';
+import type { RegisterCommand } from './commands.js';
 
 export function checkWeight(weight: number): void {
   if (!(weight >= 0 && weight <= 10000)) {
@@ -9,11 +12,20 @@ export function checkWeight(weight: number): void {
   }
 }
 
-export function checkInstanceCommand(serviceName: string, clusterName: string, weight: number): void {
-  checkGroupedName(serviceName);
-  checkServiceNameChars(serviceName);
-  checkClusterName(clusterName);
-  checkWeight(weight);
+/** Register and update: names within their bounds and characters, `ip` an address or host name, a sane weight. */
+export function checkInstanceCommand(cmd: RegisterCommand, limits: Limits): void {
+  checkGroupedName(cmd.serviceName);
+  checkNameLengths(limits.nameLengths, {
+    namespaceId: cmd.namespaceId,
+    serviceName: cmd.serviceName,
+    clusterName: cmd.clusterName,
+    ip: cmd.ip,
+    app: cmd.app,
+  });
+  checkServiceNameChars(cmd.serviceName);
+  checkClusterName(cmd.clusterName);
+  checkInstanceHost(cmd.ip);
+  checkWeight(cmd.weight);
 }
 
 export function checkMetadataSize(metadata: Metadata, limits: Limits): void {

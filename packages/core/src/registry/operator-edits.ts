@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { InvalidParameterError, NotFoundError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { checkNameLengths } from '../name-lengths.js';
 import { freezeMetadata, type Metadata, type MetadataChanges } from '../metadata.js';
 import type { Instance } from '../model/instance.js';
 import type { InstanceAddress } from '../model/instance-address.js';
@@ -34,7 +35,7 @@ export class OperatorEdits {
   constructor(private readonly d: OperatorEditsDeps) {}
 
   update(cmd: RegisterCommand, strict: boolean): Instance {
-    checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    checkInstanceCommand(cmd, this.d.limits);
     const service = this.d.tree.findService(cmd.namespaceId, cmd.serviceName);
     if (strict && !service) {
       throw new InvalidParameterError(`service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`);
@@ -60,6 +61,7 @@ export class OperatorEdits {
     if (cmd.weight !== undefined) checkWeight(cmd.weight);
     const instance = this.d.tree.findInstance(cmd);
     if (!instance) throw new InvalidParameterError('instance not found');
+    checkNameLengths(this.d.limits.nameLengths, { app: cmd.app });
     if (cmd.metadata !== undefined) checkMetadataSize(cmd.metadata, this.d.limits);
     return this.commit(instance, () => {
       if (cmd.metadata !== undefined) this.d.overrides.applyOperatorMap(instance, cmd.metadata);

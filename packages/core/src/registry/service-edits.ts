@@ -1,5 +1,6 @@
 import { ConflictError, InvalidParameterError, LimitExceededError, NotFoundError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { checkNameLengths } from '../name-lengths.js';
 import { EMPTY_METADATA } from '../metadata.js';
 import { defaultClusterSettings, type Cluster, type ClusterSettings } from '../model/cluster.js';
 import type { Instance } from '../model/instance.js';
@@ -34,6 +35,7 @@ export class ServiceEdits {
 
   create(cmd: ServiceCommand): Service {
     checkGroupedName(cmd.serviceName);
+    checkNameLengths(this.d.limits.nameLengths, { namespaceId: cmd.namespaceId, serviceName: cmd.serviceName });
     checkServiceNameChars(cmd.serviceName);
     checkMetadataSize(cmd.metadata, this.d.limits);
     if (this.d.tree.findService(cmd.namespaceId, cmd.serviceName)) {
@@ -88,6 +90,7 @@ export class ServiceEdits {
     patch: Partial<ClusterSettings>,
   ): Cluster {
     checkGroupedName(serviceName);
+    checkNameLengths(this.d.limits.nameLengths, { clusterName });
     checkClusterName(clusterName);
     const service = this.d.tree.findService(namespaceId, serviceName);
     if (!service) throw new InvalidParameterError(`service not found:${serviceName}`);
@@ -104,6 +107,7 @@ export class ServiceEdits {
   /** Stores and adds a service, within the namespace's service limit. */
   newService(namespaceId: string, serviceName: string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS): Service {
     checkGroupedName(serviceName);
+    checkNameLengths(this.d.limits.nameLengths, { namespaceId, serviceName });
     checkServiceNameChars(serviceName);
     const ns = this.d.tree.namespace(namespaceId);
     if (ns.services.size >= this.d.limits.maxServicesPerNamespace) {

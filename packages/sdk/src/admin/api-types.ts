@@ -168,7 +168,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Namespaces, public first */
+    /** Namespaces the caller may read, public first */
     get: operations['listNamespaces'];
     put?: never;
     post?: never;
@@ -1453,6 +1453,15 @@ export interface operations {
       };
       /** @description Invalid request */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description Too many open watch streams (per user, or in total) */
+      429: {
         headers: {
           [name: string]: unknown;
         };

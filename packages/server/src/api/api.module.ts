@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationModule } from '../application/application.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { WireModule } from '../wire/wire.module.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
@@ -8,7 +9,7 @@ import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
 @Module({
-  imports: [ApplicationModule, WireModule],
+  imports: [ApplicationModule, WireModule, AuthModule],
   controllers: [StatusController, ServicesController, InstancesController, GroupsController],
 })
 export class ApiModule {}

@@ -2,6 +2,9 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NamespaceService } from '../application/namespace-service.js';
 import { OperatorService } from '../application/operator-service.js';
+import { AccessDirectory } from '../auth/access-directory.js';
+import type { Identity } from '../auth/authenticator.js';
+import { CurrentIdentity } from '../auth/current-identity.js';
 import { NamespaceDto, StatusDto } from '../wire/dto/status.dto.js';
 import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
 
@@ -17,6 +20,7 @@ export class StatusController {
   constructor(
     @Inject(OperatorService) private readonly operator: OperatorService,
     @Inject(NamespaceService) private readonly namespaceService: NamespaceService,
+    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
   ) {}
 
   @Get('status')
@@ -37,9 +41,10 @@ export class StatusController {
   }
 
   @Get('namespaces')
-  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces, public first' })
+  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces the caller may read, public first' })
   @ApiOkResponse({ type: [NamespaceDto] })
-  namespaces(): NamespaceDto[] {
-    return this.namespaceService.list();
+  namespaces(@CurrentIdentity() identity: Identity): NamespaceDto[] {
+    const all = this.namespaceService.list();
+    return identity.admin ? all : all.filter((ns) => this.directory.readsInNamespace(identity.username, ns.id));
   }
 }

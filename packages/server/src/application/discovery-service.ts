@@ -1,7 +1,7 @@
 import type { Registry, Service } from '@beacon/core';
 import type { Subscriber, Subscriptions } from '../push/subscriptions.js';
 import type { ClientInfo } from '../wire/client-info.js';
-import { canReceivePush, isPushAddress } from './push-eligibility.js';
+import { canReceivePush } from './push-eligibility.js';
 
 export type { Subscriber };
 
@@ -11,7 +11,10 @@ export interface HostQuery {
   readonly serviceName: string;
   /** The `clusters` parameter exactly as sent: push targets are keyed on it. */
   readonly clusters: string;
-  readonly clientIP: string;
+  /** Where the client asks pushes to go; honoured only as the push address rule allows. */
+  readonly clientIP: string | undefined;
+  /** The peer address of the connection the query came on. */
+  readonly sourceAddress: string;
   /** 0 when the client does not listen for pushes. */
   readonly udpPort: number;
   readonly app: string;
@@ -28,7 +31,8 @@ export interface HostAnswer {
 
 /**
  * Discovery: answering host queries and keeping track of who listens. Owns push eligibility
- * (push switch, client version, a pushable address) and the cache time that follows from it.
+ * (push switch, client version; the address rules are the subscriptions') and the cache time that
+ * follows from it.
  */
 export class DiscoveryService {
   constructor(
@@ -39,14 +43,13 @@ export class DiscoveryService {
   queryHosts(query: HostQuery, caller: ClientInfo): HostAnswer {
     const switches = this.registry.switches;
     const pushed =
-      isPushAddress(query.clientIP, query.udpPort) &&
-      switches.pushEnabled &&
-      canReceivePush(caller) &&
-      this.subscriptions.onListQuery({ ...query, client: caller });
+      switches.pushEnabled && canReceivePush(caller) && this.subscriptions.onListQuery({ ...query, client: caller });
     const service = this.registry.findService(query.namespaceId, query.serviceName);
     return {
       service,
-      cacheMillis: pushed && service ? switches.defaultPushCacheMillis : switches.defaultCacheMillis,
+      // Nacos sets the push value before it looks the service up: a service that does not exist
+      // yet is pushed when it comes, so the client need not poll for it sooner.
+      cacheMillis: pushed ? switches.defaultPushCacheMillis : switches.defaultCacheMillis,
       now: this.registry.clock.now(),
     };
   }

@@ -22,6 +22,14 @@ export interface ServiceFilter {
   readonly withInstances?: boolean;
   /** Only services with an instance at this `ip` or `ip:port`. */
   readonly hostedAt?: string;
+  /** Nacos 1.4's label selector: a metadata key of the service, or of any of its instances, equal to a value. */
+  readonly label?: LabelMatch;
+}
+
+export interface LabelMatch {
+  readonly on: 'SERVICE' | 'INSTANCE';
+  readonly key: string;
+  readonly value: string;
 }
 
 /** A 1-based page. */
@@ -119,14 +127,23 @@ export class ServiceCatalog {
     return [...cluster.instances()];
   }
 
-  /** Grouped names per namespace (all namespaces, or the one given), keeping only those containing `expr`. */
-  namesByNamespace(namespaceId: string | undefined, expr: string | undefined): Record<string, string[]> {
+  /**
+   * Nacos 1.4's searchService: bare names per namespace, of the namespace given (listed even when
+   * nothing matches) or of every namespace that has services. `matches` is tried on the grouped name.
+   */
+  namesByNamespace(
+    namespaceId: string | undefined,
+    matches: (groupedName: string) => boolean,
+  ): Record<string, string[]> {
     const result: Record<string, string[]> = {};
-    for (const ns of namespaceId === undefined ? this.registry.namespaceIds() : [namespaceId]) {
-      const names = [...this.registry.services(ns)]
-        .map((s) => s.name)
-        .filter((n) => expr === undefined || n.includes(expr));
-      if (names.length > 0) result[ns] = names;
+    const namespaces =
+      namespaceId === undefined
+        ? this.registry.namespaceIds().filter((ns) => !this.registry.services(ns).next().done)
+        : [namespaceId];
+    for (const ns of namespaces) {
+      const names = new Set<string>();
+      for (const s of this.registry.services(ns)) if (matches(s.name)) names.add(s.bareName);
+      result[ns] = [...names].sort(compareNames);
     }
     return result;
   }
@@ -152,8 +169,15 @@ function matcherOf(filter: ServiceFilter): (service: Service) => boolean {
       return false;
     if (filter.withInstances && s.instanceCount() === 0) return false;
     if (filter.hostedAt !== undefined && !isHostedAt(s, filter.hostedAt)) return false;
+    if (filter.label !== undefined && !hasLabel(s, filter.label)) return false;
     return true;
   };
+}
+
+function hasLabel(service: Service, label: LabelMatch): boolean {
+  if (label.on === 'SERVICE') return service.settings.metadata[label.key] === label.value;
+  for (const i of service.instances()) if (i.metadata[label.key] === label.value) return true;
+  return false;
 }
 
 function isHostedAt(service: Service, address: string): boolean {

@@ -61,6 +61,17 @@ export class AccessDirectory {
     return false;
   }
 
+  /** Whether the user may read anything in the namespace: what decides if they see it listed. */
+  readsInNamespace(username: string, namespaceId: string): boolean {
+    if (this.isAdmin(username)) return true;
+    for (const role of this.rolesOfUser.get(username) ?? []) {
+      for (const grant of this.grantsOfRole.get(role) ?? []) {
+        if (grant.record.action.includes('r') && grant.pattern.matchesNamespace(namespaceId)) return true;
+      }
+    }
+    return false;
+  }
+
   userList(): UserRecord[] {
     return [...this.users.values()].sort((a, b) => compare(a.username, b.username));
   }
@@ -125,7 +136,9 @@ export class AccessDirectory {
     const existing = this.requireUser(username);
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
-    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt: this.now() };
+    // Also the user's token version: strictly increasing, so tokens of the old password never match it.
+    const passwordChangedAt = Math.max(this.now(), existing.passwordChangedAt + 1);
+    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt };
     this.repository.putUser(record);
     this.users.set(username, record);
     this.changed();

@@ -69,6 +69,29 @@ export class AuthGuard implements OnApplicationBootstrap {
     done();
   }
 
+  /**
+   * For a response that outlives its request (the watch stream): a check that the request's own
+   * credentials still pass its route's policy, run again whenever users, roles or permissions
+   * change. A deleted user, a changed password, an expired token or a revoked permission fail it.
+   * Undefined when nothing can change (auth off, a public route).
+   */
+  accessRecheck(request: FastifyRequest): (() => boolean) | undefined {
+    if (!this.config.authEnabled) return undefined;
+    const policy = policyOf(request.routeOptions.url, request.method);
+    if (!policy || policy.access.kind === 'public') return undefined;
+    return () => {
+      const result = this.authenticate(request, policy.face);
+      // A password check is async and rate limited: not repeated (the native API takes only tokens).
+      if (result instanceof Promise) return true;
+      return result.ok && this.refusal(result.identity, policy.access, request) === undefined;
+    };
+  }
+
+  /** Called after every change of users, roles or permissions. */
+  onAccessChange(listener: () => void): void {
+    this.directory.onChange(listener);
+  }
+
   /** `METHOD pattern` of registered /nacos and /api routes without a policy (admins only). */
   unclassifiedRoutes(): readonly string[] {
     return this.unclassified;
@@ -110,6 +133,10 @@ export class AuthGuard implements OnApplicationBootstrap {
         return undefined;
       case 'admin':
         return { kind: 'forbidden', detail: `only an admin may do this; ${identity.username} is not one` };
+      case 'admin-when':
+        return access.when(request)
+          ? { kind: 'forbidden', detail: `only an admin may do this; ${identity.username} is not one` }
+          : undefined;
       case 'self':
         return access.username(request) === identity.username
           ? undefined

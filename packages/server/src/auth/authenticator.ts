@@ -7,6 +7,8 @@ import type { TokenService } from './token-service.js';
 export interface Identity {
   readonly username: string;
   readonly admin: boolean;
+  /** When the token that proved it expires (ms); undefined for a password check. */
+  readonly expiresAt?: number;
 }
 
 /** Why a request is not authenticated; the messages are Nacos's (reference section 8). */
@@ -53,9 +55,13 @@ export class Authenticator {
     const check = this.tokens.verify(token);
     if (!check.ok) return fail(check.reason === 'expired' ? { kind: 'token-expired' } : { kind: 'token-invalid' });
     const user = this.directory.user(check.claims.sub);
-    // A deleted user's tokens, and tokens issued before the last password change, are dead.
-    if (!user || check.claims.iat < Math.floor(user.passwordChangedAt / 1000)) return fail({ kind: 'token-invalid' });
-    return this.identityOf(user.username);
+    // A deleted user's tokens, and tokens issued before the last password change, are dead. The
+    // version says so exactly; tokens from before versions fall back to the issue second.
+    const { ver, iat } = check.claims;
+    const stale =
+      ver === undefined ? iat < Math.floor((user?.passwordChangedAt ?? 0) / 1000) : ver !== user?.passwordChangedAt;
+    if (!user || stale) return fail({ kind: 'token-invalid' });
+    return { ok: true, identity: { ...this.identity(user.username), expiresAt: check.claims.exp * 1000 } };
   }
 
   /** Username + password parameters on an ordinary request. */
@@ -97,11 +103,16 @@ export class Authenticator {
   }
 
   issueToken(identity: Identity): { token: string; ttlSeconds: number } {
-    return { token: this.tokens.issue(identity.username).token, ttlSeconds: this.tokens.ttlSeconds };
+    const version = this.directory.user(identity.username)?.passwordChangedAt;
+    return { token: this.tokens.issue(identity.username, version).token, ttlSeconds: this.tokens.ttlSeconds };
   }
 
   private identityOf(username: string): AuthResult {
-    return { ok: true, identity: { username, admin: this.directory.isAdmin(username) } };
+    return { ok: true, identity: this.identity(username) };
+  }
+
+  private identity(username: string): Identity {
+    return { username, admin: this.directory.isAdmin(username) };
   }
 
   private remember(key: string, username: string, passwordChangedAt: number): void {

@@ -63,6 +63,11 @@ export class PermissionPattern {
     return new PermissionPattern(`${namespace}:${group}:${resource}`, [namespace, group, resource]);
   }
 
+  /** Whether the grant reaches into this namespace at all (some group or service of it). */
+  matchesNamespace(namespaceId: string): boolean {
+    return this.namespace.test(namespaceId);
+  }
+
   matches(r: NamingResource): boolean {
     return (
       this.namespace.test(r.namespaceId) &&

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
 import { paramsOf } from '../http/request-context.js';
-import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
+import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
 import { ALL_NAMESPACES, namespaceResource, serviceResource, type Action, type NamingResource } from './resource.js';
 
 export type Face = 'nacos' | 'api';
@@ -11,6 +11,8 @@ export type Access =
   | { readonly kind: 'public' }
   | { readonly kind: 'authenticated' }
   | { readonly kind: 'admin' }
+  /** Admins only when the request asks for `when` (a detail, a reset); any signed-in user otherwise. */
+  | { readonly kind: 'admin-when'; readonly when: (request: FastifyRequest) => boolean }
   /** The user named by the request (their own password), or an admin. */
   | { readonly kind: 'self'; readonly username: (request: FastifyRequest) => string | undefined }
   | {
@@ -46,6 +48,16 @@ const nacosService: Resources = (request) => {
     return [serviceResource(namespaceId, groupedServiceOf(p))];
   } catch {
     return [namespaceResource(namespaceId)];
+  }
+};
+
+/** `/instance/statuses`: the service named by `key` (`<ns>##<group@@svc>`). */
+const nacosStatusesKey: Resources = (request) => {
+  try {
+    const { namespaceId, serviceName } = statusesKeyOf(paramsOf(request));
+    return [serviceResource(normalizeNamespace(namespaceId), serviceName)];
+  } catch {
+    return [ALL_NAMESPACES];
   }
 };
 
@@ -101,6 +113,14 @@ const apiWatch: Resources = (request) => {
   return names.map((name) => serviceResource(namespaceId, toGroupedName(name, undefined)));
 };
 
+const PUSH_STATE: Access = {
+  kind: 'admin-when',
+  when: (request) => {
+    const p = paramsOf(request);
+    return p.bool('detail', false) || p.bool('reset', false);
+  },
+};
+
 const NS = '/nacos/v1/ns';
 const SERVICE_PATH = '/api/v1/namespaces/:namespaceId/services/:groupName/:serviceName';
 
@@ -117,8 +137,12 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`PATCH ${NS}/instance`]: write(nacosService),
   [`GET ${NS}/instance`]: read(nacosService),
   [`GET ${NS}/instance/list`]: read(nacosService),
+  // Nacos 1.4's legacy ApiController (nacos-coredns-plugin)
+  [`GET ${NS}/api/allDomNames`]: read(nacosNamespace),
+  [`GET ${NS}/api/srvIPXT`]: read(nacosService),
   [`PUT ${NS}/instance/beat`]: write(nacosService),
-  [`GET ${NS}/instance/statuses`]: PUBLIC,
+  // Server-to-server in Nacos, where it leaks every namespace's instances: a read like any other here.
+  [`GET ${NS}/instance/statuses`]: read(nacosStatusesKey),
   [`PUT ${NS}/instance/metadata/batch`]: write(nacosService),
   [`DELETE ${NS}/instance/metadata/batch`]: write(nacosService),
   // Services
@@ -145,7 +169,8 @@ const TABLE: Readonly<Record<string, Access>> = {
       [`GET ${NS}/${prefix}/metrics`, PUBLIC],
       [`GET ${NS}/${prefix}/switches`, PUBLIC],
       [`PUT ${NS}/${prefix}/switches`, ADMIN],
-      [`GET ${NS}/${prefix}/push/state`, AUTHENTICATED],
+      // Failed push targets (client addresses) and resetting the figures are an operator's business.
+      [`GET ${NS}/${prefix}/push/state`, PUSH_STATE],
       [`GET ${NS}/${prefix}/servers`, AUTHENTICATED],
     ]),
   ),
@@ -163,6 +188,9 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET /nacos/v1/auth/users`]: ADMIN,
   [`POST /nacos/v1/auth/users`]: ADMIN,
   [`PUT /nacos/v1/auth/users`]: { kind: 'self', username: (request) => paramsOf(request).get('username') },
+  // The caller's own password, proven by the old one (the Nacos console's "change password").
+  [`PUT /nacos/v1/auth/users/password`]: AUTHENTICATED,
+  [`PUT /nacos/v1/auth/password`]: AUTHENTICATED,
   [`DELETE /nacos/v1/auth/users`]: ADMIN,
   [`GET /nacos/v1/auth/users/search`]: ADMIN,
   [`GET /nacos/v1/auth/roles`]: ADMIN,

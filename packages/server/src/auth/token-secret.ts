@@ -27,7 +27,7 @@ export function resolveTokenSecret(config: BeaconConfig): TokenSecret {
   }
 
   const file = join(config.dataDir, TOKEN_SECRET_FILE);
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx': create only if absent, so two processes never overwrite each other's secret.
     writeFileSync(file, generate() + '\n', { mode: 0o600, flag: 'wx' });

@@ -1,10 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The claims Nacos puts in its tokens (`sub`, `exp`), plus `iat` so a password change can revoke. */
+/** The claims Nacos puts in its tokens (`sub`, `exp`), plus `iat` and `ver` so a password change can revoke. */
 export interface TokenClaims {
   readonly sub: string;
   readonly iat: number;
   readonly exp: number;
+  /** The user's token version when issued (when their password last changed, in ms); absent in old tokens. */
+  readonly ver?: number;
 }
 
 export type TokenCheck =
@@ -27,9 +29,14 @@ export class TokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(username: string): { token: string; claims: TokenClaims } {
+  issue(username: string, version?: number): { token: string; claims: TokenClaims } {
     const iat = Math.floor(this.now() / 1000);
-    const claims: TokenClaims = { sub: username, iat, exp: iat + this.ttlSeconds };
+    const claims: TokenClaims = {
+      sub: username,
+      iat,
+      exp: iat + this.ttlSeconds,
+      ...(version === undefined ? {} : { ver: version }),
+    };
     const body = `${HEADER}.${encode(JSON.stringify(claims))}`;
     return { token: `${body}.${this.sign(body)}`, claims };
   }
@@ -51,10 +58,12 @@ export class TokenService {
     const sub = claims?.['sub'];
     const exp = claims?.['exp'];
     const iat = claims?.['iat'] ?? 0;
+    const ver = claims?.['ver'];
     if (typeof sub !== 'string' || sub === '' || typeof exp !== 'number' || typeof iat !== 'number') return invalid;
     if (!Number.isFinite(exp) || !Number.isFinite(iat)) return invalid;
+    if (ver !== undefined && (typeof ver !== 'number' || !Number.isFinite(ver))) return invalid;
     if (this.now() >= exp * 1000) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { sub, iat, exp } };
+    return { ok: true, claims: { sub, iat, exp, ...(ver === undefined ? {} : { ver }) } };
   }
 
   private sign(body: string): string {

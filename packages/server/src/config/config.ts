@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { DEFAULT_LIMITS } from '@beacon/core';
+import { DEFAULT_LIMITS, type NameLengths } from '@beacon/core';
+import { AddressList } from '../net/address-list.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -43,6 +44,24 @@ export interface BeaconConfig {
   readonly grpcIdleMs: number;
   /** How long a client has to answer that question before its connection is closed. */
   readonly grpcDetectTimeoutMs: number;
+  /** Proxies whose requests may name another push address (`clientIP`); empty: none. */
+  readonly trustedProxies: AddressList;
+  /** Distinct UDP push targets (service x address) one source address may hold. */
+  readonly pushTargetsPerSource: number;
+  /** UDP push bytes per second one target address may receive; the rest waits for its next poll. */
+  readonly pushBytesPerSecond: number;
+  /** Active health checks only go to addresses in this list, when it is not empty. */
+  readonly healthCheckAllow: AddressList;
+  /** Active health checks never go to addresses in this list. */
+  readonly healthCheckDeny: AddressList;
+  /** A request whose head has not fully arrived after this long gets 408 and its connection closed. */
+  readonly headersTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxWatchStreams: number;
+  /** Per user with auth on; per client IP with auth off (everyone is the same anonymous user then). */
+  readonly maxWatchStreamsPerUser: number;
+  readonly nameLengths: NameLengths;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +134,21 @@ function grpcPortVar(env: Env, httpPort: number): number | 'off' {
   return intVar(env, 'BEACON_GRPC_PORT', 0, 0, 65535);
 }
 
+function addressListVar(env: Env, name: string, fallback: string): AddressList {
+  const raw = env[name];
+  try {
+    return AddressList.parse(raw === undefined ? fallback : raw);
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      `must be a comma-separated list of IP addresses or CIDR ranges, got '${raw}': ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Link-local (cloud metadata at 169.254.169.254), "this network", multicast and broadcast. */
+export const DEFAULT_HEALTH_CHECK_DENY = '169.254.0.0/16,0.0.0.0/8,224.0.0.0/4,255.255.255.255/32,fe80::/10,ff00::/8';
+
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 /** Reads the whole configuration once, at start; any invalid variable stops the start. */
@@ -163,5 +197,41 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     grpcMaxConnectionsPerIp: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
     grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
     grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),
+    trustedProxies: addressListVar(env, 'BEACON_TRUSTED_PROXIES', ''),
+    pushTargetsPerSource: intVar(env, 'BEACON_PUSH_TARGETS_PER_SOURCE', 1000, 1, 10_000_000),
+    pushBytesPerSecond: intVar(env, 'BEACON_PUSH_BYTES_PER_SECOND', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    healthCheckAllow: addressListVar(env, 'BEACON_HEALTH_CHECK_ALLOW', ''),
+    healthCheckDeny: addressListVar(env, 'BEACON_HEALTH_CHECK_DENY', DEFAULT_HEALTH_CHECK_DENY),
+    headersTimeoutMs: intVar(env, 'BEACON_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    maxConnections: intVar(env, 'BEACON_MAX_CONNECTIONS', 10_000, 1, 10_000_000),
+    maxConnectionsPerIp: intVar(env, 'BEACON_MAX_CONNECTIONS_PER_IP', 1000, 1, 10_000_000),
+    maxWatchStreams: intVar(env, 'BEACON_MAX_WATCH_STREAMS', 5000, 1, 10_000_000),
+    maxWatchStreamsPerUser: intVar(env, 'BEACON_MAX_WATCH_STREAMS_PER_USER', 50, 1, 10_000_000),
+    nameLengths: {
+      serviceName: intVar(
+        env,
+        'BEACON_MAX_SERVICE_NAME_LENGTH',
+        DEFAULT_LIMITS.nameLengths.serviceName,
+        1,
+        1024 * 1024,
+      ),
+      groupName: intVar(env, 'BEACON_MAX_GROUP_NAME_LENGTH', DEFAULT_LIMITS.nameLengths.groupName, 1, 1024 * 1024),
+      clusterName: intVar(
+        env,
+        'BEACON_MAX_CLUSTER_NAME_LENGTH',
+        DEFAULT_LIMITS.nameLengths.clusterName,
+        1,
+        1024 * 1024,
+      ),
+      namespaceId: intVar(
+        env,
+        'BEACON_MAX_NAMESPACE_ID_LENGTH',
+        DEFAULT_LIMITS.nameLengths.namespaceId,
+        1,
+        1024 * 1024,
+      ),
+      ip: intVar(env, 'BEACON_MAX_IP_LENGTH', DEFAULT_LIMITS.nameLengths.ip, 45, 1024 * 1024),
+      app: intVar(env, 'BEACON_MAX_APP_LENGTH', DEFAULT_LIMITS.nameLengths.app, 1, 1024 * 1024),
+    },
   };
 }

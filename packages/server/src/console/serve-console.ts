@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -28,6 +29,30 @@ export function serveConsole(fastify: FastifyInstance, dir: string = DEFAULT_CON
     );
     return false;
   }
+  // Its own encapsulated scope, so the security headers go with the console's pages and assets
+  // only, not with every Nacos beat and API answer.
+  void fastify.register(async (scope) => {
+    await scope.register(fastifyHelmet, CONSOLE_SECURITY_HEADERS);
+    registerConsoleRoutes(scope, dir);
+  });
+  logger.log(`serving the console from ${dir}`);
+  return true;
+}
+
+/**
+ * Helmet's defaults (nosniff, Referrer-Policy: no-referrer, a same-origin CSP) with framing
+ * forbidden outright. The console is often served over plain HTTP on an internal port, so no
+ * `upgrade-insecure-requests` and no HSTS: TLS is the business of whatever proxy fronts it.
+ */
+const CONSOLE_SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    directives: { 'frame-ancestors': ["'none'"], 'upgrade-insecure-requests': null },
+  },
+  frameguard: { action: 'deny' as const },
+  strictTransportSecurity: false,
+};
+
+function registerConsoleRoutes(fastify: FastifyInstance, dir: string): void {
   // reply.sendFile() from the build's root, without routes of its own.
   void fastify.register(fastifyStatic, { root: dir, serve: false, cacheControl: false });
   void fastify.register(fastifyStatic, {
@@ -47,8 +72,6 @@ export function serveConsole(fastify: FastifyInstance, dir: string = DEFAULT_CON
   };
   fastify.get('/', fallback);
   fastify.get('/*', fallback);
-  logger.log(`serving the console from ${dir}`);
-  return true;
 }
 
 function isFile(path: string): boolean {

@@ -2,10 +2,18 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Nacos reads parameters from any form body, and the Node client sends requests with no
- * Content-Type at all. Bodies of any type other than JSON are read as url-encoded forms.
+ * Content-Type at all. Bodies of any type other than JSON are read as url-encoded forms. An empty
+ * body labelled JSON is no body at all (Nacos reads the query string and answers normally);
+ * anything else labelled JSON goes to Fastify's own parser, with its prototype-poisoning checks.
  */
 export function acceptFormBodies(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser(['text/plain']);
+  const parseJson = fastify.getDefaultJsonParser('error', 'ignore');
+  fastify.removeContentTypeParser(['text/plain', 'application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
+    // The default parser answers through `done`; what it returns carries nothing.
+    void parseJson(request, body as string, done);
+  });
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseForm(body as string));
   });

@@ -26,3 +26,8 @@ export function clientOf(request: FastifyRequest): ClientInfo {
 export const Client = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   clientOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );
+
+/** The peer address of the request's connection (never a header: those are the client's to write). */
+export const SourceAddress = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<FastifyRequest>().socket.remoteAddress ?? '',
+);

@@ -2,12 +2,13 @@ import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@ne
 import { DEFAULT_CLUSTER, InvalidParameterError, parseMetadata } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
 import { InstanceService, type BatchTargets } from '../application/instance-service.js';
-import { Client, Params } from '../http/request-context.js';
+import { Client, Params, SourceAddress } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { isModernJava, type ClientInfo } from '../wire/client-info.js';
-import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
-import { buildServiceInfo, type ServiceInfo } from '../wire/nacos-service-info.js';
-import { deregisterCommandOf, hostQueryOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
+import type { ClientInfo } from '../wire/client-info.js';
+import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
+import type { ServiceInfo } from '../wire/nacos-service-info.js';
+import { hostListAnswer } from './host-list-answer.js';
+import { deregisterCommandOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')
@@ -60,33 +61,20 @@ export class InstanceController {
   }
 
   @Get('list')
-  list(@Params() p: ParamReader, @Client() client: ClientInfo): ServiceInfo | EmptyAnswer {
-    const query = hostQueryOf(p);
-    const answer = this.discovery.queryHosts(query, client);
-    if (p.bool('isCheck', false)) return {};
-    return buildServiceInfo(
-      answer.service,
-      {
-        serviceName: query.serviceName,
-        clusters: query.clusters,
-        healthyOnly: p.bool('healthyOnly', false),
-        groupedNames: isModernJava(client),
-        cacheMillis: answer.cacheMillis,
-        env: p.get('env') ?? '',
-      },
-      answer.now,
-    );
+  list(
+    @Params() p: ParamReader,
+    @Client() client: ClientInfo,
+    @SourceAddress() sourceAddress: string,
+  ): ServiceInfo | EmptyAnswer {
+    return hostListAnswer(this.discovery, p, client, sourceAddress, p.bool('healthyOnly', false));
   }
 
   // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).
 
-  /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
+  /** Used between Nacos servers; with auth on, it needs read permission on the service like any read. */
   @Get('statuses')
   statuses(@Params() p: ParamReader): InstanceStatuses {
-    const key = p.required('key');
-    const sep = key.indexOf('##');
-    const namespaceId = sep < 0 ? 'public' : key.slice(0, sep);
-    const serviceName = sep < 0 ? key : key.slice(sep + 2);
+    const { namespaceId, serviceName } = statusesKeyOf(p);
     return { ips: this.instances.instancesOf(namespaceId, serviceName).map((i) => `${i.ip}:${i.port}_${i.healthy}`) };
   }
 

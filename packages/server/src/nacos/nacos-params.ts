@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import {
   DEFAULT_CLUSTER,
   InvalidParameterError,
@@ -15,6 +16,7 @@ import {
 import { parseJavaDouble, type ParamReader } from '../http/param-reader.js';
 import type { HostQuery } from '../application/discovery-service.js';
 import type { InstanceRegistration } from '../application/instance-service.js';
+import type { LabelMatch } from '../application/service-catalog.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 
 /** Register, update and deregister read `clusterName`, falling back to `cluster`. */
@@ -31,14 +33,15 @@ export function instanceAddressOf(p: ParamReader, clusterName: string): Instance
 }
 
 /** `/instance/list`: the service, the clusters as sent, and where the caller listens for pushes. */
-export function hostQueryOf(p: ParamReader): HostQuery {
+export function hostQueryOf(p: ParamReader, sourceAddress: string): HostQuery {
   const serviceName = groupedServiceOf(p);
   return {
     namespaceId: namespaceOf(p),
     serviceName,
     clusters: p.get('clusters') ?? '',
     udpPort: p.int('udpPort', 0),
-    clientIP: p.get('clientIP') ?? '127.0.0.1',
+    clientIP: p.get('clientIP'),
+    sourceAddress,
     app: p.get('app') ?? 'unknown',
   };
 }
@@ -168,6 +171,49 @@ export function parseSelector(raw: string | undefined): Selector {
     return { type: 'label', expression };
   }
   throw new InvalidParameterError(`not match any type of selector!`);
+}
+
+/**
+ * The `selector` of `/service/list` as Nacos 1.4 reads it: only a label selector whose expression
+ * is `INSTANCE.metadata.<key> = '<value>'` or `SERVICE.metadata.<key> = '<value>'` filters (spaces
+ * ignored, the last dotted part is the key); any other label expression filters nothing.
+ */
+export function labelMatchOf(p: ParamReader): LabelMatch | undefined {
+  const raw = p.get('selector');
+  const selector = parseSelector(raw);
+  if (selector.type !== 'label') return undefined;
+  const expression = selector.expression.replace(/\s+/g, '');
+  if (expression === '') return undefined;
+  const [left = '', right] = expression.split('=');
+  const factors = left.split('.');
+  const on = factors[0];
+  if (on !== 'INSTANCE' && on !== 'SERVICE') return undefined;
+  if (right === undefined) throw new InvalidParameterError(`selector expression incorrect:${selector.expression}`);
+  return { on, key: factors.at(-1) ?? '', value: right.replaceAll("'", '') };
+}
+
+/**
+ * The `expr` of `/service/names`, matched as Nacos does: the whole of `<group@@name>:[]` against
+ * `.*expr.*`, a regular expression. Compiled with RE2 (linear time): a caller's pattern cannot
+ * make the server backtrack for ever.
+ */
+export function nameSearchOf(p: ParamReader): (groupedName: string) => boolean {
+  const expr = p.get('expr') ?? '';
+  let pattern: RE2JS;
+  try {
+    pattern = RE2JS.compile(`.*${expr}.*`);
+  } catch (error) {
+    throw new InvalidParameterError(`expr is not a valid regular expression: ${(error as Error).message}`);
+  }
+  // Nacos matches `<name>:<owners>`; a single server owns nothing, so the owners are `[]`.
+  return (groupedName) => pattern.matches(`${groupedName}:[]`);
+}
+
+/** Nacos's NumberUtils.toInt: a Java int (up to 2147483647), anything else 0. */
+export function lenientInt(raw: string): number {
+  if (!/^[+-]?\d{1,10}$/.test(raw)) return 0;
+  const n = Number(raw);
+  return n > 2147483647 || n < -2147483648 ? 0 : n;
 }
 
 export function serviceCommandOf(p: ParamReader, protectThresholdRequired: boolean): ServiceCommand {

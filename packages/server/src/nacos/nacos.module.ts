@@ -5,6 +5,7 @@ import { ClusterController } from './cluster.controller.js';
 import { ConsoleController } from './console.controller.js';
 import { HealthController } from './health.controller.js';
 import { InstanceController } from './instance.controller.js';
+import { LegacyApiController } from './legacy-api.controller.js';
 import { OperatorController } from './operator.controller.js';
 import { ServiceController } from './service.controller.js';
 
@@ -19,6 +20,7 @@ import { ServiceController } from './service.controller.js';
     HealthController,
     ClusterController,
     ConsoleController,
+    LegacyApiController,
   ],
 })
 export class NacosModule {}

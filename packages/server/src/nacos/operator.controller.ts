@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Put } from '@nestjs/common';
+import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { OperatorService, type PushState } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
@@ -82,9 +83,27 @@ export class OperatorController {
     return this.operator.pushState(p.bool('detail', false), p.bool('reset', false));
   }
 
+  /**
+   * The cluster members as Nacos lists them: this one server, at the address and port the caller
+   * reached (the bind address may be 0.0.0.0). Clients and dashboards that count members see one.
+   */
   @Get('servers')
-  servers(): ServerList {
-    return { servers: [] };
+  servers(@Req() request: FastifyRequest): ServerList {
+    const socket = request.raw.socket;
+    const ip = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const port = socket.localPort ?? 0;
+    return {
+      servers: [
+        {
+          ip,
+          port,
+          state: this.operator.serverStatus,
+          extendInfo: { site: 'unknow', lastRefreshTime: Date.now() },
+          address: `${ip}:${port}`,
+          failAccessCnt: 0,
+        },
+      ],
+    };
   }
 }
 

@@ -208,8 +208,16 @@ export interface SwitchDomain {
 }
 
 /** GET /operator/servers: a standalone server knows no peers. */
+/** GET /operator/servers: the cluster members, Nacos's Member objects (here, this one server). */
 export interface ServerList {
-  readonly servers: [];
+  readonly servers: readonly {
+    readonly ip: string;
+    readonly port: number;
+    readonly state: string;
+    readonly extendInfo: { readonly site: string; readonly lastRefreshTime: number };
+    readonly address: string;
+    readonly failAccessCnt: number;
+  }[];
 }
 
 /** GET /health/server */
@@ -251,4 +259,10 @@ export interface ServerState {
   readonly version: string;
   readonly standalone_mode: 'standalone';
   readonly function_mode: 'naming';
+}
+
+/** GET /api/allDomNames: grouped service names of one namespace. */
+export interface DomNames {
+  readonly doms: string[];
+  readonly count: number;
 }

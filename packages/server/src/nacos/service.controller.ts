@@ -5,7 +5,7 @@ import { pageOf, ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
-import { serviceCommandOf } from './nacos-params.js';
+import { labelMatchOf, lenientInt, nameSearchOf, serviceCommandOf } from './nacos-params.js';
 import type { ServiceDetail, ServiceNamePage, ServiceNamesByNamespace, SubscriberPage } from './responses.js';
 
 @Controller('nacos/v1/ns/service')
@@ -60,17 +60,16 @@ export class ServiceController {
     const pageSize = lenientInt(p.required('pageSize'));
     const group = p.get('groupName') ?? DEFAULT_GROUP;
     const allGroups = group === '*';
-    const { services, total } = this.catalog.list(namespaceOf(p), allGroups ? {} : { group: { equals: group } }, {
-      pageNo,
-      pageSize,
-    });
+    const label = labelMatchOf(p);
+    const filter = { ...(allGroups ? {} : { group: { equals: group } }), ...(label ? { label } : {}) };
+    const { services, total } = this.catalog.list(namespaceOf(p), filter, { pageNo, pageSize });
     return { doms: services.map((s) => (allGroups ? s.name : s.bareName)), count: total };
   }
 
   @Get('names')
   names(@Params() p: ParamReader): ServiceNamesByNamespace {
     const wanted = p.get('namespaceId');
-    const services = this.catalog.namesByNamespace(wanted ? namespaceOf(p) : undefined, p.get('expr'));
+    const services = this.catalog.namesByNamespace(wanted ? namespaceOf(p) : undefined, nameSearchOf(p));
     return { services, count: Object.keys(services).length };
   }
 
@@ -85,9 +84,4 @@ export class ServiceController {
       count: all.length,
     };
   }
-}
-
-/** Nacos's NumberUtils.toInt: anything that is not an int becomes 0. */
-function lenientInt(raw: string): number {
-  return /^[+-]?\d{1,9}$/.test(raw) ? Number(raw) : 0;
 }

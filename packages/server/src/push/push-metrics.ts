@@ -34,6 +34,7 @@ export class PushMetrics {
   private readonly acked: Counter;
   private readonly failed: Counter;
   private readonly retried: Counter;
+  private readonly throttled: Counter;
   private readonly disconnects: Counter;
   private readonly resumes: Counter;
   private readonly resyncs: Counter;
@@ -52,9 +53,13 @@ export class PushMetrics {
       'UDP pushes given up (no ack after the resend) or that could not be sent',
     );
     this.retried = metrics.counter('beacon_push_retried_total', 'UDP pushes resent after the ack timeout');
+    this.throttled = metrics.counter(
+      'beacon_push_throttled_total',
+      'UDP pushes dropped because their target IP was over BEACON_PUSH_BYTES_PER_SECOND',
+    );
     this.disconnects = metrics.counter(
       'beacon_watch_disconnects_total',
-      'Watch streams cut off by the server, by reason (slow: unsent backlog passed the limit)',
+      'Watch streams cut off by the server, by reason (slow: unsent backlog passed the limit; revoked: access ended)',
     );
     this.resumes = metrics.counter(
       'beacon_watch_resumes_total',
@@ -85,6 +90,10 @@ export class PushMetrics {
     this.retried.inc({ channel: 'udp' }, count);
   }
 
+  udpThrottled(): void {
+    this.throttled.inc({ channel: 'udp' });
+  }
+
   udpFailed(failure: FailedPush): void {
     this.failed.inc({ channel: 'udp' });
     this.state.failed++;
@@ -96,7 +105,7 @@ export class PushMetrics {
     this.sent.inc({ channel: 'watch' }, count);
   }
 
-  watchCutOff(reason: 'slow'): void {
+  watchCutOff(reason: 'slow' | 'revoked'): void {
     this.disconnects.inc({ reason });
   }
 

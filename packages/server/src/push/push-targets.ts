@@ -10,6 +10,8 @@ export interface PushTarget {
   readonly port: number;
   readonly client: ClientInfo;
   readonly app: string;
+  /** The address the polls came from (a trusted proxy's, for proxied clients): what the cap counts. */
+  readonly source: string;
   /** When it last polled (ms); it is a zombie once this is older than the TTL. */
   lastRefTime: number;
 }
@@ -23,10 +25,16 @@ export type NewPushTarget = Omit<PushTarget, 'lastRefTime'>;
  */
 export class PushTargets {
   private readonly byService = new Map<string, Map<string, PushTarget>>();
+  private readonly perSource = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    /** Targets one source address may hold; a poll past it is answered but gets no pushes. */
+    private readonly maxPerSource = Number.POSITIVE_INFINITY,
+  ) {}
 
-  touch(target: NewPushTarget, now: number): void {
+  /** Registers or refreshes a target; false when it is new and its source already holds the maximum. */
+  touch(target: NewPushTarget, now: number): boolean {
     const serviceKey = serviceKeyOf(target.namespaceId, target.serviceName);
     let targets = this.byService.get(serviceKey);
     if (!targets) {
@@ -35,8 +43,18 @@ export class PushTargets {
     }
     const key = `${target.clusters}\u0000${target.ip}:${target.port}\u0000${target.client.agent}`;
     const existing = targets.get(key);
-    if (existing) existing.lastRefTime = now;
-    else targets.set(key, { ...target, lastRefTime: now });
+    if (existing) {
+      existing.lastRefTime = now;
+      return true;
+    }
+    const held = this.perSource.get(target.source) ?? 0;
+    if (held >= this.maxPerSource) {
+      if (targets.size === 0) this.byService.delete(serviceKey);
+      return false;
+    }
+    this.perSource.set(target.source, held + 1);
+    targets.set(key, { ...target, lastRefTime: now });
+    return true;
   }
 
   /** Whether anyone might want pushes for this service; cheap enough for every change. */
@@ -66,12 +84,19 @@ export class PushTargets {
       for (const [key, t] of targets) {
         if (this.isZombie(t, now)) {
           targets.delete(key);
+          this.release(t.source);
           dropped++;
         }
       }
       if (targets.size === 0) this.byService.delete(serviceKey);
     }
     return dropped;
+  }
+
+  private release(source: string): void {
+    const held = (this.perSource.get(source) ?? 1) - 1;
+    if (held > 0) this.perSource.set(source, held);
+    else this.perSource.delete(source);
   }
 
   private isZombie(t: PushTarget, now: number): boolean {

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
+import { AuthGuard } from '../auth/auth-guard.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../config/tokens.js';
@@ -9,6 +11,7 @@ import { NativeViews } from '../wire/native-views.js';
 import { WireModule } from '../wire/wire.module.js';
 import { ConnectionPusher } from './connection-pusher.js';
 import { ConnectionSubscribers } from './connection-subscribers.js';
+import { PushAddressRule } from './push-address-rule.js';
 import { PushMetrics } from './push-metrics.js';
 import { PushTargets } from './push-targets.js';
 import { Subscriptions } from './subscriptions.js';
@@ -30,6 +33,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ConnectionPusher) private readonly connectionPusher: ConnectionPusher,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
     @Inject(ConnectionSubscribers) connectionSubscribers: ConnectionSubscribers,
+    @Inject(AuthGuard) private readonly guard: AuthGuard,
   ) {
     const now = () => registry.clock.now();
     metrics.gauge('beacon_push_udp_targets', 'Live UDP push targets (polled within the target TTL)', () =>
@@ -51,10 +55,13 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     await this.pusher.start();
     this.hub.start();
     this.connectionPusher.start();
-    this.sweepTimer = setInterval(
-      () => this.targets.sweep(this.registry.clock.now()),
-      this.config.pushTargetTtlMs,
-    ).unref();
+    // Streams outlive their requests: when access changes, each is checked again.
+    this.guard.onAccessChange(() => this.hub.revalidate());
+    this.sweepTimer = setInterval(() => {
+      const now = this.registry.clock.now();
+      this.targets.sweep(now);
+      this.pusher.pruneRates(now);
+    }, this.config.pushTargetTtlMs).unref();
   }
 
   onModuleDestroy(): void {
@@ -70,14 +77,19 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
  * watch stream for everyone else, and who subscribes to what.
  */
 @Module({
-  imports: [RegistryModule, MetricsModule, WireModule],
+  imports: [RegistryModule, MetricsModule, WireModule, AuthModule],
   controllers: [WatchController],
   providers: [
     { provide: PushMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PushMetrics(m) },
     {
       provide: PushTargets,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => new PushTargets(config.pushTargetTtlMs),
+      useFactory: (config: BeaconConfig) => new PushTargets(config.pushTargetTtlMs, config.pushTargetsPerSource),
+    },
+    {
+      provide: PushAddressRule,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new PushAddressRule(config.trustedProxies),
     },
     {
       provide: UdpPusher,
@@ -86,6 +98,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         new UdpPusher(registry, targets, metrics, {
           coalesceMs: config.pushCoalesceMs,
           ackTimeoutMs: config.pushAckTimeoutMs,
+          bytesPerSecond: config.pushBytesPerSecond,
           bindAddress: config.host,
         }),
     },
@@ -98,6 +111,8 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           keepAliveMs: config.watchKeepAliveMs,
           backlogBytes: config.watchBacklogBytes,
           historyBytes: config.watchHistoryBytes,
+          maxStreams: config.maxWatchStreams,
+          maxStreamsPerOwner: config.maxWatchStreamsPerUser,
         }),
     },
     { provide: ConnectionSubscribers, useFactory: () => new ConnectionSubscribers() },

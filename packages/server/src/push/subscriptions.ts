@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from '@beacon/core';
+import { unmapped } from '../net/address-list.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { ConnectionSubscribers, serviceKeyOf } from './connection-subscribers.js';
+import { PushAddressRule } from './push-address-rule.js';
 import { PushTargets } from './push-targets.js';
 import { UdpPusher } from './udp-pusher.js';
 import { WatchHub } from './watch-hub.js';
@@ -10,7 +12,10 @@ export interface ListQuery {
   readonly namespaceId: string;
   readonly serviceName: string;
   readonly clusters: string;
-  readonly clientIP: string;
+  /** The `clientIP` parameter; honoured only as PushAddressRule allows. */
+  readonly clientIP: string | undefined;
+  /** The peer address of the request's connection. */
+  readonly sourceAddress: string;
   readonly udpPort: number;
   readonly client: ClientInfo;
   readonly app: string;
@@ -39,24 +44,32 @@ export class Subscriptions {
     @Inject(UdpPusher) private readonly pusher: UdpPusher,
     @Inject(WatchHub) private readonly hub: WatchHub,
     @Inject(ConnectionSubscribers) private readonly connections: ConnectionSubscribers,
+    @Inject(PushAddressRule) private readonly addressRule: PushAddressRule,
   ) {}
 
-  /** Whether the caller now receives UDP pushes, which sets the `cacheMillis` it is told. */
+  /**
+   * Whether the caller now receives UDP pushes, which sets the `cacheMillis` it is told. A port a
+   * datagram cannot go to (65536 made the socket throw, cutting the push short for every later
+   * subscriber), an address that is not IPv4, or a source at its target cap: the caller simply
+   * polls, as Nacos falls back when it cannot add a push client.
+   */
   onListQuery(query: ListQuery): boolean {
-    if (!this.pusher.ready) return false;
-    this.targets.touch(
+    if (!this.pusher.ready || query.udpPort <= 0 || query.udpPort > 65535) return false;
+    const ip = this.addressRule.targetOf(query.sourceAddress, query.clientIP);
+    if (ip === undefined) return false;
+    return this.targets.touch(
       {
         namespaceId: query.namespaceId,
         serviceName: query.serviceName,
         clusters: query.clusters,
-        ip: query.clientIP,
+        ip,
         port: query.udpPort,
         client: query.client,
         app: query.app,
+        source: unmapped(query.sourceAddress),
       },
       this.registry.clock.now(),
     );
-    return true;
   }
 
   subscribers(namespaceId: string, serviceName: string): Subscriber[] {

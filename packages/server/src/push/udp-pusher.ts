@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import type { Registry, ServiceChange } from '@beacon/core';
 import { isModernJava } from '../wire/client-info.js';
 import { buildServiceInfo } from '../wire/nacos-service-info.js';
+import { ByteRateLimiter } from './byte-rate-limiter.js';
 import { Coalescer } from './coalescer.js';
 import type { PushMetrics } from './push-metrics.js';
 import { encodePushPacket, parseAck } from './push-packet.js';
@@ -13,6 +14,8 @@ import { serviceKeyOf, type PushTarget, type PushTargets } from './push-targets.
 export interface UdpPusherOptions {
   readonly coalesceMs: number;
   readonly ackTimeoutMs: number;
+  /** UDP bytes per second one target IP may receive; pushes past it are dropped (the client polls). */
+  readonly bytesPerSecond: number;
   /** Address the UDP socket binds; pushes leave from it and acks come back to it. */
   readonly bindAddress: string;
 }
@@ -61,6 +64,7 @@ export class UdpPusher {
   private readonly oversized = new Set<string>();
   private readonly coalescer: Coalescer<string, PendingChange>;
   private unsubscribe: (() => void) | undefined;
+  private readonly rates: ByteRateLimiter;
 
   constructor(
     private readonly registry: Registry,
@@ -68,6 +72,7 @@ export class UdpPusher {
     private readonly metrics: PushMetrics,
     private readonly options: UdpPusherOptions,
   ) {
+    this.rates = new ByteRateLimiter(options.bytesPerSecond);
     this.coalescer = new Coalescer(
       options.coalesceMs,
       (_key, changes) => this.push(changes),
@@ -198,9 +203,19 @@ export class UdpPusher {
     return awaited.target;
   }
 
+  /** Forgets rate budgets that have refilled (called with the target sweep). */
+  pruneRates(now: number): void {
+    this.rates.prune(now);
+  }
+
   private send(batch: Batch, target: PushTarget, changedAt?: number): void {
     const socket = this.socket;
     if (!socket) return;
+    if (!this.rates.take(target.ip, batch.packet.length, this.registry.clock.now())) {
+      // Over its budget: this push is dropped, not queued; the client's next poll catches it up.
+      if (this.settle(batch, `${target.ip}:${target.port}`)) this.metrics.udpThrottled();
+      return;
+    }
     socket.send(batch.packet, target.port, target.ip, (error) => {
       if (error) {
         this.onSendError(batch, target, error);

@@ -5,13 +5,15 @@ import type { NativeViews } from '../wire/native-views.js';
 import { ChangeHistory, type HistoryEntry } from './change-history.js';
 import { Coalescer } from './coalescer.js';
 import type { PushMetrics } from './push-metrics.js';
-import { WatchStream, type WatchClient, type WatchSink } from './watch-stream.js';
+import { WatchStream, type WatchClient, type WatchOwner, type WatchSink } from './watch-stream.js';
 
 export interface WatchHubOptions {
   readonly coalesceMs: number;
   readonly keepAliveMs: number;
   readonly backlogBytes: number;
   readonly historyBytes: number;
+  readonly maxStreams: number;
+  readonly maxStreamsPerOwner: number;
 }
 
 export interface WatchRequest {
@@ -21,6 +23,7 @@ export interface WatchRequest {
   /** The `Last-Event-ID` header, when the client resumes. */
   readonly lastEventId: string | undefined;
   readonly client: WatchClient;
+  readonly owner: WatchOwner;
 }
 
 interface PendingChange {
@@ -51,6 +54,8 @@ const HISTORY_RETENTION_MS = 5 * 60_000;
 export class WatchHub {
   private readonly logger = new Logger('WatchHub');
   private readonly namespaces = new Map<string, NamespaceWatch>();
+  private readonly perOwner = new Map<string, number>();
+  private streamTotal = 0;
   private readonly coalescer: Coalescer<string, PendingChange>;
   private unsubscribe: (() => void) | undefined;
   private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
@@ -82,6 +87,19 @@ export class WatchHub {
     clearInterval(this.keepAliveTimer);
     for (const ns of this.namespaces.values()) for (const stream of ns.streams) stream.close(false);
     this.namespaces.clear();
+    this.perOwner.clear();
+    this.streamTotal = 0;
+  }
+
+  /** Why another stream of this owner may not open now (the caller answers 429), or undefined. */
+  refusal(ownerKey: string): string | undefined {
+    if (this.streamTotal >= this.options.maxStreams) {
+      return `too many watch streams: the server holds at most ${this.options.maxStreams}`;
+    }
+    if ((this.perOwner.get(ownerKey) ?? 0) >= this.options.maxStreamsPerOwner) {
+      return `too many watch streams of ${ownerKey}: at most ${this.options.maxStreamsPerOwner} each`;
+    }
+    return undefined;
   }
 
   /** Opens a stream: writes its snapshot or replay; the caller has sent the response headers. */
@@ -91,10 +109,13 @@ export class WatchHub {
       request.namespaceId,
       request.services,
       request.client,
+      request.owner,
       sink,
       this.options.backlogBytes,
     );
     ns.streams.add(stream);
+    this.streamTotal++;
+    this.perOwner.set(request.owner.key, (this.perOwner.get(request.owner.key) ?? 0) + 1);
     ns.idleSince = undefined;
     const now = performance.now();
     const replay = this.replayFor(request, ns.history)?.filter((e) => stream.wants(e.serviceName));
@@ -126,6 +147,10 @@ export class WatchHub {
     stream.closed = true;
     const ns = this.namespaces.get(stream.namespaceId);
     if (!ns?.streams.delete(stream)) return;
+    this.streamTotal--;
+    const held = (this.perOwner.get(stream.owner.key) ?? 1) - 1;
+    if (held > 0) this.perOwner.set(stream.owner.key, held);
+    else this.perOwner.delete(stream.owner.key);
     if (ns.streams.size === 0) ns.idleSince = performance.now();
   }
 
@@ -137,9 +162,22 @@ export class WatchHub {
   }
 
   streamCount(): number {
-    let n = 0;
-    for (const ns of this.namespaces.values()) n += ns.streams.size;
-    return n;
+    return this.streamTotal;
+  }
+
+  /** Ends every stream whose owner's access no longer grants it (users, roles or permissions changed). */
+  revalidate(): void {
+    for (const ns of this.namespaces.values()) {
+      for (const stream of ns.streams) {
+        if (stream.owner.stillAllowed && !stream.owner.stillAllowed()) this.revoke(stream);
+      }
+    }
+  }
+
+  private revoke(stream: WatchStream): void {
+    this.metrics.watchCutOff('revoked');
+    stream.close(false);
+    this.closed(stream);
   }
 
   /** Unsent bytes over all streams: what slow consumers cost the server right now. */
@@ -243,12 +281,18 @@ export class WatchHub {
     const now = performance.now();
     // Idle for about a tick (timers drift): so no stream goes a whole interval without a byte.
     const idle = (this.options.keepAliveMs / 2) * 0.9;
+    const wallClock = Date.now();
     for (const [namespaceId, ns] of this.namespaces) {
       if (ns.streams.size === 0 && ns.idleSince !== undefined && now - ns.idleSince > HISTORY_RETENTION_MS) {
         this.namespaces.delete(namespaceId);
         continue;
       }
       for (const stream of ns.streams) {
+        const expiresAt = stream.owner.expiresAt;
+        if (expiresAt !== undefined && wallClock >= expiresAt) {
+          this.revoke(stream);
+          continue;
+        }
         if (now - stream.lastWriteAt < idle) continue;
         if (!stream.write(': keep-alive\n\n', now)) this.cutOff(stream);
       }

@@ -13,6 +13,16 @@ export interface WatchClient {
   readonly agent: string;
 }
 
+/** Who opened a stream, for the caps and for closing it when their access ends. */
+export interface WatchOwner {
+  /** What the per-user cap counts: the user with auth on, the client IP with auth off. */
+  readonly key: string;
+  /** When the credentials expire (ms since the epoch), if they do. */
+  readonly expiresAt: number | undefined;
+  /** Whether the credentials still grant the stream; undefined when nothing can revoke it. */
+  readonly stillAllowed: (() => boolean) | undefined;
+}
+
 /** One open `/api/v1/watch` connection: what it watches and how far it has been served. */
 export class WatchStream {
   /** Revision up to which this stream has everything; older changes are never sent again. */
@@ -29,6 +39,7 @@ export class WatchStream {
     /** Grouped names, or undefined for every service of the namespace. */
     readonly services: ReadonlySet<string> | undefined,
     readonly client: WatchClient,
+    readonly owner: WatchOwner,
     private readonly sink: WatchSink,
     private readonly configuredLimit: number,
   ) {

@@ -1,17 +1,28 @@
-import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthGuard } from '../auth/auth-guard.js';
+import { identityOf } from '../auth/current-identity.js';
 import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { WatchHub } from './watch-hub.js';
+
+class TooManyStreams extends HttpException {
+  constructor(message: string) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
 
 @ApiTags('watch')
 @Controller('api/v1')
 export class WatchController {
   private readonly logger = new Logger('WatchController');
 
-  constructor(@Inject(WatchHub) private readonly hub: WatchHub) {}
+  constructor(
+    @Inject(WatchHub) private readonly hub: WatchHub,
+    @Inject(AuthGuard) private readonly guard: AuthGuard,
+  ) {}
 
   @Get('watch')
   @ApiOperation({
@@ -43,6 +54,11 @@ export class WatchController {
     description: 'Invalid request',
     content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) } } },
   })
+  @ApiResponse({
+    status: 429,
+    description: 'Too many open watch streams (per user, or in total)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) } } },
+  })
   watch(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -61,6 +77,13 @@ export class WatchController {
       });
     const lastEventId = request.headers['last-event-id'];
     const socket = request.raw.socket;
+    const clientIp = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const identity = identityOf(request);
+    const stillAllowed = this.guard.accessRecheck(request);
+    // With auth off everyone is the same anonymous user: the cap then counts per client IP.
+    const ownerKey = stillAllowed && identity ? `user ${identity.username}` : `client ${clientIp}`;
+    const refusal = this.hub.refusal(ownerKey);
+    if (refusal !== undefined) throw new TooManyStreams(refusal);
     // The stream outlives this handler: Fastify must not answer or time it out.
     reply.hijack();
     const response = reply.raw;
@@ -80,10 +103,11 @@ export class WatchController {
           services: wanted && wanted.length > 0 ? new Set(wanted) : undefined,
           lastEventId: Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
           client: {
-            ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+            ip: clientIp,
             port: socket.remotePort ?? 0,
             agent: String(request.headers['user-agent'] ?? ''),
           },
+          owner: { key: ownerKey, expiresAt: identity?.expiresAt, stillAllowed },
         },
         response,
       );

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { BeatProcessor, ExpiryScheduler, HealthCheckScheduler, Registry, systemClock } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
+import { ProbeTargetPolicy } from '../probes/probe-target-policy.js';
 import { SocketProber } from '../probes/socket-prober.js';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
@@ -67,6 +68,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
             maxServicesPerNamespace: config.maxServicesPerNamespace,
             maxInstancesPerNamespace: config.maxInstancesPerNamespace,
             maxMetadataBytes: config.maxMetadataBytes,
+            nameLengths: config.nameLengths,
           },
           reportError: (error) => logger.error(`change listener failed: ${String(error)}`),
         });
@@ -81,8 +83,12 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     {
       provide: HealthCheckScheduler,
-      inject: [Registry],
-      useFactory: (registry: Registry) => new HealthCheckScheduler(registry, new SocketProber()),
+      inject: [Registry, CONFIG],
+      useFactory: (registry: Registry, config: BeaconConfig) =>
+        new HealthCheckScheduler(
+          registry,
+          new SocketProber(new ProbeTargetPolicy(config.healthCheckAllow, config.healthCheckDeny)),
+        ),
     },
     RegistryLifecycle,
   ],

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations/index.js';
@@ -22,8 +22,14 @@ export class SqliteDatabase {
     if (dataDir === ':memory:') {
       this.path = ':memory:';
     } else {
-      mkdirSync(dataDir, { recursive: true });
+      // Users' password hashes and every instance live here: owner only. A directory that already
+      // exists keeps the mode its operator gave it.
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       this.path = join(dataDir, 'beacon.db');
+      // Created (or narrowed) before SQLite opens it; SQLite gives its -wal and -shm files the
+      // database file's mode.
+      closeSync(openSync(this.path, 'a', 0o600));
+      chmodSync(this.path, 0o600);
     }
     this.connection = new Database(this.path);
     try {

@@ -26,3 +26,12 @@ export function groupedServiceOf(p: ParamReader): string {
   checkGroupedName(grouped);
   return grouped;
 }
+
+/** The `key` of `/instance/statuses`: `<namespace>##<group@@service>`, or just the service (public). */
+export function statusesKeyOf(p: ParamReader): { namespaceId: string; serviceName: string } {
+  const key = p.required('key');
+  const sep = key.indexOf('##');
+  return sep < 0
+    ? { namespaceId: 'public', serviceName: key }
+    : { namespaceId: key.slice(0, sep), serviceName: key.slice(sep + 2) };
+}

@@ -134,9 +134,10 @@ describe('unauthenticated requests', () => {
   });
 });
 
-describe('the unauthenticated endpoints are exactly those of reference section 8 (plus probes)', () => {
+// Reference section 8 leaves `/instance/statuses` open too; it leaked every namespace (issue 11), so
+// here it needs read permission (test/auth/read-scopes.int-spec.ts).
+describe('the unauthenticated endpoints are those of reference section 8 (plus probes)', () => {
   it.each([
-    ['GET', `/nacos/v1/ns/instance/statuses?${q({ key: 'public##DEFAULT_GROUP@@guarded' })}`],
     ['GET', '/nacos/v1/ns/operator/metrics'],
     ['GET', '/nacos/v1/ns/ops/metrics'],
     ['GET', '/nacos/v1/ns/operator/switches'],

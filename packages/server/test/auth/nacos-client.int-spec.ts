@@ -103,6 +103,6 @@ describe('the Node client nacos-naming@2.6.3 (username + password on every reque
     expect(refusals[0]!.message).toContain('"message":"user not found!"');
     const admin = await server.adminHeaders();
     const names = await server.http.send('GET', '/nacos/v1/ns/service/names?namespaceId=public', { headers: admin });
-    expect(names.json()).toEqual({ services: { public: ['DEFAULT_GROUP@@node-app'] }, count: 1 });
+    expect(names.json()).toEqual({ services: { public: ['node-app'] }, count: 1 });
   });
 });

@@ -52,6 +52,22 @@ describe('serveConsole with a built console', () => {
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
   });
 
+  it('serves pages and assets with a CSP forbidding framing, nosniff and a Referrer-Policy', async () => {
+    for (const path of ['/', '/services/DEFAULT_GROUP/orders', '/assets/index-abc123.js', '/favicon.svg']) {
+      const response = await fetch(base + path);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      // Served over plain HTTP on internal ports: upgrading would break every asset.
+      expect(csp, path).not.toContain('upgrade-insecure-requests');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+    // The faces' answers do not carry them: Nacos clients have no use for them on every beat.
+    expect((await fetch(`${base}/api/v1/status`)).headers.get('content-security-policy')).toBe(null);
+  });
+
   it("leaves the server's paths and missing assets to the server's not-found answer", async () => {
     expect(await (await fetch(`${base}/api/v1/status`)).json()).toEqual({ status: 'UP' });
     for (const path of ['/api/v1/nope', '/nacos/v1/ns/nope', '/metrics', '/assets/missing.js']) {

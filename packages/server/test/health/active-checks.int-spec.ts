@@ -78,8 +78,10 @@ describe('active health checks of persistent instances', () => {
   }, 60_000);
 
   it('NONE: health is set through the API, and only then', async () => {
-    await ns('/instance?serviceName=manual&ip=10.9.9.9&port=1&ephemeral=false', { method: 'POST' });
-    const refused = await ns('/health/instance?serviceName=manual&ip=10.9.9.9&port=1&healthy=false', { method: 'PUT' });
+    await ns('/instance?serviceName=manual&ip=127.0.0.9&port=1&ephemeral=false', { method: 'POST' });
+    const refused = await ns('/health/instance?serviceName=manual&ip=127.0.0.9&port=1&healthy=false', {
+      method: 'PUT',
+    });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toBe('health check is still working, service: DEFAULT_GROUP@@manual');
 
@@ -90,7 +92,7 @@ describe('active health checks of persistent instances', () => {
         method: 'PUT',
       },
     );
-    const accepted = await ns('/health/instance?serviceName=manual&ip=10.9.9.9&port=1&healthy=false', {
+    const accepted = await ns('/health/instance?serviceName=manual&ip=127.0.0.9&port=1&healthy=false', {
       method: 'PUT',
     });
     expect(await accepted.text()).toBe('ok');
@@ -99,7 +101,7 @@ describe('active health checks of persistent instances', () => {
 
   it('a beat for a persistent instance is accepted and changes nothing', async () => {
     const none = encodeURIComponent(JSON.stringify({ type: 'NONE' }));
-    await ns('/instance?serviceName=quiet&ip=10.8.8.8&port=2&ephemeral=false', { method: 'POST' });
+    await ns('/instance?serviceName=quiet&ip=127.0.0.8&port=2&ephemeral=false', { method: 'POST' });
     await ns(
       `/cluster?serviceName=quiet&clusterName=DEFAULT&checkPort=80&useInstancePort4Check=true&healthChecker=${none}`,
       {
@@ -107,9 +109,9 @@ describe('active health checks of persistent instances', () => {
       },
     );
     // A beat for it is accepted and changes nothing.
-    const beat = await ns('/instance/beat?serviceName=quiet&ip=10.8.8.8&port=2', { method: 'PUT' });
+    const beat = await ns('/instance/beat?serviceName=quiet&ip=127.0.0.8&port=2', { method: 'PUT' });
     expect(((await beat.json()) as { code: number }).code).toBe(10200);
-    const detail = await ns('/instance?serviceName=quiet&ip=10.8.8.8&port=2');
+    const detail = await ns('/instance?serviceName=quiet&ip=127.0.0.8&port=2');
     expect(((await detail.json()) as { healthy: boolean }).healthy).toBe(true);
   });
 });

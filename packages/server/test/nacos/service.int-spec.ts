@@ -180,19 +180,14 @@ describe('service list / names / subscribers', () => {
     expect({ status: res.status, body: res.json() }).toEqual({ status: 200, body: { doms: [], count: 3 } });
   });
 
-  it('names: grouped names per namespace, filtered by expr', async () => {
+  it('names: bare names per namespace (Nacos 1.4 searchService), filtered by expr', async () => {
     const res = await wire().get(NS + '/service/names', { namespaceId: 'ls-ns', expr: 'ls-' });
     expect(res.status).toBe(200);
     const body = res.json<{ services: Record<string, string[]>; count: number }>();
     expect(body.count).toBe(1);
-    expect(body.services['ls-ns']!.sort()).toEqual([
-      'DEFAULT_GROUP@@ls-a',
-      'DEFAULT_GROUP@@ls-b',
-      'DEFAULT_GROUP@@ls-c',
-      'OTHER@@ls-g',
-    ]);
+    expect(body.services['ls-ns']!.sort()).toEqual(['ls-a', 'ls-b', 'ls-c', 'ls-g']);
     const filtered = await wire().get(NS + '/service/names', { namespaceId: 'ls-ns', expr: 'ls-g' });
-    expect(filtered.json()).toEqual({ services: { 'ls-ns': ['OTHER@@ls-g'] }, count: 1 });
+    expect(filtered.json()).toEqual({ services: { 'ls-ns': ['ls-g'] }, count: 1 });
   });
 
   it('subscribers: the paged shape', async () => {

@@ -11,6 +11,11 @@ describe('invalid configuration', () => {
     ['PORT', '70000'],
     ['BEACON_LOG_LEVEL', 'loud'],
     ['BEACON_BODY_LIMIT_BYTES', '1k'],
+    ['BEACON_TRUSTED_PROXIES', '10.0.0.0/8,proxy.local'],
+    ['BEACON_HEALTH_CHECK_ALLOW', '127.0.0.0/33'],
+    ['BEACON_HEALTH_CHECK_DENY', '169.254.0.0/x'],
+    ['BEACON_MAX_CONNECTIONS', '0'],
+    ['BEACON_MAX_SERVICE_NAME_LENGTH', '-5'],
   ])('%s=%s: exits non-zero and stderr names the variable', async (name, value) => {
     const server = await spawnServer({ dataDir: dir, env: { [name]: value }, waitUntilReady: false });
     const exit = await Promise.race([

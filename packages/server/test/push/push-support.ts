@@ -101,8 +101,17 @@ export class UdpReceiver {
   }
 
   static async open(ackMode: 'number' | 'string' | 'none' = 'number', address = '127.0.0.1'): Promise<UdpReceiver> {
+    return UdpReceiver.openAt(0, address, ackMode);
+  }
+
+  /** A receiver on a chosen port (0: any), e.g. beside another one on the same port of another address. */
+  static async openAt(
+    port: number,
+    address: string,
+    ackMode: 'number' | 'string' | 'none' = 'number',
+  ): Promise<UdpReceiver> {
     const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind({ port: 0, address }, resolve));
+    await new Promise<void>((resolve) => socket.bind({ port, address }, resolve));
     return new UdpReceiver(socket, socket.address().port, ackMode);
   }
 
@@ -217,7 +226,7 @@ export class SseReader {
   }
 
   static open(
-    server: InProcessServer,
+    server: { readonly port: number },
     query: Record<string, string> = {},
     headers: Record<string, string> = {},
   ): Promise<SseReader> {

@@ -115,8 +115,8 @@ describe('UDP push to Nacos 1.x clients', () => {
     expect(failed).not.toContain(`127.0.0.1:${java.port}`);
   });
 
-  it('matches an ack that comes back from another address of the client (NAT, loopback route)', async () => {
-    // Pushed to 127.0.0.2, acked from 127.0.0.1: the Node client's LAN clientIP does the same.
+  it('a client stating another address (its LAN IP, as the Node client does) is pushed at the one it polls from', async () => {
+    // clientIP 127.0.0.2 from 127.0.0.1: pushed to 127.0.0.1 (see push-target-rules.int-spec.ts), acked from there.
     const client = await receiver('number', '0.0.0.0');
     const service = 'DEFAULT_GROUP@@udp-translated';
     await register(server, service, '10.0.7.1', 80);

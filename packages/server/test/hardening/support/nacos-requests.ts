@@ -29,6 +29,12 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   },
   { method: 'PUT', path: `${NS}/instance/beat`, params: [...SVC, 'clusterName', 'ip', 'port', 'beat'] },
   { method: 'GET', path: `${NS}/instance/statuses`, params: ['key'] },
+  { method: 'GET', path: `${NS}/api/allDomNames`, params: ['namespaceId', 'noVarArgs'] },
+  {
+    method: 'GET',
+    path: `${NS}/api/srvIPXT`,
+    params: [...SVC, 'dom', 'clusters', 'healthOnly', 'udpPort', 'clientIP', 'app', 'env', 'isCheck'],
+  },
   {
     method: 'PUT',
     path: `${NS}/instance/metadata/batch`,
@@ -103,6 +109,8 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   { method: 'GET', path: '/nacos/v1/auth/users/search', params: ['username'] },
   { method: 'POST', path: '/nacos/v1/auth/users', params: ['username', 'password'] },
   { method: 'PUT', path: '/nacos/v1/auth/users', params: ['username', 'newPassword'] },
+  { method: 'PUT', path: '/nacos/v1/auth/users/password', params: ['oldPassword', 'newPassword'] },
+  { method: 'PUT', path: '/nacos/v1/auth/password', params: ['oldPassword', 'newPassword'] },
   { method: 'DELETE', path: '/nacos/v1/auth/users', params: ['username'] },
   { method: 'GET', path: '/nacos/v1/auth/roles', params: ['username', 'pageNo', 'pageSize'] },
   { method: 'GET', path: '/nacos/v1/auth/roles/search', params: ['role'] },
