@@ -11,6 +11,7 @@ export * from './switches.js';
 export * from './beat/beat-processor.js';
 export * from './expiry/deadline-heap.js';
 export * from './expiry/expiry-scheduler.js';
+export * from './health/check-record.js';
 export * from './health/health-check-scheduler.js';
 export * from './health/prober.js';
 export * from './model/cluster.js';

@@ -1,4 +1,5 @@
 import { DEFAULT_TIMINGS, EMPTY_METADATA, type BeatTimings, type Metadata } from '../metadata.js';
+import type { CheckRecord } from '../health/check-record.js';
 import type { Service } from './service.js';
 
 /** Key of an instance inside one cluster of a service: Nacos's datumKey without the constant parts. */
@@ -34,6 +35,8 @@ export class Instance {
   checkOkStreak = 0;
   checkFailStreak = 0;
   checkRunning = false;
+  /** What the last active check found, for operators. */
+  lastCheck: CheckRecord | undefined = undefined;
 
   constructor(
     readonly service: Service,

@@ -1,9 +1,22 @@
 import { Module } from '@nestjs/common';
+import { ServiceHealthHistory } from '../history/service-health-history.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
+import { NamespacesController } from './namespaces.controller.js';
+import { ServiceActivityController } from './service-activity.controller.js';
 import { ServicesController } from './services.controller.js';
 import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
-@Module({ controllers: [StatusController, ServicesController, InstancesController, GroupsController] })
+@Module({
+  controllers: [
+    StatusController,
+    NamespacesController,
+    ServicesController,
+    ServiceActivityController,
+    InstancesController,
+    GroupsController,
+  ],
+  providers: [ServiceHealthHistory],
+})
 export class ApiModule {}

@@ -3,7 +3,6 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import {
   InvalidParameterError,
   NO_SELECTOR,
-  NotFoundError,
   Registry,
   normalizeNamespace,
   toGroupedName,
@@ -12,6 +11,8 @@ import {
 import { BodyReader } from './body.js';
 import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from './dto/service.dto.js';
 import { ErrorDto } from './dto/status.dto.js';
+import { findServiceOrThrow } from './service-lookup.js';
+import { HEALTH_FILTERS, SERVICE_SORTS, listServices, parseChoice } from './service-listing.js';
 import { toServiceDetail, toServiceSummary } from './views.js';
 
 @ApiTags('services')
@@ -21,9 +22,25 @@ export class ServicesController {
   constructor(@Inject(Registry) private readonly registry: Registry) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listServices', summary: 'Services with instance and health counts' })
+  @ApiOperation({
+    operationId: 'listServices',
+    summary: 'Services with instance and health counts, filtered, sorted and paged',
+  })
   @ApiQuery({ name: 'search', required: false, description: 'Substring of the service name' })
   @ApiQuery({ name: 'group', required: false, description: 'Exact group name' })
+  @ApiQuery({ name: 'health', required: false, enum: HEALTH_FILTERS, description: 'Keep only services in this state' })
+  @ApiQuery({
+    name: 'hideEmpty',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: 'Leave out services without instances',
+  })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: SERVICE_SORTS,
+    description: '`health`: protection reached first, then most unhealthy; `name` (default): by group and name',
+  })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
   @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 20 } })
   @ApiOkResponse({ type: ServicePageDto })
@@ -31,22 +48,29 @@ export class ServicesController {
     @Param('namespaceId') namespaceId: string,
     @Query('search') search?: string,
     @Query('group') group?: string,
+    @Query('health') health?: string,
+    @Query('hideEmpty') hideEmpty?: string,
+    @Query('sort') sort?: string,
     @Query('page') pageText?: string,
     @Query('pageSize') pageSizeText?: string,
   ): ServicePageDto {
-    const page = queryInt('page', pageText, 1, 1, 1_000_000);
-    const pageSize = queryInt('pageSize', pageSizeText, 20, 1, 500);
-    const needle = search?.trim().toLowerCase();
-    const wantedGroup = group?.trim();
-    const matches: Service[] = [];
-    for (const s of this.registry.services(normalizeNamespace(namespaceId))) {
-      if (needle && !s.bareName.toLowerCase().includes(needle)) continue;
-      if (wantedGroup && s.groupName !== wantedGroup) continue;
-      matches.push(s);
-    }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const items = matches.slice((page - 1) * pageSize, page * pageSize).map(toServiceSummary);
-    return { items, total: matches.length, page, pageSize };
+    const listing = listServices(this.registry, {
+      namespaceId: normalizeNamespace(namespaceId),
+      search,
+      group,
+      health: parseChoice('health', health, HEALTH_FILTERS, 'all'),
+      hideEmpty: parseChoice('hideEmpty', hideEmpty, ['true', 'false'], 'false') === 'true',
+      sort: parseChoice('sort', sort, SERVICE_SORTS, 'name'),
+      page: queryInt('page', pageText, 1, 1, 1_000_000),
+      pageSize: queryInt('pageSize', pageSizeText, 20, 1, 500),
+    });
+    return {
+      items: listing.rows.map(toServiceSummary),
+      total: listing.total,
+      page: listing.page,
+      pageSize: listing.pageSize,
+      summary: { ...listing.summary },
+    };
   }
 
   @Post()
@@ -119,11 +143,7 @@ export class ServicesController {
   }
 
   private find(namespaceId: string, groupName: string, serviceName: string): Service {
-    const grouped = toGroupedName(serviceName, groupName);
-    const service = this.registry.findService(normalizeNamespace(namespaceId), grouped);
-    if (!service)
-      throw new NotFoundError(`service ${grouped} not found in namespace ${normalizeNamespace(namespaceId)}`);
-    return service;
+    return findServiceOrThrow(this.registry, namespaceId, groupName, serviceName);
   }
 }
 

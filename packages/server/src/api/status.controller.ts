@@ -1,8 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PUBLIC_NAMESPACE, Registry } from '@beacon/core';
+import { Registry } from '@beacon/core';
 import { ServerStatusHolder } from '../registry/server-status.js';
-import { NamespaceDto, StatusDto } from './dto/status.dto.js';
+import { StatusDto } from './dto/status.dto.js';
 import { WatchChangeDto, WatchSnapshotDto } from './dto/watch.dto.js';
 
 export const BEACON_VERSION = '0.1.0';
@@ -33,23 +33,5 @@ export class StatusController {
       uptimeMs: now - this.startedAt,
       now,
     };
-  }
-
-  @Get('namespaces')
-  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces, public first' })
-  @ApiOkResponse({ type: [NamespaceDto] })
-  namespaces(): NamespaceDto[] {
-    const count = (id: string) => [...this.registry.services(id)].length;
-    const custom = this.registry.namespaceRecordList();
-    const ids = new Set(custom.map((r) => r.id));
-    return [
-      { id: PUBLIC_NAMESPACE, name: 'public', description: 'Public Namespace', serviceCount: count(PUBLIC_NAMESPACE) },
-      ...custom.map((r) => ({ id: r.id, name: r.name, description: r.description, serviceCount: count(r.id) })),
-      // Namespaces that sprang into being through registrations, as Nacos allows.
-      ...this.registry
-        .namespaceIds()
-        .filter((id) => id !== PUBLIC_NAMESPACE && !ids.has(id))
-        .map((id) => ({ id, name: id, description: '', serviceCount: count(id) })),
-    ];
   }
 }

@@ -1,6 +1,6 @@
-import type { Instance, Registry, Service } from '@beacon/core';
+import type { Cluster, Instance, Registry, Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
-import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
+import type { ClusterDto, ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
 export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
   const override = registry.overrideFor({
@@ -29,6 +29,7 @@ export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
       deleteTimeoutMs: i.timings.deleteTimeoutMs,
       intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,
     },
+    ...(i.lastCheck ? { lastCheck: { ...i.lastCheck } } : {}),
   };
 }
 
@@ -51,13 +52,20 @@ export function toServiceDetail(s: Service, registry: Registry): ServiceDetailDt
     ...toServiceSummary(s),
     metadata: { ...s.settings.metadata },
     selectorType: s.settings.selector.type,
-    clusters: [...s.clusters.values()].map((c) => ({
-      name: c.name,
-      healthChecker:
-        c.settings.healthChecker.type === 'HTTP'
-          ? { type: 'HTTP', path: c.settings.healthChecker.path }
-          : { type: c.settings.healthChecker.type },
-      instances: [...c.instances()].map((i) => toInstanceDto(i, registry)),
-    })),
+    clusters: [...s.clusters.values()].map((c) => toClusterDto(c, registry)),
+  };
+}
+
+export function toClusterDto(c: Cluster, registry: Registry): ClusterDto {
+  const checker = c.settings.healthChecker;
+  return {
+    name: c.name,
+    healthChecker:
+      checker.type === 'HTTP'
+        ? { type: 'HTTP', path: checker.path, ...(checker.headers ? { headers: checker.headers } : {}) }
+        : { type: checker.type },
+    checkPort: c.settings.defaultCheckPort,
+    useInstancePort: c.settings.useIPPort4Check,
+    instances: [...c.instances()].map((i) => toInstanceDto(i, registry)),
   };
 }

@@ -11,6 +11,15 @@ export class TimingsDto {
   intervalFromMetadata!: boolean;
 }
 
+export class CheckResultDto {
+  @ApiProperty({ description: 'When the last active check settled, ms since the epoch' }) at!: number;
+  @ApiProperty({ enum: ['ok', 'fail', 'fail-now'] }) outcome!: 'ok' | 'fail' | 'fail-now';
+  @ApiProperty({ description: 'Response time of that check, ms' }) rtMs!: number;
+  @ApiPropertyOptional({ description: 'Why the last check failed' }) reason?: string;
+  @ApiPropertyOptional({ description: 'When a check last failed, kept after recovery' }) lastFailureAt?: number;
+  @ApiPropertyOptional() lastFailureReason?: string;
+}
+
 export class InstanceDto {
   @ApiProperty() instanceId!: string;
   @ApiProperty() ip!: string;
@@ -34,6 +43,8 @@ export class InstanceDto {
   registeredAt!: number;
   @ApiProperty({ type: TimingsDto })
   timings!: TimingsDto;
+  @ApiPropertyOptional({ type: CheckResultDto, description: 'Persistent instances: the last active health check' })
+  lastCheck?: CheckResultDto;
 }
 
 export class InstancePatchDto {

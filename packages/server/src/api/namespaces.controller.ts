@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Registry } from '@beacon/core';
+import { BodyReader } from './body.js';
+import { ErrorDto, NamespaceCreateDto, NamespaceDto, NamespaceUpdateDto } from './dto/status.dto.js';
+import { NamespaceDirectory } from './namespace-directory.js';
+
+@ApiTags('namespaces')
+@ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
+@Controller('api/v1/namespaces')
+export class NamespacesController {
+  private readonly directory: NamespaceDirectory;
+
+  constructor(@Inject(Registry) registry: Registry) {
+    this.directory = new NamespaceDirectory(registry);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces, public first' })
+  @ApiOkResponse({ type: [NamespaceDto] })
+  list(): NamespaceDto[] {
+    return this.directory.list();
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ operationId: 'createNamespace', summary: 'Create a namespace (admins)' })
+  @ApiBody({ type: NamespaceCreateDto })
+  @ApiResponse({ status: 201, type: NamespaceDto })
+  @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace exists' })
+  create(@Body() body: unknown): NamespaceDto {
+    const b = new BodyReader(body);
+    return this.directory.create({ id: b.string('id'), name: b.string('name'), description: b.string('description') });
+  }
+
+  @Put(':namespaceId')
+  @ApiOperation({ operationId: 'updateNamespace', summary: 'Rename or describe a namespace (admins)' })
+  @ApiBody({ type: NamespaceUpdateDto })
+  @ApiOkResponse({ type: NamespaceDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  update(@Param('namespaceId') namespaceId: string, @Body() body: unknown): NamespaceDto {
+    const b = new BodyReader(body);
+    return this.directory.update(namespaceId, { name: b.string('name'), description: b.string('description') });
+  }
+
+  @Delete(':namespaceId')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'deleteNamespace', summary: 'Delete an empty namespace (admins)' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace still has services' })
+  remove(@Param('namespaceId') namespaceId: string): void {
+    this.directory.remove(namespaceId);
+  }
+}
