@@ -11,6 +11,8 @@ export interface LiveState {
   readonly revision: number | undefined;
 }
 
+const NOT_ALLOWED: LiveState = { state: 'forbidden', revision: undefined };
+
 const LiveContext = createContext<LiveState>({ state: 'connecting', revision: undefined });
 
 /** Whether the watch stream is feeding the cache; pages fall back to polling while it is not. */
@@ -45,11 +47,7 @@ export function LiveUpdates({
   const [live, setLive] = useState<LiveState>({ state: 'connecting', revision: undefined });
 
   useEffect(() => {
-    if (!enabled) {
-      setLive({ state: 'forbidden', revision: undefined });
-      return;
-    }
-    setLive({ state: 'connecting', revision: undefined });
+    if (!enabled) return;
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
     const refreshLists = () => {
       refreshTimer ??= setTimeout(() => {
@@ -108,7 +106,7 @@ export function LiveUpdates({
     };
   }, [namespaceId, queryClient, enabled]);
 
-  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+  return <LiveContext.Provider value={enabled ? live : NOT_ALLOWED}>{children}</LiveContext.Provider>;
 }
 
 function putService(queryClient: QueryClient, namespaceId: string, service: ServiceDetailDto): void {

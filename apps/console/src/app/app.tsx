@@ -106,71 +106,71 @@ function Shell() {
   return (
     <LiveUpdates namespaceId={namespaceId} enabled={access.read}>
       <AccessProvider access={access}>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <Link to={home} className="brand">
-          <span className="brand-mark" aria-hidden="true" /> Beacon
-        </Link>
-        <nav aria-label="Main" className="topnav">
-          <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
-            Services
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <Link to={home} className="brand">
+            <span className="brand-mark" aria-hidden="true" /> Beacon
           </Link>
-          {access.admin && (
-            <Link to="/namespaces" aria-current={route.page === 'namespaces' ? 'page' : undefined}>
-              Namespaces
+          <nav aria-label="Main" className="topnav">
+            <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
+              Services
             </Link>
-          )}
-          {me.data?.authEnabled && me.data.admin && (
-            <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
-              Users
-            </Link>
-          )}
-        </nav>
-        <div className="topbar-right">
-          <NamespaceSwitcher namespaceId={namespaceId} />
-          <LiveIndicator />
-          {(session || me.data?.authEnabled) && (
-            <span className="user">
-              <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
-              <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
-                Sign out
-              </button>
-            </span>
-          )}
-        </div>
-      </header>
-      <main id="main" className="content" tabIndex={-1}>
-        {(route.page === 'services' || route.page === 'service') && !access.read && (
-          <NoAccess namespaceId={namespaceId} />
-        )}
-        {route.page === 'services' && access.read && (
-          <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} announce={announce} />
-        )}
-        {route.page === 'service' && access.read && (
-          <ServicePage
-            key={`${namespaceId}/${route.groupName}/${route.name}`}
-            namespaceId={namespaceId}
-            groupName={route.groupName}
-            name={route.name}
-            announce={announce}
-          />
-        )}
-        {route.page === 'users' && <UsersPage announce={announce} />}
-        {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
-        {route.page === 'not-found' && (
-          <div className="panel">
-            <h1>Page not found</h1>
-            <p>
-              <Link to={home}>Go to the services</Link>
-            </p>
+            {access.admin && (
+              <Link to="/namespaces" aria-current={route.page === 'namespaces' ? 'page' : undefined}>
+                Namespaces
+              </Link>
+            )}
+            {me.data?.authEnabled && me.data.admin && (
+              <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
+                Users
+              </Link>
+            )}
+          </nav>
+          <div className="topbar-right">
+            <NamespaceSwitcher namespaceId={namespaceId} />
+            <LiveIndicator />
+            {(session || me.data?.authEnabled) && (
+              <span className="user">
+                <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
+                <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
+                  Sign out
+                </button>
+              </span>
+            )}
           </div>
-        )}
-      </main>
-      <div className="toast-region" role="status" aria-live="polite">
-        {message && <div className="toast">{message}</div>}
-      </div>
+        </header>
+        <main id="main" className="content" tabIndex={-1}>
+          {(route.page === 'services' || route.page === 'service') && !access.read && (
+            <NoAccess namespaceId={namespaceId} />
+          )}
+          {route.page === 'services' && access.read && (
+            <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} announce={announce} />
+          )}
+          {route.page === 'service' && access.read && (
+            <ServicePage
+              key={`${namespaceId}/${route.groupName}/${route.name}`}
+              namespaceId={namespaceId}
+              groupName={route.groupName}
+              name={route.name}
+              announce={announce}
+            />
+          )}
+          {route.page === 'users' && <UsersPage announce={announce} />}
+          {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
+          {route.page === 'not-found' && (
+            <div className="panel">
+              <h1>Page not found</h1>
+              <p>
+                <Link to={home}>Go to the services</Link>
+              </p>
+            </div>
+          )}
+        </main>
+        <div className="toast-region" role="status" aria-live="polite">
+          {message && <div className="toast">{message}</div>}
+        </div>
       </AccessProvider>
     </LiveUpdates>
   );

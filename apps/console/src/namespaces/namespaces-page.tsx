@@ -8,7 +8,8 @@ import { useAccess } from '../auth/access.js';
 import { ConfirmDialog, Dialog } from '../ui/dialog.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 
-type Editing = { kind: 'create' } | { kind: 'edit'; namespace: NamespaceDto } | { kind: 'delete'; namespace: NamespaceDto };
+type Editing =
+  { kind: 'create' } | { kind: 'edit'; namespace: NamespaceDto } | { kind: 'delete'; namespace: NamespaceDto };
 
 /** Namespaces with their service counts; admins create, rename and delete (empty) ones. */
 export function NamespacesPage({ announce }: { announce: (m: string) => void }) {
@@ -121,7 +122,8 @@ function NamespaceForm({
   const [name, setName] = useState(namespace?.name ?? '');
   const [description, setDescription] = useState(namespace?.description ?? '');
   const [submitted, setSubmitted] = useState(false);
-  const idError = nsId.trim() !== '' && !/^[\w-]{1,128}$/.test(nsId.trim()) ? "Letters, digits, '_' and '-' only" : undefined;
+  const idError =
+    nsId.trim() !== '' && !/^[\w-]{1,128}$/.test(nsId.trim()) ? "Letters, digits, '_' and '-' only" : undefined;
   const nameError = name.trim() === '' ? 'Enter a name' : undefined;
   const submit = () => {
     setSubmitted(true);
@@ -206,7 +208,9 @@ function DeleteNamespaceDialog({
       pending={mutation.isPending}
       error={mutation.error}
       onClose={onClose}
-      onConfirm={() => mutation.mutate(namespace.id, { onSuccess: () => onDeleted(`Deleted namespace ${namespace.id}`) })}
+      onConfirm={() =>
+        mutation.mutate(namespace.id, { onSuccess: () => onDeleted(`Deleted namespace ${namespace.id}`) })
+      }
     >
       <p>
         {namespace.serviceCount > 0

@@ -85,11 +85,7 @@ export function HealthChart({ service }: { service: ServiceDetailDto }) {
           {unhealthy && <path d={unhealthy} fill="url(#hatch)" className="chart-bad" />}
         </svg>
         {first && first.at > from + windowMs / 5 && (
-          <span
-            className="chart-nodata"
-            style={{ left: `${((first.at - from) / windowMs) * 50}%` }}
-            aria-hidden="true"
-          >
+          <span className="chart-nodata" style={{ left: `${((first.at - from) / windowMs) * 50}%` }} aria-hidden="true">
             no data before {formatClock(first.at)}
           </span>
         )}

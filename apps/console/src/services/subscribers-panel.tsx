@@ -21,8 +21,8 @@ export function SubscribersPanel({
       <div className="panel-header">
         <h2 id={`${id}-title`}>Subscribers</h2>
         <span className="muted small">
-          {query.data ? `${subscribers.length} listening` : 'Loading…'} · UDP targets polled within the last minute
-          and open watch streams
+          {query.data ? `${subscribers.length} listening` : 'Loading…'} · UDP targets polled within the last minute and
+          open watch streams
         </span>
       </div>
       {query.isError && !query.data && <ErrorPanel error={query.error} title="Could not load the subscribers" />}

@@ -82,15 +82,13 @@ export class Subscriptions {
     const udp = this.targets
       .live(namespaceId, serviceName, this.registry.clock.now())
       .map((t): Listener => ({ kind: 'udp', ip: t.ip, port: t.port, agent: t.client.agent, app: t.app }));
-    const watchers = this.hub
-      .watchersOf(namespaceId, serviceName)
-      .map(({ client }): Listener => ({
-        kind: 'watch',
-        ip: client.ip,
-        port: client.port,
-        agent: client.agent,
-        app: 'unknown',
-      }));
+    const watchers = this.hub.watchersOf(namespaceId, serviceName).map(({ client }): Listener => ({
+      kind: 'watch',
+      ip: client.ip,
+      port: client.port,
+      agent: client.agent,
+      app: 'unknown',
+    }));
     return [...udp, ...watchers];
   }
 }
