@@ -5,6 +5,7 @@ import { formatMillis } from '../lib/format.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import {
+  INTERVAL_BOUNDS_TEXT,
   TIMING_DEFAULTS,
   TIMING_FIELDS,
   TIMING_KEYS,
@@ -19,7 +20,7 @@ import {
 } from './instance-form.js';
 
 const TIMING_HINTS: Record<TimingField, string> = {
-  interval: 'How often the client beats. The server returns it in every beat reply.',
+  interval: `How often the client beats, ${INTERVAL_BOUNDS_TEXT.toLowerCase()}. The server returns it in every beat reply.`,
   timeout: 'Silence after which the instance is marked unhealthy.',
   deleteTimeout: 'Silence after which the instance is removed.',
 };

@@ -52,9 +52,19 @@ describe('instance editor validation', () => {
       const errors = validateInstanceForm(edit(original, { interval: bad }), original);
       expect(errors.fields.interval, bad).toBe('Enter whole milliseconds, e.g. 5000');
     }
-    expect(validateInstanceForm(edit(original, { interval: '0' }), original).fields.interval).toBe(
+    expect(validateInstanceForm(edit(original, { timeout: '0' }), original).fields.timeout).toBe(
       'Must be at least 1 ms',
     );
+  });
+
+  it('keeps an edited interval between one second and one hour', () => {
+    for (const bad of ['0', '2', '999', '3600001']) {
+      expect(validateInstanceForm(edit(original, { interval: bad }), original).fields.interval, bad).toBe(
+        'From 1000 ms (1 second) to 3600000 ms (1 hour)',
+      );
+    }
+    const slow = instance({ [TIMING_KEYS.timeout]: '7200000', [TIMING_KEYS.deleteTimeout]: '7300000' });
+    expect(hasErrors(validateInstanceForm(edit(slow, { interval: '3600000' }), slow))).toBe(false);
   });
 
   it('wants the interval below the unhealthy timeout, blaming the edited field', () => {

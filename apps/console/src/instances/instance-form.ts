@@ -64,6 +64,11 @@ export function formFromInstance(instance: InstanceDto): InstanceForm {
 
 const WHOLE_MS = /^\d+$/;
 
+/** The server refuses beat intervals outside these bounds on every face (issue 12, item 4). */
+export const INTERVAL_MIN_MS = 1000;
+export const INTERVAL_MAX_MS = 3_600_000;
+export const INTERVAL_BOUNDS_TEXT = 'From 1000 ms (1 second) to 3600000 ms (1 hour)';
+
 /**
  * The checks the server makes (whole milliseconds; interval below the unhealthy timeout; that below
  * the delete timeout), made while typing. Like the server, timings are only checked when one of
@@ -83,6 +88,12 @@ export function validateInstanceForm(form: InstanceForm, original: InstanceDto):
         effective[field] = TIMING_DEFAULTS[field];
       } else if (!WHOLE_MS.test(text) || !Number.isSafeInteger(Number(text))) {
         fields[field] = 'Enter whole milliseconds, e.g. 5000';
+      } else if (
+        field === 'interval' &&
+        changed.includes('interval') &&
+        (Number(text) < INTERVAL_MIN_MS || Number(text) > INTERVAL_MAX_MS)
+      ) {
+        fields[field] = INTERVAL_BOUNDS_TEXT;
       } else if (Number(text) < 1) {
         fields[field] = 'Must be at least 1 ms';
       } else {
