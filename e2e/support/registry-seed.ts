@@ -6,6 +6,7 @@ export interface SeedInstance {
   readonly serviceName: string;
   readonly ip: string;
   readonly port: number;
+  readonly namespaceId?: string;
   readonly groupName?: string;
   readonly clusterName?: string;
   readonly ephemeral?: boolean;
@@ -29,6 +30,7 @@ export async function registerAll(
     while (next < instances.length) {
       const instance = instances[next++]!;
       const params = new URLSearchParams({
+        namespaceId: instance.namespaceId ?? 'public',
         serviceName: instance.serviceName,
         groupName: instance.groupName ?? 'DEFAULT_GROUP',
         clusterName: instance.clusterName ?? 'DEFAULT',

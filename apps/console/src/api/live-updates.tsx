@@ -12,6 +12,7 @@ export interface LiveState {
 }
 
 const NOT_ALLOWED: LiveState = { state: 'forbidden', revision: undefined };
+const CONNECTING: LiveState = { state: 'connecting', revision: undefined };
 
 const LiveContext = createContext<LiveState>({ state: 'connecting', revision: undefined });
 
@@ -35,14 +36,18 @@ const LIST_REFRESH_DELAY_MS = 150;
  */
 export function LiveUpdates({
   namespaceId,
-  enabled = true,
+  access = 'allowed',
   children,
 }: {
   namespaceId: string;
-  /** False when the user may not read the namespace: nothing to follow, nothing to retry. */
-  enabled?: boolean;
+  /**
+   * `pending` until the server has said what the user may do; `denied` when they may not read the
+   * namespace: nothing to follow, nothing to retry.
+   */
+  access?: 'pending' | 'allowed' | 'denied';
   children: ReactNode;
 }) {
+  const enabled = access === 'allowed';
   const queryClient = useQueryClient();
   const [live, setLive] = useState<LiveState>({ state: 'connecting', revision: undefined });
 
@@ -106,7 +111,8 @@ export function LiveUpdates({
     };
   }, [namespaceId, queryClient, enabled]);
 
-  return <LiveContext.Provider value={enabled ? live : NOT_ALLOWED}>{children}</LiveContext.Provider>;
+  const value = enabled ? live : access === 'denied' ? NOT_ALLOWED : CONNECTING;
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
 function putService(queryClient: QueryClient, namespaceId: string, service: ServiceDetailDto): void {

@@ -104,7 +104,7 @@ function Shell() {
   const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
 
   return (
-    <LiveUpdates namespaceId={namespaceId} enabled={access.read}>
+    <LiveUpdates namespaceId={namespaceId} access={!access.known ? 'pending' : access.read ? 'allowed' : 'denied'}>
       <AccessProvider access={access}>
         <a className="skip-link" href="#main">
           Skip to content
