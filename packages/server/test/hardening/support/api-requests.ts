@@ -191,9 +191,12 @@ export function apiRequest(endpoint: ApiEndpoint): fc.Arbitrary<RawRequest> {
   const query = fc.tuple(
     ...endpoint.query.map((q) => fc.option(queryValue(q), { nil: undefined, freq: 2 }).map((v) => [q, v] as const)),
   );
-  const repeatedQuery = fc.array(fc.tuple(fc.constantFrom('page', 'pageSize', 'search', 'health', 'sort', 'x'), hostileText), {
-    maxLength: 2,
-  });
+  const repeatedQuery = fc.array(
+    fc.tuple(fc.constantFrom('page', 'pageSize', 'search', 'health', 'sort', 'x'), hostileText),
+    {
+      maxLength: 2,
+    },
+  );
   const objectBody = endpoint.body ? jsonObjectOf(endpoint.body) : fc.constant('{}');
   const bodyKind = fc.constantFrom<BodyKind>(
     ...(endpoint.body
