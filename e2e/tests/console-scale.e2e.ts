@@ -61,7 +61,8 @@ test.beforeAll(async () => {
   }
   const started = Date.now();
   await registerAll(server.baseUrl, seed);
-  for (const name of ['empty-a', 'empty-b', 'empty-c']) await admin.createService('public', { name });
+  for (const name of ['empty-a', 'empty-b', 'empty-c'])
+    await admin.createService('public', { name, groupName: 'DEFAULT_GROUP', protectThreshold: 0 });
   console.log(`registered ${seed.length} instances in ${Date.now() - started} ms`);
   // The down service turns unhealthy at its first active check (2 to 7 s after registration).
   await expect

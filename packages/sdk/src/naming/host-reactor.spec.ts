@@ -316,6 +316,8 @@ function detail(
     clusters: clusters.map((name) => ({
       name,
       healthChecker: { type: 'TCP' as const },
+      checkPort: 80,
+      useInstancePort: true,
       instances: instances
         .filter((i) => (i.cluster ?? 'DEFAULT') === name)
         .map((i) => ({
