@@ -1,7 +1,8 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { InstanceDto } from '@beacon/sdk/admin';
 import { usePatchInstance, type InstanceTarget } from '../api/mutations.js';
 import { formatMillis } from '../lib/format.js';
+import { ModalFrame } from '../ui/dialog.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import {
@@ -40,7 +41,6 @@ export function InstanceEditor({
   onClose: () => void;
   onSaved: (message: string) => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   // The form starts from the instance as it was when the editor opened; live updates to the
   // instance must not overwrite what the operator is typing.
@@ -49,14 +49,6 @@ export function InstanceEditor({
   const [touched, setTouched] = useState<ReadonlySet<InstanceFormField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const mutation = usePatchInstance(target);
-
-  useEffect(() => {
-    // Back to the button that opened the editor when it closes, for keyboard users.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    return () => opener?.focus();
-  }, []);
 
   const errors = useMemo(() => validateInstanceForm(form, original), [form, original]);
   const patch = useMemo(
@@ -89,16 +81,7 @@ export function InstanceEditor({
 
   const address = `${original.ip}:${original.port}`;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
+    <ModalFrame labelledBy={`${id}-title`} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         <header className="dialog-header">
           <h2 id={`${id}-title`}>
@@ -215,7 +198,7 @@ export function InstanceEditor({
           </button>
         </footer>
       </form>
-    </dialog>
+    </ModalFrame>
   );
 }
 

@@ -1,10 +1,42 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
 import { ServerError } from './feedback.js';
 
-/**
- * A modal dialog: focus stays inside, Escape closes, and focus goes back to the opener after.
- * The body is a form; `onSubmit` runs on Enter or the primary button.
- */
+/** A native modal `<dialog>`: focus stays inside, Escape closes, focus goes back to the opener after. */
+export function ModalFrame({
+  labelledBy,
+  className = 'dialog',
+  onClose,
+  children,
+}: {
+  labelledBy: string;
+  className?: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    return () => opener?.focus();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className={className}
+      aria-labelledby={labelledBy}
+      onClose={onClose}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      {children}
+    </dialog>
+  );
+}
+
+/** A modal form: `onSubmit` runs on Enter or the primary button, a refusal shows in place. */
 export function Dialog({
   title,
   children,
@@ -26,29 +58,13 @@ export function Dialog({
   disabled?: boolean;
   error?: unknown;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    return () => opener?.focus();
-  }, []);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!pending && !disabled) onSubmit();
   };
   return (
-    <dialog
-      ref={dialog}
-      className="dialog dialog-small"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
+    <ModalFrame labelledBy={`${id}-title`} className="dialog dialog-small" onClose={onClose}>
       <form onSubmit={submit} noValidate>
         <header className="dialog-header">
           <h2 id={`${id}-title`}>{title}</h2>
@@ -64,7 +80,7 @@ export function Dialog({
           </button>
         </footer>
       </form>
-    </dialog>
+    </ModalFrame>
   );
 }
 
