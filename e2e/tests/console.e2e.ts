@@ -130,7 +130,9 @@ test('2. the interval set in the console reaches the client and survives its re-
   const dialog = page.getByRole('dialog', { name: /Edit instance 10\.0\.0\.1:8080/ });
   const interval = dialog.getByLabel('Heartbeat interval');
   await expect(interval).toBeFocused();
-  await expect(interval).toHaveValue('1000');
+  // No override yet: the field is empty and shows the client's own value (issue 12, item 3).
+  await expect(interval).toHaveValue('');
+  await expect(interval).toHaveAttribute('placeholder', "1000 (client's value)");
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('2000');
 

@@ -7,7 +7,6 @@ import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import {
   INTERVAL_BOUNDS_TEXT,
-  TIMING_DEFAULTS,
   TIMING_FIELDS,
   TIMING_KEYS,
   TIMING_LABELS,
@@ -15,6 +14,7 @@ import {
   hasErrors,
   instancePatch,
   validateInstanceForm,
+  withoutOverride,
   type InstanceForm,
   type InstanceFormField,
   type TimingField,
@@ -89,7 +89,8 @@ export function InstanceEditor({
           </h2>
           <p className="muted small">
             Cluster {original.clusterName} · {original.ephemeral ? 'ephemeral' : 'persistent'}. Changes become operator
-            overrides: they survive the client registering again.
+            overrides: they survive the client registering again. An empty field means no override: the client&apos;s
+            own value applies.
           </p>
         </header>
 
@@ -101,8 +102,11 @@ export function InstanceEditor({
               const inputId = `${id}-${field}`;
               const hintId = `${inputId}-hint`;
               const errorId = `${inputId}-error`;
+              const fallback = withoutOverride(original, field);
+              const fallbackText = `${fallback.ms} (${fallback.source === 'client' ? "client's value" : 'default'})`;
+              const overridden = original.overrides[TIMING_KEYS[field]] !== undefined;
               return (
-                <div className="field" key={field}>
+                <div className="field" key={field} data-timing={field}>
                   <label htmlFor={inputId}>{TIMING_LABELS[field]}</label>
                   <div className="input-with-unit">
                     <input
@@ -111,7 +115,7 @@ export function InstanceEditor({
                       className="input mono"
                       inputMode="numeric"
                       autoComplete="off"
-                      placeholder={`${TIMING_DEFAULTS[field]} (default)`}
+                      placeholder={fallbackText}
                       value={form[field]}
                       aria-invalid={error ? true : undefined}
                       aria-describedby={error ? `${errorId} ${hintId}` : hintId}
@@ -122,6 +126,25 @@ export function InstanceEditor({
                       ms
                     </span>
                   </div>
+                  {overridden && (
+                    <div className="override-source">
+                      <span>
+                        Operator override · client&apos;s value:{' '}
+                        {fallback.source === 'client'
+                          ? formatMillis(fallback.ms)
+                          : `none (default ${formatMillis(fallback.ms)})`}
+                      </span>
+                      <button
+                        type="button"
+                        className="button button-small button-secondary"
+                        aria-label={`Remove override of ${TIMING_LABELS[field]}`}
+                        disabled={form[field] === ''}
+                        onClick={() => set(field, '')}
+                      >
+                        {form[field] === '' ? 'Override removed on save' : 'Remove override'}
+                      </button>
+                    </div>
+                  )}
                   {error && (
                     <p className="field-error" id={errorId}>
                       {error}

@@ -22,6 +22,7 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     weight: 1,
     metadata,
     overrides: {},
+    clientMetadata: metadata,
     lastBeat: 0,
     registeredAt: 0,
     timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
@@ -131,6 +132,11 @@ describe('instance patch', () => {
     zone: 'a',
   });
 
+  it('starts timing fields empty when the client set them: only overrides are the operator’s', () => {
+    expect(formFromInstance(original)).toMatchObject({ interval: '', timeout: '', deleteTimeout: '' });
+    expect(instancePatch(edit(original, { deleteTimeout: '' }), original)).toBeUndefined();
+  });
+
   it('is empty when nothing changed', () => {
     expect(instancePatch(formFromInstance(original), original)).toBeUndefined();
   });
@@ -141,9 +147,11 @@ describe('instance patch', () => {
     });
   });
 
-  it('clears removed keys with null and sets new ones', () => {
-    const form = edit(original, { deleteTimeout: '', metadata: [newRow('region', 'eu'), newRow('', '')] });
-    expect(instancePatch(form, original)).toEqual({
+  it('removes a cleared override with null, clears removed keys and sets new ones', () => {
+    const overridden = instance(original.metadata, { overrides: { [TIMING_KEYS.deleteTimeout]: '6000' } });
+    expect(formFromInstance(overridden).deleteTimeout).toBe('6000');
+    const form = edit(overridden, { deleteTimeout: '', metadata: [newRow('region', 'eu'), newRow('', '')] });
+    expect(instancePatch(form, overridden)).toEqual({
       metadata: { [TIMING_KEYS.deleteTimeout]: null, zone: null, region: 'eu' },
     });
   });

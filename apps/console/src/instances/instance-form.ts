@@ -31,7 +31,10 @@ export const TIMING_LABELS: Readonly<Record<TimingField, string>> = {
 };
 
 export interface InstanceForm {
-  /** Text as typed; '' means "not set", so the default applies. */
+  /**
+   * The operator's override as typed; '' means "no override": the client's own value applies, or
+   * the server default when the client sent none. Clearing an overridden field removes the override.
+   */
   readonly interval: string;
   readonly timeout: string;
   readonly deleteTimeout: string;
@@ -53,9 +56,9 @@ const TIMING_KEY_LIST: readonly string[] = Object.values(TIMING_KEYS);
 
 export function formFromInstance(instance: InstanceDto): InstanceForm {
   return {
-    interval: instance.metadata[TIMING_KEYS.interval] ?? '',
-    timeout: instance.metadata[TIMING_KEYS.timeout] ?? '',
-    deleteTimeout: instance.metadata[TIMING_KEYS.deleteTimeout] ?? '',
+    interval: instance.overrides[TIMING_KEYS.interval] ?? '',
+    timeout: instance.overrides[TIMING_KEYS.timeout] ?? '',
+    deleteTimeout: instance.overrides[TIMING_KEYS.deleteTimeout] ?? '',
     weight: String(instance.weight),
     enabled: instance.enabled,
     metadata: rowsFromMetadata(instance.metadata, TIMING_KEY_LIST),
@@ -85,7 +88,7 @@ export function validateInstanceForm(form: InstanceForm, original: InstanceDto):
     for (const field of TIMING_FIELDS) {
       const text = form[field].trim();
       if (text === '') {
-        effective[field] = TIMING_DEFAULTS[field];
+        effective[field] = withoutOverride(original, field).ms;
       } else if (!WHOLE_MS.test(text) || !Number.isSafeInteger(Number(text))) {
         fields[field] = 'Enter whole milliseconds, e.g. 5000';
       } else if (
@@ -131,23 +134,41 @@ export function hasErrors(errors: InstanceFormErrors): boolean {
   return Object.keys(errors.fields).length > 0 || Object.keys(errors.rows).length > 0;
 }
 
-/** The metadata the form describes, timing keys included. */
-function formMetadata(form: InstanceForm): Record<string, string> {
-  const metadata = rowsToMetadata(form.metadata);
-  for (const field of TIMING_FIELDS) {
-    const text = form[field].trim();
-    if (text !== '') metadata[TIMING_KEYS[field]] = text;
-  }
-  return metadata;
+/** What a timing is without an operator override: the client's own value, else the server default. */
+export function withoutOverride(
+  instance: InstanceDto,
+  field: TimingField,
+): { ms: number; source: 'client' | 'default' } {
+  const text = instance.clientMetadata[TIMING_KEYS[field]]?.trim();
+  const ms = text !== undefined && WHOLE_MS.test(text) ? Number(text) : undefined;
+  return ms !== undefined && ms > 0 ? { ms, source: 'client' } : { ms: TIMING_DEFAULTS[field], source: 'default' };
 }
 
-/** Only what was edited: unchanged fields are left out; `undefined` when nothing changed. */
+/** Free metadata without the timing keys (they have their own fields). */
+function freeMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !TIMING_KEY_LIST.includes(key)));
+}
+
+/**
+ * Only what was edited: unchanged fields are left out; `undefined` when nothing changed. A cleared
+ * timing that was overridden becomes `null`: "remove the override".
+ */
 export function instancePatch(form: InstanceForm, original: InstanceDto): InstancePatchDto | undefined {
   const patch: InstancePatchDto = {};
   const weight = Number(form.weight.trim());
   if (weight !== original.weight) patch.weight = weight;
   if (form.enabled !== original.enabled) patch.enabled = form.enabled;
-  const changes = metadataChanges(original.metadata, formMetadata(form));
+  const changes: Record<string, string | null> = metadataChanges(
+    freeMetadata(original.metadata),
+    rowsToMetadata(form.metadata),
+  );
+  for (const field of TIMING_FIELDS) {
+    const key = TIMING_KEYS[field];
+    const text = form[field].trim();
+    const before = original.overrides[key];
+    if (text === '' && before !== undefined) changes[key] = null;
+    else if (text !== '' && text !== before) changes[key] = text;
+  }
   if (Object.keys(changes).length > 0) patch.metadata = changes;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }

@@ -14,6 +14,7 @@ function instance(ip: string, healthy = true, clusterName = 'DEFAULT', port = 80
     weight: 1,
     metadata: {},
     overrides: {},
+    clientMetadata: {},
     lastBeat: 0,
     registeredAt: 0,
     timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },

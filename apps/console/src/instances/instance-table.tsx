@@ -54,7 +54,9 @@ function Timings({ instance }: { instance: InstanceDto }) {
   const t = instance.timings;
   const source = (key: string, fromMetadata: boolean) =>
     instance.overrides[key] !== undefined ? (
-      <span className="source source-operator">operator</span>
+      <span className="source source-operator" title={overrideNote(instance, key).trim()}>
+        operator
+      </span>
     ) : fromMetadata ? null : (
       <span className="source">default</span>
     );
@@ -77,6 +79,13 @@ function Timings({ instance }: { instance: InstanceDto }) {
   );
 }
 
+/** " (operator override; client's value: x)" for an overridden key, '' otherwise. */
+function overrideNote(instance: InstanceDto, key: string): string {
+  if (instance.overrides[key] === undefined) return '';
+  const client = instance.clientMetadata[key];
+  return ` (operator override; client's value: ${client ?? 'not set'})`;
+}
+
 /** The timing keys are shown, labelled, in their own column. */
 const SHOWN_ELSEWHERE: readonly string[] = Object.values(TIMING_KEYS);
 
@@ -91,10 +100,12 @@ function Metadata({ instance }: { instance: InstanceDto }) {
         <li
           key={key}
           className={instance.overrides[key] !== undefined ? 'chip chip-override' : 'chip'}
-          title={`${key}=${value}${instance.overrides[key] !== undefined ? ' (set by an operator)' : ''}`}
+          title={`${key}=${value}${overrideNote(instance, key)}`}
         >
           <span className="chip-key">{key}</span>=<span className="chip-value">{value}</span>
-          {instance.overrides[key] !== undefined && <span className="visually-hidden"> (set by an operator)</span>}
+          {instance.overrides[key] !== undefined && (
+            <span className="visually-hidden">{overrideNote(instance, key)}</span>
+          )}
         </li>
       ))}
     </ul>

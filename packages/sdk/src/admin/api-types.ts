@@ -475,6 +475,10 @@ export interface components {
       overrides: {
         [key: string]: string;
       };
+      /** @description The metadata as the client registered it, before operator overrides: each override's client value */
+      clientMetadata: {
+        [key: string]: string;
+      };
       /** @description Time of the last beat (or registration), ms since the epoch */
       lastBeat: number;
       /** @description Time of the first registration, ms since the epoch */

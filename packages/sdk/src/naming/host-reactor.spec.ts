@@ -331,6 +331,7 @@ function detail(
           weight: 1,
           metadata: {},
           overrides: {},
+          clientMetadata: {},
           lastBeat: 0,
           registeredAt: 0,
           timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },

@@ -21,6 +21,7 @@ export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
     weight: i.weight,
     metadata: { ...i.metadata },
     overrides: { ...override },
+    clientMetadata: { ...i.registeredMetadata },
     lastBeat: i.lastBeat,
     registeredAt: i.registeredAt,
     timings: {

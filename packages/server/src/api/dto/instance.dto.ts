@@ -37,6 +37,12 @@ export class InstanceDto {
     description: 'Metadata keys set by an operator; they survive re-registration and restarts',
   })
   overrides!: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "The metadata as the client registered it, before operator overrides: each override's client value",
+  })
+  clientMetadata!: Record<string, string>;
   @ApiProperty({ description: 'Time of the last beat (or registration), ms since the epoch' })
   lastBeat!: number;
   @ApiProperty({ description: 'Time of the first registration, ms since the epoch' })
