@@ -20,10 +20,10 @@ let server: BeaconServer;
 let admin: AdminClient;
 let closedPort: number;
 
-async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+async function keepScreenshot(page: Page, testInfo: TestInfo, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
@@ -164,4 +164,42 @@ test('5. 200 instances: paged, filtered, IPs in numeric order', async ({ page },
   await expect(rows.first()).toContainText('west');
   await page.getByLabel('Health', { exact: true }).selectOption('unhealthy');
   await expect(page.getByText('No instance matches these filters.')).toBeVisible();
+});
+
+test('3. an override shows the client value beside it and can be removed; the interval has bounds', async ({
+  page,
+}, testInfo) => {
+  await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/big`);
+  const row = page.locator('tr[data-instance="127.0.0.1:8080"]');
+  await row.getByRole('button', { name: 'Edit instance 127.0.0.1:8080' }).click();
+  let dialog = page.getByRole('dialog', { name: /Edit instance 127\.0\.0\.1:8080/ });
+  const interval = dialog.getByLabel('Heartbeat interval', { exact: true });
+  await expect(interval).toHaveValue('');
+  await expect(interval).toHaveAttribute('placeholder', "60000 (client's value)");
+  await interval.fill('2');
+  await expect(dialog.getByText('From 1000 ms (1 second) to 3600000 ms (1 hour)', { exact: true })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Save changes' })).toBeDisabled();
+  await interval.fill('30000');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText(/Interval\s*30\u202f000 ms\s*operator/);
+
+  await row.getByRole('button', { name: 'Edit instance 127.0.0.1:8080' }).click();
+  dialog = page.getByRole('dialog', { name: /Edit instance 127\.0\.0\.1:8080/ });
+  await expect(dialog.getByLabel('Heartbeat interval', { exact: true })).toHaveValue('30000');
+  const source = dialog.locator('[data-timing="interval"] .override-source');
+  await expect(source).toContainText("Operator override · client's value: 60\u202f000 ms");
+  await keepScreenshot(page, testInfo, 'instance-override', false);
+  await dialog.getByRole('button', { name: 'Remove override of Heartbeat interval' }).click();
+  await expect(dialog.getByLabel('Heartbeat interval', { exact: true })).toHaveValue('');
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  expect((await patch).postDataJSON()).toEqual({ metadata: { 'preserved.heart.beat.interval': null } });
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText(/Interval\s*60\u202f000 ms/);
+  await expect(row).not.toContainText('operator');
+  const big = await admin.getService('public', 'DEFAULT_GROUP', 'big');
+  const instance = big.clusters.flatMap((c) => c.instances).find((i) => i.ip === '127.0.0.1');
+  expect(instance?.overrides).toEqual({});
+  expect(instance?.timings.intervalMs).toBe(60_000);
 });
