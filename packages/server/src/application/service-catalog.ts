@@ -97,7 +97,14 @@ export class ServiceCatalog {
     });
   }
 
+  /** Deletes a service with its instances; 400 with Nacos's message when missing. */
   delete(namespaceId: string, serviceName: string): void {
+    this.registry.deleteService(namespaceId, serviceName);
+  }
+
+  /** Deletes a service with its instances; 404 naming the namespace when missing. */
+  deleteExisting(namespaceId: string, serviceName: string): void {
+    this.require(namespaceId, serviceName);
     this.registry.deleteService(namespaceId, serviceName);
   }
 
