@@ -2,12 +2,18 @@ import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, entry = 'index.ts') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${entry}`, import.meta.url));
 
 // Tests run against the sources; Nest decorators need SWC for their metadata.
 const shared = {
   plugins: [swc.vite({ jsc: { target: 'es2023', transform: { decoratorMetadata: true, legacyDecorator: true } } })],
-  resolve: { alias: { '@beacon/core': src('core') } },
+  resolve: {
+    alias: [
+      { find: /^@beacon\/core$/, replacement: src('core') },
+      { find: /^@beacon\/core\/testing$/, replacement: src('core', 'testing/index.ts') },
+    ],
+  },
 };
 
 export default defineConfig({

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import {
   BeatProcessor,
   ExpiryScheduler,
-  FakeClock,
   MemoryStore,
   Registry,
   type BeatCommand,
   type ChangeReason,
 } from '@beacon/core';
+import { FakeClock } from '@beacon/core/testing';
 
 /**
  * Child-process entry of scenario 5: the core's own Registry, BeatProcessor and ExpiryScheduler

@@ -34,14 +34,18 @@ const changes: Partial<Record<ChangeReason, number>> = {};
 const expiry = { ticks: 0, totalMs: 0, maxTickMs: 0, processed: 0 };
 let registry: Registry | undefined;
 
-const emit = Registry.prototype.emit;
-Registry.prototype.emit = function (this: Registry, ...args: Parameters<Registry['emit']>) {
-  // The hook learns which registry the server built from its first change.
-  // eslint-disable-next-line @typescript-eslint/no-this-alias
-  registry ??= this;
-  const reason = args[1];
-  changes[reason] = (changes[reason] ?? 0) + 1;
-  return emit.apply(this, args);
+const onChange = Registry.prototype.onChange;
+Registry.prototype.onChange = function (this: Registry, ...args: Parameters<Registry['onChange']>) {
+  // The hook learns which registry the server built from its first subscriber (push and storage
+  // subscribe at start), and subscribes a counter of its own through the same public door.
+  if (registry === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    registry = this;
+    onChange.call(this, (change) => {
+      changes[change.reason] = (changes[change.reason] ?? 0) + 1;
+    });
+  }
+  return onChange.apply(this, args);
 };
 
 const runDue = ExpiryScheduler.prototype.runDue;

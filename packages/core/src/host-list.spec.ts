@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './fake-clock.js';
 import { selectHosts, type HostQuery } from './host-list.js';
 import { Registry } from './registry.js';
 import { MemoryStore } from './store.js';
+import { FakeClock, registerCommand, TEST_SERVICE } from './testing/index.js';
 
-const SVC = 'DEFAULT_GROUP@@demo';
+const SVC = TEST_SERVICE;
 
 interface Spec {
   port: number;
@@ -24,19 +24,14 @@ function build(protectThreshold: number, specs: Spec[]) {
     selector: { type: 'none' },
   });
   for (const s of specs) {
-    const instance = registry.registerInstance({
-      namespaceId: 'public',
-      serviceName: SVC,
-      clusterName: s.cluster ?? 'DEFAULT',
-      ip: '10.0.0.1',
-      port: s.port,
-      weight: 1,
-      enabled: s.enabled ?? true,
-      healthy: true,
-      ephemeral: s.ephemeral ?? true,
-      metadata: {},
-      app: undefined,
-    });
+    const instance = registry.registerInstance(
+      registerCommand({
+        clusterName: s.cluster ?? 'DEFAULT',
+        port: s.port,
+        enabled: s.enabled ?? true,
+        ephemeral: s.ephemeral ?? true,
+      }),
+    );
     if (s.healthy === false) registry.setHealth(instance, false);
   }
   return registry.findService('public', SVC)!;

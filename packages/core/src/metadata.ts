@@ -118,6 +118,28 @@ export function validateTimingEdit(metadata: Metadata): void {
   }
 }
 
+/** An operator's edit of some keys: a string sets the key, `null` removes it. */
+export type MetadataChanges = Readonly<Record<string, string | null>>;
+
+/**
+ * The one rule for "null means remove": applies `changes` to `base`. A removed key falls back to
+ * its value in `fallback` (the client's own metadata, when an override is removed), else goes.
+ */
+export function mergeMetadataChanges(
+  base: Metadata,
+  changes: MetadataChanges,
+  fallback: Metadata = EMPTY_METADATA,
+): Record<string, string> {
+  const next: Record<string, string> = { ...base };
+  for (const [key, value] of Object.entries(changes)) {
+    const fallbackValue = fallback[key];
+    if (value !== null) next[key] = value;
+    else if (fallbackValue !== undefined) next[key] = fallbackValue;
+    else delete next[key];
+  }
+  return next;
+}
+
 export function sameMetadata(a: Metadata, b: Metadata): boolean {
   const ak = Object.keys(a);
   if (ak.length !== Object.keys(b).length) return false;

@@ -8,6 +8,16 @@ export const GROUP_SEPARATOR = '@@';
 const SERVICE_NAME_CHARS = /^[0-9a-zA-Z@.:_-]+$/;
 const CLUSTER_NAME_CHARS = /^[0-9a-zA-Z-]+$/;
 
+/** Code-unit order of two names, the order every service listing uses (not locale-aware, like Java's). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts anything named (services, clusters) by `compareNames`. */
+export function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return compareNames(a.name, b.name);
+}
+
 /** Blank namespace means public, as the Nacos console sends `namespaceId=` for it. */
 export function normalizeNamespace(namespaceId: string | undefined): string {
   return namespaceId === undefined || namespaceId.trim() === '' ? PUBLIC_NAMESPACE : namespaceId.trim();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from './fake-clock.js';
 import { Registry, type RegisterCommand } from './registry.js';
 import { MemoryStore, type PersistentInstanceRecord } from './store.js';
+import { FakeClock, registerCommand } from './testing/index.js';
 
 /** A store that can be told to fail, like a full disk would. */
 class FlakyStore extends MemoryStore {
@@ -12,20 +12,9 @@ class FlakyStore extends MemoryStore {
   }
 }
 
-const cmd = (over: Partial<RegisterCommand> = {}): RegisterCommand => ({
-  namespaceId: 'public',
-  serviceName: 'DEFAULT_GROUP@@db',
-  clusterName: 'DEFAULT',
-  ip: '10.0.0.1',
-  port: 5432,
-  weight: 1,
-  enabled: true,
-  healthy: true,
-  ephemeral: false,
-  metadata: {},
-  app: undefined,
-  ...over,
-});
+/** A persistent instance of a database service: the kind the store holds. */
+const cmd = (over: Partial<RegisterCommand> = {}): RegisterCommand =>
+  registerCommand({ serviceName: 'DEFAULT_GROUP@@db', port: 5432, ephemeral: false, ...over });
 
 describe('registry when the store fails', () => {
   it('leaves no trace of a refused registration in memory and emits nothing', () => {

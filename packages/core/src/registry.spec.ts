@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidParameterError, LimitExceededError, NotFoundError } from './errors.js';
 import type { ServiceChange } from './events.js';
-import { FakeClock } from './fake-clock.js';
 import type { Limits } from './limits.js';
-import { Registry, type RegisterCommand } from './registry.js';
-import { MemoryStore, type InstanceAddress } from './store.js';
+import { Registry } from './registry.js';
+import { MemoryStore } from './store.js';
+import { FakeClock, registerCommand, TEST_SERVICE, testAddress } from './testing/index.js';
 
-const SVC = 'DEFAULT_GROUP@@demo';
+const SVC = TEST_SERVICE;
 
 function setup(limits?: Partial<Limits>) {
   const clock = new FakeClock();
@@ -17,26 +17,8 @@ function setup(limits?: Partial<Limits>) {
   return { clock, store, registry, changes };
 }
 
-function cmd(overrides: Partial<RegisterCommand> = {}): RegisterCommand {
-  return {
-    namespaceId: 'public',
-    serviceName: SVC,
-    clusterName: 'DEFAULT',
-    ip: '10.0.0.1',
-    port: 8080,
-    weight: 1,
-    enabled: true,
-    healthy: true,
-    ephemeral: true,
-    metadata: {},
-    app: undefined,
-    ...overrides,
-  };
-}
-
-function address(overrides: Partial<InstanceAddress> = {}): InstanceAddress {
-  return { namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port: 8080, ...overrides };
-}
+const cmd = registerCommand;
+const address = testAddress;
 
 function service(serviceName = SVC, overrides: { protectThreshold?: number; metadata?: Record<string, string> } = {}) {
   return {
@@ -262,7 +244,7 @@ describe('Registry.deregisterInstance', () => {
     const { registry } = setup();
     registry.registerInstance(cmd());
     expect(registry.deregisterInstance({ ...address(), ephemeral: true })).toBe(true);
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBeUndefined();
+    expect(registry.findInstance(testAddress())).toBeUndefined();
     expect(registry.instanceCount()).toBe(0);
     expect(registry.findService('public', SVC)).toBeDefined();
   });
@@ -330,7 +312,7 @@ describe('Registry.updateInstance', () => {
   it('upsert: registers a missing instance and service', () => {
     const { registry, changes } = setup();
     const instance = registry.updateInstance(cmd(), false);
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBe(instance);
+    expect(registry.findInstance(testAddress())).toBe(instance);
     expect(instance.instanceId).toBe('10.0.0.1#8080#DEFAULT#DEFAULT_GROUP@@demo');
     expect(changes.map((c) => c.reason)).toEqual(['instance.registered']);
   });
@@ -449,12 +431,12 @@ describe('operator metadata overrides', () => {
     const restarted = new Registry({ clock, store: store });
     expect(restarted.overrideFor(address())).toEqual({ zone: 'b' });
     // the persistent instance comes back with its override applied
-    const persistent = restarted.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 9090)!;
+    const persistent = restarted.findInstance(testAddress({ port: 9090 }))!;
     expect(persistent.ephemeral).toBe(false);
     expect(persistent.metadata).toEqual({ version: '9', zone: 'a' });
     expect(persistent.registeredMetadata).toEqual(CLIENT);
     // the ephemeral one is gone until the client registers again
-    expect(restarted.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBeUndefined();
+    expect(restarted.findInstance(testAddress())).toBeUndefined();
     expect(restarted.registerInstance(cmd({ metadata: CLIENT })).metadata).toEqual({ version: '1', zone: 'b' });
   });
 
@@ -567,18 +549,16 @@ describe('services and clusters', () => {
     expect(() => registry.getService('public', SVC)).toThrow(
       new NotFoundError('service DEFAULT_GROUP@@demo is not found!'),
     );
-    expect(() => registry.getInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toThrow(
+    expect(() => registry.getInstance(testAddress())).toThrow(
       new NotFoundError('no service DEFAULT_GROUP@@demo found!'),
     );
     registry.createService(service());
-    expect(() => registry.getInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toThrow(
+    expect(() => registry.getInstance(testAddress())).toThrow(
       new NotFoundError('no ips found for cluster DEFAULT in service DEFAULT_GROUP@@demo'),
     );
     registry.registerInstance(cmd());
-    expect(() => registry.getInstance('public', SVC, 'DEFAULT', '10.0.0.1', 1)).toThrow(
-      new NotFoundError('no matched ip found!'),
-    );
-    expect(registry.getInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080).port).toBe(8080);
+    expect(() => registry.getInstance(testAddress({ port: 1 }))).toThrow(new NotFoundError('no matched ip found!'));
+    expect(registry.getInstance(testAddress()).port).toBe(8080);
   });
 
   it('updateCluster creates the cluster when missing and keeps unpatched settings', () => {
@@ -605,12 +585,12 @@ describe('services and clusters', () => {
   it('setHealthManually works only for NONE clusters', () => {
     const { registry } = setup();
     const instance = registry.registerInstance(cmd());
-    expect(() => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false)).toThrow(
+    expect(() => registry.setHealthManually(testAddress(), false)).toThrow(
       new InvalidParameterError('health check is still working, service: DEFAULT_GROUP@@demo'),
     );
     expect(instance.healthy).toBe(true);
     registry.updateCluster('public', SVC, 'DEFAULT', { healthChecker: { type: 'NONE' } });
-    registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false);
+    registry.setHealthManually(testAddress(), false);
     expect(instance.healthy).toBe(false);
   });
 
@@ -651,17 +631,11 @@ describe('revisions and change events', () => {
       ['instance.updated', () => registry.updateInstance(cmd({ weight: 3 }), true)],
       ['instance.updated', () => registry.patchInstance({ ...address(), weight: 4 })],
       ['instance.updated', () => registry.editInstanceMetadata(address(), { a: 'b' })],
-      ['instance.unhealthy', () => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false)],
-      [
-        'instance.healthy',
-        () => registry.setHealth(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!, true),
-      ],
+      ['instance.unhealthy', () => registry.setHealthManually(testAddress(), false)],
+      ['instance.healthy', () => registry.setHealth(registry.findInstance(testAddress())!, true)],
       ['instance.updated', () => registry.batchMetadata('public', SVC, 'ephemeral', { x: 'y' }, 'merge')],
       ['instance.deregistered', () => registry.deregisterInstance({ ...address({ port: 2 }), ephemeral: false })],
-      [
-        'instance.expired',
-        () => registry.expireInstance(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!),
-      ],
+      ['instance.expired', () => registry.expireInstance(registry.findInstance(testAddress())!)],
       ['service.deleted', () => registry.deleteService('public', SVC)],
     ];
     let last = registry.currentRevision;
@@ -694,8 +668,8 @@ describe('revisions and change events', () => {
     registry.setHealth(instance, true);
     registry.updateCluster('public', SVC, 'DEFAULT', { healthChecker: { type: 'NONE' } });
     changes.length = 0;
-    registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, true);
-    registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.9', 1, false);
+    registry.setHealthManually(testAddress(), true);
+    registry.setHealthManually(testAddress({ ip: '10.0.0.9', port: 1 }), false);
     registry.batchMetadata('public', SVC, 'persist', { a: '1' }, 'merge');
     expect(changes).toEqual([]);
   });
@@ -733,10 +707,7 @@ describe('revisions and change events', () => {
       ['delete missing service', () => registry.deleteService('public', 'g@@none')],
       ['cluster of missing service', () => registry.updateCluster('public', 'g@@none', 'C', {})],
       ['cluster bad name', () => registry.updateCluster('public', SVC, 'a_b', {})],
-      [
-        'manual health with TCP checker',
-        () => registry.setHealthManually('public', SVC, 'DEFAULT', '10.0.0.1', 8080, false),
-      ],
+      ['manual health with TCP checker', () => registry.setHealthManually(testAddress(), false)],
       ['batch on missing service', () => registry.batchMetadata('public', 'g@@none', 'ephemeral', { a: '1' }, 'merge')],
       ['get missing service', () => registry.getService('public', 'g@@none')],
     ];
@@ -762,7 +733,7 @@ describe('revisions and change events', () => {
     const seen: number[] = [];
     registry.onChange((c) => seen.push(c.revision));
     const instance = registry.registerInstance(cmd());
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBe(instance);
+    expect(registry.findInstance(testAddress())).toBe(instance);
     expect(errors).toEqual([boom]);
     expect(seen).toEqual([registry.currentRevision]);
   });
@@ -837,7 +808,7 @@ describe('limits', () => {
     expect(() => registry.registerInstance(cmd({ port: 2, metadata: { k: 'x'.repeat(14) } }))).toThrow(
       new LimitExceededError('metadata too large: 21 bytes, the limit is 20'),
     );
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 2)).toBeUndefined();
+    expect(registry.findInstance(testAddress({ port: 2 }))).toBeUndefined();
     expect(() => registry.createService(service('g@@s', { metadata: { k: 'x'.repeat(14) } }))).toThrow(
       LimitExceededError,
     );
@@ -853,7 +824,7 @@ describe('restart from the store', () => {
     const p = registry.registerInstance(
       cmd({ clusterName: 'C1', ephemeral: false, weight: 3, app: 'a', metadata: { m: '1' } }),
     );
-    registry.setHealthManually('public', SVC, 'C1', '10.0.0.1', 8080, false);
+    registry.setHealthManually(testAddress({ clusterName: 'C1' }), false);
     registry.registerInstance(cmd({ port: 1 }));
     registry.updateSwitches({ clientBeatInterval: 7000 });
     registry.putNamespace({ id: 'dev', name: 'Dev', description: 'd' });
@@ -863,7 +834,7 @@ describe('restart from the store', () => {
     const svc = restarted.findService('public', SVC)!;
     expect(svc.settings).toEqual({ protectThreshold: 0.3, metadata: { s: '1' }, selector: { type: 'none' } });
     expect(svc.cluster('C1')!.settings.healthChecker).toEqual({ type: 'NONE' });
-    const q = restarted.findInstance('public', SVC, 'C1', '10.0.0.1', 8080)!;
+    const q = restarted.findInstance(testAddress({ clusterName: 'C1' }))!;
     expect(q).toMatchObject({
       instanceId: p.instanceId,
       weight: 3,
@@ -874,7 +845,7 @@ describe('restart from the store', () => {
       lastBeat: clock.now(),
     });
     expect(q.metadata).toEqual({ m: '1' });
-    expect(restarted.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 1)).toBeUndefined();
+    expect(restarted.findInstance(testAddress({ port: 1 }))).toBeUndefined();
     expect(restarted.instanceCount()).toBe(1);
     expect(restarted.switches.clientBeatInterval).toBe(7000);
     expect(restarted.namespaceRecord('dev')).toEqual({ id: 'dev', name: 'Dev', description: 'd' });

@@ -1,78 +1,29 @@
 import type { Clock } from './clock.js';
-import { ConflictError, InvalidParameterError, LimitExceededError, NotFoundError } from './errors.js';
-import type { ChangeListener, ChangeReason, ServiceChange } from './events.js';
+import { InvalidParameterError, LimitExceededError, NotFoundError } from './errors.js';
+import type { ChangeListener, ChangeReason } from './events.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import {
-  EMPTY_METADATA,
-  PreservedKeys,
-  freezeMetadata,
-  resolveTimings,
-  sameMetadata,
-  type Metadata,
-} from './metadata.js';
-import { defaultClusterSettings, type Cluster, type ClusterSettings } from './model/cluster.js';
+import { PreservedKeys, type Metadata, type MetadataChanges } from './metadata.js';
+import type { Cluster, ClusterSettings } from './model/cluster.js';
 import { Instance, instanceKey } from './model/instance.js';
-import { NO_SELECTOR, Service, type Selector } from './model/service.js';
-import { checkClusterName, checkGroupedName, checkServiceNameChars, PUBLIC_NAMESPACE } from './names.js';
-import { addressKey, type InstanceAddress, type NamespaceRecord, type Store } from './store.js';
+import type { InstanceAddress } from './model/instance-address.js';
+import type { Service } from './model/service.js';
+import { checkGroupedName, PUBLIC_NAMESPACE } from './names.js';
+import { ChangeFeed } from './registry/change-feed.js';
+import type { DeregisterCommand, PatchCommand, RegisterCommand, ServiceCommand } from './registry/commands.js';
+import { InstanceOverrides } from './registry/instance-overrides.js';
+import { checkInstanceCommand, checkMetadataSize } from './registry/instance-rules.js';
+import { InstanceSync, type InstanceTracker } from './registry/instance-sync.js';
+import { NamespaceTree } from './registry/namespace-tree.js';
+import { OperatorEdits, type BatchTargets } from './registry/operator-edits.js';
+import { ServiceEdits } from './registry/service-edits.js';
+import { loadStoredState } from './registry/state-loader.js';
+import type { NamespaceRecord, Store } from './store.js';
 import { defaultSwitches, type Switches } from './switches.js';
 
-export interface RegisterCommand {
-  namespaceId: string;
-  /** Grouped name, `group@@name`. */
-  serviceName: string;
-  clusterName: string;
-  ip: string;
-  port: number;
-  weight: number;
-  enabled: boolean;
-  healthy: boolean;
-  ephemeral: boolean;
-  metadata: Metadata;
-  app: string | undefined;
-}
-
-export interface PatchCommand {
-  namespaceId: string;
-  serviceName: string;
-  clusterName: string;
-  ip: string;
-  port: number;
-  metadata?: Metadata;
-  app?: string;
-  weight?: number;
-  healthy?: boolean;
-  enabled?: boolean;
-}
-
-export interface DeregisterCommand {
-  namespaceId: string;
-  serviceName: string;
-  clusterName: string;
-  ip: string;
-  port: number;
-  ephemeral: boolean;
-}
-
-export interface ServiceCommand {
-  namespaceId: string;
-  serviceName: string;
-  protectThreshold: number;
-  metadata: Metadata;
-  selector: Selector;
-}
-
-/** Hooks the expiry and health-check schedulers attach to, so the registry never imports them. */
-export interface InstanceTracker {
-  track(instance: Instance): void;
-  untrack(instance: Instance): void;
-}
-
-class Namespace {
-  readonly services = new Map<string, Service>();
-  instanceCount = 0;
-  constructor(readonly id: string) {}
-}
+export type { DeregisterCommand, PatchCommand, RegisterCommand, ServiceCommand } from './registry/commands.js';
+export type { InstanceTracker } from './registry/instance-sync.js';
+export type { BatchTargets } from './registry/operator-edits.js';
+export { checkWeight } from './registry/instance-rules.js';
 
 export interface RegistryOptions {
   clock: Clock;
@@ -86,47 +37,61 @@ export interface RegistryOptions {
  * The registry: namespaces -> services -> clusters -> instances, and every rule that changes them.
  * Durable state is written to the store before memory changes, so a refused or failed write
  * changes nothing. Every mutation bumps the revision and emits exactly one change.
+ *
+ * This class holds the lifecycle (register, deregister, health, expiry) and the services; operator
+ * edits live in OperatorEdits, overrides in InstanceOverrides, the restart in loadStoredState.
  */
 export class Registry {
   readonly clock: Clock;
   readonly limits: Limits;
   switches: Switches = defaultSwitches();
   private readonly store: Store;
-  private readonly namespaces = new Map<string, Namespace>();
+  private readonly tree = new NamespaceTree();
   private readonly namespaceRecords = new Map<string, NamespaceRecord>();
-  private readonly overrides = new Map<string, Metadata>();
-  private readonly listeners: ChangeListener[] = [];
-  private readonly trackers: InstanceTracker[] = [];
-  private revision: number;
-  private readonly reportError: (error: unknown) => void;
+  private readonly feed: ChangeFeed;
+  private readonly overrides: InstanceOverrides;
+  private readonly sync: InstanceSync;
+  private readonly edits: OperatorEdits;
+  private readonly serviceEdits: ServiceEdits;
 
   constructor(options: RegistryOptions) {
     this.clock = options.clock;
     this.store = options.store;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.reportError = options.reportError ?? (() => undefined);
-    // Revisions start from the clock (x1000), so a restarted server's revisions are above every
-    // revision it handed out before; a watcher resuming across a restart gets a snapshot, not a gap.
-    // Stays below 2^53 for centuries.
-    this.revision = this.clock.now() * 1000;
-    this.restore();
+    this.feed = new ChangeFeed(this.clock, options.reportError ?? (() => undefined));
+    this.overrides = new InstanceOverrides(this.store);
+    this.sync = new InstanceSync(this.store, this.overrides);
+    const parts = {
+      clock: this.clock,
+      store: this.store,
+      limits: this.limits,
+      tree: this.tree,
+      feed: this.feed,
+      overrides: this.overrides,
+      sync: this.sync,
+    };
+    this.serviceEdits = new ServiceEdits(parts);
+    this.edits = new OperatorEdits({ ...parts, register: (cmd) => this.registerInstance(cmd) });
+    const state = this.store.load();
+    if (state.switches) this.switches = { ...this.switches, ...state.switches };
+    loadStoredState(
+      state,
+      { tree: this.tree, overrides: this.overrides, namespaceRecords: this.namespaceRecords },
+      this.clock.now(),
+    );
   }
 
   get currentRevision(): number {
-    return this.revision;
+    return this.feed.revision;
   }
 
   onChange(listener: ChangeListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.feed.subscribe(listener);
   }
 
   addTracker(tracker: InstanceTracker): void {
-    this.trackers.push(tracker);
-    for (const ns of this.namespaces.values()) {
+    this.sync.addTracker(tracker);
+    for (const ns of this.tree.all()) {
       for (const service of ns.services.values()) for (const i of service.instances()) tracker.track(i);
     }
   }
@@ -134,29 +99,20 @@ export class Registry {
   // ---- lookups -------------------------------------------------------------------------------
 
   findService(namespaceId: string, serviceName: string): Service | undefined {
-    return this.namespaces.get(namespaceId)?.services.get(serviceName);
+    return this.tree.findService(namespaceId, serviceName);
   }
 
   /** The hot-path lookup used by beats: no allocation beyond the key string. */
-  findInstance(
-    namespaceId: string,
-    serviceName: string,
-    clusterName: string,
-    ip: string,
-    port: number,
-  ): Instance | undefined {
-    const cluster = this.findService(namespaceId, serviceName)?.clusters.get(clusterName);
-    if (cluster === undefined) return undefined;
-    const key = instanceKey(ip, port);
-    return cluster.ephemeral.get(key) ?? cluster.persistent.get(key);
+  findInstance(address: InstanceAddress): Instance | undefined {
+    return this.tree.findInstance(address);
   }
 
   services(namespaceId: string): IterableIterator<Service> {
-    return (this.namespaces.get(namespaceId)?.services ?? new Map<string, Service>()).values();
+    return (this.tree.get(namespaceId)?.services ?? new Map<string, Service>()).values();
   }
 
   namespaceIds(): string[] {
-    const ids = new Set<string>([PUBLIC_NAMESPACE, ...this.namespaceRecords.keys(), ...this.namespaces.keys()]);
+    const ids = new Set<string>([PUBLIC_NAMESPACE, ...this.namespaceRecords.keys(), ...this.tree.ids()]);
     return [...ids];
   }
 
@@ -170,18 +126,22 @@ export class Registry {
 
   serviceCount(): number {
     let n = 0;
-    for (const ns of this.namespaces.values()) n += ns.services.size;
+    for (const ns of this.tree.all()) n += ns.services.size;
     return n;
   }
 
   instanceCount(): number {
     let n = 0;
-    for (const ns of this.namespaces.values()) n += ns.instanceCount;
+    for (const ns of this.tree.all()) n += ns.instanceCount;
     return n;
   }
 
   overrideFor(address: InstanceAddress): Metadata | undefined {
-    return this.overrides.get(addressKey(address));
+    return this.overrides.get(address);
+  }
+
+  isAttached(instance: Instance): boolean {
+    return this.tree.isAttached(instance);
   }
 
   // ---- namespaces ----------------------------------------------------------------------------
@@ -196,56 +156,23 @@ export class Registry {
     this.namespaceRecords.delete(id);
   }
 
-  // ---- services ------------------------------------------------------------------------------
+  // ---- services (ServiceEdits) --------------------------------------------------------------
 
   createService(cmd: ServiceCommand): Service {
-    checkGroupedName(cmd.serviceName);
-    checkServiceNameChars(cmd.serviceName);
-    this.checkMetadataSize(cmd.metadata);
-    if (this.findService(cmd.namespaceId, cmd.serviceName)) {
-      throw new ConflictError(`specified service already exists, serviceName : ${cmd.serviceName}`);
-    }
-    const service = this.newService(cmd.namespaceId, cmd.serviceName, {
-      protectThreshold: cmd.protectThreshold,
-      metadata: cmd.metadata,
-      selector: cmd.selector,
-    });
-    this.emit(service, 'service.created');
-    return service;
+    return this.serviceEdits.create(cmd);
   }
 
   updateService(cmd: ServiceCommand): Service {
-    checkGroupedName(cmd.serviceName);
-    const service = this.findService(cmd.namespaceId, cmd.serviceName);
-    if (!service) throw new InvalidParameterError(`service ${cmd.serviceName} not found!`);
-    this.checkMetadataSize(cmd.metadata);
-    const settings = { protectThreshold: cmd.protectThreshold, metadata: cmd.metadata, selector: cmd.selector };
-    this.store.putService({ namespaceId: service.namespaceId, name: service.name, ...settings });
-    service.settings = settings;
-    this.emit(service, 'service.updated');
-    return service;
+    return this.serviceEdits.update(cmd);
   }
 
   deleteService(namespaceId: string, serviceName: string): void {
-    checkGroupedName(serviceName);
-    const ns = this.namespaces.get(namespaceId);
-    const service = ns?.services.get(serviceName);
-    if (!ns || !service) throw new InvalidParameterError(`specified service not exist, serviceName : ${serviceName}`);
-    this.store.deleteService(namespaceId, serviceName);
-    for (const key of this.overrides.keys()) {
-      if (key.startsWith(`${namespaceId}\u0000${serviceName}\u0000`)) this.overrides.delete(key);
-    }
-    for (const instance of [...service.instances()]) this.detach(ns, instance);
-    ns.services.delete(serviceName);
-    this.emit(service, 'service.deleted');
+    this.serviceEdits.delete(namespaceId, serviceName, (instance) => this.detach(instance));
   }
 
   /** Service detail; 404 with Nacos's message when missing. */
   getService(namespaceId: string, serviceName: string): Service {
-    checkGroupedName(serviceName);
-    const service = this.findService(namespaceId, serviceName);
-    if (!service) throw new NotFoundError(`service ${serviceName} is not found!`);
-    return service;
+    return this.serviceEdits.get(namespaceId, serviceName);
   }
 
   updateCluster(
@@ -254,31 +181,18 @@ export class Registry {
     clusterName: string,
     patch: Partial<ClusterSettings>,
   ): Cluster {
-    checkGroupedName(serviceName);
-    checkClusterName(clusterName);
-    const service = this.findService(namespaceId, serviceName);
-    if (!service) throw new InvalidParameterError(`service not found:${serviceName}`);
-    const existing = service.cluster(clusterName);
-    const settings = { ...(existing?.settings ?? defaultClusterSettings()), ...patch };
-    this.store.putCluster({ namespaceId, serviceName, name: clusterName, settings });
-    const { cluster } = service.clusterOrCreate(clusterName);
-    cluster.settings = settings;
-    for (const instance of cluster.persistent.values()) this.retrack(instance);
-    this.emit(service, 'cluster.updated');
-    return cluster;
+    return this.serviceEdits.updateCluster(namespaceId, serviceName, clusterName, patch);
   }
 
-  // ---- instances -----------------------------------------------------------------------------
+  // ---- instance lifecycle --------------------------------------------------------------------
 
   /** POST /instance: creates service and cluster as needed, then adds or replaces the instance. */
   registerInstance(cmd: RegisterCommand): Instance {
-    this.checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
-    this.checkMetadataSize(cmd.metadata);
-    const ns = this.namespace(cmd.namespaceId);
+    checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    checkMetadataSize(cmd.metadata, this.limits);
+    const ns = this.tree.namespace(cmd.namespaceId);
     const existingService = ns.services.get(cmd.serviceName);
-    const existing = existingService
-      ?.cluster(cmd.clusterName)
-      ?.[cmd.ephemeral ? 'ephemeral' : 'persistent'].get(instanceKey(cmd.ip, cmd.port));
+    const existing = this.tree.findOfKind(cmd, cmd.ephemeral);
     if (!existing && ns.instanceCount >= this.limits.maxInstancesPerNamespace) {
       throw new LimitExceededError(
         `too many instances in namespace ${cmd.namespaceId}: the limit is ${this.limits.maxInstancesPerNamespace}`,
@@ -287,7 +201,7 @@ export class Registry {
 
     const clusterExists = existingService?.cluster(cmd.clusterName) !== undefined;
     const work = () => {
-      const service = existingService ?? this.newService(cmd.namespaceId, cmd.serviceName);
+      const service = existingService ?? this.serviceEdits.newService(cmd.namespaceId, cmd.serviceName);
       const { cluster, created } = service.clusterOrCreate(cmd.clusterName);
       if (created) {
         this.store.putCluster({
@@ -304,25 +218,22 @@ export class Registry {
       instance.app = cmd.app ?? instance.app;
       // An unmarked instance keeps its health on re-register: beats and checks win over the parameter.
       if (!existing || instance.marked) instance.healthy = cmd.healthy;
-      this.applyRegisteredMetadata(instance, cmd.metadata);
+      this.overrides.applyRegistered(instance, cmd.metadata);
       if (!existing) {
         instance.instanceId = this.generateInstanceId(service, instance);
         instance.registeredAt = now;
       }
       instance.lastBeat = now;
-      if (!instance.ephemeral) this.persistInstance(instance);
-      if (!existing) {
-        cluster[cmd.ephemeral ? 'ephemeral' : 'persistent'].set(instance.key, instance);
-        ns.instanceCount++;
-      }
-      this.retrack(instance);
+      this.sync.persist(instance);
+      if (!existing) this.tree.attach(instance);
+      this.sync.retrack(instance);
       this.emit(service, 'instance.registered', instance);
       return instance;
     };
     // The common case, an ephemeral instance of a known cluster, touches no storage at all.
     if (cmd.ephemeral && clusterExists) return work();
     try {
-      return existing ? this.atomically(existing, work) : this.store.transaction(work);
+      return existing ? this.sync.atomically(existing, work) : this.store.transaction(work);
     } catch (error) {
       // The store rolled back: forget what this call added to memory, so memory matches it.
       if (!existingService) ns.services.delete(cmd.serviceName);
@@ -334,129 +245,30 @@ export class Registry {
   /** DELETE /instance: always succeeds, whether or not anything was there. */
   deregisterInstance(cmd: DeregisterCommand): boolean {
     checkGroupedName(cmd.serviceName);
-    const ns = this.namespaces.get(cmd.namespaceId);
-    const service = ns?.services.get(cmd.serviceName);
-    const cluster = service?.cluster(cmd.clusterName);
-    const instance = cluster?.[cmd.ephemeral ? 'ephemeral' : 'persistent'].get(instanceKey(cmd.ip, cmd.port));
-    if (!ns || !service || !instance) return false;
-    this.removeInstance(ns, instance, 'instance.deregistered');
+    const instance = this.tree.findOfKind(cmd, cmd.ephemeral);
+    if (!instance) return false;
+    this.removeInstance(instance, 'instance.deregistered');
     return true;
   }
 
-  /**
-   * PUT /instance. `strict` (Java clients >= 1.0) refuses unknown services and instances; otherwise
-   * it is a register. Either way it is an operator edit: metadata it changes becomes an override.
-   */
-  updateInstance(cmd: RegisterCommand, strict: boolean): Instance {
-    this.checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
-    const service = this.findService(cmd.namespaceId, cmd.serviceName);
-    if (strict && !service) {
-      throw new InvalidParameterError(`service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`);
-    }
-    const existing = service
-      ?.cluster(cmd.clusterName)
-      ?.[cmd.ephemeral ? 'ephemeral' : 'persistent'].get(instanceKey(cmd.ip, cmd.port));
-    if (!existing) {
-      if (strict) throw new InvalidParameterError(`instance not exist: ${describe(cmd)}`);
-      return this.registerInstance(cmd);
-    }
-    this.checkMetadataSize(cmd.metadata);
-    return this.atomically(existing, () => {
-      existing.weight = cmd.weight;
-      existing.enabled = cmd.enabled;
-      existing.app = cmd.app ?? existing.app;
-      existing.lastBeat = this.clock.now();
-      if (existing.marked) existing.healthy = cmd.healthy;
-      this.applyOperatorMetadata(existing, cmd.metadata);
-      if (!existing.ephemeral) this.persistInstance(existing);
-      this.retrack(existing);
-      this.emit(existing.service, 'instance.updated', existing);
-      return existing;
-    });
-  }
-
-  /** PATCH /instance: only the fields given change; metadata given is an operator edit. */
-  patchInstance(cmd: PatchCommand): Instance {
-    checkGroupedName(cmd.serviceName);
-    if (cmd.weight !== undefined) checkWeight(cmd.weight);
-    const instance = this.findInstance(cmd.namespaceId, cmd.serviceName, cmd.clusterName, cmd.ip, cmd.port);
-    if (!instance) throw new InvalidParameterError('instance not found');
-    if (cmd.metadata !== undefined) this.checkMetadataSize(cmd.metadata);
-    return this.atomically(instance, () => {
-      if (cmd.metadata !== undefined) this.applyOperatorMetadata(instance, cmd.metadata);
-      if (cmd.app !== undefined) instance.app = cmd.app;
-      if (cmd.weight !== undefined) instance.weight = cmd.weight;
-      if (cmd.healthy !== undefined) instance.healthy = cmd.healthy;
-      if (cmd.enabled !== undefined) instance.enabled = cmd.enabled;
-      instance.lastBeat = this.clock.now();
-      if (!instance.ephemeral) this.persistInstance(instance);
-      this.retrack(instance);
-      this.emit(instance.service, 'instance.updated', instance);
-      return instance;
-    });
-  }
-
-  /**
-   * Sets operator overrides on one instance: `null` removes a key's override. Used by the native
-   * API; values are merged into the instance's current metadata.
-   */
-  editInstanceMetadata(address: InstanceAddress, changes: Readonly<Record<string, string | null>>): Instance {
-    const instance = this.findInstance(
-      address.namespaceId,
-      address.serviceName,
-      address.clusterName,
-      address.ip,
-      address.port,
-    );
-    if (!instance) throw new NotFoundError(`instance ${address.ip}:${address.port} not found`);
-    const next: Record<string, string> = { ...instance.metadata };
-    const key = addressKey(address);
-    const override: Record<string, string> = { ...this.overrides.get(key) };
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) {
-        delete override[k];
-        if (instance.registeredMetadata[k] !== undefined) next[k] = instance.registeredMetadata[k];
-        else delete next[k];
-      } else {
-        override[k] = v;
-        next[k] = v;
-      }
-    }
-    this.checkMetadataSize(next);
-    return this.atomically(instance, () => {
-      this.saveOverride(instance, override);
-      this.setMetadata(instance, freezeMetadata(next));
-      if (!instance.ephemeral) this.persistInstance(instance);
-      this.retrack(instance);
-      this.emit(instance.service, 'instance.updated', instance);
-      return instance;
-    });
-  }
-
   /** Detail lookup with Nacos's three 404 messages. */
-  getInstance(namespaceId: string, serviceName: string, clusterName: string, ip: string, port: number): Instance {
+  getInstance(address: InstanceAddress): Instance {
+    const { serviceName, clusterName } = address;
     checkGroupedName(serviceName);
-    const service = this.findService(namespaceId, serviceName);
+    const service = this.findService(address.namespaceId, serviceName);
     if (!service) throw new NotFoundError(`no service ${serviceName} found!`);
     const cluster = service.cluster(clusterName);
     if (!cluster || cluster.size === 0) {
       throw new NotFoundError(`no ips found for cluster ${clusterName} in service ${serviceName}`);
     }
-    const key = instanceKey(ip, port);
-    const instance = cluster.ephemeral.get(key) ?? cluster.persistent.get(key);
+    const instance = cluster.find(instanceKey(address.ip, address.port));
     if (!instance) throw new NotFoundError('no matched ip found!');
     return instance;
   }
 
   /** PUT /health/instance: only for clusters whose checker is NONE. */
-  setHealthManually(
-    namespaceId: string,
-    serviceName: string,
-    clusterName: string,
-    ip: string,
-    port: number,
-    healthy: boolean,
-  ): void {
+  setHealthManually(address: InstanceAddress, healthy: boolean): void {
+    const { namespaceId, serviceName, clusterName } = address;
     checkGroupedName(serviceName);
     const service = this.findService(namespaceId, serviceName);
     if (!service) throw new NotFoundError(`service not found: ${serviceName}@${namespaceId}`);
@@ -465,7 +277,7 @@ export class Registry {
     if (cluster.settings.healthChecker.type !== 'NONE') {
       throw new InvalidParameterError(`health check is still working, service: ${serviceName}`);
     }
-    const instance = cluster.ephemeral.get(instanceKey(ip, port)) ?? cluster.persistent.get(instanceKey(ip, port));
+    const instance = cluster.find(instanceKey(address.ip, address.port));
     if (instance && instance.healthy !== healthy) this.setHealth(instance, healthy);
   }
 
@@ -473,71 +285,51 @@ export class Registry {
   setHealth(instance: Instance, healthy: boolean): void {
     if (instance.healthy === healthy) return;
     instance.healthy = healthy;
-    if (!instance.ephemeral) {
-      try {
-        this.persistInstance(instance);
-      } catch (error) {
-        instance.healthy = !healthy;
-        throw error;
-      }
+    try {
+      this.sync.persist(instance);
+    } catch (error) {
+      instance.healthy = !healthy;
+      throw error;
     }
     // The next expiry deadline depends on health (timeout when healthy, delete timeout when not).
-    this.retrack(instance);
+    this.sync.retrack(instance);
     this.emit(instance.service, healthy ? 'instance.healthy' : 'instance.unhealthy', instance);
   }
 
   /** Removal by beat expiry. */
   expireInstance(instance: Instance): void {
-    const ns = this.namespaces.get(instance.service.namespaceId);
-    if (ns && this.isAttached(instance)) this.removeInstance(ns, instance, 'instance.expired');
+    if (this.isAttached(instance)) this.removeInstance(instance, 'instance.expired');
   }
 
-  isAttached(instance: Instance): boolean {
-    const cluster = this.findService(instance.service.namespaceId, instance.service.name)?.cluster(
-      instance.clusterName,
-    );
-    return cluster?.[instance.ephemeral ? 'ephemeral' : 'persistent'].get(instance.key) === instance;
+  // ---- operator edits (OperatorEdits) --------------------------------------------------------
+
+  /**
+   * PUT /instance. `strict` (Java clients >= 1.0) refuses unknown services and instances; otherwise
+   * it is a register. Either way it is an operator edit: metadata it changes becomes an override.
+   */
+  updateInstance(cmd: RegisterCommand, strict: boolean): Instance {
+    return this.edits.update(cmd, strict);
+  }
+
+  /** PATCH /instance: only the fields given change; metadata given is an operator edit. */
+  patchInstance(cmd: PatchCommand): Instance {
+    return this.edits.patch(cmd);
+  }
+
+  /** Sets operator overrides on one instance: `null` removes a key's override. Used by the native API. */
+  editInstanceMetadata(address: InstanceAddress, changes: MetadataChanges): Instance {
+    return this.edits.editMetadata(address, changes);
   }
 
   /** PUT/DELETE /instance/metadata/batch: merges or removes keys on the chosen instances. */
   batchMetadata(
     namespaceId: string,
     serviceName: string,
-    targets: 'ephemeral' | 'persist' | readonly { ip: string; port: number; ephemeral: boolean; clusterName: string }[],
+    targets: BatchTargets,
     metadata: Metadata,
     mode: 'merge' | 'remove',
   ): string[] {
-    checkGroupedName(serviceName);
-    const service = this.findService(namespaceId, serviceName);
-    if (!service)
-      throw new InvalidParameterError(`service not found, namespace: ${namespaceId}, service: ${serviceName}`);
-    const chosen: Instance[] = [];
-    if (typeof targets === 'string') {
-      for (const i of service.instances()) if (i.ephemeral === (targets === 'ephemeral')) chosen.push(i);
-    } else {
-      for (const t of targets) {
-        const i = service
-          .cluster(t.clusterName)
-          ?.[t.ephemeral ? 'ephemeral' : 'persistent'].get(instanceKey(t.ip, t.port));
-        if (i) chosen.push(i);
-      }
-    }
-    return this.store.transaction(() => {
-      const updated: string[] = [];
-      for (const instance of chosen) {
-        const next: Record<string, string> = { ...instance.metadata };
-        for (const [k, v] of Object.entries(metadata)) {
-          if (mode === 'merge') next[k] = v;
-          else delete next[k];
-        }
-        this.applyOperatorMetadata(instance, freezeMetadata(next));
-        if (!instance.ephemeral) this.persistInstance(instance);
-        this.retrack(instance);
-        updated.push(`${instance.datumKey}:${instance.ephemeral ? 'ephemeral' : 'persist'}`);
-      }
-      if (chosen.length > 0) this.emit(service, 'instance.updated');
-      return updated;
-    });
+    return this.edits.batchMetadata(namespaceId, serviceName, targets, metadata, mode);
   }
 
   updateSwitches(patch: Partial<Switches>): Switches {
@@ -549,173 +341,15 @@ export class Registry {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private restore(): void {
-    const state = this.store.load();
-    if (state.switches) this.switches = { ...this.switches, ...state.switches };
-    for (const ns of state.namespaces) this.namespaceRecords.set(ns.id, ns);
-    for (const o of state.overrides) this.overrides.set(addressKey(o), o.metadata);
-    for (const s of state.services) {
-      const service = new Service(s.namespaceId, s.name);
-      service.settings = { protectThreshold: s.protectThreshold, metadata: s.metadata, selector: s.selector };
-      this.namespace(s.namespaceId).services.set(s.name, service);
-    }
-    for (const c of state.clusters) {
-      const service = this.findService(c.namespaceId, c.serviceName);
-      if (service) service.clusterOrCreate(c.name).cluster.settings = c.settings;
-    }
-    const now = this.clock.now();
-    for (const r of state.instances) {
-      const service = this.findService(r.namespaceId, r.serviceName);
-      if (!service) continue;
-      const { cluster } = service.clusterOrCreate(r.clusterName);
-      const instance = new Instance(service, r.ip, r.port, r.clusterName, false);
-      Object.assign(instance, {
-        instanceId: r.instanceId,
-        weight: r.weight,
-        healthy: r.healthy,
-        enabled: r.enabled,
-        app: r.app,
-        lastBeat: now,
-        registeredAt: now,
-      });
-      this.applyRegisteredMetadata(instance, r.metadata);
-      cluster.persistent.set(instance.key, instance);
-      this.namespace(r.namespaceId).instanceCount++;
-    }
-  }
-
-  private namespace(id: string): Namespace {
-    let ns = this.namespaces.get(id);
-    if (!ns) {
-      ns = new Namespace(id);
-      this.namespaces.set(id, ns);
-    }
-    return ns;
-  }
-
-  private newService(
-    namespaceId: string,
-    serviceName: string,
-    settings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR as Selector },
-  ): Service {
-    checkGroupedName(serviceName);
-    checkServiceNameChars(serviceName);
-    const ns = this.namespace(namespaceId);
-    if (ns.services.size >= this.limits.maxServicesPerNamespace) {
-      throw new LimitExceededError(
-        `too many services in namespace ${namespaceId}: the limit is ${this.limits.maxServicesPerNamespace}`,
-      );
-    }
-    this.store.putService({ namespaceId, name: serviceName, ...settings });
-    const service = new Service(namespaceId, serviceName);
-    service.settings = settings;
-    ns.services.set(serviceName, service);
-    return service;
-  }
-
-  private checkInstanceCommand(serviceName: string, clusterName: string, weight: number): void {
-    checkGroupedName(serviceName);
-    checkServiceNameChars(serviceName);
-    checkClusterName(clusterName);
-    checkWeight(weight);
-  }
-
-  private checkMetadataSize(metadata: Metadata): void {
-    let bytes = 0;
-    for (const k in metadata) bytes += k.length + (metadata[k]?.length ?? 0) + 6;
-    if (bytes > this.limits.maxMetadataBytes) {
-      throw new LimitExceededError(`metadata too large: ${bytes} bytes, the limit is ${this.limits.maxMetadataBytes}`);
-    }
-  }
-
-  /** Client-registered metadata, with the operator's overrides kept on top. */
-  private applyRegisteredMetadata(instance: Instance, registered: Metadata): void {
-    instance.registeredMetadata = registered;
-    const override = this.overrides.get(addressOf(instance));
-    this.setMetadata(instance, override ? freezeMetadata({ ...registered, ...override }) : registered);
-  }
-
-  /**
-   * An operator's full-map edit: keys whose value differs from what the client registered become
-   * overrides, which survive re-registration and restarts.
-   */
-  private applyOperatorMetadata(instance: Instance, metadata: Metadata): void {
-    const override: Record<string, string> = {};
-    for (const [k, v] of Object.entries(metadata)) {
-      if (instance.registeredMetadata[k] !== v) override[k] = v;
-    }
-    this.saveOverride(instance, override);
-    this.setMetadata(instance, metadata);
-  }
-
-  private saveOverride(instance: Instance, override: Record<string, string>): void {
-    const key = addressOf(instance);
-    const address = toAddress(instance);
-    if (Object.keys(override).length === 0) {
-      if (this.overrides.delete(key)) this.store.deleteOverride(address);
-      return;
-    }
-    const frozen = freezeMetadata(override);
-    const previous = this.overrides.get(key);
-    if (previous && sameMetadata(previous, frozen)) return;
-    this.store.putOverride({ ...address, metadata: frozen });
-    this.overrides.set(key, frozen);
-  }
-
-  private setMetadata(instance: Instance, metadata: Metadata): void {
-    instance.metadata = metadata;
-    instance.timings = resolveTimings(metadata);
-  }
-
-  /**
-   * Runs an instance mutation in one store transaction; if the store fails, the instance and its
-   * override are put back as they were, so memory never holds what storage refused.
-   */
-  private atomically<T>(instance: Instance, work: () => T): T {
-    const { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings } = instance;
-    const key = addressOf(instance);
-    const override = this.overrides.get(key);
-    try {
-      return this.store.transaction(work);
-    } catch (error) {
-      Object.assign(instance, { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings });
-      if (override) this.overrides.set(key, override);
-      else this.overrides.delete(key);
-      this.retrack(instance);
-      throw error;
-    }
-  }
-
-  private persistInstance(instance: Instance): void {
-    this.store.putInstance({
-      ...toAddress(instance),
-      instanceId: instance.instanceId,
-      weight: instance.weight,
-      healthy: instance.healthy,
-      enabled: instance.enabled,
-      app: instance.app,
-      metadata: instance.registeredMetadata,
-    });
-  }
-
-  private removeInstance(ns: Namespace, instance: Instance, reason: ChangeReason): void {
-    if (!instance.ephemeral) this.store.deleteInstance(toAddress(instance));
-    this.detach(ns, instance);
+  private removeInstance(instance: Instance, reason: ChangeReason): void {
+    if (!instance.ephemeral) this.store.deleteInstance(instance.address);
+    this.detach(instance);
     this.emit(instance.service, reason, instance);
   }
 
-  private detach(ns: Namespace, instance: Instance): void {
-    const cluster = instance.service.cluster(instance.clusterName);
-    const map = cluster?.[instance.ephemeral ? 'ephemeral' : 'persistent'];
-    if (map?.get(instance.key) === instance) {
-      map.delete(instance.key);
-      ns.instanceCount--;
-    }
-    for (const t of this.trackers) t.untrack(instance);
-  }
-
-  private retrack(instance: Instance): void {
-    for (const t of this.trackers) t.track(instance);
+  private detach(instance: Instance): void {
+    this.tree.detach(instance);
+    this.sync.untrack(instance);
   }
 
   private generateInstanceId(service: Service, instance: Instance): string {
@@ -729,48 +363,7 @@ export class Registry {
     return `${instance.ip}#${instance.port}#${instance.clusterName}#${service.name}`;
   }
 
-  emit(service: Service, reason: ChangeReason, instance?: Instance): void {
-    const revision = ++this.revision;
-    const at = this.clock.now();
-    service.revision = revision;
-    service.changedAt = at;
-    const change: ServiceChange = {
-      revision,
-      reason,
-      service,
-      at,
-      ...(instance ? { instance: instance.key } : {}),
-    };
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.reportError(error);
-      }
-    }
+  private emit(service: Service, reason: ChangeReason, instance?: Instance): void {
+    this.feed.publish(service, reason, instance);
   }
-}
-
-export function checkWeight(weight: number): void {
-  if (!(weight >= 0 && weight <= 10000)) {
-    throw new InvalidParameterError('instance format invalid: The weights range from 0.0 to 10000.0');
-  }
-}
-
-function toAddress(instance: Instance): InstanceAddress {
-  return {
-    namespaceId: instance.service.namespaceId,
-    serviceName: instance.service.name,
-    clusterName: instance.clusterName,
-    ip: instance.ip,
-    port: instance.port,
-  };
-}
-
-function addressOf(instance: Instance): string {
-  return addressKey(toAddress(instance));
-}
-
-function describe(cmd: RegisterCommand): string {
-  return `Instance{ip='${cmd.ip}', port=${cmd.port}, clusterName='${cmd.clusterName}', ephemeral=${cmd.ephemeral}, serviceName='${cmd.serviceName}'}`;
 }

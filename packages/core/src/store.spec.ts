@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultClusterSettings } from './model/cluster.js';
-import { addressKey, MemoryStore, type InstanceAddress } from './store.js';
+import { addressKey, type InstanceAddress } from './model/instance-address.js';
+import { MemoryStore } from './store.js';
 import { defaultSwitches } from './switches.js';
 
 const addr = (serviceName: string, port = 1): InstanceAddress => ({

@@ -1,4 +1,5 @@
 import type { Metadata } from './metadata.js';
+import { addressKey, type InstanceAddress } from './model/instance-address.js';
 import type { ClusterSettings } from './model/cluster.js';
 import type { Selector } from './model/service.js';
 import type { Switches } from './switches.js';
@@ -22,14 +23,6 @@ export interface ClusterRecord {
   readonly serviceName: string;
   readonly name: string;
   readonly settings: ClusterSettings;
-}
-
-export interface InstanceAddress {
-  readonly namespaceId: string;
-  readonly serviceName: string;
-  readonly clusterName: string;
-  readonly ip: string;
-  readonly port: number;
 }
 
 export interface PersistentInstanceRecord extends InstanceAddress {
@@ -136,8 +129,4 @@ export class MemoryStore implements Store {
 
 function serviceKey(namespaceId: string, serviceName: string): string {
   return namespaceId + '\u0000' + serviceName;
-}
-
-export function addressKey(a: InstanceAddress): string {
-  return `${a.namespaceId}\u0000${a.serviceName}\u0000${a.clusterName}\u0000${a.ip}:${a.port}`;
 }

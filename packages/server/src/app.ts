@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { BeatProcessor } from '@beacon/core';
 import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { BeatService } from './application/beat-service.js';
+import { ServerStatusHolder } from './application/server-status.js';
 import { AuthGuard } from './auth/auth-guard.js';
 import type { BeaconConfig } from './config/config.js';
 import { serveConsole } from './console/serve-console.js';
@@ -13,7 +14,7 @@ import { acceptFormBodies } from './http/form-body.js';
 import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
-import { ServerStatusHolder } from './registry/server-status.js';
+import { installTrafficFilter } from './nacos/traffic-filter.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -41,24 +42,10 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   serveConsole(fastify);
   app.useGlobalFilters(new ErrorFilter());
 
-  // TrafficReviseFilter: while the server is not UP, naming requests get 503.
-  const status = app.get(ServerStatusHolder);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    // The switches endpoint stays reachable, or an operator who set the status could not undo it.
-    const url = request.url;
-    const isSwitches = url.startsWith('/nacos/v1/ns/operator/switches') || url.startsWith('/nacos/v1/ns/ops/switches');
-    if (url.startsWith('/nacos/v1/ns/') && !isSwitches && !status.admits(request.method)) {
-      void reply
-        .status(503)
-        .type('text/plain;charset=UTF-8')
-        .send(`server is ${status.current}now, please try again later!`);
-      return;
-    }
-    done();
-  });
+  installTrafficFilter(fastify, app.get(ServerStatusHolder));
   // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
   // guard is installed, so the guard classifies and checks it like every other route.
-  registerBeatRoute(fastify, app.get(BeatProcessor));
+  registerBeatRoute(fastify, app.get(BeatService));
   // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
   // (without useProcessExit Nest re-raises the signal and the process dies with 143).
   app.enableShutdownHooks([], { useProcessExit: true });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createBeaconApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { SchemaTooNewError } from './storage/schema-migrator.js';
 
 async function main(): Promise<void> {
   let config;
@@ -21,6 +22,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // An operator's situation, not a bug: the message says what to do, a stack trace would bury it.
+  if (error instanceof SchemaTooNewError) {
+    console.error(`Beacon cannot start: ${error.message}`);
+    process.exit(2);
+  }
   console.error('Beacon failed to start:', error);
   process.exit(1);
 });

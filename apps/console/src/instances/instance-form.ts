@@ -1,4 +1,4 @@
-import type { InstanceDto, InstancePatchDto } from '@beacon/sdk/admin';
+import { PreservedKeys, type InstanceDto, type InstancePatchDto } from '@beacon/sdk/admin';
 import {
   metadataChanges,
   rowsFromMetadata,
@@ -9,9 +9,9 @@ import {
 
 /** The metadata keys that set an instance's beat timings (Nacos's preserved keys). */
 export const TIMING_KEYS = {
-  interval: 'preserved.heart.beat.interval',
-  timeout: 'preserved.heart.beat.timeout',
-  deleteTimeout: 'preserved.ip.delete.timeout',
+  interval: PreservedKeys.beatInterval,
+  timeout: PreservedKeys.beatTimeout,
+  deleteTimeout: PreservedKeys.deleteTimeout,
 } as const;
 
 export type TimingField = keyof typeof TIMING_KEYS;

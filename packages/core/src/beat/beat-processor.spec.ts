@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceChange } from '../events.js';
-import { FakeClock } from '../fake-clock.js';
-import { Registry, type RegisterCommand } from '../registry.js';
+import { Registry } from '../registry.js';
 import { MemoryStore } from '../store.js';
+import { FakeClock, lightBeat, registerCommand, testAddress } from '../testing/index.js';
+import { REREGISTER_BEAT_INTERVAL_MS } from './beat-interval.js';
 import { BEAT_NOT_FOUND, BEAT_OK, BeatProcessor, type BeatCommand, type BeatInfo } from './beat-processor.js';
-
-const SVC = 'DEFAULT_GROUP@@demo';
 
 function setup() {
   const clock = new FakeClock();
@@ -17,50 +16,33 @@ function setup() {
   return { clock, store, registry, beats, changes };
 }
 
-function reg(overrides: Partial<RegisterCommand> = {}): RegisterCommand {
-  return {
-    namespaceId: 'public',
-    serviceName: SVC,
-    clusterName: 'DEFAULT',
-    ip: '10.0.0.1',
-    port: 8080,
-    weight: 1,
-    enabled: true,
-    healthy: true,
-    ephemeral: true,
-    metadata: {},
-    app: undefined,
-    ...overrides,
-  };
-}
-
-function light(overrides: Partial<BeatCommand> = {}): BeatCommand {
-  return {
-    namespaceId: 'public',
-    serviceName: SVC,
-    clusterName: 'DEFAULT',
-    ip: '10.0.0.1',
-    port: 8080,
-    beat: undefined,
-    ...overrides,
-  };
-}
+const reg = registerCommand;
+const light = lightBeat;
 
 function full(beat: BeatInfo, overrides: Partial<BeatCommand> = {}): BeatCommand {
   return light({ beat, ...overrides });
 }
 
 describe('BeatProcessor: missing instance', () => {
-  it('answers 20404 to a light beat, with the switch clientBeatInterval, and creates nothing', () => {
+  it('answers 20404 to a light beat, exactly as the wire carries it, and creates nothing', () => {
     const { registry, beats, changes } = setup();
     const reply = beats.beat(light());
-    // reference section 3: exactly {"clientBeatInterval":5000,"code":20404}
-    expect(reply).toStrictEqual({ clientBeatInterval: 5000, code: BEAT_NOT_FOUND });
-    expect(Object.keys(reply)).toEqual(['clientBeatInterval', 'code']);
-    registry.updateSwitches({ clientBeatInterval: 7000, lightBeatEnabled: false });
-    expect(beats.beat(light())).toStrictEqual({ clientBeatInterval: 7000, code: 20404 });
+    // Nacos says {"clientBeatInterval":5000,"code":20404}; Beacon asks for the re-registered
+    // instance's first beat within a second (a deliberate deviation, REREGISTER_BEAT_INTERVAL_MS).
+    expect(JSON.stringify(reply)).toBe('{"clientBeatInterval":1000,"code":20404}');
+    expect(reply.code).toBe(BEAT_NOT_FOUND);
     expect(registry.serviceCount()).toBe(0);
     expect(changes).toEqual([]);
+  });
+
+  it('answers 20404 with the switch interval when it is shorter than a second, never longer', () => {
+    const { registry, beats } = setup();
+    registry.updateSwitches({ clientBeatInterval: 7000, lightBeatEnabled: false });
+    expect(beats.beat(light())).toStrictEqual({ clientBeatInterval: REREGISTER_BEAT_INTERVAL_MS, code: 20404 });
+    registry.updateSwitches({ clientBeatInterval: 400 });
+    expect(beats.beat(light())).toStrictEqual({ clientBeatInterval: 400, code: 20404 });
+    registry.updateSwitches({ clientBeatInterval: 1000 });
+    expect(beats.beat(light())).toStrictEqual({ clientBeatInterval: 1000, code: 20404 });
   });
 
   it('answers 10200 with clientBeatInterval, code and lightBeatEnabled, in Nacos order', () => {
@@ -86,7 +68,7 @@ describe('BeatProcessor: missing instance', () => {
     const { registry, beats, clock, changes } = setup();
     const reply = beats.beat(full({ ip: '10.0.0.1', port: 8080, cluster: 'DEFAULT', metadata: { k: 'v' } }));
     expect(reply).toStrictEqual({ clientBeatInterval: 5000, code: BEAT_OK, lightBeatEnabled: true });
-    const instance = registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!;
+    const instance = registry.findInstance(testAddress())!;
     expect(instance).toBeDefined();
     expect(instance).toMatchObject({
       weight: 0,
@@ -103,13 +85,13 @@ describe('BeatProcessor: missing instance', () => {
   it('re-registers with the beat weight when present', () => {
     const { registry, beats } = setup();
     beats.beat(full({ ip: '10.0.0.1', port: 8080, weight: 2.5 }));
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!.weight).toBe(2.5);
+    expect(registry.findInstance(testAddress())!.weight).toBe(2.5);
   });
 
   it('re-registers a persistent instance when the beat says ephemeral=false', () => {
     const { registry, beats, store } = setup();
     beats.beat(full({ ip: '10.0.0.1', port: 8080, ephemeral: false }));
-    const instance = registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)!;
+    const instance = registry.findInstance(testAddress())!;
     expect(instance.ephemeral).toBe(false);
     expect(store.load().instances).toHaveLength(1);
   });
@@ -127,29 +109,29 @@ describe('BeatProcessor: precedence of beat fields', () => {
   it("the beat's ip and port win over the parameters", () => {
     const { registry, beats } = setup();
     beats.beat(full({ ip: '2.2.2.2', port: 2 }, { ip: '1.1.1.1', port: 1 }));
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '2.2.2.2', 2)).toBeDefined();
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '1.1.1.1', 1)).toBeUndefined();
+    expect(registry.findInstance(testAddress({ ip: '2.2.2.2', port: 2 }))).toBeDefined();
+    expect(registry.findInstance(testAddress({ ip: '1.1.1.1', port: 1 }))).toBeUndefined();
   });
 
   it("the beat's cluster wins when non-blank", () => {
     const { registry, beats } = setup();
     beats.beat(full({ ip: '10.0.0.1', port: 8080, cluster: 'C1' }, { clusterName: 'DEFAULT' }));
-    expect(registry.findInstance('public', SVC, 'C1', '10.0.0.1', 8080)).toBeDefined();
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', 8080)).toBeUndefined();
+    expect(registry.findInstance(testAddress({ clusterName: 'C1' }))).toBeDefined();
+    expect(registry.findInstance(testAddress())).toBeUndefined();
   });
 
   it('a blank or missing beat cluster falls back to clusterName', () => {
     const { registry, beats } = setup();
     beats.beat(full({ ip: '10.0.0.1', port: 1, cluster: '' }, { clusterName: 'C2' }));
     beats.beat(full({ ip: '10.0.0.1', port: 2 }, { clusterName: 'C3' }));
-    expect(registry.findInstance('public', SVC, 'C2', '10.0.0.1', 1)).toBeDefined();
-    expect(registry.findInstance('public', SVC, 'C3', '10.0.0.1', 2)).toBeDefined();
+    expect(registry.findInstance(testAddress({ clusterName: 'C2', port: 1 }))).toBeDefined();
+    expect(registry.findInstance(testAddress({ clusterName: 'C3', port: 2 }))).toBeDefined();
   });
 
   it('beat ip/port absent from the JSON fall back to the parameters', () => {
     const { registry, beats } = setup();
     beats.beat(full({}, { ip: '3.3.3.3', port: 3 }));
-    expect(registry.findInstance('public', SVC, 'DEFAULT', '3.3.3.3', 3)).toBeDefined();
+    expect(registry.findInstance(testAddress({ ip: '3.3.3.3', port: 3 }))).toBeDefined();
   });
 });
 
@@ -250,7 +232,7 @@ describe('BeatProcessor: clientBeatInterval', () => {
 
   it('reflects an operator override, and its removal', () => {
     const { registry, beats } = setup();
-    const address = { namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port: 8080 };
+    const address = testAddress();
     registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2000' } }));
     registry.updateInstance(reg({ metadata: { 'preserved.heart.beat.interval': '1000' } }), true);
     expect(beats.beat(light()).clientBeatInterval).toBe(1000);

@@ -1,5 +1,6 @@
 import type { Metadata } from '../metadata.js';
 import type { Registry } from '../registry.js';
+import { effectiveBeatInterval, reregisterBeatInterval } from './beat-interval.js';
 
 /** The `beat` JSON ("RsInfo") a full beat carries; only the fields the server reads. */
 export interface BeatInfo {
@@ -26,7 +27,7 @@ export interface BeatCommand {
 export const BEAT_OK = 10200;
 export const BEAT_NOT_FOUND = 20404;
 
-/** Field order as Nacos writes it; a 20404 reply carries no lightBeatEnabled. */
+/** Field order as Nacos writes it; a 20404 reply carries no lightBeatEnabled. Sent to the client as is. */
 export interface BeatReply {
   clientBeatInterval: number;
   code: typeof BEAT_OK | typeof BEAT_NOT_FOUND;
@@ -49,18 +50,14 @@ export class BeatProcessor {
     const registry = this.registry;
     const switches = registry.switches;
 
-    let instance = registry.findInstance(cmd.namespaceId, cmd.serviceName, clusterName, ip, port);
+    const address = { namespaceId: cmd.namespaceId, serviceName: cmd.serviceName, clusterName, ip, port };
+    let instance = registry.findInstance(address);
     if (instance === undefined) {
-      if (beat === undefined) {
-        return { clientBeatInterval: switches.clientBeatInterval, code: BEAT_NOT_FOUND };
-      }
+      // The client re-registers on 20404, then waits this long before its next beat.
+      if (beat === undefined) return { clientBeatInterval: reregisterBeatInterval(switches), code: BEAT_NOT_FOUND };
       // A full beat for a missing instance re-registers it silently, as Nacos does after a restart.
       instance = registry.registerInstance({
-        namespaceId: cmd.namespaceId,
-        serviceName: cmd.serviceName,
-        clusterName,
-        ip,
-        port,
+        ...address,
         weight: beat.weight ?? 0,
         enabled: true,
         healthy: true,
@@ -75,7 +72,7 @@ export class BeatProcessor {
       if (!instance.healthy && !instance.marked) registry.setHealth(instance, true);
     }
     return {
-      clientBeatInterval: instance.timings.intervalFromMetadata ?? switches.clientBeatInterval,
+      clientBeatInterval: effectiveBeatInterval(instance, switches),
       code: BEAT_OK,
       lightBeatEnabled: switches.lightBeatEnabled,
     };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BeatProcessor, type BeatCommand } from '../beat/beat-processor.js';
 import type { ServiceChange } from '../events.js';
-import { FakeClock } from '../fake-clock.js';
 import type { Metadata } from '../metadata.js';
 import { Registry, type RegisterCommand } from '../registry.js';
 import { MemoryStore } from '../store.js';
+import { FakeClock, lightBeat, registerCommand, TEST_SERVICE, testAddress } from '../testing/index.js';
 import { ExpiryScheduler, type ExpiryOptions } from './expiry-scheduler.js';
 
-const SVC = 'DEFAULT_GROUP@@demo';
+const SVC = TEST_SERVICE;
 
 function setup(options: ExpiryOptions = {}, start = true) {
   const clock = new FakeClock();
@@ -20,31 +20,9 @@ function setup(options: ExpiryOptions = {}, start = true) {
   registry.onChange((c) => changes.push(c));
   const t0 = clock.now();
   const register = (port = 8080, metadata: Metadata = {}, extra: Partial<RegisterCommand> = {}) =>
-    registry.registerInstance({
-      namespaceId: 'public',
-      serviceName: SVC,
-      clusterName: 'DEFAULT',
-      ip: '10.0.0.1',
-      port,
-      weight: 1,
-      enabled: true,
-      healthy: true,
-      ephemeral: true,
-      metadata,
-      app: undefined,
-      ...extra,
-    });
-  const beat = (port = 8080, extra: Partial<BeatCommand> = {}) =>
-    beats.beat({
-      namespaceId: 'public',
-      serviceName: SVC,
-      clusterName: 'DEFAULT',
-      ip: '10.0.0.1',
-      port,
-      beat: undefined,
-      ...extra,
-    });
-  const find = (port = 8080) => registry.findInstance('public', SVC, 'DEFAULT', '10.0.0.1', port);
+    registry.registerInstance(registerCommand({ port, metadata, ...extra }));
+  const beat = (port = 8080, extra: Partial<BeatCommand> = {}) => beats.beat(lightBeat({ port, ...extra }));
+  const find = (port = 8080) => registry.findInstance(testAddress({ port }));
   /** Advances the clock to `t0 + ms`. */
   const at = (ms: number) => clock.advance(t0 + ms - clock.now());
   return { clock, store, registry, beats, expiry, changes, t0, register, beat, find, at };

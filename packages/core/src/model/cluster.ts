@@ -32,6 +32,16 @@ export class Cluster {
     return this.ephemeral.size + this.persistent.size;
   }
 
+  /** The map an instance of this kind lives in: the one place that chooses between the two. */
+  instancesOf(ephemeral: boolean): Map<string, Instance> {
+    return ephemeral ? this.ephemeral : this.persistent;
+  }
+
+  /** An instance by `ip:port`, whichever kind it is. */
+  find(key: string): Instance | undefined {
+    return this.ephemeral.get(key) ?? this.persistent.get(key);
+  }
+
   instances(): IterableIterator<Instance> {
     return chain(this.ephemeral.values(), this.persistent.values());
   }

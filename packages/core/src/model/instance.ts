@@ -1,5 +1,6 @@
 import { DEFAULT_TIMINGS, EMPTY_METADATA, type BeatTimings, type Metadata } from '../metadata.js';
 import type { CheckRecord } from '../health/check-record.js';
+import type { InstanceAddress } from './instance-address.js';
 import type { Service } from './service.js';
 
 /** Key of an instance inside one cluster of a service: Nacos's datumKey without the constant parts. */
@@ -48,6 +49,16 @@ export class Instance {
 
   get key(): string {
     return instanceKey(this.ip, this.port);
+  }
+
+  get address(): InstanceAddress {
+    return {
+      namespaceId: this.service.namespaceId,
+      serviceName: this.service.name,
+      clusterName: this.clusterName,
+      ip: this.ip,
+      port: this.port,
+    };
   }
 
   /** Nacos's datumKey form, used in metadata batch replies. */

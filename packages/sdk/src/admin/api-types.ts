@@ -1524,7 +1524,7 @@ export interface operations {
         search?: string;
         /** @description Exact group name */
         group?: string;
-        /** @description Keep only services in this state */
+        /** @description Keep only services in this state (`unhealthy` includes those whose protection is reached) */
         health?: 'all' | 'unhealthy' | 'protection' | 'healthy' | 'empty';
         /** @description Leave out services without instances */
         hideEmpty?: boolean;

@@ -1,10 +1,11 @@
+import { PreservedKeys } from '../admin/preserved-keys.js';
 import { backoffDelay } from './backoff.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Emit } from './events.js';
 import { BEAT_NOT_FOUND, type BeatReply, type RegisteredInstance } from './nacos-api.js';
 
 export const DEFAULT_BEAT_INTERVAL_MS = 5000;
-export const BEAT_INTERVAL_KEY = 'preserved.heart.beat.interval';
+export const BEAT_INTERVAL_KEY = PreservedKeys.beatInterval;
 /** First retry after a failed beat waits about this long (or the period, if shorter). */
 const RETRY_BASE_MS = 1000;
 

@@ -1,3 +1,4 @@
+import { PreservedKeys } from '../admin/preserved-keys.js';
 import { selectable, pickByWeight } from './balancer.js';
 import { BeatReactor, configuredInterval, type BeatEvents } from './beat-reactor.js';
 import { ClientClosedError, OptionsError, ServerError, AuthenticationError } from './errors.js';
@@ -35,8 +36,6 @@ export interface NamingEvents extends BeatEvents, HostEvents {
 }
 
 const CLUSTER_NAME = /^[0-9a-zA-Z-]+$/;
-const BEAT_TIMEOUT_KEY = 'preserved.heart.beat.timeout';
-const DELETE_TIMEOUT_KEY = 'preserved.ip.delete.timeout';
 
 /**
  * The naming client: what the Java client's NamingService is to Dubbo and Spring Cloud, in
@@ -272,8 +271,8 @@ export class NamingClient {
     }
     const metadata = checkMetadata(input.metadata);
     const interval = configuredInterval(metadata);
-    const timeout = millis(metadata[BEAT_TIMEOUT_KEY]) ?? 15_000;
-    const deleteTimeout = millis(metadata[DELETE_TIMEOUT_KEY]) ?? 30_000;
+    const timeout = millis(metadata[PreservedKeys.beatTimeout]) ?? 15_000;
+    const deleteTimeout = millis(metadata[PreservedKeys.deleteTimeout]) ?? 30_000;
     if (timeout < interval || deleteTimeout < interval) {
       // The Java client's check: an instance must beat more often than it can expire.
       throw new OptionsError(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ServiceHealthHistory } from '../history/service-health-history.js';
+import { ApplicationModule } from '../application/application.module.js';
+import { WireModule } from '../wire/wire.module.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
@@ -9,6 +10,7 @@ import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
 @Module({
+  imports: [ApplicationModule, WireModule],
   controllers: [
     StatusController,
     NamespacesController,
@@ -17,6 +19,5 @@ import { StatusController } from './status.controller.js';
     InstancesController,
     GroupsController,
   ],
-  providers: [ServiceHealthHistory],
 })
 export class ApiModule {}

@@ -1,31 +1,20 @@
 import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  NotFoundError,
-  Registry,
-  checkWeight,
-  normalizeNamespace,
-  toGroupedName,
-  validateTimingEdit,
-  PreservedKeys,
-  type InstanceAddress,
-} from '@beacon/core';
-import { BodyReader } from './body.js';
-import { InstanceDto, InstancePatchDto } from './dto/instance.dto.js';
-import { ErrorDto } from './dto/status.dto.js';
-import { toInstanceDto } from './views.js';
+import { normalizeNamespace, toGroupedName } from '@beacon/core';
+import { OperatorService } from '../application/operator-service.js';
+import { BodyReader } from '../http/body-reader.js';
 import { parseJavaInt } from '../http/param-reader.js';
-
-const TIMING_KEYS: readonly string[] = [
-  PreservedKeys.beatInterval,
-  PreservedKeys.beatTimeout,
-  PreservedKeys.deleteTimeout,
-];
+import { InstanceDto, InstancePatchDto } from '../wire/dto/instance.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
+import { NativeViews } from '../wire/native-views.js';
 
 @ApiTags('instances')
 @Controller('api/v1/namespaces/:namespaceId/services/:groupName/:serviceName/instances')
 export class InstancesController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(
+    @Inject(OperatorService) private readonly operator: OperatorService,
+    @Inject(NativeViews) private readonly views: NativeViews,
+  ) {}
 
   /**
    * An operator's edit. Metadata keys become overrides that the next beat reply honours
@@ -46,46 +35,19 @@ export class InstancesController {
     @Param('port') portText: string,
     @Body() body: unknown,
   ): InstanceDto {
-    const address: InstanceAddress = {
+    const address = {
       namespaceId: normalizeNamespace(namespaceId),
       serviceName: toGroupedName(serviceName, groupName),
       clusterName,
       ip,
       port: parseJavaInt(portText),
     };
-    const instance = this.registry.findInstance(
-      address.namespaceId,
-      address.serviceName,
-      address.clusterName,
-      address.ip,
-      address.port,
-    );
-    if (!instance)
-      throw new NotFoundError(`instance ${ip}:${address.port} not found in ${address.serviceName}/${clusterName}`);
-
-    // Validate everything before changing anything.
     const b = new BodyReader(body);
-    const weight = b.number('weight', 0, 10000);
-    if (weight !== undefined) checkWeight(weight);
-    const enabled = b.boolean('enabled');
-    const metadata = b.stringMap('metadata', true);
-    if (metadata && Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      const next: Record<string, string> = { ...instance.metadata };
-      for (const [k, v] of Object.entries(metadata)) {
-        if (v === null) delete next[k];
-        else next[k] = v;
-      }
-      validateTimingEdit(next);
-    }
-
-    if (metadata && Object.keys(metadata).length > 0) this.registry.editInstanceMetadata(address, metadata);
-    if (weight !== undefined || enabled !== undefined) {
-      this.registry.patchInstance({
-        ...address,
-        ...(weight !== undefined ? { weight } : {}),
-        ...(enabled !== undefined ? { enabled } : {}),
-      });
-    }
-    return toInstanceDto(instance, this.registry);
+    const instance = this.operator.editInstance(address, {
+      weight: b.number('weight', 0, 10000),
+      enabled: b.boolean('enabled'),
+      metadata: b.stringMap('metadata', true),
+    });
+    return this.views.instance(instance);
   }
 }

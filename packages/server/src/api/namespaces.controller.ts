@@ -1,25 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Registry } from '@beacon/core';
-import { BodyReader } from './body.js';
-import { ErrorDto, NamespaceCreateDto, NamespaceDto, NamespaceUpdateDto } from './dto/status.dto.js';
-import { NamespaceDirectory } from './namespace-directory.js';
+import { NamespaceService } from '../application/namespace-service.js';
+import { BodyReader } from '../http/body-reader.js';
+import { ErrorDto, NamespaceCreateDto, NamespaceDto, NamespaceUpdateDto } from '../wire/dto/status.dto.js';
 
 @ApiTags('namespaces')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
 @Controller('api/v1/namespaces')
 export class NamespacesController {
-  private readonly directory: NamespaceDirectory;
-
-  constructor(@Inject(Registry) registry: Registry) {
-    this.directory = new NamespaceDirectory(registry);
-  }
+  constructor(@Inject(NamespaceService) private readonly namespaces: NamespaceService) {}
 
   @Get()
   @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces, public first' })
   @ApiOkResponse({ type: [NamespaceDto] })
   list(): NamespaceDto[] {
-    return this.directory.list();
+    return this.namespaces.list();
   }
 
   @Post()
@@ -30,7 +25,7 @@ export class NamespacesController {
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace exists' })
   create(@Body() body: unknown): NamespaceDto {
     const b = new BodyReader(body);
-    return this.directory.create({ id: b.string('id'), name: b.string('name'), description: b.string('description') });
+    return this.namespaces.define({ id: b.string('id'), name: b.string('name'), description: b.string('description') });
   }
 
   @Put(':namespaceId')
@@ -40,7 +35,7 @@ export class NamespacesController {
   @ApiResponse({ status: 404, type: ErrorDto })
   update(@Param('namespaceId') namespaceId: string, @Body() body: unknown): NamespaceDto {
     const b = new BodyReader(body);
-    return this.directory.update(namespaceId, { name: b.string('name'), description: b.string('description') });
+    return this.namespaces.redefine(namespaceId, { name: b.string('name'), description: b.string('description') });
   }
 
   @Delete(':namespaceId')
@@ -50,6 +45,6 @@ export class NamespacesController {
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace still has services' })
   remove(@Param('namespaceId') namespaceId: string): void {
-    this.directory.remove(namespaceId);
+    this.namespaces.deleteEmpty(namespaceId);
   }
 }

@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, Registry } from '@beacon/core';
-import { ServiceHealthHistory, HISTORY_KEPT_MS, HISTORY_RESOLUTION_MS } from '../history/service-health-history.js';
-import { Subscriptions } from '../push/subscriptions.js';
-import { ClusterDto, ClusterUpdateDto, HealthHistoryDto, SubscriberDto } from './dto/service.dto.js';
-import { ErrorDto } from './dto/status.dto.js';
-import { ClusterSettingsEditor } from './cluster-settings-editor.js';
-import { findServiceOrThrow } from './service-lookup.js';
+import { normalizeNamespace, toGroupedName } from '@beacon/core';
+import { HISTORY_KEPT_MS } from '../application/health-history.js';
+import { ServiceInsights } from '../application/service-insights.js';
+import { BodyReader } from '../http/body-reader.js';
+import { ClusterDto, ClusterUpdateDto, HealthHistoryDto, SubscriberDto } from '../wire/dto/service.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
+import { NativeViews } from '../wire/native-views.js';
 import { queryInt } from './services.controller.js';
-import { toClusterDto } from './views.js';
 
 /** What goes on around one service: who listens, how its health went, how its clusters are checked. */
 @ApiTags('services')
@@ -16,15 +15,10 @@ import { toClusterDto } from './views.js';
 @ApiResponse({ status: 404, type: ErrorDto, description: 'No such service' })
 @Controller('api/v1/namespaces/:namespaceId/services/:groupName/:serviceName')
 export class ServiceActivityController {
-  private readonly clusters: ClusterSettingsEditor;
-
   constructor(
-    @Inject(Registry) private readonly registry: Registry,
-    @Inject(Subscriptions) private readonly subscriptions: Subscriptions,
-    @Inject(ServiceHealthHistory) private readonly history: ServiceHealthHistory,
-  ) {
-    this.clusters = new ClusterSettingsEditor(registry);
-  }
+    @Inject(ServiceInsights) private readonly insights: ServiceInsights,
+    @Inject(NativeViews) private readonly views: NativeViews,
+  ) {}
 
   @Get('subscribers')
   @ApiOperation({
@@ -37,8 +31,9 @@ export class ServiceActivityController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): SubscriberDto[] {
-    const service = findServiceOrThrow(this.registry, namespaceId, groupName, serviceName);
-    return this.subscriptions.listeners(service.namespaceId, service.name).map((l) => ({ ...l }));
+    return this.insights
+      .subscribers(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName))
+      .map((l) => ({ ...l }));
   }
 
   @Get('health-history')
@@ -59,13 +54,12 @@ export class ServiceActivityController {
     @Param('serviceName') serviceName: string,
     @Query('windowMs') windowText?: string,
   ): HealthHistoryDto {
-    const service = findServiceOrThrow(this.registry, namespaceId, groupName, serviceName);
     const windowMs = queryInt('windowMs', windowText, HISTORY_KEPT_MS, 1000, HISTORY_KEPT_MS);
-    return {
-      resolutionMs: HISTORY_RESOLUTION_MS,
-      keptMs: HISTORY_KEPT_MS,
-      points: this.history.of(service, this.registry.clock.now() - windowMs),
-    };
+    return this.insights.healthHistory(
+      normalizeNamespace(namespaceId),
+      toGroupedName(serviceName, groupName),
+      windowMs,
+    );
   }
 
   @Put('clusters/:clusterName')
@@ -79,8 +73,17 @@ export class ServiceActivityController {
     @Param('clusterName') clusterName: string,
     @Body() body: unknown,
   ): ClusterDto {
-    const service = findServiceOrThrow(this.registry, namespaceId, groupName, serviceName);
-    if (!service.cluster(clusterName)) throw new NotFoundError(`cluster ${clusterName} not found in ${service.name}`);
-    return toClusterDto(this.clusters.update(service, clusterName, body), this.registry);
+    const b = new BodyReader(body);
+    const cluster = this.insights.editClusterCheck(
+      normalizeNamespace(namespaceId),
+      toGroupedName(serviceName, groupName),
+      clusterName,
+      {
+        healthChecker: (body as Record<string, unknown> | null | undefined)?.['healthChecker'],
+        checkPort: b.number('checkPort', 1, 65535),
+        useInstancePort: b.boolean('useInstancePort'),
+      },
+    );
+    return this.views.cluster(cluster);
   }
 }

@@ -1,25 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  InvalidParameterError,
-  NO_SELECTOR,
-  Registry,
-  normalizeNamespace,
-  toGroupedName,
-  type Service,
-} from '@beacon/core';
-import { BodyReader } from './body.js';
-import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from './dto/service.dto.js';
-import { ErrorDto } from './dto/status.dto.js';
-import { findServiceOrThrow } from './service-lookup.js';
-import { HEALTH_FILTERS, SERVICE_SORTS, listServices, parseChoice } from './service-listing.js';
-import { toServiceDetail, toServiceSummary } from './views.js';
+import { InvalidParameterError, NO_SELECTOR, normalizeNamespace, toGroupedName } from '@beacon/core';
+import { HEALTH_STATES, SERVICE_ORDERS, ServiceCatalog, type ServiceFilter } from '../application/service-catalog.js';
+import { BodyReader } from '../http/body-reader.js';
+import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
+import { NativeViews } from '../wire/native-views.js';
 
 @ApiTags('services')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
 @Controller('api/v1/namespaces/:namespaceId/services')
 export class ServicesController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(
+    @Inject(ServiceCatalog) private readonly catalog: ServiceCatalog,
+    @Inject(NativeViews) private readonly views: NativeViews,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -28,7 +23,12 @@ export class ServicesController {
   })
   @ApiQuery({ name: 'search', required: false, description: 'Substring of the service name' })
   @ApiQuery({ name: 'group', required: false, description: 'Exact group name' })
-  @ApiQuery({ name: 'health', required: false, enum: HEALTH_FILTERS, description: 'Keep only services in this state' })
+  @ApiQuery({
+    name: 'health',
+    required: false,
+    enum: ['all', ...HEALTH_STATES],
+    description: 'Keep only services in this state (`unhealthy` includes those whose protection is reached)',
+  })
   @ApiQuery({
     name: 'hideEmpty',
     required: false,
@@ -38,7 +38,7 @@ export class ServicesController {
   @ApiQuery({
     name: 'sort',
     required: false,
-    enum: SERVICE_SORTS,
+    enum: SERVICE_ORDERS,
     description: '`health`: protection reached first, then most unhealthy; `name` (default): by group and name',
   })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
@@ -48,28 +48,38 @@ export class ServicesController {
     @Param('namespaceId') namespaceId: string,
     @Query('search') search?: string,
     @Query('group') group?: string,
-    @Query('health') health?: string,
-    @Query('hideEmpty') hideEmpty?: string,
-    @Query('sort') sort?: string,
+    @Query('health') healthText?: string,
+    @Query('hideEmpty') hideEmptyText?: string,
+    @Query('sort') sortText?: string,
     @Query('page') pageText?: string,
     @Query('pageSize') pageSizeText?: string,
   ): ServicePageDto {
-    const listing = listServices(this.registry, {
-      namespaceId: normalizeNamespace(namespaceId),
-      search,
-      group,
-      health: parseChoice('health', health, HEALTH_FILTERS, 'all'),
-      hideEmpty: parseChoice('hideEmpty', hideEmpty, ['true', 'false'], 'false') === 'true',
-      sort: parseChoice('sort', sort, SERVICE_SORTS, 'name'),
-      page: queryInt('page', pageText, 1, 1, 1_000_000),
-      pageSize: queryInt('pageSize', pageSizeText, 20, 1, 500),
+    const page = queryInt('page', pageText, 1, 1, 1_000_000);
+    const pageSize = queryInt('pageSize', pageSizeText, 20, 1, 500);
+    const health = queryChoice('health', healthText, ['all', ...HEALTH_STATES], 'all');
+    const hideEmpty = queryChoice('hideEmpty', hideEmptyText, ['true', 'false'], 'false') === 'true';
+    const order = queryChoice('sort', sortText, SERVICE_ORDERS, 'name');
+    const needle = search?.trim();
+    const wantedGroup = group?.trim();
+    const namespace = normalizeNamespace(namespaceId);
+    const filter: ServiceFilter = {
+      ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
+      ...(wantedGroup ? { group: { equals: wantedGroup } } : {}),
+      ...(health !== 'all' ? { health } : {}),
+      ...(hideEmpty && health !== 'empty' ? { withInstances: true } : {}),
+    };
+    const { services, total, pageNo } = this.catalog.list(namespace, filter, {
+      pageNo: page,
+      pageSize,
+      order,
+      clampToLastPage: true,
     });
     return {
-      items: listing.rows.map(toServiceSummary),
-      total: listing.total,
-      page: listing.page,
-      pageSize: listing.pageSize,
-      summary: { ...listing.summary },
+      items: services.map((s) => this.views.serviceSummary(s)),
+      total,
+      page: pageNo,
+      pageSize,
+      summary: this.catalog.summarize(namespace, filter),
     };
   }
 
@@ -83,14 +93,14 @@ export class ServicesController {
     const b = new BodyReader(body);
     const name = b.string('name');
     if (!name) throw new InvalidParameterError('name is required');
-    const service = this.registry.createService({
+    const service = this.catalog.create({
       namespaceId: normalizeNamespace(namespaceId),
       serviceName: toGroupedName(name, b.string('groupName')),
       protectThreshold: b.number('protectThreshold', 0, 1) ?? 0,
       metadata: b.stringMap('metadata') ?? {},
       selector: NO_SELECTOR,
     });
-    return toServiceDetail(service, this.registry);
+    return this.views.serviceDetail(service);
   }
 
   @Get(':groupName/:serviceName')
@@ -102,7 +112,8 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): ServiceDetailDto {
-    return toServiceDetail(this.find(namespaceId, groupName, serviceName), this.registry);
+    const service = this.catalog.require(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
+    return this.views.serviceDetail(service);
   }
 
   @Put(':groupName/:serviceName')
@@ -116,16 +127,12 @@ export class ServicesController {
     @Param('serviceName') serviceName: string,
     @Body() body: unknown,
   ): ServiceDetailDto {
-    const service = this.find(namespaceId, groupName, serviceName);
     const b = new BodyReader(body);
-    const updated = this.registry.updateService({
-      namespaceId: service.namespaceId,
-      serviceName: service.name,
-      protectThreshold: b.number('protectThreshold', 0, 1) ?? service.settings.protectThreshold,
-      metadata: b.stringMap('metadata') ?? service.settings.metadata,
-      selector: service.settings.selector,
+    const updated = this.catalog.edit(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), {
+      protectThreshold: b.number('protectThreshold', 0, 1),
+      metadata: b.stringMap('metadata'),
     });
-    return toServiceDetail(updated, this.registry);
+    return this.views.serviceDetail(updated);
   }
 
   @Delete(':groupName/:serviceName')
@@ -138,12 +145,7 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): void {
-    const service = this.find(namespaceId, groupName, serviceName);
-    this.registry.deleteService(service.namespaceId, service.name);
-  }
-
-  private find(namespaceId: string, groupName: string, serviceName: string): Service {
-    return findServiceOrThrow(this.registry, namespaceId, groupName, serviceName);
+    this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
   }
 }
 
@@ -154,4 +156,19 @@ export function queryInt(name: string, raw: string | undefined, fallback: number
     throw new InvalidParameterError(`${name} must be a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** One of a fixed set of words, or the fallback when absent; anything else is a 400 naming the choices. */
+export function queryChoice<T extends string>(
+  name: string,
+  raw: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim();
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new InvalidParameterError(`${name} must be one of ${choices.join(', ')}`);
+  }
+  return value as T;
 }

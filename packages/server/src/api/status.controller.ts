@@ -1,9 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Registry } from '@beacon/core';
-import { ServerStatusHolder } from '../registry/server-status.js';
-import { StatusDto } from './dto/status.dto.js';
-import { WatchChangeDto, WatchSnapshotDto } from './dto/watch.dto.js';
+import { OperatorService } from '../application/operator-service.js';
+import { StatusDto } from '../wire/dto/status.dto.js';
+import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
 
 export const BEACON_VERSION = '0.1.0';
 
@@ -14,22 +13,20 @@ export const BEACON_VERSION = '0.1.0';
 export class StatusController {
   private readonly startedAt = Date.now();
 
-  constructor(
-    @Inject(Registry) private readonly registry: Registry,
-    @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
-  ) {}
+  constructor(@Inject(OperatorService) private readonly operator: OperatorService) {}
 
   @Get('status')
   @ApiOperation({ operationId: 'getStatus', summary: 'Server status and registry size' })
   @ApiOkResponse({ type: StatusDto })
   getStatus(): StatusDto {
     const now = Date.now();
+    const { status, serviceCount, instanceCount, revision } = this.operator.figures();
     return {
-      status: this.status.current,
+      status,
       version: BEACON_VERSION,
-      serviceCount: this.registry.serviceCount(),
-      instanceCount: this.registry.instanceCount(),
-      revision: this.registry.currentRevision,
+      serviceCount,
+      instanceCount,
+      revision,
       uptimeMs: now - this.startedAt,
       now,
     };

@@ -17,9 +17,9 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidParameterError, Registry, normalizeNamespace } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
-import { BodyReader } from '../api/body.js';
-import { ErrorDto } from '../api/dto/status.dto.js';
-import { CONFIG } from '../registry/tokens.js';
+import { BodyReader } from '../http/body-reader.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
+import { CONFIG } from '../config/tokens.js';
 import { AccessDirectory } from './access-directory.js';
 import type { Identity } from './authenticator.js';
 import { CurrentIdentity } from './current-identity.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { BeaconConfig } from '../config/config.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
 import { ADMIN_USER, AccessDirectory } from './access-directory.js';
 import { TOKEN_SECRET, type TokenSecret } from './token-secret.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { BeaconConfig } from '../config/config.js';
 import { paramsOf } from '../http/request-context.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
 import { AccessDirectory } from './access-directory.js';
 import { Authenticator, type AuthResult, type Identity } from './authenticator.js';
 import { AUTH_OFF_IDENTITY, setIdentity } from './current-identity.js';

@@ -20,15 +20,6 @@ export interface PermissionRecord {
   readonly action: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS auth_users (
-  username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, password_changed_at INTEGER NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS auth_roles (role TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY (role, username));
-CREATE TABLE IF NOT EXISTS auth_permissions (
-  role TEXT NOT NULL, resource TEXT NOT NULL, action TEXT NOT NULL, PRIMARY KEY (role, resource, action));
-`;
-
 interface UserRow {
   username: string;
   password_hash: string;
@@ -43,7 +34,6 @@ export class AuthRepository {
 
   constructor(database: SqliteDatabase) {
     this.db = database.connection;
-    this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
       putUser: db.prepare(

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { BeaconConfig } from '../config/config.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
+import { RegistryModule } from '../registry/registry.module.js';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { AccessDirectory } from './access-directory.js';
 import { ApiAuthController } from './api-auth.controller.js';
@@ -21,6 +22,7 @@ import { TokenService } from './token-service.js';
  * every request through.
  */
 @Module({
+  imports: [RegistryModule],
   controllers: [NacosAuthController, ApiAuthController],
   providers: [
     { provide: TOKEN_SECRET, inject: [CONFIG], useFactory: (config: BeaconConfig) => resolveTokenSecret(config) },

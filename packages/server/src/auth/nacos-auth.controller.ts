@@ -12,7 +12,22 @@ interface Page<T> {
   pageItems: T[];
 }
 
-function restResult(message: string): object {
+/** Nacos's RestResult of an administration call that returns nothing. */
+interface RestResult {
+  readonly code: 200;
+  readonly message: string;
+  readonly data: null;
+}
+
+/** The login answer; the token also goes out in the Authorization header. */
+interface LoginResult {
+  readonly accessToken: string;
+  readonly tokenTtl: number;
+  readonly globalAdmin: boolean;
+  readonly username: string;
+}
+
+function restResult(message: string): RestResult {
   return { code: 200, message, data: null };
 }
 
@@ -45,7 +60,7 @@ export class NacosAuthController {
     @Params() p: ParamReader,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  ): Promise<LoginResult> {
     const outcome = await this.logins.login(p.get('username') ?? '', p.get('password') ?? '', request, reply);
     if (!outcome.ok) throw new HttpException(outcome.message ?? 'unknown user!', outcome.status);
     void reply.header('authorization', `Bearer ${outcome.token}`);
@@ -78,20 +93,20 @@ export class NacosAuthController {
 
   @Post('users')
   @HttpCode(200)
-  async createUser(@Params() p: ParamReader): Promise<object> {
+  async createUser(@Params() p: ParamReader): Promise<RestResult> {
     await this.directory.createUser(p.required('username'), p.required('password'));
     return restResult('create user ok!');
   }
 
   /** The user themself or an admin (the guard checks which). */
   @Put('users')
-  async changePassword(@Params() p: ParamReader): Promise<object> {
+  async changePassword(@Params() p: ParamReader): Promise<RestResult> {
     await this.directory.changePassword(p.required('username'), p.required('newPassword'));
     return restResult('update user ok!');
   }
 
   @Delete('users')
-  deleteUser(@Params() p: ParamReader): object {
+  deleteUser(@Params() p: ParamReader): RestResult {
     this.directory.deleteUser(p.required('username'));
     return restResult('delete user ok!');
   }
@@ -113,13 +128,13 @@ export class NacosAuthController {
 
   @Post('roles')
   @HttpCode(200)
-  bindRole(@Params() p: ParamReader): object {
+  bindRole(@Params() p: ParamReader): RestResult {
     this.directory.bindRole(p.required('role'), p.required('username'));
     return restResult('add role ok!');
   }
 
   @Delete('roles')
-  unbindRole(@Params() p: ParamReader): object {
+  unbindRole(@Params() p: ParamReader): RestResult {
     const role = p.required('role');
     const username = p.get('username');
     this.directory.unbindRole(role, username);
@@ -137,13 +152,13 @@ export class NacosAuthController {
 
   @Post('permissions')
   @HttpCode(200)
-  grant(@Params() p: ParamReader): object {
+  grant(@Params() p: ParamReader): RestResult {
     this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('add permission ok!');
   }
 
   @Delete('permissions')
-  revoke(@Params() p: ParamReader): object {
+  revoke(@Params() p: ParamReader): RestResult {
     this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('delete permission ok!');
   }

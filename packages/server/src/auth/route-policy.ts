@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
 import { paramsOf } from '../http/request-context.js';
-import { groupedServiceOf, namespaceOf } from '../nacos/nacos-params.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { ALL_NAMESPACES, namespaceResource, serviceResource, type Action, type NamingResource } from './resource.js';
 
 export type Face = 'nacos' | 'api';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_LIMITS } from '@beacon/core';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -109,9 +110,21 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     logLevel,
     expiryTickMs: intVar(env, 'BEACON_EXPIRY_TICK_MS', 500, 1, 60_000),
     bodyLimitBytes: intVar(env, 'BEACON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    maxServicesPerNamespace: intVar(env, 'BEACON_MAX_SERVICES_PER_NAMESPACE', 50_000, 1, 10_000_000),
-    maxInstancesPerNamespace: intVar(env, 'BEACON_MAX_INSTANCES_PER_NAMESPACE', 500_000, 1, 100_000_000),
-    maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', 16 * 1024, 64, 16 * 1024 * 1024),
+    maxServicesPerNamespace: intVar(
+      env,
+      'BEACON_MAX_SERVICES_PER_NAMESPACE',
+      DEFAULT_LIMITS.maxServicesPerNamespace,
+      1,
+      10_000_000,
+    ),
+    maxInstancesPerNamespace: intVar(
+      env,
+      'BEACON_MAX_INSTANCES_PER_NAMESPACE',
+      DEFAULT_LIMITS.maxInstancesPerNamespace,
+      1,
+      100_000_000,
+    ),
+    maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', DEFAULT_LIMITS.maxMetadataBytes, 64, 16 * 1024 * 1024),
     authEnabled: authEnabledVar(env),
     adminPassword: adminPasswordVar(env),
     tokenSecret: tokenSecretVar(env),

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { parseClientInfo, type ClientInfo } from '../nacos/client-info.js';
+import { parseClientInfo, type ClientInfo } from '../wire/client-info.js';
 import { ParamReader } from './param-reader.js';
 
 type BeaconRequest = FastifyRequest & { beaconParams?: ParamReader };

@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import { MetricsController } from './metrics.controller.js';
+import { RegistryModule } from '../registry/registry.module.js';
 import { MetricsRegistry } from './metrics-registry.js';
 
 /** One MetricsRegistry for the whole server; any module registers its series on it. */
-@Global()
 @Module({
+  imports: [RegistryModule],
   controllers: [MetricsController],
   providers: [
     {

@@ -1,12 +1,9 @@
-import { BEAT_NOT_FOUND, type BeatProcessor, type BeatReply } from '@beacon/core';
 import type { FastifyInstance } from 'fastify';
+import type { BeatService } from '../application/beat-service.js';
 import { paramsOf } from '../http/request-context.js';
 import { beatCommandOf } from './nacos-params.js';
 
 export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
-
-/** The next-beat delay a client is given along with 20404 (see `replyOf`). */
-export const REREGISTER_BEAT_INTERVAL_MS = 1000;
 
 /**
  * PUT /nacos/v1/ns/instance/beat, the hot path (reference section 3), registered on Fastify
@@ -19,22 +16,11 @@ export const REREGISTER_BEAT_INTERVAL_MS = 1000;
  * handler, which routes a thrown error through the one ErrorFilter, so a bad beat gets the same
  * Nacos status and text as before. Nest guards, pipes and interceptors do NOT run here: anything
  * that must guard the beat (auth) has to be a Fastify hook or be called from this handler.
- * Parsing is the shared `beatCommandOf`; the reply is the BeatProcessor's, serialized as is.
+ * Parsing is the shared `beatCommandOf`; the reply is the BeatService's, serialized as is.
  */
-export function registerBeatRoute(fastify: FastifyInstance, beats: BeatProcessor): void {
+export function registerBeatRoute(fastify: FastifyInstance, beats: BeatService): void {
   fastify.put(BEAT_PATH, (request, reply) => {
-    const result = replyOf(beats.beat(beatCommandOf(paramsOf(request))));
+    const result = beats.beat(beatCommandOf(paramsOf(request)));
     void reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
   });
-}
-
-/**
- * On 20404 the client re-registers, then waits `clientBeatInterval` before its next beat. Nacos
- * says 5000 there (it cannot know the instance), so after a server restart every Java client
- * with a shorter timeout went unhealthy before its next beat. Asking it back within a second
- * lets the next reply carry the instance's own interval; a broken client still beats at most 1/s.
- */
-function replyOf(reply: BeatReply): BeatReply {
-  if (reply.code !== BEAT_NOT_FOUND) return reply;
-  return { ...reply, clientBeatInterval: Math.min(reply.clientBeatInterval, REREGISTER_BEAT_INTERVAL_MS) };
 }

@@ -1,61 +1,46 @@
 import { All, Controller, Get, Inject } from '@nestjs/common';
-import { NotFoundError, Registry, type Instance, type Service } from '@beacon/core';
+import { PreservedKeys, type Instance, type Service } from '@beacon/core';
+import { pageOf, ServiceCatalog, type ServiceFilter } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { groupedServiceOf, namespaceOf } from './nacos-params.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
+import type {
+  CatalogInstancePage,
+  CatalogServiceDetail,
+  CatalogServicePage,
+  CatalogServiceWithHosts,
+  FullInstance,
+} from './responses.js';
 
 /** The endpoints the Nacos console uses to browse the registry. */
 @Controller('nacos/v1/ns/catalog')
 export class CatalogController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(@Inject(ServiceCatalog) private readonly catalog: ServiceCatalog) {}
 
   @Get('services')
-  services(@Params() p: ParamReader): object {
+  services(@Params() p: ParamReader): CatalogServicePage | CatalogServiceWithHosts[] {
     const pageNo = p.requiredInt('pageNo');
     const pageSize = p.requiredInt('pageSize');
-    const nameParam = p.get('serviceNameParam');
     const groupParam = p.get('groupNameParam');
-    const instanceFilter = p.get('instance');
-    const hasIpCount = p.bool('hasIpCount', false);
-    const matches: Service[] = [];
-    for (const service of this.registry.services(namespaceOf(p))) {
-      if (nameParam !== undefined && !service.bareName.includes(nameParam)) continue;
-      if (groupParam !== undefined && !service.groupName.includes(groupParam)) continue;
-      if (hasIpCount && service.instanceCount() === 0) continue;
-      if (instanceFilter !== undefined && !hasInstance(service, instanceFilter)) continue;
-      matches.push(service);
-    }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
+    const filter: ServiceFilter = {
+      nameContains: p.get('serviceNameParam'),
+      group: groupParam === undefined ? undefined : { contains: groupParam },
+      hostedAt: p.get('instance'),
+      withInstances: p.bool('hasIpCount', false),
+    };
+    const namespaceId = namespaceOf(p);
     if (p.bool('withInstances', false)) {
-      // Nacos quirk: this path pages with pageNo unshifted.
-      const page = pageSize >= matches.length ? matches : matches.slice(pageNo * pageSize, (pageNo + 1) * pageSize);
-      return page.map((s) => ({
-        serviceName: s.bareName,
-        groupName: s.groupName,
-        metadata: s.settings.metadata,
-        clusterMap: Object.fromEntries(
-          [...s.clusters.values()].map((c) => [
-            c.name,
-            {
-              hosts: [...c.instances()].map((i) => ({
-                ip: i.ip,
-                port: i.port,
-                metadata: i.metadata,
-                valid: i.healthy,
-                weight: i.weight,
-                enabled: i.enabled,
-              })),
-            },
-          ]),
-        ),
-      }));
+      // Nacos quirk: this path pages with pageNo unshifted (0-based).
+      const { services } = this.catalog.list(namespaceId, filter, {
+        pageNo: pageNo + 1,
+        pageSize,
+        wholeWhenItFits: true,
+      });
+      return services.map(withHosts);
     }
-
-    const start = Math.max(0, (pageNo - 1) * pageSize);
-    const page = pageSize >= matches.length ? matches : matches.slice(start, start + Math.max(0, pageSize));
+    const { services, total } = this.catalog.list(namespaceId, filter, { pageNo, pageSize, wholeWhenItFits: true });
     return {
-      serviceList: page.map((s) => ({
+      serviceList: services.map((s) => ({
         name: s.bareName,
         groupName: s.groupName,
         clusterCount: s.clusters.size,
@@ -63,13 +48,13 @@ export class CatalogController {
         healthyInstanceCount: s.healthyCount(),
         triggerFlag: String(s.protectionReached()),
       })),
-      count: matches.length,
+      count: total,
     };
   }
 
   @Get('service')
-  service(@Params() p: ParamReader): object {
-    const service = this.registry.getService(namespaceOf(p), groupedServiceOf(p));
+  service(@Params() p: ParamReader): CatalogServiceDetail {
+    const service = this.catalog.get(namespaceOf(p), groupedServiceOf(p));
     return {
       service: {
         name: service.bareName,
@@ -95,29 +80,43 @@ export class CatalogController {
   }
 
   @All('instances')
-  instances(@Params() p: ParamReader): object {
+  instances(@Params() p: ParamReader): CatalogInstancePage {
     const serviceName = groupedServiceOf(p);
     const clusterName = p.required('clusterName');
     const pageNo = p.requiredInt('pageNo');
     const pageSize = p.requiredInt('pageSize');
-    const service = this.registry.findService(namespaceOf(p), serviceName);
-    if (!service) throw new NotFoundError(`service ${serviceName} is not found!`);
-    const cluster = service.cluster(clusterName);
-    if (!cluster) throw new NotFoundError(`cluster ${clusterName} is not found!`);
-    const all = [...cluster.instances()];
-    const start = Math.max(0, (pageNo - 1) * pageSize);
-    return { list: all.slice(start, start + Math.max(0, pageSize)).map(fullInstance), count: all.length };
+    const all = this.catalog.clusterInstances(namespaceOf(p), serviceName, clusterName);
+    return { list: pageOf(all, { pageNo, pageSize }).map(fullInstance), count: all.length };
   }
 }
 
-function hasInstance(service: Service, filter: string): boolean {
-  for (const i of service.instances()) if (i.ip === filter || `${i.ip}:${i.port}` === filter) return true;
-  return false;
+function withHosts(s: Service): CatalogServiceWithHosts {
+  return {
+    serviceName: s.bareName,
+    groupName: s.groupName,
+    metadata: s.settings.metadata,
+    clusterMap: Object.fromEntries(
+      [...s.clusters.values()].map((c) => [
+        c.name,
+        {
+          hosts: [...c.instances()].map((i) => ({
+            ip: i.ip,
+            port: i.port,
+            metadata: i.metadata,
+            valid: i.healthy,
+            weight: i.weight,
+            enabled: i.enabled,
+          })),
+        },
+      ]),
+    ),
+  };
 }
 
 /** The full internal instance object of the Nacos console, nulls omitted. */
-export function fullInstance(i: Instance): object {
-  const hasGenerator = Object.keys(i.metadata).length === 0 || 'preserved.instance.id.generator' in i.metadata;
+function fullInstance(i: Instance): FullInstance {
+  const generator = i.metadata[PreservedKeys.idGenerator];
+  const hasGenerator = Object.keys(i.metadata).length === 0 || generator !== undefined;
   return {
     instanceId: i.instanceId,
     ip: i.ip,
@@ -135,6 +134,6 @@ export function fullInstance(i: Instance): object {
     instanceHeartBeatInterval: i.timings.intervalMs,
     instanceHeartBeatTimeOut: i.timings.timeoutMs,
     ipDeleteTimeout: i.timings.deleteTimeoutMs,
-    ...(hasGenerator ? { instanceIdGenerator: i.metadata['preserved.instance.id.generator'] ?? 'simple' } : {}),
+    ...(hasGenerator ? { instanceIdGenerator: generator ?? 'simple' } : {}),
   };
 }

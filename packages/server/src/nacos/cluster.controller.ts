@@ -1,12 +1,13 @@
 import { Controller, Inject, Put } from '@nestjs/common';
-import { Registry, parseHealthChecker, parseMetadata } from '@beacon/core';
+import { parseHealthChecker, parseMetadata } from '@beacon/core';
+import { ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { groupedServiceOf, namespaceOf } from './nacos-params.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 
 @Controller('nacos/v1/ns/cluster')
 export class ClusterController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(@Inject(ServiceCatalog) private readonly catalog: ServiceCatalog) {}
 
   @Put()
   update(@Params() p: ParamReader): string {
@@ -16,7 +17,7 @@ export class ClusterController {
     const useInstancePort = p.required('useInstancePort4Check').toLowerCase() === 'true';
     const healthChecker = parseHealthChecker(p.required('healthChecker'));
     const metadata = parseMetadata(p.get('metadata'));
-    this.registry.updateCluster(namespaceOf(p), serviceName, clusterName, {
+    this.catalog.updateCluster(namespaceOf(p), serviceName, clusterName, {
       healthChecker,
       defaultCheckPort: checkPort,
       useIPPort4Check: useInstancePort,

@@ -1,41 +1,38 @@
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_CLUSTER, Registry, requireParam } from '@beacon/core';
+import { DEFAULT_CLUSTER, requireParam } from '@beacon/core';
+import { InstanceService } from '../application/instance-service.js';
+import { OperatorService } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { groupedServiceOf, namespaceOf } from './nacos-params.js';
+import { instanceAddressOf } from './nacos-params.js';
+import type { HealthCheckerTypes, HealthGreeting } from './responses.js';
 
 @Controller('nacos/v1/ns/health')
 export class HealthController {
-  constructor(@Inject(Registry) private readonly registry: Registry) {}
+  constructor(
+    @Inject(InstanceService) private readonly instances: InstanceService,
+    @Inject(OperatorService) private readonly operator: OperatorService,
+  ) {}
 
   /** Sets health by hand; only for clusters whose checker is NONE. `valid` is the legacy name. */
   @Put(['instance', ''])
   update(@Params() p: ParamReader): string {
-    const serviceName = groupedServiceOf(p);
-    const ip = p.required('ip');
-    const port = p.requiredInt('port');
+    const address = instanceAddressOf(p, p.get('clusterName') ?? DEFAULT_CLUSTER);
     const healthy = requireParam(p.first('healthy', 'valid'), 'healthy');
-    this.registry.setHealthManually(
-      namespaceOf(p),
-      serviceName,
-      p.get('clusterName') ?? DEFAULT_CLUSTER,
-      ip,
-      port,
-      healthy.toLowerCase() === 'true',
-    );
+    this.instances.setHealth(address, healthy.toLowerCase() === 'true');
     return 'ok';
   }
 
   @Get('server')
-  server(@Req() request: FastifyRequest): object {
+  server(@Req() request: FastifyRequest): HealthGreeting {
     return {
-      msg: `Hello! I am Nacos-Naming and healthy! total services: raft ${this.registry.serviceCount()}, local port:${request.socket.localPort}`,
+      msg: `Hello! I am Nacos-Naming and healthy! total services: raft ${this.operator.figures().serviceCount}, local port:${request.socket.localPort}`,
     };
   }
 
   @Get('checkers')
-  checkers(): object {
+  checkers(): HealthCheckerTypes {
     return {
       TCP: { type: 'TCP' },
       HTTP: { type: 'HTTP', path: '', headers: '', expectedResponseCode: 200 },

@@ -1,61 +1,54 @@
-import { isIPv4 } from 'node:net';
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
-import { DEFAULT_CLUSTER, InvalidParameterError, NotFoundError, parseMetadata, Registry } from '@beacon/core';
+import { DEFAULT_CLUSTER, InvalidParameterError, parseMetadata } from '@beacon/core';
+import { DiscoveryService } from '../application/discovery-service.js';
+import { InstanceService, type BatchTargets } from '../application/instance-service.js';
 import { Client, Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Subscriptions } from '../push/subscriptions.js';
-import { canReceivePush, isModernJava, type ClientInfo } from './client-info.js';
-import {
-  deregisterCommandOf,
-  groupedServiceOf,
-  namespaceOf,
-  patchCommandOf,
-  registerCommandOf,
-} from './nacos-params.js';
-import { buildServiceInfo } from './service-info.js';
+import { isModernJava, type ClientInfo } from '../wire/client-info.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
+import { buildServiceInfo, type ServiceInfo } from '../wire/nacos-service-info.js';
+import { deregisterCommandOf, hostQueryOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
+import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')
 export class InstanceController {
   constructor(
-    @Inject(Registry) private readonly registry: Registry,
-    @Inject(Subscriptions) private readonly subscriptions: Subscriptions,
+    @Inject(InstanceService) private readonly instances: InstanceService,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
   ) {}
 
   @Post()
   @HttpCode(200)
   register(@Params() p: ParamReader): string {
-    this.registry.registerInstance(registerCommandOf(p, this.registry.switches));
+    this.instances.register(registrationOf(p));
     return 'ok';
   }
 
   @Delete()
   deregister(@Params() p: ParamReader): string {
-    this.registry.deregisterInstance(deregisterCommandOf(p));
+    this.instances.deregister(deregisterCommandOf(p));
     return 'ok';
   }
 
   /** Strict update for Java clients from 1.0.0; an upsert for everyone else, the console included. */
   @Put()
   update(@Params() p: ParamReader, @Client() client: ClientInfo): string {
-    this.registry.updateInstance(registerCommandOf(p, this.registry.switches), isModernJava(client));
+    this.instances.update(registrationOf(p), client);
     return 'ok';
   }
 
   @Patch()
   patch(@Params() p: ParamReader): string {
-    this.registry.patchInstance(patchCommandOf(p));
+    this.instances.patch(patchCommandOf(p));
     return 'ok';
   }
 
   @Get()
-  detail(@Params() p: ParamReader): object {
-    const serviceName = groupedServiceOf(p);
-    const ip = p.required('ip');
-    const port = p.requiredInt('port');
-    const clusterName = p.get('clusterName') ?? DEFAULT_CLUSTER;
-    const i = this.registry.getInstance(namespaceOf(p), serviceName, clusterName, ip, port);
+  detail(@Params() p: ParamReader): InstanceDetail {
+    const address = instanceAddressOf(p, p.get('clusterName') ?? DEFAULT_CLUSTER);
+    const i = this.instances.get(address);
     return {
-      service: serviceName,
+      service: address.serviceName,
       ip: i.ip,
       port: i.port,
       clusterName: i.clusterName,
@@ -67,39 +60,21 @@ export class InstanceController {
   }
 
   @Get('list')
-  list(@Params() p: ParamReader, @Client() client: ClientInfo): object {
-    const serviceName = groupedServiceOf(p);
-    const namespaceId = namespaceOf(p);
-    const clusters = p.get('clusters') ?? '';
-    const udpPort = p.int('udpPort', 0);
-    const clientIP = p.get('clientIP') ?? '127.0.0.1';
-    const switches = this.registry.switches;
-    const pushed =
-      isPushAddress(clientIP, udpPort) &&
-      switches.pushEnabled &&
-      canReceivePush(client) &&
-      this.subscriptions.onListQuery({
-        namespaceId,
-        serviceName,
-        clusters,
-        clientIP,
-        udpPort,
-        client,
-        app: p.get('app') ?? 'unknown',
-      });
+  list(@Params() p: ParamReader, @Client() client: ClientInfo): ServiceInfo | EmptyAnswer {
+    const query = hostQueryOf(p);
+    const answer = this.discovery.queryHosts(query, client);
     if (p.bool('isCheck', false)) return {};
-    const service = this.registry.findService(namespaceId, serviceName);
     return buildServiceInfo(
-      service,
+      answer.service,
       {
-        serviceName,
-        clusters,
+        serviceName: query.serviceName,
+        clusters: query.clusters,
         healthyOnly: p.bool('healthyOnly', false),
         groupedNames: isModernJava(client),
-        cacheMillis: pushed && service ? switches.defaultPushCacheMillis : switches.defaultCacheMillis,
+        cacheMillis: answer.cacheMillis,
         env: p.get('env') ?? '',
       },
-      this.registry.clock.now(),
+      answer.now,
     );
   }
 
@@ -107,50 +82,34 @@ export class InstanceController {
 
   /** Used between Nacos servers; unauthenticated. `key` is `<ns>##<group@@svc>` or just the service. */
   @Get('statuses')
-  statuses(@Params() p: ParamReader): object {
+  statuses(@Params() p: ParamReader): InstanceStatuses {
     const key = p.required('key');
     const sep = key.indexOf('##');
     const namespaceId = sep < 0 ? 'public' : key.slice(0, sep);
     const serviceName = sep < 0 ? key : key.slice(sep + 2);
-    const service = this.registry.findService(namespaceId, serviceName);
-    if (!service) throw new NotFoundError(`service: ${serviceName} not found.`);
-    const ips: string[] = [];
-    for (const i of service.instances()) ips.push(`${i.ip}:${i.port}_${i.healthy}`);
-    return { ips };
+    return { ips: this.instances.instancesOf(namespaceId, serviceName).map((i) => `${i.ip}:${i.port}_${i.healthy}`) };
   }
 
   @Put('metadata/batch')
-  batchUpdateMetadata(@Params() p: ParamReader): object {
+  batchUpdateMetadata(@Params() p: ParamReader): BatchMetadataResult {
     return this.batchMetadata(p, 'merge');
   }
 
   @Delete('metadata/batch')
-  batchDeleteMetadata(@Params() p: ParamReader): object {
+  batchDeleteMetadata(@Params() p: ParamReader): BatchMetadataResult {
     return this.batchMetadata(p, 'remove');
   }
 
-  private batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): object {
+  private batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): BatchMetadataResult {
     const serviceName = groupedServiceOf(p);
     const metadata = parseMetadata(p.required('metadata'));
     const consistencyType = p.get('consistencyType');
-    let targets: Parameters<Registry['batchMetadata']>[2];
-    if (consistencyType === 'ephemeral' || consistencyType === 'persist') {
-      targets = consistencyType;
-    } else {
-      targets = parseInstanceList(p.get('instances') ?? '[]');
-    }
-    return { updated: this.registry.batchMetadata(namespaceOf(p), serviceName, targets, metadata, mode) };
+    const targets: BatchTargets =
+      consistencyType === 'ephemeral' || consistencyType === 'persist'
+        ? consistencyType
+        : parseInstanceList(p.get('instances') ?? '[]');
+    return { updated: this.instances.batchMetadata(namespaceOf(p), serviceName, targets, metadata, mode) };
   }
-}
-
-/**
- * Whether a caller may become a UDP push target: a port a datagram can go to (65536 made the
- * socket throw, which cut the push short for every later subscriber of the service) and an IPv4
- * literal (the push socket is udp4; a name would be looked up in DNS at every push). Otherwise the
- * caller simply polls, as Nacos falls back when it cannot add a push client.
- */
-function isPushAddress(ip: string, port: number): boolean {
-  return port > 0 && port <= 65535 && isIPv4(ip);
 }
 
 function parseInstanceList(raw: string): { ip: string; port: number; ephemeral: boolean; clusterName: string }[] {

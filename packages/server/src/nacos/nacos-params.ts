@@ -1,52 +1,50 @@
 import {
-  checkGroupedName,
   DEFAULT_CLUSTER,
   InvalidParameterError,
   NO_SELECTOR,
-  normalizeNamespace,
-  requireParam,
   parseMetadata,
-  toGroupedName,
   type BeatCommand,
   type BeatInfo,
   type DeregisterCommand,
+  type InstanceAddress,
   type PatchCommand,
-  type RegisterCommand,
   type Selector,
   type ServiceCommand,
-  type Switches,
   toStringMap,
 } from '@beacon/core';
 import { parseJavaDouble, type ParamReader } from '../http/param-reader.js';
-
-/** As long as the console lets a namespace id be; longer ones could not even be addressed by /api/v1. */
-const MAX_NAMESPACE_ID_LENGTH = 128;
-
-export function namespaceOf(p: ParamReader): string {
-  const id = normalizeNamespace(p.get('namespaceId'));
-  if (id.length > MAX_NAMESPACE_ID_LENGTH) {
-    throw new InvalidParameterError(`Param 'namespaceId' is too long: at most ${MAX_NAMESPACE_ID_LENGTH} characters`);
-  }
-  return id;
-}
-
-/**
- * DistroFilter: `serviceName` (or the pre-0.8 `dom`), joined with `groupName` unless already grouped;
- * then checkServiceNameFormat, which every naming controller applies (`@@svc`, `grp@@` are 400).
- */
-export function groupedServiceOf(p: ParamReader): string {
-  const name = requireParam(p.get('serviceName') ?? p.get('dom'), 'serviceName');
-  const grouped = toGroupedName(name, p.get('groupName'));
-  checkGroupedName(grouped);
-  return grouped;
-}
+import type { HostQuery } from '../application/discovery-service.js';
+import type { InstanceRegistration } from '../application/instance-service.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 
 /** Register, update and deregister read `clusterName`, falling back to `cluster`. */
 export function clusterOf(p: ParamReader): string {
   return p.first('clusterName', 'cluster') ?? DEFAULT_CLUSTER;
 }
 
-export function registerCommandOf(p: ParamReader, switches: Switches): RegisterCommand {
+/** An instance address from `serviceName`, `ip`, `port` and the cluster the caller chose. */
+export function instanceAddressOf(p: ParamReader, clusterName: string): InstanceAddress {
+  const serviceName = groupedServiceOf(p);
+  const ip = p.required('ip');
+  const port = p.requiredInt('port');
+  return { namespaceId: namespaceOf(p), serviceName, clusterName, ip, port };
+}
+
+/** `/instance/list`: the service, the clusters as sent, and where the caller listens for pushes. */
+export function hostQueryOf(p: ParamReader): HostQuery {
+  const serviceName = groupedServiceOf(p);
+  return {
+    namespaceId: namespaceOf(p),
+    serviceName,
+    clusters: p.get('clusters') ?? '',
+    udpPort: p.int('udpPort', 0),
+    clientIP: p.get('clientIP') ?? '127.0.0.1',
+    app: p.get('app') ?? 'unknown',
+  };
+}
+
+/** A registration; without `ephemeral` the application applies the server's default. */
+export function registrationOf(p: ParamReader): InstanceRegistration {
   const serviceName = groupedServiceOf(p);
   const ip = p.required('ip');
   const port = p.requiredInt('port');
@@ -59,7 +57,7 @@ export function registerCommandOf(p: ParamReader, switches: Switches): RegisterC
     weight: p.float('weight', 1),
     enabled: p.boolOf(['enabled', 'enable'], true),
     healthy: p.bool('healthy', true),
-    ephemeral: p.bool('ephemeral', switches.defaultInstanceEphemeral),
+    ...(p.has('ephemeral') ? { ephemeral: p.bool('ephemeral', true) } : {}),
     metadata: parseMetadata(p.get('metadata')),
     app: p.get('app'),
   };

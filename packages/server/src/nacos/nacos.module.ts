@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicationModule } from '../application/application.module.js';
 import { CatalogController } from './catalog.controller.js';
 import { ClusterController } from './cluster.controller.js';
 import { ConsoleController } from './console.controller.js';
@@ -9,6 +10,7 @@ import { ServiceController } from './service.controller.js';
 
 /** The Nacos 1.x naming Open API under /nacos/v1, shaped exactly as the reference says. */
 @Module({
+  imports: [ApplicationModule],
   controllers: [
     InstanceController,
     ServiceController,
@@ -18,6 +20,5 @@ import { ServiceController } from './service.controller.js';
     ClusterController,
     ConsoleController,
   ],
-  // Subscriptions and PushMetrics come from the global PushModule.
 })
 export class NacosModule {}

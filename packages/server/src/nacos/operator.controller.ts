@@ -1,34 +1,28 @@
 import { Controller, Get, Inject, Put } from '@nestjs/common';
-import { loadavg, cpus, freemem, totalmem } from 'node:os';
-import { InvalidParameterError, Registry, type Switches } from '@beacon/core';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { OperatorService, type PushState } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { PushMetrics } from '../push/push-metrics.js';
-import { SERVER_STATUSES, ServerStatusHolder, type ServerStatus } from '../registry/server-status.js';
+import type { OperatorMetrics, ServerList, SwitchDomain } from './responses.js';
 
 const SWITCH_DOMAIN_NAME = '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00';
 
 /** Operator endpoints, mapped under both `/operator` and `/ops` as in Nacos. */
 @Controller(['nacos/v1/ns/operator', 'nacos/v1/ns/ops'])
 export class OperatorController {
-  constructor(
-    @Inject(Registry) private readonly registry: Registry,
-    @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
-    @Inject(PushMetrics) private readonly push: PushMetrics,
-  ) {}
+  constructor(@Inject(OperatorService) private readonly operator: OperatorService) {}
 
   /** Clients' serverHealthy() checks `status == "UP"`. Unauthenticated. */
   @Get('metrics')
-  metrics(): object {
-    const services = this.registry.serviceCount();
-    const instances = this.registry.instanceCount();
+  metrics(): OperatorMetrics {
+    const { status, serviceCount, instanceCount } = this.operator.figures();
     return {
-      status: this.status.current,
-      serviceCount: services,
-      instanceCount: instances,
+      status,
+      serviceCount,
+      instanceCount,
       raftNotifyTaskCount: 0,
-      responsibleServiceCount: services,
-      responsibleInstanceCount: instances,
+      responsibleServiceCount: serviceCount,
+      responsibleInstanceCount: instanceCount,
       cpu: round(process.cpuUsage().user / 1e6 / Math.max(1, process.uptime()) / cpus().length),
       load: round(loadavg()[0] ?? 0),
       mem: round(1 - freemem() / totalmem()),
@@ -36,8 +30,8 @@ export class OperatorController {
   }
 
   @Get('switches')
-  switches(): object {
-    const s = this.registry.switches;
+  switches(): SwitchDomain {
+    const s = this.operator.switches;
     return {
       name: SWITCH_DOMAIN_NAME,
       masters: null,
@@ -69,7 +63,7 @@ export class OperatorController {
       pushCVersion: '1.0.12',
       pushCSharpVersion: '0.9.0',
       enableAuthentication: false,
-      overriddenServerStatus: this.status.overriddenStatus ?? null,
+      overriddenServerStatus: this.operator.overriddenServerStatus ?? null,
       defaultInstanceEphemeral: s.defaultInstanceEphemeral,
       healthCheckWhiteList: [],
       checksum: null,
@@ -78,64 +72,19 @@ export class OperatorController {
 
   @Put('switches')
   updateSwitch(@Params() p: ParamReader): string {
-    const entry = p.required('entry');
-    const value = p.required('value');
-    if (entry === 'overriddenServerStatus') {
-      const status = value.toUpperCase();
-      if (status !== 'NULL' && !SERVER_STATUSES.includes(status as ServerStatus)) {
-        throw new InvalidParameterError(`unknown server status: ${value}`);
-      }
-      this.status.override(status === 'NULL' ? undefined : (status as ServerStatus));
-      return 'ok';
-    }
-    this.registry.updateSwitches(switchPatch(entry, value));
+    this.operator.updateSwitch(p.required('entry'), p.required('value'));
     return 'ok';
   }
 
   /** UDP push figures since start or the last `reset=true`; `detail=true` adds the recent failures. */
   @Get('push/state')
-  pushState(@Params() p: ParamReader): object {
-    return this.push.pushState(p.bool('detail', false), p.bool('reset', false));
+  pushState(@Params() p: ParamReader): PushState {
+    return this.operator.pushState(p.bool('detail', false), p.bool('reset', false));
   }
 
   @Get('servers')
-  servers(): object {
+  servers(): ServerList {
     return { servers: [] };
-  }
-}
-
-const MAX_SWITCH_VALUE = 2147483647;
-
-function switchPatch(entry: string, value: string): Partial<Switches> {
-  // Clients read these as Java ints and longs: 99999999999999999999 was stored as 1e20.
-  const int = (min: number): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > MAX_SWITCH_VALUE)
-      throw new InvalidParameterError(
-        `${entry} must be a whole number from ${min} to ${MAX_SWITCH_VALUE}, got: ${value}`,
-      );
-    return n;
-  };
-  const bool = (): boolean => value.toLowerCase() === 'true';
-  switch (entry) {
-    case 'clientBeatInterval':
-      return { clientBeatInterval: int(1) };
-    case 'pushCacheMillis':
-      return { defaultPushCacheMillis: int(10000) };
-    case 'defaultCacheMillis':
-      return { defaultCacheMillis: int(1000) };
-    case 'check':
-      return { healthCheckEnabled: bool() };
-    case 'pushEnabled':
-      return { pushEnabled: bool() };
-    case 'lightBeatEnabled':
-      return { lightBeatEnabled: bool() };
-    case 'defaultInstanceEphemeral':
-      return { defaultInstanceEphemeral: bool() };
-    case 'healthCheckTimes':
-      return { checkTimes: int(1) };
-    default:
-      throw new InvalidParameterError(`update entry not found: ${entry}`);
   }
 }
 

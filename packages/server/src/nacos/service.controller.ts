@@ -1,40 +1,43 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
-import { DEFAULT_GROUP, Registry, type Service } from '@beacon/core';
+import { DEFAULT_GROUP } from '@beacon/core';
+import { DiscoveryService } from '../application/discovery-service.js';
+import { pageOf, ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Subscriptions } from '../push/subscriptions.js';
-import { groupedServiceOf, namespaceOf, serviceCommandOf } from './nacos-params.js';
+import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
+import { serviceCommandOf } from './nacos-params.js';
+import type { ServiceDetail, ServiceNamePage, ServiceNamesByNamespace, SubscriberPage } from './responses.js';
 
 @Controller('nacos/v1/ns/service')
 export class ServiceController {
   constructor(
-    @Inject(Registry) private readonly registry: Registry,
-    @Inject(Subscriptions) private readonly subscriptions: Subscriptions,
+    @Inject(ServiceCatalog) private readonly catalog: ServiceCatalog,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
   ) {}
 
   @Post()
   @HttpCode(200)
   create(@Params() p: ParamReader): string {
-    this.registry.createService(serviceCommandOf(p, false));
+    this.catalog.create(serviceCommandOf(p, false));
     return 'ok';
   }
 
   @Delete()
   remove(@Params() p: ParamReader): string {
-    this.registry.deleteService(namespaceOf(p), groupedServiceOf(p));
+    this.catalog.delete(namespaceOf(p), groupedServiceOf(p));
     return 'ok';
   }
 
   /** Metadata and selector are replaced: omitting them resets them, as in Nacos. */
   @Put()
   update(@Params() p: ParamReader): string {
-    this.registry.updateService(serviceCommandOf(p, true));
+    this.catalog.replace(serviceCommandOf(p, true));
     return 'ok';
   }
 
   @Get()
-  detail(@Params() p: ParamReader): object {
-    const service = this.registry.getService(namespaceOf(p), groupedServiceOf(p));
+  detail(@Params() p: ParamReader): ServiceDetail {
+    const service = this.catalog.get(namespaceOf(p), groupedServiceOf(p));
     return {
       name: service.bareName,
       namespaceId: service.namespaceId,
@@ -52,43 +55,33 @@ export class ServiceController {
 
   /** Paged names of one group (`*` for all groups, then still grouped). Non-numbers page as 0. */
   @Get('list')
-  list(@Params() p: ParamReader): object {
+  list(@Params() p: ParamReader): ServiceNamePage {
     const pageNo = lenientInt(p.required('pageNo'));
     const pageSize = lenientInt(p.required('pageSize'));
     const group = p.get('groupName') ?? DEFAULT_GROUP;
-    const names: string[] = [];
-    for (const service of this.registry.services(namespaceOf(p))) {
-      if (group === '*') names.push(service.name);
-      else if (service.groupName === group) names.push(service.bareName);
-    }
-    names.sort();
-    const start = Math.max(0, (pageNo - 1) * pageSize);
-    return { doms: pageSize <= 0 ? [] : names.slice(start, start + pageSize), count: names.length };
+    const allGroups = group === '*';
+    const { services, total } = this.catalog.list(namespaceOf(p), allGroups ? {} : { group: { equals: group } }, {
+      pageNo,
+      pageSize,
+    });
+    return { doms: services.map((s) => (allGroups ? s.name : s.bareName)), count: total };
   }
 
   @Get('names')
-  names(@Params() p: ParamReader): object {
-    const expr = p.get('expr');
+  names(@Params() p: ParamReader): ServiceNamesByNamespace {
     const wanted = p.get('namespaceId');
-    const services: Record<string, string[]> = {};
-    for (const ns of wanted ? [namespaceOf(p)] : this.registry.namespaceIds()) {
-      const names = [...this.registry.services(ns)]
-        .map((s: Service) => s.name)
-        .filter((n) => expr === undefined || n.includes(expr));
-      if (names.length > 0) services[ns] = names;
-    }
+    const services = this.catalog.namesByNamespace(wanted ? namespaceOf(p) : undefined, p.get('expr'));
     return { services, count: Object.keys(services).length };
   }
 
   @Get('subscribers')
-  subscribers(@Params() p: ParamReader): object {
+  subscribers(@Params() p: ParamReader): SubscriberPage {
     const serviceName = groupedServiceOf(p);
     const pageNo = Math.max(1, p.int('pageNo', 1));
     const pageSize = Math.max(1, p.int('pageSize', 1000));
-    const all = this.subscriptions.subscribers(namespaceOf(p), serviceName);
-    const start = (pageNo - 1) * pageSize;
+    const all = this.discovery.subscribers(namespaceOf(p), serviceName);
     return {
-      subscribers: all.slice(start, start + pageSize).map(({ port: _port, ...s }) => s),
+      subscribers: pageOf(all, { pageNo, pageSize }).map(({ port: _port, ...s }) => s),
       count: all.length,
     };
   }

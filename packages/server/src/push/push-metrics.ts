@@ -20,6 +20,15 @@ const RECENT_FAILURES = 100;
  * What the pushers report. Prometheus counters only ever grow; the figures of Nacos's
  * `/operator/push/state` are kept apart because that endpoint can reset them.
  */
+/** The figures of `/operator/push/state`; `data` (the recent failures) only on request. */
+export interface PushState {
+  readonly succeed: number;
+  readonly total: number;
+  readonly ratio: number;
+  readonly reset: boolean;
+  readonly data?: FailedPush[];
+}
+
 export class PushMetrics {
   private readonly sent: Counter;
   private readonly acked: Counter;
@@ -104,17 +113,17 @@ export class PushMetrics {
   }
 
   /** `/operator/push/state`: succeed counts acknowledged pushes, so pushes still in flight lower the ratio. */
-  pushState(detail: boolean, reset: boolean): object {
+  pushState(detail: boolean, reset: boolean): PushState {
     const { total } = this.state;
     // An ack may arrive after a reset for a push counted before it.
     const succeed = Math.min(this.state.succeed, total);
-    const result: Record<string, unknown> = {
+    const result: PushState = {
       succeed,
       total,
       ratio: total > 0 ? succeed / total : 0,
       reset,
+      ...(detail ? { data: [...this.failures] } : {}),
     };
-    if (detail) result['data'] = [...this.failures];
     if (reset) {
       this.state = { total: 0, succeed: 0, failed: 0 };
       this.failures = [];

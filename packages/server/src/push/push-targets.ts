@@ -1,4 +1,4 @@
-import type { ClientInfo } from '../nacos/client-info.js';
+import type { ClientInfo } from '../wire/client-info.js';
 
 /** A Nacos 1.x client that polls `/instance/list` with a UDP port and so receives pushes there. */
 export interface PushTarget {

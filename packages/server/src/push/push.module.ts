@@ -1,8 +1,12 @@
-import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { CONFIG } from '../registry/tokens.js';
+import { CONFIG } from '../config/tokens.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { NativeViews } from '../wire/native-views.js';
+import { WireModule } from '../wire/wire.module.js';
 import { PushMetrics } from './push-metrics.js';
 import { PushTargets } from './push-targets.js';
 import { Subscriptions } from './subscriptions.js';
@@ -53,8 +57,8 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /** Push: UDP to Nacos 1.x clients, the watch stream for everyone else, and who subscribes to what. */
-@Global()
 @Module({
+  imports: [RegistryModule, MetricsModule, WireModule],
   controllers: [WatchController],
   providers: [
     { provide: PushMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PushMetrics(m) },
@@ -75,9 +79,9 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: WatchHub,
-      inject: [Registry, PushMetrics, CONFIG],
-      useFactory: (registry: Registry, metrics: PushMetrics, config: BeaconConfig) =>
-        new WatchHub(registry, metrics, {
+      inject: [Registry, NativeViews, PushMetrics, CONFIG],
+      useFactory: (registry: Registry, views: NativeViews, metrics: PushMetrics, config: BeaconConfig) =>
+        new WatchHub(registry, views, metrics, {
           coalesceMs: config.pushCoalesceMs,
           keepAliveMs: config.watchKeepAliveMs,
           backlogBytes: config.watchBacklogBytes,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from '@beacon/core';
-import type { ClientInfo } from '../nacos/client-info.js';
+import type { ClientInfo } from '../wire/client-info.js';
 import { PushTargets } from './push-targets.js';
 import { UdpPusher } from './udp-pusher.js';
 import { WatchHub } from './watch-hub.js';

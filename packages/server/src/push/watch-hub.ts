@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import type { Registry, Service, ServiceChange } from '@beacon/core';
-import { toServiceDetail } from '../api/views.js';
+import { byName, type Registry, type Service, type ServiceChange } from '@beacon/core';
+import type { NativeViews } from '../wire/native-views.js';
 import { ChangeHistory, type HistoryEntry } from './change-history.js';
 import { Coalescer } from './coalescer.js';
 import type { PushMetrics } from './push-metrics.js';
@@ -57,6 +57,7 @@ export class WatchHub {
 
   constructor(
     private readonly registry: Registry,
+    private readonly views: NativeViews,
     private readonly metrics: PushMetrics,
     private readonly options: WatchHubOptions,
   ) {
@@ -175,7 +176,7 @@ export class WatchHub {
       let detail = details.get(c.serviceName);
       if (detail === undefined) {
         const service = this.registry.findService(namespaceId, c.serviceName);
-        detail = service ? JSON.stringify(toServiceDetail(service, this.registry)) : 'null';
+        detail = service ? JSON.stringify(this.views.serviceDetail(service)) : 'null';
         details.set(c.serviceName, detail);
       }
       const data =
@@ -291,12 +292,12 @@ export class WatchHub {
     } else {
       services.push(...this.registry.services(namespaceId));
     }
-    services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    services.sort(byName);
     const revision = this.registry.currentRevision;
     const data = JSON.stringify({
       revision,
       namespaceId,
-      services: services.map((s) => toServiceDetail(s, this.registry)),
+      services: services.map((s) => this.views.serviceDetail(s)),
     });
     return { revision, frame: `id: ${revision}\nevent: snapshot\ndata: ${data}\n\n` };
   }

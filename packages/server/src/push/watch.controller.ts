@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { WatchChangeDto, WatchSnapshotDto } from '../api/dto/watch.dto.js';
-import { ErrorDto } from '../api/dto/status.dto.js';
+import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
+import { ErrorDto } from '../wire/dto/status.dto.js';
 import { WatchHub } from './watch-hub.js';
 
 @ApiTags('watch')

@@ -1,5 +1,4 @@
 import {
-  Global,
   Inject,
   Injectable,
   Logger,
@@ -12,8 +11,7 @@ import type { BeaconConfig } from '../config/config.js';
 import { SocketProber } from '../probes/socket-prober.js';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
-import { ServerStatusHolder } from './server-status.js';
-import { CONFIG } from './tokens.js';
+import { CONFIG } from '../config/tokens.js';
 
 /** Starts the schedulers once the app is ready; stops them and closes storage on shutdown. */
 @Injectable()
@@ -25,34 +23,32 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler,
     @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
     @Inject(SqliteStore) private readonly store: SqliteStore,
-    @Inject(ServerStatusHolder) private readonly status: ServerStatusHolder,
   ) {}
 
   onApplicationBootstrap(): void {
     this.expiry.start();
     this.checks.start();
-    this.status.markUp();
     this.logger.log(
       `registry ready: ${this.registry.serviceCount()} services, ${this.registry.instanceCount()} persistent instances restored from ${this.store.path}`,
     );
   }
 
   onApplicationShutdown(): void {
-    this.status.markDown();
     this.expiry.stop();
     this.checks.stop();
     this.store.close();
   }
 }
 
-@Global()
 @Module({
   providers: [
-    ServerStatusHolder,
     {
       provide: SqliteDatabase,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => new SqliteDatabase(config.dataDir),
+      useFactory: (config: BeaconConfig) => {
+        const logger = new Logger('Storage');
+        return new SqliteDatabase(config.dataDir, { log: (message) => logger.log(message) });
+      },
     },
     {
       provide: SqliteStore,
@@ -90,14 +86,6 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     RegistryLifecycle,
   ],
-  exports: [
-    Registry,
-    BeatProcessor,
-    ExpiryScheduler,
-    HealthCheckScheduler,
-    SqliteDatabase,
-    SqliteStore,
-    ServerStatusHolder,
-  ],
+  exports: [Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase, SqliteStore],
 })
 export class RegistryModule {}

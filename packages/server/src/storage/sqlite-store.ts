@@ -12,26 +12,6 @@ import type {
 } from '@beacon/core';
 import { SqliteDatabase } from './sqlite-database.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS namespaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS services (
-  namespace_id TEXT NOT NULL, name TEXT NOT NULL, protect_threshold REAL NOT NULL,
-  metadata TEXT NOT NULL, selector TEXT NOT NULL, PRIMARY KEY (namespace_id, name));
-CREATE TABLE IF NOT EXISTS clusters (
-  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, name TEXT NOT NULL, settings TEXT NOT NULL,
-  PRIMARY KEY (namespace_id, service_name, name));
-CREATE TABLE IF NOT EXISTS instances (
-  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, cluster_name TEXT NOT NULL, ip TEXT NOT NULL,
-  port INTEGER NOT NULL, instance_id TEXT NOT NULL, weight REAL NOT NULL, healthy INTEGER NOT NULL,
-  enabled INTEGER NOT NULL, app TEXT NOT NULL, metadata TEXT NOT NULL,
-  PRIMARY KEY (namespace_id, service_name, cluster_name, ip, port));
-CREATE TABLE IF NOT EXISTS overrides (
-  namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, cluster_name TEXT NOT NULL, ip TEXT NOT NULL,
-  port INTEGER NOT NULL, metadata TEXT NOT NULL,
-  PRIMARY KEY (namespace_id, service_name, cluster_name, ip, port));
-`;
-
 const ADDRESS = 'namespace_id = ? AND service_name = ? AND cluster_name = ? AND ip = ? AND port = ?';
 
 /**
@@ -44,12 +24,11 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
 
-  /** Opens its own database in `dataDir`, or uses the server's shared one. */
+  /** Opens its own database in `dataDir` (schema upgraded on open), or uses the server's shared one. */
   constructor(source: string | SqliteDatabase) {
     this.database = typeof source === 'string' ? new SqliteDatabase(source) : source;
     this.path = this.database.path;
     this.db = this.database.connection;
-    this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
       putNamespace: db.prepare('INSERT OR REPLACE INTO namespaces (id, name, description) VALUES (?, ?, ?)'),

@@ -3,7 +3,7 @@
  * liveness/readiness and unknown APIs (reference sections 0, 2.5 and 2.8).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerStatusHolder } from '../../src/registry/server-status.js';
+import { ServerStatusHolder } from '../../src/application/server-status.js';
 import { NacosWire, NS, rawRequest, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -47,20 +47,3 @@ export function atLeast(client: ClientInfo, major: number, minor: number, patch:
 export function isModernJava(client: ClientInfo): boolean {
   return client.type === 'JAVA' && atLeast(client, 1, 0, 0);
 }
-
-/** PushService.canEnablePush: the minimum versions of the switch defaults; unknown UAs never. */
-export function canReceivePush(client: ClientInfo): boolean {
-  switch (client.type) {
-    case 'JAVA':
-    case 'GO':
-      return atLeast(client, 0, 1, 0);
-    case 'C':
-      return atLeast(client, 1, 0, 12);
-    case 'CSHARP':
-      return atLeast(client, 0, 9, 0);
-    case 'DNS':
-      return atLeast(client, 0, 4, 3);
-    default:
-      return false;
-  }
-}

@@ -1,11 +1,8 @@
-import { Injectable } from '@nestjs/common';
-
 export type ServerStatus = 'UP' | 'DOWN' | 'STARTING' | 'PAUSED' | 'WRITE_ONLY' | 'READ_ONLY';
 
 export const SERVER_STATUSES: readonly ServerStatus[] = ['UP', 'DOWN', 'STARTING', 'PAUSED', 'WRITE_ONLY', 'READ_ONLY'];
 
 /** The naming server's status (TrafficReviseFilter): STARTING until the app is ready, then UP. */
-@Injectable()
 export class ServerStatusHolder {
   private status: ServerStatus = 'STARTING';
   private overridden: ServerStatus | undefined;

@@ -1,5 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Registry, type Service } from '@beacon/core';
+import type { Registry, Service } from '@beacon/core';
 import { HealthRing, type HealthPoint } from './health-ring.js';
 
 /** 10 s resolution, 361 points: at least one hour of history per service, about 6 KB each. */
@@ -12,12 +11,11 @@ export const HISTORY_KEPT_MS = (HISTORY_CAPACITY - 1) * HISTORY_RESOLUTION_MS;
  * registry's change events (each costs the size of one service, never a scan of the registry);
  * a deleted service takes its history with it.
  */
-@Injectable()
-export class ServiceHealthHistory implements OnModuleDestroy {
+export class HealthHistory {
   private readonly rings = new Map<string, HealthRing>();
   private readonly unsubscribe: () => void;
 
-  constructor(@Inject(Registry) private readonly registry: Registry) {
+  constructor(private readonly registry: Registry) {
     this.unsubscribe = registry.onChange((change) => {
       const key = keyOf(change.service.namespaceId, change.service.name);
       if (change.reason === 'service.deleted') {
@@ -39,7 +37,8 @@ export class ServiceHealthHistory implements OnModuleDestroy {
     return points;
   }
 
-  onModuleDestroy(): void {
+  /** Stops listening (the registry outlives a test's history). */
+  close(): void {
     this.unsubscribe();
   }
 }

@@ -1,0 +1,130 @@
+import type { Clock } from '../clock.js';
+import { InvalidParameterError, NotFoundError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { freezeMetadata, type Metadata, type MetadataChanges } from '../metadata.js';
+import type { Instance } from '../model/instance.js';
+import type { InstanceAddress } from '../model/instance-address.js';
+import { checkGroupedName } from '../names.js';
+import type { Store } from '../store.js';
+import type { ChangeFeed } from './change-feed.js';
+import { describeCommand, type PatchCommand, type RegisterCommand } from './commands.js';
+import type { InstanceOverrides } from './instance-overrides.js';
+import { checkInstanceCommand, checkMetadataSize, checkWeight } from './instance-rules.js';
+import type { InstanceSync } from './instance-sync.js';
+import type { NamespaceTree } from './namespace-tree.js';
+
+/** Which instances a metadata batch touches: every one of a kind, or a list. */
+export type BatchTargets =
+  'ephemeral' | 'persist' | readonly { ip: string; port: number; ephemeral: boolean; clusterName: string }[];
+
+export interface OperatorEditsDeps {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly limits: Limits;
+  readonly tree: NamespaceTree;
+  readonly feed: ChangeFeed;
+  readonly overrides: InstanceOverrides;
+  readonly sync: InstanceSync;
+  /** A non-strict PUT of an unknown instance is a registration. */
+  readonly register: (cmd: RegisterCommand) => Instance;
+}
+
+/** Edits of existing instances by operators (and Nacos's PUT/PATCH): metadata they change becomes an override. */
+export class OperatorEdits {
+  constructor(private readonly d: OperatorEditsDeps) {}
+
+  update(cmd: RegisterCommand, strict: boolean): Instance {
+    checkInstanceCommand(cmd.serviceName, cmd.clusterName, cmd.weight);
+    const service = this.d.tree.findService(cmd.namespaceId, cmd.serviceName);
+    if (strict && !service) {
+      throw new InvalidParameterError(`service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`);
+    }
+    const existing = this.d.tree.findOfKind(cmd, cmd.ephemeral);
+    if (!existing) {
+      if (strict) throw new InvalidParameterError(`instance not exist: ${describeCommand(cmd)}`);
+      return this.d.register(cmd);
+    }
+    checkMetadataSize(cmd.metadata, this.d.limits);
+    return this.commit(existing, () => {
+      existing.weight = cmd.weight;
+      existing.enabled = cmd.enabled;
+      existing.app = cmd.app ?? existing.app;
+      existing.lastBeat = this.d.clock.now();
+      if (existing.marked) existing.healthy = cmd.healthy;
+      this.d.overrides.applyOperatorMap(existing, cmd.metadata);
+    });
+  }
+
+  patch(cmd: PatchCommand): Instance {
+    checkGroupedName(cmd.serviceName);
+    if (cmd.weight !== undefined) checkWeight(cmd.weight);
+    const instance = this.d.tree.findInstance(cmd);
+    if (!instance) throw new InvalidParameterError('instance not found');
+    if (cmd.metadata !== undefined) checkMetadataSize(cmd.metadata, this.d.limits);
+    return this.commit(instance, () => {
+      if (cmd.metadata !== undefined) this.d.overrides.applyOperatorMap(instance, cmd.metadata);
+      if (cmd.app !== undefined) instance.app = cmd.app;
+      if (cmd.weight !== undefined) instance.weight = cmd.weight;
+      if (cmd.healthy !== undefined) instance.healthy = cmd.healthy;
+      if (cmd.enabled !== undefined) instance.enabled = cmd.enabled;
+      instance.lastBeat = this.d.clock.now();
+    });
+  }
+
+  editMetadata(address: InstanceAddress, changes: MetadataChanges): Instance {
+    const instance = this.d.tree.findInstance(address);
+    if (!instance) throw new NotFoundError(`instance ${address.ip}:${address.port} not found`);
+    const edit = this.d.overrides.planChanges(instance, changes);
+    checkMetadataSize(edit.metadata, this.d.limits);
+    return this.commit(instance, () => this.d.overrides.applyEdit(instance, edit));
+  }
+
+  batchMetadata(
+    namespaceId: string,
+    serviceName: string,
+    targets: BatchTargets,
+    metadata: Metadata,
+    mode: 'merge' | 'remove',
+  ): string[] {
+    checkGroupedName(serviceName);
+    const service = this.d.tree.findService(namespaceId, serviceName);
+    if (!service)
+      throw new InvalidParameterError(`service not found, namespace: ${namespaceId}, service: ${serviceName}`);
+    const chosen: Instance[] = [];
+    if (typeof targets === 'string') {
+      for (const i of service.instances()) if (i.ephemeral === (targets === 'ephemeral')) chosen.push(i);
+    } else {
+      for (const t of targets) {
+        const i = this.d.tree.findOfKind({ namespaceId, serviceName, ...t }, t.ephemeral);
+        if (i) chosen.push(i);
+      }
+    }
+    return this.d.store.transaction(() => {
+      const updated: string[] = [];
+      for (const instance of chosen) {
+        const next: Record<string, string> = { ...instance.metadata };
+        for (const [k, v] of Object.entries(metadata)) {
+          if (mode === 'merge') next[k] = v;
+          else delete next[k];
+        }
+        this.d.overrides.applyOperatorMap(instance, freezeMetadata(next));
+        this.d.sync.persist(instance);
+        this.d.sync.retrack(instance);
+        updated.push(`${instance.datumKey}:${instance.ephemeral ? 'ephemeral' : 'persist'}`);
+      }
+      if (chosen.length > 0) this.d.feed.publish(service, 'instance.updated');
+      return updated;
+    });
+  }
+
+  /** Applies one edit atomically, then persists, reschedules and announces it once. */
+  private commit(instance: Instance, change: () => void): Instance {
+    return this.d.sync.atomically(instance, () => {
+      change();
+      this.d.sync.persist(instance);
+      this.d.sync.retrack(instance);
+      this.d.feed.publish(instance.service, 'instance.updated', instance);
+      return instance;
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  NotFoundError,
+  type DeregisterCommand,
+  type Instance,
+  type InstanceAddress,
+  type Metadata,
+  type PatchCommand,
+  type RegisterCommand,
+  type Registry,
+} from '@beacon/core';
+import { isModernJava, type ClientInfo } from '../wire/client-info.js';
+
+/** A registration as a client sends it: without `ephemeral`, the server's default applies. */
+export type InstanceRegistration = Omit<RegisterCommand, 'ephemeral'> & { readonly ephemeral?: boolean };
+
+/** The instances a batch metadata edit touches: all of one kind, or a list. */
+export type BatchTargets = Parameters<Registry['batchMetadata']>[2];
+
+/**
+ * What clients do to their own instances: register, update, deregister, patch, read, and the
+ * manual health flag. Rules that depend on who calls (the strict update of modern Java clients,
+ * the default ephemerality) are decided here, not in the faces.
+ */
+export class InstanceService {
+  constructor(private readonly registry: Registry) {}
+
+  register(registration: InstanceRegistration): Instance {
+    return this.registry.registerInstance(this.withDefaults(registration));
+  }
+
+  /** Strict (404 when missing) for Java clients from 1.0.0; an upsert for everyone else. */
+  update(registration: InstanceRegistration, caller: ClientInfo): Instance {
+    return this.registry.updateInstance(this.withDefaults(registration), isModernJava(caller));
+  }
+
+  deregister(cmd: DeregisterCommand): boolean {
+    return this.registry.deregisterInstance(cmd);
+  }
+
+  patch(cmd: PatchCommand): Instance {
+    return this.registry.patchInstance(cmd);
+  }
+
+  /** One instance; 404 with Nacos's messages (no service, no cluster, no such address). */
+  get(address: InstanceAddress): Instance {
+    return this.registry.getInstance(address);
+  }
+
+  /** Health set by hand; only for clusters whose checker is NONE. */
+  setHealth(address: InstanceAddress, healthy: boolean): void {
+    this.registry.setHealthManually(address, healthy);
+  }
+
+  /** Every instance of a service, for the server-to-server status listing. */
+  instancesOf(namespaceId: string, serviceName: string): Instance[] {
+    const service = this.registry.findService(namespaceId, serviceName);
+    if (!service) throw new NotFoundError(`service: ${serviceName} not found.`);
+    return [...service.instances()];
+  }
+
+  /** Merges or removes metadata keys on many instances at once; returns the keys of those changed. */
+  batchMetadata(
+    namespaceId: string,
+    serviceName: string,
+    targets: BatchTargets,
+    metadata: Metadata,
+    mode: 'merge' | 'remove',
+  ): string[] {
+    return this.registry.batchMetadata(namespaceId, serviceName, targets, metadata, mode);
+  }
+
+  private withDefaults(registration: InstanceRegistration): RegisterCommand {
+    return { ...registration, ephemeral: registration.ephemeral ?? this.registry.switches.defaultInstanceEphemeral };
+  }
+}

@@ -1,0 +1,146 @@
+import {
+  ConflictError,
+  InvalidParameterError,
+  NotFoundError,
+  PUBLIC_NAMESPACE,
+  type NamespaceRecord,
+  type Registry,
+} from '@beacon/core';
+import { randomUUID } from 'node:crypto';
+import { requireParam } from '@beacon/core';
+import { MAX_NAMESPACE_ID_LENGTH } from '../wire/nacos-names.js';
+
+const NAMESPACE_ID = /^[\w-]+$/;
+
+/** A namespace as listed: the public one, the named ones, and those that sprang into being. */
+export interface NamespaceSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly serviceCount: number;
+}
+
+/**
+ * Namespaces. Nacos lets a registration create a namespace implicitly; records give one a name
+ * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
+ */
+export class NamespaceService {
+  constructor(private readonly registry: Registry) {}
+
+  exists(id: string): boolean {
+    return id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id) !== undefined;
+  }
+
+  record(id: string): NamespaceRecord | undefined {
+    return this.registry.namespaceRecord(id);
+  }
+
+  /** The named namespaces (not public, not the implicit ones). */
+  records(): NamespaceRecord[] {
+    return this.registry.namespaceRecordList();
+  }
+
+  /** Public first, then the named ones, then those only registrations created. */
+  list(): NamespaceSummary[] {
+    const count = (id: string) => [...this.registry.services(id)].length;
+    const custom = this.registry.namespaceRecordList();
+    const named = new Set(custom.map((r) => r.id));
+    return [
+      { id: PUBLIC_NAMESPACE, name: 'public', description: 'Public Namespace', serviceCount: count(PUBLIC_NAMESPACE) },
+      ...custom.map((r) => ({ id: r.id, name: r.name, description: r.description, serviceCount: count(r.id) })),
+      ...this.registry
+        .namespaceIds()
+        .filter((id) => id !== PUBLIC_NAMESPACE && !named.has(id))
+        .map((id) => ({ id, name: id, description: '', serviceCount: count(id) })),
+    ];
+  }
+
+  /**
+   * False for an id that is malformed, too long or taken (before the name is even required, as in
+   * Nacos); a random id when none is given.
+   */
+  create(id: string | undefined, name: string | undefined, description: string): boolean {
+    const chosen = id ?? randomUUID();
+    if (!isValidId(chosen) || this.exists(chosen)) return false;
+    this.registry.putNamespace({ id: chosen, name: requireParam(name, 'namespaceName'), description });
+    return true;
+  }
+
+  /** Edits a namespace, or names one that sprang into being; false for an id `create` would refuse. */
+  update(id: string, name: string | undefined, description: string | undefined): boolean {
+    const existing = this.registry.namespaceRecord(id);
+    if (!existing && !isValidId(id)) return false;
+    this.registry.putNamespace({
+      id,
+      name: name ?? existing?.name ?? id,
+      description: description ?? existing?.description ?? '',
+    });
+    return true;
+  }
+
+  delete(id: string): void {
+    this.registry.deleteNamespace(id);
+  }
+
+  // ---- the native API's stricter edits: a clear 4xx instead of Nacos's `false` ----------------
+
+  /** Creates a named namespace; 400 for a bad id or name, 409 when the id is taken. */
+  define(input: {
+    id?: string | undefined;
+    name?: string | undefined;
+    description?: string | undefined;
+  }): NamespaceSummary {
+    const id = input.id || randomUUID();
+    if (!isValidId(id)) {
+      throw new InvalidParameterError(
+        `namespace id must be 1 to ${MAX_NAMESPACE_ID_LENGTH} letters, digits, '_' or '-'`,
+      );
+    }
+    if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`);
+    this.registry.putNamespace({ id, name: displayName(input.name), description: input.description ?? '' });
+    return this.summary(id);
+  }
+
+  /** Renames or describes a namespace (also one that sprang into being); 404 for an unknown one. */
+  redefine(id: string, input: { name?: string | undefined; description?: string | undefined }): NamespaceSummary {
+    this.refusePublic(id, 'edited');
+    const existing = this.registry.namespaceRecord(id);
+    if (!existing && !this.registry.namespaceIds().includes(id)) throw new NotFoundError(`namespace ${id} not found`);
+    this.registry.putNamespace({
+      id,
+      name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),
+      description: input.description ?? existing?.description ?? '',
+    });
+    return this.summary(id);
+  }
+
+  /** Deletes a namespace that holds no services; 409 while it still has some. */
+  deleteEmpty(id: string): void {
+    this.refusePublic(id, 'deleted');
+    const summary = this.list().find((n) => n.id === id);
+    if (!summary) throw new NotFoundError(`namespace ${id} not found`);
+    if (summary.serviceCount > 0) {
+      throw new ConflictError(`namespace ${id} still has ${summary.serviceCount} services: delete them first`);
+    }
+    this.registry.deleteNamespace(id);
+  }
+
+  private summary(id: string): NamespaceSummary {
+    return this.list().find((n) => n.id === id)!;
+  }
+
+  private refusePublic(id: string, what: string): void {
+    if (id === PUBLIC_NAMESPACE) throw new InvalidParameterError(`the public namespace cannot be ${what}`);
+  }
+}
+
+function displayName(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (trimmed === '') throw new InvalidParameterError('name is required');
+  if (trimmed.length > 128) throw new InvalidParameterError('name must be at most 128 characters');
+  return trimmed;
+}
+
+function isValidId(id: string): boolean {
+  return NAMESPACE_ID.test(id) && id.length <= MAX_NAMESPACE_ID_LENGTH;
+}

@@ -1,0 +1,249 @@
+import {
+  NotFoundError,
+  byName,
+  compareNames,
+  type Cluster,
+  type ClusterSettings,
+  type Instance,
+  type Metadata,
+  type Registry,
+  type Service,
+  type ServiceCommand,
+} from '@beacon/core';
+
+/** Which services a listing keeps; every criterion left out keeps everything. */
+export interface ServiceFilter {
+  /** Substring of the bare service name. */
+  readonly nameContains?: string;
+  /** Compare `nameContains` without regard to case. */
+  readonly ignoreCase?: boolean;
+  readonly group?: { readonly equals: string } | { readonly contains: string };
+  /** Only services that have at least one instance. */
+  readonly withInstances?: boolean;
+  /** Only services with an instance at this `ip` or `ip:port`. */
+  readonly hostedAt?: string;
+  /** Only services in this state of health. */
+  readonly health?: HealthState;
+}
+
+/**
+ * A service's health at a glance: `protection` (its protect threshold is reached), `unhealthy`
+ * (at least one unhealthy instance), `healthy` (instances, all healthy) or `empty` (no instances).
+ */
+export const HEALTH_STATES = ['unhealthy', 'protection', 'healthy', 'empty'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** `name`: by grouped name. `health`: protection reached, then most unhealthy instances, then the rest. */
+export const SERVICE_ORDERS = ['name', 'health'] as const;
+export type ServiceOrder = (typeof SERVICE_ORDERS)[number];
+
+/** How many of the matching services are in each state, for a summary line above a listing. */
+export interface HealthSummary {
+  readonly services: number;
+  readonly withUnhealthy: number;
+  readonly protectionReached: number;
+  readonly empty: number;
+}
+
+/** A 1-based page. */
+export interface PageRequest {
+  readonly pageNo: number;
+  readonly pageSize: number;
+  /** Nacos console quirk: a page at least as large as the result is the whole result, whatever pageNo. */
+  readonly wholeWhenItFits?: boolean;
+  /** A page past the end is served as the last page (and `pageNo` of the answer says which). */
+  readonly clampToLastPage?: boolean;
+  readonly order?: ServiceOrder;
+}
+
+export interface ServicePage {
+  readonly services: Service[];
+  /** Matches before paging. */
+  readonly total: number;
+  /** The page served: the one asked for, or the last one when clamped. */
+  readonly pageNo: number;
+}
+
+/** A partial edit of a service's settings; what is left out keeps its current value. */
+export interface ServiceEdit {
+  readonly protectThreshold?: number;
+  readonly metadata?: Metadata;
+}
+
+/**
+ * Services and clusters: the one filtered, sorted, paged listing every face uses, plus create,
+ * edit, delete and the per-namespace summaries (names, groups).
+ */
+export class ServiceCatalog {
+  constructor(private readonly registry: Registry) {}
+
+  list(namespaceId: string, filter: ServiceFilter, page: PageRequest): ServicePage {
+    const matches = this.find(namespaceId, filter);
+    if (page.order === 'health') sortByHealth(matches);
+    const lastPage = Math.max(1, Math.ceil(matches.length / Math.max(1, page.pageSize)));
+    const pageNo = page.clampToLastPage ? Math.min(page.pageNo, lastPage) : page.pageNo;
+    return { services: pageOf(matches, { ...page, pageNo }), total: matches.length, pageNo };
+  }
+
+  /** Counts by health over the services the filter keeps (its own `health` and `withInstances` aside). */
+  summarize(namespaceId: string, filter: ServiceFilter): HealthSummary {
+    const { health: _health, withInstances: _withInstances, ...rest } = filter;
+    const keep = matcherOf(rest);
+    const summary = { services: 0, withUnhealthy: 0, protectionReached: 0, empty: 0 };
+    for (const service of this.registry.services(namespaceId)) {
+      if (!keep(service)) continue;
+      const state = healthOf(service);
+      summary.services++;
+      if (state === 'empty') summary.empty++;
+      if (state === 'protection') summary.protectionReached++;
+      if (service.healthyCount() < service.instanceCount()) summary.withUnhealthy++;
+    }
+    return summary;
+  }
+
+  /** Every matching service, sorted by grouped name. */
+  find(namespaceId: string, filter: ServiceFilter): Service[] {
+    const keep = matcherOf(filter);
+    const matches: Service[] = [];
+    for (const service of this.registry.services(namespaceId)) if (keep(service)) matches.push(service);
+    return matches.sort(byName);
+  }
+
+  /** 404 with Nacos's message when missing. */
+  get(namespaceId: string, serviceName: string): Service {
+    return this.registry.getService(namespaceId, serviceName);
+  }
+
+  /** 404 naming the namespace when missing. */
+  require(namespaceId: string, serviceName: string): Service {
+    const service = this.registry.findService(namespaceId, serviceName);
+    if (!service) throw new NotFoundError(`service ${serviceName} not found in namespace ${namespaceId}`);
+    return service;
+  }
+
+  create(cmd: ServiceCommand): Service {
+    return this.registry.createService(cmd);
+  }
+
+  /** Replaces all settings: what the command leaves empty is reset, as Nacos's PUT does. */
+  replace(cmd: ServiceCommand): Service {
+    return this.registry.updateService(cmd);
+  }
+
+  /** Changes only the settings the edit names. */
+  edit(namespaceId: string, serviceName: string, edit: ServiceEdit): Service {
+    const service = this.require(namespaceId, serviceName);
+    return this.registry.updateService({
+      namespaceId,
+      serviceName,
+      protectThreshold: edit.protectThreshold ?? service.settings.protectThreshold,
+      metadata: edit.metadata ?? service.settings.metadata,
+      selector: service.settings.selector,
+    });
+  }
+
+  /** Deletes a service with its instances; 400 with Nacos's message when missing. */
+  delete(namespaceId: string, serviceName: string): void {
+    this.registry.deleteService(namespaceId, serviceName);
+  }
+
+  /** Deletes a service with its instances; 404 naming the namespace when missing. */
+  deleteExisting(namespaceId: string, serviceName: string): void {
+    this.require(namespaceId, serviceName);
+    this.registry.deleteService(namespaceId, serviceName);
+  }
+
+  updateCluster(
+    namespaceId: string,
+    serviceName: string,
+    clusterName: string,
+    patch: Partial<ClusterSettings>,
+  ): Cluster {
+    return this.registry.updateCluster(namespaceId, serviceName, clusterName, patch);
+  }
+
+  /** The instances of one cluster; 404 with Nacos's messages when service or cluster is missing. */
+  clusterInstances(namespaceId: string, serviceName: string, clusterName: string): Instance[] {
+    const service = this.registry.findService(namespaceId, serviceName);
+    if (!service) throw new NotFoundError(`service ${serviceName} is not found!`);
+    const cluster = service.cluster(clusterName);
+    if (!cluster) throw new NotFoundError(`cluster ${clusterName} is not found!`);
+    return [...cluster.instances()];
+  }
+
+  /** Grouped names per namespace (all namespaces, or the one given), keeping only those containing `expr`. */
+  namesByNamespace(namespaceId: string | undefined, expr: string | undefined): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    for (const ns of namespaceId === undefined ? this.registry.namespaceIds() : [namespaceId]) {
+      const names = [...this.registry.services(ns)]
+        .map((s) => s.name)
+        .filter((n) => expr === undefined || n.includes(expr));
+      if (names.length > 0) result[ns] = names;
+    }
+    return result;
+  }
+
+  /** The groups in use with their service counts, sorted by name; a group exists while it has services. */
+  groups(namespaceId: string): { name: string; serviceCount: number }[] {
+    const counts = new Map<string, number>();
+    for (const s of this.registry.services(namespaceId)) counts.set(s.groupName, (counts.get(s.groupName) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => compareNames(a, b)).map(([name, serviceCount]) => ({ name, serviceCount }));
+  }
+}
+
+function matcherOf(filter: ServiceFilter): (service: Service) => boolean {
+  const needle = filter.ignoreCase ? filter.nameContains?.toLowerCase() : filter.nameContains;
+  const group = filter.group;
+  return (s) => {
+    if (needle !== undefined && !(filter.ignoreCase ? s.bareName.toLowerCase() : s.bareName).includes(needle))
+      return false;
+    if (
+      group !== undefined &&
+      !('equals' in group ? s.groupName === group.equals : s.groupName.includes(group.contains))
+    )
+      return false;
+    if (filter.withInstances && s.instanceCount() === 0) return false;
+    if (filter.hostedAt !== undefined && !isHostedAt(s, filter.hostedAt)) return false;
+    if (filter.health !== undefined && !hasHealth(s, filter.health)) return false;
+    return true;
+  };
+}
+
+export function healthOf(service: Service): HealthState {
+  const total = service.instanceCount();
+  if (total === 0) return 'empty';
+  if (service.protectionReached()) return 'protection';
+  return service.healthyCount() < total ? 'unhealthy' : 'healthy';
+}
+
+/** `unhealthy` also keeps services whose protection is reached: they have unhealthy instances too. */
+function hasHealth(service: Service, wanted: HealthState): boolean {
+  const state = healthOf(service);
+  return state === wanted || (wanted === 'unhealthy' && state === 'protection');
+}
+
+const HEALTH_RANK: Record<HealthState, number> = { protection: 0, unhealthy: 1, healthy: 2, empty: 3 };
+
+/** Worst first, each service's counts read once; ties keep the name order `find` gave. */
+function sortByHealth(services: Service[]): void {
+  const keys = new Map(
+    services.map((s) => [s, { rank: HEALTH_RANK[healthOf(s)], unhealthy: s.instanceCount() - s.healthyCount() }]),
+  );
+  services.sort((a, b) => {
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    return x.rank - y.rank || y.unhealthy - x.unhealthy;
+  });
+}
+
+function isHostedAt(service: Service, address: string): boolean {
+  for (const i of service.instances()) if (i.ip === address || `${i.ip}:${i.port}` === address) return true;
+  return false;
+}
+
+export function pageOf<T>(items: T[], page: PageRequest): T[] {
+  if (page.wholeWhenItFits && page.pageSize >= items.length) return items;
+  if (page.pageSize <= 0) return [];
+  const start = Math.max(0, (page.pageNo - 1) * page.pageSize);
+  return items.slice(start, start + page.pageSize);
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerStatusHolder } from '../application/server-status.js';
+
+const NAMING_PREFIX = '/nacos/v1/ns/';
+/** The switches stay reachable, or an operator who set the status could not undo it. */
+const ALWAYS_OPEN = ['/nacos/v1/ns/operator/switches', '/nacos/v1/ns/ops/switches'];
+
+/**
+ * Nacos's TrafficReviseFilter: while the server is not UP, naming requests the status does not
+ * admit get 503. A Fastify hook, so it also covers the beat route, which bypasses Nest.
+ */
+export function installTrafficFilter(fastify: FastifyInstance, status: ServerStatusHolder): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.url;
+    if (
+      url.startsWith(NAMING_PREFIX) &&
+      !ALWAYS_OPEN.some((p) => url.startsWith(p)) &&
+      !status.admits(request.method)
+    ) {
+      void reply
+        .status(503)
+        .type('text/plain;charset=UTF-8')
+        .send(`server is ${status.current}now, please try again later!`);
+      return;
+    }
+    done();
+  });
+}

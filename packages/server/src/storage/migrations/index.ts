@@ -1,0 +1,5 @@
+import { initialSchema } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every schema step, in order. Add a step as the next numbered file and append it here. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
