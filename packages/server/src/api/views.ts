@@ -14,7 +14,7 @@ export function toInstanceDto(i: Instance, registry: Registry): InstanceDto {
     ephemeral: i.ephemeral,
     weight: i.weight,
     metadata: { ...i.metadata },
-    overrides: { ...override },
+    overrides: { ...override?.metadata },
     lastBeat: i.lastBeat,
     registeredAt: i.registeredAt,
     timings: {
