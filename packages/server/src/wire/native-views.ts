@@ -22,7 +22,7 @@ export class NativeViews {
       ephemeral: i.ephemeral,
       weight: i.weight,
       metadata: { ...i.metadata },
-      overrides: { ...override },
+      overrides: { ...override?.metadata },
       clientMetadata: { ...i.registeredMetadata },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
