@@ -202,4 +202,27 @@ test('3. an override shows the client value beside it and can be removed; the in
   const instance = big.clusters.flatMap((c) => c.instances).find((i) => i.ip === '127.0.0.1');
   expect(instance?.overrides).toEqual({});
   expect(instance?.timings.intervalMs).toBe(60_000);
+
+  // Weight and enabled are overrides too: shown beside the client's value, removed by clearing.
+  await row.getByRole('button', { name: 'Edit instance 127.0.0.1:8080' }).click();
+  dialog = page.getByRole('dialog', { name: /Edit instance 127\.0\.0\.1:8080/ });
+  await expect(dialog.getByLabel('Weight', { exact: true })).toHaveAttribute('placeholder', "1 (client's value)");
+  await dialog.getByLabel('Weight', { exact: true }).fill('5');
+  await dialog.getByLabel('Receives traffic').selectOption('disabled');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.locator('td[data-label="Weight"]')).toContainText('5 operator');
+  await expect(row.locator('td[data-label="Enabled"]')).toContainText('Disabled operator');
+
+  await row.getByRole('button', { name: 'Edit instance 127.0.0.1:8080' }).click();
+  dialog = page.getByRole('dialog', { name: /Edit instance 127\.0\.0\.1:8080/ });
+  await expect(dialog.locator('[data-field="weight"] .override-source')).toContainText("client's value: 1");
+  await expect(dialog.locator('[data-field="enabled"] .override-source')).toContainText("client's value: enabled");
+  await dialog.getByLabel('Weight', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Remove override of Enabled' }).click();
+  const cleared = page.waitForRequest((r) => r.method() === 'PATCH');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  expect((await cleared).postDataJSON()).toEqual({ weight: null, enabled: null });
+  await expect(row.locator('td[data-label="Weight"]')).toHaveText('1');
+  await expect(row.locator('td[data-label="Enabled"]')).toHaveText('Enabled');
 });

@@ -15,6 +15,7 @@ import {
   instancePatch,
   validateInstanceForm,
   withoutOverride,
+  type EnabledChoice,
   type InstanceForm,
   type InstanceFormField,
   type TimingField,
@@ -127,23 +128,16 @@ export function InstanceEditor({
                     </span>
                   </div>
                   {overridden && (
-                    <div className="override-source">
-                      <span>
-                        Operator override · client&apos;s value:{' '}
-                        {fallback.source === 'client'
+                    <OverrideNote
+                      what={TIMING_LABELS[field]}
+                      clientValue={
+                        fallback.source === 'client'
                           ? formatMillis(fallback.ms)
-                          : `none (default ${formatMillis(fallback.ms)})`}
-                      </span>
-                      <button
-                        type="button"
-                        className="button button-small button-secondary"
-                        aria-label={`Remove override of ${TIMING_LABELS[field]}`}
-                        disabled={form[field] === ''}
-                        onClick={() => set(field, '')}
-                      >
-                        {form[field] === '' ? 'Override removed on save' : 'Remove override'}
-                      </button>
-                    </div>
+                          : `none (default ${formatMillis(fallback.ms)})`
+                      }
+                      removed={form[field] === ''}
+                      onRemove={() => set(field, '')}
+                    />
                   )}
                   {error && (
                     <p className="field-error" id={errorId}>
@@ -161,13 +155,14 @@ export function InstanceEditor({
         </fieldset>
 
         <div className="field-row">
-          <div className="field">
+          <div className="field" data-field="weight">
             <label htmlFor={`${id}-weight`}>Weight</label>
             <input
               id={`${id}-weight`}
               className="input mono"
               inputMode="decimal"
               autoComplete="off"
+              placeholder={`${original.client.weight} (client's value)`}
               value={form.weight}
               aria-invalid={showError('weight') ? true : undefined}
               aria-describedby={showError('weight') ? `${id}-weight-error` : `${id}-weight-hint`}
@@ -179,18 +174,40 @@ export function InstanceEditor({
                 {showError('weight')}
               </p>
             )}
+            {original.overridden.weight && (
+              <OverrideNote
+                what="Weight"
+                clientValue={String(original.client.weight)}
+                removed={form.weight.trim() === ''}
+                onRemove={() => set('weight', '')}
+              />
+            )}
             <p className="hint" id={`${id}-weight-hint`}>
-              0 to 10000; traffic share among healthy instances.
+              0 to 10000; traffic share among healthy instances. Empty: the client&apos;s weight.
             </p>
           </div>
-          <div className="field field-checkbox">
-            <input
+          <div className="field" data-field="enabled">
+            <label htmlFor={`${id}-enabled`}>Receives traffic</label>
+            <select
               id={`${id}-enabled`}
-              type="checkbox"
-              checked={form.enabled}
-              onChange={(e) => set('enabled', e.target.checked)}
-            />
-            <label htmlFor={`${id}-enabled`}>Enabled (receives traffic)</label>
+              className="input"
+              value={form.enabled}
+              onChange={(e) => set('enabled', e.target.value as EnabledChoice)}
+            >
+              <option value="client">
+                As the client registered ({original.client.enabled ? 'enabled' : 'disabled'})
+              </option>
+              <option value="enabled">Enabled (operator override)</option>
+              <option value="disabled">Disabled (operator override)</option>
+            </select>
+            {original.overridden.enabled && (
+              <OverrideNote
+                what="Enabled"
+                clientValue={original.client.enabled ? 'enabled' : 'disabled'}
+                removed={form.enabled === 'client'}
+                onRemove={() => set('enabled', 'client')}
+              />
+            )}
           </div>
         </div>
 
@@ -222,6 +239,34 @@ export function InstanceEditor({
         </footer>
       </form>
     </ModalFrame>
+  );
+}
+
+/** "Operator override · client's value: x" and the explicit way back to the client's value. */
+function OverrideNote({
+  what,
+  clientValue,
+  removed,
+  onRemove,
+}: {
+  what: string;
+  clientValue: string;
+  removed: boolean;
+  onRemove: () => void;
+}) {
+  return (
+    <div className="override-source">
+      <span>Operator override · client&apos;s value: {clientValue}</span>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        aria-label={`Remove override of ${what}`}
+        disabled={removed}
+        onClick={onRemove}
+      >
+        {removed ? 'Override removed on save' : 'Remove override'}
+      </button>
+    </div>
   );
 }
 

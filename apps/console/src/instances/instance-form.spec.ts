@@ -22,7 +22,8 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     weight: 1,
     metadata,
     overrides: {},
-    clientMetadata: metadata,
+    client: { weight: 1, enabled: true, metadata },
+    overridden: { weight: false, enabled: false },
     lastBeat: 0,
     registeredAt: 0,
     timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
@@ -106,9 +107,8 @@ describe('instance editor validation', () => {
     expect(validateInstanceForm(edit(original, { weight: '10001' }), original).fields.weight).toBe(
       'Must be a number from 0 to 10000',
     );
-    expect(validateInstanceForm(edit(original, { weight: '' }), original).fields.weight).toBe(
-      'Enter a weight from 0 to 10000',
-    );
+    // Empty means "no override": the client's weight applies.
+    expect(hasErrors(validateInstanceForm(edit(original, { weight: '' }), original))).toBe(false);
     expect(hasErrors(validateInstanceForm(edit(original, { weight: '0.5' }), original))).toBe(false);
   });
 
@@ -156,11 +156,31 @@ describe('instance patch', () => {
     });
   });
 
+  it('starts weight and enabled from the overrides, and clearing them removes the override', () => {
+    const overridden = instance(original.metadata, {
+      weight: 7,
+      enabled: false,
+      overridden: { weight: true, enabled: true },
+    });
+    expect(formFromInstance(overridden)).toMatchObject({ weight: '7', enabled: 'disabled' });
+    expect(formFromInstance(original)).toMatchObject({ weight: '', enabled: 'client' });
+    expect(instancePatch(edit(overridden, { weight: '', enabled: 'client' }), overridden)).toEqual({
+      weight: null,
+      enabled: null,
+    });
+    // Setting the client's own value still makes it an override: the operator asked for it.
+    expect(instancePatch(edit(original, { weight: '1', enabled: 'enabled' }), original)).toEqual({
+      weight: 1,
+      enabled: true,
+    });
+  });
+
   it('carries weight and enabled only when they differ', () => {
-    expect(instancePatch(edit(original, { weight: '2', enabled: false }), original)).toEqual({
+    expect(instancePatch(edit(original, { weight: '2', enabled: 'disabled' }), original)).toEqual({
       weight: 2,
       enabled: false,
     });
-    expect(instancePatch(edit(original, { weight: '1.0' }), original)).toBeUndefined();
+    const overridden = instance(original.metadata, { weight: 2, overridden: { weight: true, enabled: false } });
+    expect(instancePatch(edit(overridden, { weight: '2.0' }), overridden)).toBeUndefined();
   });
 });

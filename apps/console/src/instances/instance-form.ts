@@ -38,11 +38,15 @@ export interface InstanceForm {
   readonly interval: string;
   readonly timeout: string;
   readonly deleteTimeout: string;
+  /** The operator's weight as typed; '' means "no override": the client's weight applies. */
   readonly weight: string;
-  readonly enabled: boolean;
+  /** `client`: no override, the client's flag applies; otherwise the operator's. */
+  readonly enabled: EnabledChoice;
   /** Free metadata, without the three timing keys (those have their own fields). */
   readonly metadata: readonly MetadataRow[];
 }
+
+export type EnabledChoice = 'client' | 'enabled' | 'disabled';
 
 export type InstanceFormField = TimingField | 'weight';
 
@@ -59,8 +63,8 @@ export function formFromInstance(instance: InstanceDto): InstanceForm {
     interval: instance.overrides[TIMING_KEYS.interval] ?? '',
     timeout: instance.overrides[TIMING_KEYS.timeout] ?? '',
     deleteTimeout: instance.overrides[TIMING_KEYS.deleteTimeout] ?? '',
-    weight: String(instance.weight),
-    enabled: instance.enabled,
+    weight: instance.overridden.weight ? String(instance.weight) : '',
+    enabled: instance.overridden.enabled ? (instance.enabled ? 'enabled' : 'disabled') : 'client',
     metadata: rowsFromMetadata(instance.metadata, TIMING_KEY_LIST),
   };
 }
@@ -123,8 +127,9 @@ export function validateInstanceForm(form: InstanceForm, original: InstanceDto):
 
   const weightText = form.weight.trim();
   const weight = Number(weightText);
-  if (weightText === '') fields.weight = 'Enter a weight from 0 to 10000';
-  else if (!Number.isFinite(weight) || weight < 0 || weight > 10000) fields.weight = 'Must be a number from 0 to 10000';
+  if (weightText !== '' && (!Number.isFinite(weight) || weight < 0 || weight > 10000)) {
+    fields.weight = 'Must be a number from 0 to 10000';
+  }
 
   const reserved = Object.fromEntries(TIMING_KEY_LIST.map((k) => [k, 'Set this timing in its own field above']));
   return { fields, rows: validateRows(form.metadata, reserved) };
@@ -139,7 +144,7 @@ export function withoutOverride(
   instance: InstanceDto,
   field: TimingField,
 ): { ms: number; source: 'client' | 'default' } {
-  const text = instance.clientMetadata[TIMING_KEYS[field]]?.trim();
+  const text = instance.client.metadata[TIMING_KEYS[field]]?.trim();
   const ms = text !== undefined && WHOLE_MS.test(text) ? Number(text) : undefined;
   return ms !== undefined && ms > 0 ? { ms, source: 'client' } : { ms: TIMING_DEFAULTS[field], source: 'default' };
 }
@@ -151,13 +156,22 @@ function freeMetadata(metadata: Readonly<Record<string, string>>): Record<string
 
 /**
  * Only what was edited: unchanged fields are left out; `undefined` when nothing changed. A cleared
- * timing that was overridden becomes `null`: "remove the override".
+ * field that was overridden (a timing, the weight; enabled back to "client") becomes `null`:
+ * "remove the override", so the client's own value applies again.
  */
 export function instancePatch(form: InstanceForm, original: InstanceDto): InstancePatchDto | undefined {
   const patch: InstancePatchDto = {};
-  const weight = Number(form.weight.trim());
-  if (weight !== original.weight) patch.weight = weight;
-  if (form.enabled !== original.enabled) patch.enabled = form.enabled;
+  const weightText = form.weight.trim();
+  if (weightText === '') {
+    if (original.overridden.weight) patch.weight = null;
+  } else if (!original.overridden.weight || Number(weightText) !== original.weight) {
+    patch.weight = Number(weightText);
+  }
+  if (form.enabled === 'client') {
+    if (original.overridden.enabled) patch.enabled = null;
+  } else if (!original.overridden.enabled || (form.enabled === 'enabled') !== original.enabled) {
+    patch.enabled = form.enabled === 'enabled';
+  }
   const changes: Record<string, string | null> = metadataChanges(
     freeMetadata(original.metadata),
     rowsToMetadata(form.metadata),

@@ -82,8 +82,21 @@ function Timings({ instance }: { instance: InstanceDto }) {
 /** " (operator override; client's value: x)" for an overridden key, '' otherwise. */
 function overrideNote(instance: InstanceDto, key: string): string {
   if (instance.overrides[key] === undefined) return '';
-  const client = instance.clientMetadata[key];
+  const client = instance.client.metadata[key];
   return ` (operator override; client's value: ${client ?? 'not set'})`;
+}
+
+/** "operator" beside a value an operator set, with the client's own value in its title. */
+function OperatorMark({ title }: { title: string }) {
+  return (
+    <>
+      {' '}
+      <span className="source source-operator" title={title}>
+        operator
+      </span>
+      <span className="visually-hidden"> ({title})</span>
+    </>
+  );
 }
 
 /** The timing keys are shown, labelled, in their own column. */
@@ -229,9 +242,17 @@ export function InstanceTable({
                     <td data-label="Kind">{instance.ephemeral ? 'Ephemeral' : 'Persistent'}</td>
                     <td data-label="Weight" className="num mono">
                       {instance.weight}
+                      {instance.overridden.weight && (
+                        <OperatorMark title={`operator override; client's value: ${instance.client.weight}`} />
+                      )}
                     </td>
                     <td data-label="Enabled">
                       {instance.enabled ? <Badge tone="info">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}
+                      {instance.overridden.enabled && (
+                        <OperatorMark
+                          title={`operator override; client's value: ${instance.client.enabled ? 'enabled' : 'disabled'}`}
+                        />
+                      )}
                     </td>
                     <td data-label="Last beat / check">
                       <SinceLastBeat instance={instance} />

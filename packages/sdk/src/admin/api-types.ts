@@ -436,6 +436,17 @@ export interface components {
       /** @description HTTP: extra headers, 'Name:value|Name:value' */
       headers?: string;
     };
+    ClientValuesDto: {
+      weight: number;
+      enabled: boolean;
+      metadata: {
+        [key: string]: string;
+      };
+    };
+    OverriddenFieldsDto: {
+      weight: boolean;
+      enabled: boolean;
+    };
     TimingsDto: {
       /** @description Beat interval the client is told to use, in ms */
       intervalMs: number;
@@ -475,10 +486,10 @@ export interface components {
       overrides: {
         [key: string]: string;
       };
-      /** @description The metadata as the client registered it, before operator overrides: each override's client value */
-      clientMetadata: {
-        [key: string]: string;
-      };
+      /** @description What the client registered, before operator overrides: each override's client value */
+      client: components['schemas']['ClientValuesDto'];
+      /** @description Whether weight and enabled are operator overrides */
+      overridden: components['schemas']['OverriddenFieldsDto'];
       /** @description Time of the last beat (or registration), ms since the epoch */
       lastBeat: number;
       /** @description Time of the first registration, ms since the epoch */
@@ -641,8 +652,10 @@ export interface components {
       useInstancePort?: boolean;
     };
     InstancePatchDto: {
-      weight?: number;
-      enabled?: boolean;
+      /** @description Sets the operator's weight; null removes the override so the client's weight applies */
+      weight?: number | null;
+      /** @description Sets the operator's enabled flag; null removes the override so the client's flag applies */
+      enabled?: boolean | null;
       /** @description Keys to set (string) or to clear (null). Changes become operator overrides. */
       metadata?: {
         [key: string]: string | null;

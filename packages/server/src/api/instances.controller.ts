@@ -43,9 +43,11 @@ export class InstancesController {
       port: parseJavaInt(portText),
     };
     const b = new BodyReader(body);
+    // null is an answer here ("remove the override"), unlike an absent field ("leave it").
+    const raw = (body ?? {}) as Record<string, unknown>;
     const instance = this.operator.editInstance(address, {
-      weight: b.number('weight', 0, 10000),
-      enabled: b.boolean('enabled'),
+      weight: raw['weight'] === null ? null : b.number('weight', 0, 10000),
+      enabled: raw['enabled'] === null ? null : b.boolean('enabled'),
       metadata: b.stringMap('metadata', true),
     });
     return this.views.instance(instance);

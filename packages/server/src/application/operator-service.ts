@@ -7,6 +7,7 @@ import {
   validateTimingEdit,
   type Instance,
   type InstanceAddress,
+  type InstanceOverrideView,
   type Registry,
   type Switches,
 } from '@beacon/core';
@@ -17,10 +18,12 @@ export type { PushState };
 
 /** An operator's edit of one instance; each field left out stays as it is. */
 export interface InstanceEdit {
-  readonly weight?: number;
-  readonly enabled?: boolean;
+  /** A number sets the operator's weight; `null` removes that override (the client's weight shows). */
+  readonly weight?: number | null | undefined;
+  /** Likewise for the enabled flag. */
+  readonly enabled?: boolean | null | undefined;
   /** Keys to set as operator overrides (string) or whose override to remove (null). */
-  readonly metadata?: Readonly<Record<string, string | null>>;
+  readonly metadata?: Readonly<Record<string, string | null>> | undefined;
 }
 
 /** The registry's size and revision, for status pages. */
@@ -59,21 +62,22 @@ export class OperatorService {
       const { serviceName, clusterName, ip, port } = address;
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
-    if (edit.weight !== undefined) checkWeight(edit.weight);
+    if (typeof edit.weight === 'number') checkWeight(edit.weight);
     const metadata = edit.metadata ?? {};
     if (Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata));
+      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata, instance.registeredMetadata));
     }
-    // TODO(i10-core overrides): one core operation, so that the edit is one change event.
-    if (Object.keys(metadata).length > 0) this.registry.editInstanceMetadata(address, metadata);
-    if (edit.weight !== undefined || edit.enabled !== undefined) {
-      this.registry.patchInstance({
-        ...address,
-        ...(edit.weight !== undefined ? { weight: edit.weight } : {}),
-        ...(edit.enabled !== undefined ? { enabled: edit.enabled } : {}),
-      });
-    }
-    return instance;
+    // One core operation: one revision, one change event, every override or none.
+    return this.registry.editInstance(address, {
+      ...(edit.weight !== undefined ? { weight: edit.weight } : {}),
+      ...(edit.enabled !== undefined ? { enabled: edit.enabled } : {}),
+      ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+    });
+  }
+
+  /** The instance as an operator sees it: effective values, the client's own, what is overridden. */
+  overrideView(instance: Instance): InstanceOverrideView {
+    return this.registry.overrideView(instance);
   }
 
   get switches(): Readonly<Switches> {

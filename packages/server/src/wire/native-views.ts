@@ -12,6 +12,7 @@ export class NativeViews {
 
   instance(i: Instance): InstanceDto {
     const override = this.registry.overrideFor(i.address);
+    const view = this.registry.overrideView(i);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -23,7 +24,8 @@ export class NativeViews {
       weight: i.weight,
       metadata: { ...i.metadata },
       overrides: { ...override?.metadata },
-      clientMetadata: { ...i.registeredMetadata },
+      client: { weight: view.client.weight, enabled: view.client.enabled, metadata: { ...view.client.metadata } },
+      overridden: { weight: view.overridden.weight, enabled: view.overridden.enabled },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {

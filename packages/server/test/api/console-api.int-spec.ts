@@ -280,3 +280,53 @@ describe('last active check of persistent instances', () => {
     expect(lastCheck!.at).toBeGreaterThanOrEqual(started);
   }, 30_000);
 });
+
+describe('PATCH …/instances/:cluster/:ip/:port: overrides beside the client values', () => {
+  const path = `${API}/DEFAULT_GROUP/svc-01/instances/DEFAULT/127.0.0.1/9001`;
+  interface Instance {
+    weight: number;
+    enabled: boolean;
+    overrides: Record<string, string>;
+    client: { weight: number; enabled: boolean; metadata: Record<string, string> };
+    overridden: { weight: boolean; enabled: boolean };
+  }
+
+  it('shows each override with the client value, and null removes it', async () => {
+    const set = json<Instance>(
+      await call('PATCH', path, admin, { weight: 5, enabled: false, metadata: { zone: 'b' } }),
+    );
+    expect(set).toMatchObject({
+      weight: 5,
+      enabled: false,
+      overrides: { zone: 'b' },
+      client: { weight: 1, enabled: true },
+      overridden: { weight: true, enabled: true },
+    });
+    // The client registers again with its own values: the operator's stay.
+    await register('svc-01', '127.0.0.1', 9001);
+    const detail = json<{ clusters: { instances: Instance[] }[] }>(
+      await call('GET', `${API}/DEFAULT_GROUP/svc-01`, reader),
+    );
+    expect(detail.clusters[0]?.instances[0]).toMatchObject({ weight: 5, enabled: false });
+
+    const cleared = json<Instance>(
+      await call('PATCH', path, admin, { weight: null, enabled: null, metadata: { zone: null } }),
+    );
+    expect(cleared).toMatchObject({
+      weight: 1,
+      enabled: true,
+      overrides: {},
+      overridden: { weight: false, enabled: false },
+    });
+  });
+
+  it('refuses a bad value without changing anything, and a read-only user', async () => {
+    const res = await call('PATCH', path, admin, { weight: 7, enabled: 'no' });
+    expect(res.status).toBe(400);
+    const after = json<{ clusters: { instances: Instance[] }[] }>(
+      await call('GET', `${API}/DEFAULT_GROUP/svc-01`, reader),
+    );
+    expect(after.clusters[0]?.instances[0]?.weight).toBe(1);
+    expect((await call('PATCH', path, reader, { weight: 3 })).status).toBe(403);
+  });
+});

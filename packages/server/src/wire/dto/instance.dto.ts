@@ -11,6 +11,18 @@ export class TimingsDto {
   intervalFromMetadata!: boolean;
 }
 
+export class ClientValuesDto {
+  @ApiProperty() weight!: number;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  metadata!: Record<string, string>;
+}
+
+export class OverriddenFieldsDto {
+  @ApiProperty() weight!: boolean;
+  @ApiProperty() enabled!: boolean;
+}
+
 export class CheckResultDto {
   @ApiProperty({ description: 'When the last active check settled, ms since the epoch' }) at!: number;
   @ApiProperty({ enum: ['ok', 'fail', 'fail-now'] }) outcome!: 'ok' | 'fail' | 'fail-now';
@@ -38,11 +50,12 @@ export class InstanceDto {
   })
   overrides!: Record<string, string>;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: "The metadata as the client registered it, before operator overrides: each override's client value",
+    type: () => ClientValuesDto,
+    description: "What the client registered, before operator overrides: each override's client value",
   })
-  clientMetadata!: Record<string, string>;
+  client!: ClientValuesDto;
+  @ApiProperty({ type: () => OverriddenFieldsDto, description: 'Whether weight and enabled are operator overrides' })
+  overridden!: OverriddenFieldsDto;
   @ApiProperty({ description: 'Time of the last beat (or registration), ms since the epoch' })
   lastBeat!: number;
   @ApiProperty({ description: 'Time of the first registration, ms since the epoch' })
@@ -54,10 +67,20 @@ export class InstanceDto {
 }
 
 export class InstancePatchDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 10000 })
-  weight?: number;
-  @ApiPropertyOptional()
-  enabled?: boolean;
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 10000,
+    nullable: true,
+    description: "Sets the operator's weight; null removes the override so the client's weight applies",
+  })
+  weight?: number | null;
+  @ApiPropertyOptional({
+    type: 'boolean',
+    nullable: true,
+    description: "Sets the operator's enabled flag; null removes the override so the client's flag applies",
+  })
+  enabled?: boolean | null;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },
