@@ -1,7 +1,7 @@
 import type { Registry, Service } from '@beacon/core';
 import { HealthRing, type HealthPoint } from './health-ring.js';
 
-/** 10 s resolution, 361 points: at least one hour of history per service, about 6 KB each. */
+/** 10 s resolution, 361 points: at least one hour of history per service, at most about 6 KB each. */
 export const HISTORY_RESOLUTION_MS = 10_000;
 export const HISTORY_CAPACITY = 361;
 export const HISTORY_KEPT_MS = (HISTORY_CAPACITY - 1) * HISTORY_RESOLUTION_MS;

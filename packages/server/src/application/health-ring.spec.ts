@@ -34,5 +34,15 @@ describe('HealthRing', () => {
     expect(points.at(-1)!.at).toBe(999 * 10_000);
     // 361 points at one per 10 s bucket: an hour of history even for a service that flaps all day.
     expect(points.at(-1)!.at - points[0]!.at).toBe(3_600_000);
+    expect(ring.bytes).toBe(361 * 16);
+  });
+
+  it('stays small for a service that rarely changes, and grows keeping the order', () => {
+    const ring = new HealthRing(361, 10_000);
+    ring.record(0, 0, 1);
+    expect(ring.bytes).toBe(4 * 16);
+    for (let i = 1; i <= 6; i++) ring.record(i * 10_000, i % 2, 1);
+    expect(ring.since(0).map((p) => p.at)).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    expect(ring.bytes).toBe(8 * 16);
   });
 });

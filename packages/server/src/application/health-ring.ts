@@ -5,15 +5,20 @@ export interface HealthPoint {
   readonly unhealthy: number;
 }
 
+/** Points a new ring has room for; a service that rarely changes never needs more. */
+const INITIAL_SLOTS = 4;
+
 /**
  * The recent health of one service as change points, at most one per `resolutionMs` bucket (a later
- * change in the same bucket replaces the earlier one), in a fixed ring: `capacity` points cover at
- * least `capacity * resolutionMs` of history, whatever the service does, in a few kilobytes.
+ * change in the same bucket replaces the earlier one), in a ring of at most `capacity` points: they
+ * cover at least `capacity * resolutionMs` of history whatever the service does. The ring grows
+ * only as the service changes, so a quiet service costs about a hundred bytes, a flapping one 16
+ * bytes a point (about 6 KB at 361 points).
  */
 export class HealthRing {
-  private readonly at: Float64Array;
-  private readonly healthy: Int32Array;
-  private readonly unhealthy: Int32Array;
+  private at: Float64Array;
+  private healthy: Int32Array;
+  private unhealthy: Int32Array;
   private start = 0;
   private size = 0;
 
@@ -21,9 +26,15 @@ export class HealthRing {
     readonly capacity: number,
     readonly resolutionMs: number,
   ) {
-    this.at = new Float64Array(capacity);
-    this.healthy = new Int32Array(capacity);
-    this.unhealthy = new Int32Array(capacity);
+    const slots = Math.min(INITIAL_SLOTS, capacity);
+    this.at = new Float64Array(slots);
+    this.healthy = new Int32Array(slots);
+    this.unhealthy = new Int32Array(slots);
+  }
+
+  /** Bytes held by the points, for the memory bound. */
+  get bytes(): number {
+    return this.at.byteLength + this.healthy.byteLength + this.unhealthy.byteLength;
   }
 
   record(at: number, healthy: number, total: number): void {
@@ -38,13 +49,14 @@ export class HealthRing {
         return;
       }
     }
+    if (this.size === this.at.length && this.size < this.capacity) this.grow();
     let slot: number;
-    if (this.size < this.capacity) {
+    if (this.size < this.at.length) {
       slot = this.slot(this.size);
       this.size++;
     } else {
       slot = this.start;
-      this.start = (this.start + 1) % this.capacity;
+      this.start = (this.start + 1) % this.at.length;
     }
     this.at[slot] = at;
     this.healthy[slot] = healthy;
@@ -69,6 +81,24 @@ export class HealthRing {
   }
 
   private slot(i: number): number {
-    return (this.start + i) % this.capacity;
+    return (this.start + i) % this.at.length;
+  }
+
+  /** Doubles the room (up to the capacity), keeping the points in order from slot 0. */
+  private grow(): void {
+    const slots = Math.min(this.capacity, this.at.length * 2);
+    const at = new Float64Array(slots);
+    const healthy = new Int32Array(slots);
+    const unhealthy = new Int32Array(slots);
+    for (let i = 0; i < this.size; i++) {
+      const from = this.slot(i);
+      at[i] = this.at[from]!;
+      healthy[i] = this.healthy[from]!;
+      unhealthy[i] = this.unhealthy[from]!;
+    }
+    this.at = at;
+    this.healthy = healthy;
+    this.unhealthy = unhealthy;
+    this.start = 0;
   }
 }
