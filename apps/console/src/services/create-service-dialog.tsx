@@ -2,7 +2,8 @@ import { useId, useState } from 'react';
 import { useCreateService } from '../api/mutations.js';
 import { navigate, servicePath } from '../app/router.js';
 import { Dialog } from '../ui/dialog.js';
-import { PROTECT_THRESHOLD_RULE, protectThresholdError } from './protect-threshold.js';
+import { protectThresholdError } from './protect-threshold.js';
+import { ProtectThresholdField } from './protect-threshold-field.js';
 
 /** An admin creates an empty service (instances arrive when clients register). */
 export function CreateServiceDialog({
@@ -69,23 +70,7 @@ export function CreateServiceDialog({
           onChange={(e) => setGroupName(e.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-threshold`}>Protect threshold</label>
-        <input
-          id={`${id}-threshold`}
-          className="input mono narrow"
-          inputMode="decimal"
-          autoComplete="off"
-          value={threshold}
-          aria-invalid={submitted && thresholdError ? true : undefined}
-          aria-describedby={`${id}-threshold-hint`}
-          onChange={(e) => setThreshold(e.target.value)}
-        />
-        {submitted && thresholdError && <p className="field-error">{thresholdError}</p>}
-        <p className="hint" id={`${id}-threshold-hint`}>
-          From 0 to 1. {PROTECT_THRESHOLD_RULE}
-        </p>
-      </div>
+      <ProtectThresholdField value={threshold} error={submitted ? thresholdError : undefined} onChange={setThreshold} />
     </Dialog>
   );
 }

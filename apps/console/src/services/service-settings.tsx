@@ -6,6 +6,7 @@ import { formatRatio } from '../lib/format.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import { PROTECT_THRESHOLD_RULE } from './protect-threshold.js';
+import { ProtectThresholdField } from './protect-threshold-field.js';
 import {
   formFromService,
   hasServiceErrors,
@@ -99,30 +100,14 @@ function SettingsForm({
         <div className="panel-header">
           <h2 id={titleId}>Settings</h2>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-threshold`}>Protect threshold</label>
-          <input
-            id={`${id}-threshold`}
-            className="input mono narrow"
-            inputMode="decimal"
-            autoComplete="off"
-            value={form.protectThreshold}
-            aria-invalid={errors.protectThreshold ? true : undefined}
-            aria-describedby={`${id}-threshold-hint${errors.protectThreshold ? ` ${id}-threshold-error` : ''}`}
-            onChange={(e) => {
-              setForm({ ...form, protectThreshold: e.target.value });
-              mutation.reset();
-            }}
-          />
-          {errors.protectThreshold && (
-            <p className="field-error" id={`${id}-threshold-error`}>
-              {errors.protectThreshold}
-            </p>
-          )}
-          <p className="hint" id={`${id}-threshold-hint`}>
-            From 0 to 1. {PROTECT_THRESHOLD_RULE}
-          </p>
-        </div>
+        <ProtectThresholdField
+          value={form.protectThreshold}
+          error={errors.protectThreshold}
+          onChange={(protectThreshold) => {
+            setForm({ ...form, protectThreshold });
+            mutation.reset();
+          }}
+        />
         <MetadataEditor
           legend="Metadata"
           idPrefix={`${id}-meta`}
