@@ -13,6 +13,7 @@ export function instanceKey(ip: string, port: number): string {
  */
 export class Instance {
   instanceId = '';
+  /** Effective weight and enabled flag: the operator's override when set, else the client's. */
   weight = 1;
   healthy = true;
   enabled = true;
@@ -20,6 +21,8 @@ export class Instance {
   marked = false;
   app = 'DEFAULT';
   /** What the client registered, before operator overrides are applied. */
+  registeredWeight = 1;
+  registeredEnabled = true;
   registeredMetadata: Metadata = EMPTY_METADATA;
   /** Effective metadata: registered metadata with operator overrides on top. */
   metadata: Metadata = EMPTY_METADATA;

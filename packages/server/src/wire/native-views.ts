@@ -11,7 +11,7 @@ export class NativeViews {
   constructor(private readonly registry: Registry) {}
 
   instance(i: Instance): InstanceDto {
-    const override = this.registry.overrideFor(i.address);
+    const { client, overridden } = this.registry.overrideView(i);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -22,7 +22,10 @@ export class NativeViews {
       ephemeral: i.ephemeral,
       weight: i.weight,
       metadata: { ...i.metadata },
-      overrides: { ...override },
+      overrides: { ...this.registry.overrideFor(i.address)?.metadata },
+      weightOverridden: overridden.weight,
+      enabledOverridden: overridden.enabled,
+      client: { weight: client.weight, enabled: client.enabled, metadata: { ...client.metadata } },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {
