@@ -174,7 +174,7 @@ export function InstanceEditor({
                 {showError('weight')}
               </p>
             )}
-            {original.overridden.weight && (
+            {original.weightOverridden && (
               <OverrideNote
                 what="Weight"
                 clientValue={String(original.client.weight)}
@@ -200,7 +200,7 @@ export function InstanceEditor({
               <option value="enabled">Enabled (operator override)</option>
               <option value="disabled">Disabled (operator override)</option>
             </select>
-            {original.overridden.enabled && (
+            {original.enabledOverridden && (
               <OverrideNote
                 what="Enabled"
                 clientValue={original.client.enabled ? 'enabled' : 'disabled'}

@@ -22,8 +22,9 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     weight: 1,
     metadata,
     overrides: {},
+    weightOverridden: false,
+    enabledOverridden: false,
     client: { weight: 1, enabled: true, metadata },
-    overridden: { weight: false, enabled: false },
     lastBeat: 0,
     registeredAt: 0,
     timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
@@ -160,7 +161,8 @@ describe('instance patch', () => {
     const overridden = instance(original.metadata, {
       weight: 7,
       enabled: false,
-      overridden: { weight: true, enabled: true },
+      weightOverridden: true,
+      enabledOverridden: true,
     });
     expect(formFromInstance(overridden)).toMatchObject({ weight: '7', enabled: 'disabled' });
     expect(formFromInstance(original)).toMatchObject({ weight: '', enabled: 'client' });
@@ -180,7 +182,7 @@ describe('instance patch', () => {
       weight: 2,
       enabled: false,
     });
-    const overridden = instance(original.metadata, { weight: 2, overridden: { weight: true, enabled: false } });
+    const overridden = instance(original.metadata, { weight: 2, weightOverridden: true, enabledOverridden: false });
     expect(instancePatch(edit(overridden, { weight: '2.0' }), overridden)).toBeUndefined();
   });
 });

@@ -63,8 +63,8 @@ export function formFromInstance(instance: InstanceDto): InstanceForm {
     interval: instance.overrides[TIMING_KEYS.interval] ?? '',
     timeout: instance.overrides[TIMING_KEYS.timeout] ?? '',
     deleteTimeout: instance.overrides[TIMING_KEYS.deleteTimeout] ?? '',
-    weight: instance.overridden.weight ? String(instance.weight) : '',
-    enabled: instance.overridden.enabled ? (instance.enabled ? 'enabled' : 'disabled') : 'client',
+    weight: instance.weightOverridden ? String(instance.weight) : '',
+    enabled: instance.enabledOverridden ? (instance.enabled ? 'enabled' : 'disabled') : 'client',
     metadata: rowsFromMetadata(instance.metadata, TIMING_KEY_LIST),
   };
 }
@@ -163,13 +163,13 @@ export function instancePatch(form: InstanceForm, original: InstanceDto): Instan
   const patch: InstancePatchDto = {};
   const weightText = form.weight.trim();
   if (weightText === '') {
-    if (original.overridden.weight) patch.weight = null;
-  } else if (!original.overridden.weight || Number(weightText) !== original.weight) {
+    if (original.weightOverridden) patch.weight = null;
+  } else if (!original.weightOverridden || Number(weightText) !== original.weight) {
     patch.weight = Number(weightText);
   }
   if (form.enabled === 'client') {
-    if (original.overridden.enabled) patch.enabled = null;
-  } else if (!original.overridden.enabled || (form.enabled === 'enabled') !== original.enabled) {
+    if (original.enabledOverridden) patch.enabled = null;
+  } else if (!original.enabledOverridden || (form.enabled === 'enabled') !== original.enabled) {
     patch.enabled = form.enabled === 'enabled';
   }
   const changes: Record<string, string | null> = metadataChanges(

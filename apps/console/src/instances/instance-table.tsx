@@ -242,13 +242,13 @@ export function InstanceTable({
                     <td data-label="Kind">{instance.ephemeral ? 'Ephemeral' : 'Persistent'}</td>
                     <td data-label="Weight" className="num mono">
                       {instance.weight}
-                      {instance.overridden.weight && (
+                      {instance.weightOverridden && (
                         <OperatorMark title={`operator override; client's value: ${instance.client.weight}`} />
                       )}
                     </td>
                     <td data-label="Enabled">
                       {instance.enabled ? <Badge tone="info">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}
-                      {instance.overridden.enabled && (
+                      {instance.enabledOverridden && (
                         <OperatorMark
                           title={`operator override; client's value: ${instance.client.enabled ? 'enabled' : 'disabled'}`}
                         />

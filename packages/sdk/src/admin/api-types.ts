@@ -443,10 +443,6 @@ export interface components {
         [key: string]: string;
       };
     };
-    OverriddenFieldsDto: {
-      weight: boolean;
-      enabled: boolean;
-    };
     TimingsDto: {
       /** @description Beat interval the client is told to use, in ms */
       intervalMs: number;
@@ -486,10 +482,12 @@ export interface components {
       overrides: {
         [key: string]: string;
       };
-      /** @description What the client registered, before operator overrides: each override's client value */
+      /** @description Whether `weight` is set by an operator rather than the client */
+      weightOverridden: boolean;
+      /** @description Whether `enabled` is set by an operator rather than the client */
+      enabledOverridden: boolean;
+      /** @description The client's own weight, enabled flag and metadata: what shows wherever no override is set */
       client: components['schemas']['ClientValuesDto'];
-      /** @description Whether weight and enabled are operator overrides */
-      overridden: components['schemas']['OverriddenFieldsDto'];
       /** @description Time of the last beat (or registration), ms since the epoch */
       lastBeat: number;
       /** @description Time of the first registration, ms since the epoch */
@@ -652,11 +650,11 @@ export interface components {
       useInstancePort?: boolean;
     };
     InstancePatchDto: {
-      /** @description Sets the operator's weight; null removes the override so the client's weight applies */
+      /** @description An override of the client's weight; null removes it */
       weight?: number | null;
-      /** @description Sets the operator's enabled flag; null removes the override so the client's flag applies */
+      /** @description An override of the client's enabled flag; null removes it */
       enabled?: boolean | null;
-      /** @description Keys to set (string) or to clear (null). Changes become operator overrides. */
+      /** @description Keys to override (string), or whose override to remove (null), so the client's value shows again */
       metadata?: {
         [key: string]: string | null;
       };

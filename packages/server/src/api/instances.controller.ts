@@ -17,8 +17,9 @@ export class InstancesController {
   ) {}
 
   /**
-   * An operator's edit. Metadata keys become overrides that the next beat reply honours
-   * (`preserved.heart.beat.interval` -> `clientBeatInterval`) and that survive re-registration.
+   * An operator's edit, applied as one change. Weight, enabled and metadata keys become overrides
+   * that survive re-registration and restarts (the next beat reply honours
+   * `preserved.heart.beat.interval`); `null` removes an override, so the client's value shows again.
    */
   @Patch(':clusterName/:ip/:port')
   @ApiOperation({ operationId: 'patchInstance', summary: "Edit an instance's weight, enabled flag or metadata" })
@@ -43,11 +44,9 @@ export class InstancesController {
       port: parseJavaInt(portText),
     };
     const b = new BodyReader(body);
-    // null is an answer here ("remove the override"), unlike an absent field ("leave it").
-    const raw = (body ?? {}) as Record<string, unknown>;
     const instance = this.operator.editInstance(address, {
-      weight: raw['weight'] === null ? null : b.number('weight', 0, 10000),
-      enabled: raw['enabled'] === null ? null : b.boolean('enabled'),
+      weight: b.number('weight', 0, 10000, true),
+      enabled: b.boolean('enabled', true),
       metadata: b.stringMap('metadata', true),
     });
     return this.views.instance(instance);

@@ -1,13 +1,9 @@
 import {
   InvalidParameterError,
   NotFoundError,
-  PreservedKeys,
-  checkWeight,
-  mergeMetadataChanges,
-  validateTimingEdit,
   type Instance,
   type InstanceAddress,
-  type InstanceOverrideView,
+  type OperatorEdit,
   type Registry,
   type Switches,
 } from '@beacon/core';
@@ -16,16 +12,6 @@ import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './s
 
 export type { PushState };
 
-/** An operator's edit of one instance; each field left out stays as it is. */
-export interface InstanceEdit {
-  /** A number sets the operator's weight; `null` removes that override (the client's weight shows). */
-  readonly weight?: number | null | undefined;
-  /** Likewise for the enabled flag. */
-  readonly enabled?: boolean | null | undefined;
-  /** Keys to set as operator overrides (string) or whose override to remove (null). */
-  readonly metadata?: Readonly<Record<string, string | null>> | undefined;
-}
-
 /** The registry's size and revision, for status pages. */
 export interface RegistryFigures {
   readonly status: ServerStatus;
@@ -33,12 +19,6 @@ export interface RegistryFigures {
   readonly instanceCount: number;
   readonly revision: number;
 }
-
-const TIMING_KEYS: readonly string[] = [
-  PreservedKeys.beatInterval,
-  PreservedKeys.beatTimeout,
-  PreservedKeys.deleteTimeout,
-];
 
 /** Largest value a switch takes: clients read them as Java ints and longs. */
 const MAX_SWITCH_VALUE = 2147483647;
@@ -55,29 +35,17 @@ export class OperatorService {
     private readonly push: PushMetrics,
   ) {}
 
-  /** Validates the whole edit before changing anything; 404 when the instance is not there. */
-  editInstance(address: InstanceAddress, edit: InstanceEdit): Instance {
-    const instance = this.registry.findInstance(address);
-    if (!instance) {
+  /**
+   * One atomic edit (one revision, one change event) of weight, enabled and metadata keys; each
+   * value becomes an override that survives re-registration and restarts, `null` removes it so the
+   * client's own value shows again. Core validates the whole edit before changing anything.
+   */
+  editInstance(address: InstanceAddress, edit: OperatorEdit): Instance {
+    if (!this.registry.findInstance(address)) {
       const { serviceName, clusterName, ip, port } = address;
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
-    if (typeof edit.weight === 'number') checkWeight(edit.weight);
-    const metadata = edit.metadata ?? {};
-    if (Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata, instance.registeredMetadata));
-    }
-    // One core operation: one revision, one change event, every override or none.
-    return this.registry.editInstance(address, {
-      ...(edit.weight !== undefined ? { weight: edit.weight } : {}),
-      ...(edit.enabled !== undefined ? { enabled: edit.enabled } : {}),
-      ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
-    });
-  }
-
-  /** The instance as an operator sees it: effective values, the client's own, what is overridden. */
-  overrideView(instance: Instance): InstanceOverrideView {
-    return this.registry.overrideView(instance);
+    return this.registry.editInstance(address, edit);
   }
 
   get switches(): Readonly<Switches> {

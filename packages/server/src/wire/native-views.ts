@@ -11,8 +11,7 @@ export class NativeViews {
   constructor(private readonly registry: Registry) {}
 
   instance(i: Instance): InstanceDto {
-    const override = this.registry.overrideFor(i.address);
-    const view = this.registry.overrideView(i);
+    const { client, overridden } = this.registry.overrideView(i);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -23,9 +22,10 @@ export class NativeViews {
       ephemeral: i.ephemeral,
       weight: i.weight,
       metadata: { ...i.metadata },
-      overrides: { ...override?.metadata },
-      client: { weight: view.client.weight, enabled: view.client.enabled, metadata: { ...view.client.metadata } },
-      overridden: { weight: view.overridden.weight, enabled: view.overridden.enabled },
+      overrides: { ...this.registry.overrideFor(i.address)?.metadata },
+      weightOverridden: overridden.weight,
+      enabledOverridden: overridden.enabled,
+      client: { weight: client.weight, enabled: client.enabled, metadata: { ...client.metadata } },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {

@@ -288,7 +288,8 @@ describe('PATCH …/instances/:cluster/:ip/:port: overrides beside the client va
     enabled: boolean;
     overrides: Record<string, string>;
     client: { weight: number; enabled: boolean; metadata: Record<string, string> };
-    overridden: { weight: boolean; enabled: boolean };
+    weightOverridden: boolean;
+    enabledOverridden: boolean;
   }
 
   it('shows each override with the client value, and null removes it', async () => {
@@ -300,7 +301,8 @@ describe('PATCH …/instances/:cluster/:ip/:port: overrides beside the client va
       enabled: false,
       overrides: { zone: 'b' },
       client: { weight: 1, enabled: true },
-      overridden: { weight: true, enabled: true },
+      weightOverridden: true,
+      enabledOverridden: true,
     });
     // The client registers again with its own values: the operator's stay.
     await register('svc-01', '127.0.0.1', 9001);
@@ -316,7 +318,8 @@ describe('PATCH …/instances/:cluster/:ip/:port: overrides beside the client va
       weight: 1,
       enabled: true,
       overrides: {},
-      overridden: { weight: false, enabled: false },
+      weightOverridden: false,
+      enabledOverridden: false,
     });
   });
 

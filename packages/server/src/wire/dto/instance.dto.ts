@@ -18,11 +18,6 @@ export class ClientValuesDto {
   metadata!: Record<string, string>;
 }
 
-export class OverriddenFieldsDto {
-  @ApiProperty() weight!: boolean;
-  @ApiProperty() enabled!: boolean;
-}
-
 export class CheckResultDto {
   @ApiProperty({ description: 'When the last active check settled, ms since the epoch' }) at!: number;
   @ApiProperty({ enum: ['ok', 'fail', 'fail-now'] }) outcome!: 'ok' | 'fail' | 'fail-now';
@@ -49,13 +44,15 @@ export class InstanceDto {
     description: 'Metadata keys set by an operator; they survive re-registration and restarts',
   })
   overrides!: Record<string, string>;
+  @ApiProperty({ description: 'Whether `weight` is set by an operator rather than the client' })
+  weightOverridden!: boolean;
+  @ApiProperty({ description: 'Whether `enabled` is set by an operator rather than the client' })
+  enabledOverridden!: boolean;
   @ApiProperty({
-    type: () => ClientValuesDto,
-    description: "What the client registered, before operator overrides: each override's client value",
+    type: ClientValuesDto,
+    description: "The client's own weight, enabled flag and metadata: what shows wherever no override is set",
   })
   client!: ClientValuesDto;
-  @ApiProperty({ type: () => OverriddenFieldsDto, description: 'Whether weight and enabled are operator overrides' })
-  overridden!: OverriddenFieldsDto;
   @ApiProperty({ description: 'Time of the last beat (or registration), ms since the epoch' })
   lastBeat!: number;
   @ApiProperty({ description: 'Time of the first registration, ms since the epoch' })
@@ -72,19 +69,19 @@ export class InstancePatchDto {
     minimum: 0,
     maximum: 10000,
     nullable: true,
-    description: "Sets the operator's weight; null removes the override so the client's weight applies",
+    description: "An override of the client's weight; null removes it",
   })
   weight?: number | null;
   @ApiPropertyOptional({
     type: 'boolean',
     nullable: true,
-    description: "Sets the operator's enabled flag; null removes the override so the client's flag applies",
+    description: "An override of the client's enabled flag; null removes it",
   })
   enabled?: boolean | null;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },
-    description: 'Keys to set (string) or to clear (null). Changes become operator overrides.',
+    description: "Keys to override (string), or whose override to remove (null), so the client's value shows again",
   })
   metadata?: Record<string, string | null>;
 }
