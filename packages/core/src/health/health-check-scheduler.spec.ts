@@ -102,12 +102,12 @@ describe('HealthCheckScheduler: status changes', () => {
     expect(instance.lastCheck).toMatchObject({
       at: clock.now(),
       outcome: 'fail',
-      reason: 'probe error: Error: socket exploded',
+      reason: 'probe error: socket exploded',
     });
     await rounds('ok');
     expect(instance.lastCheck).toMatchObject({
       outcome: 'ok',
-      lastFailureReason: 'probe error: Error: socket exploded',
+      lastFailureReason: 'probe error: socket exploded',
     });
   });
 

@@ -86,7 +86,7 @@ export class HealthCheckScheduler implements InstanceTracker {
           .catch((error: unknown): ProbeResult => ({
             outcome: 'fail',
             rtMs: 0,
-            reason: `probe error: ${String(error)}`,
+            reason: `probe error: ${error instanceof Error ? error.message : 'unknown'}`,
           }))
           .then((result) => {
             instance.checkRunning = false;
