@@ -2,14 +2,17 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { watchRegistry, type ServiceDetailDto, type WatchState } from '@beacon/sdk/admin';
 import { auth } from '../auth/session.js';
-import { healthHistory, serviceKey } from '../services/health-history.js';
-import { groupsQueries, namespacesQueries, servicesQueries } from './queries.js';
+import { authQueries, groupsQueries, namespacesQueries, servicesQueries } from './queries.js';
 
 export interface LiveState {
-  readonly state: WatchState;
+  /** `forbidden`: the server refused the stream (403); it is not retried. */
+  readonly state: WatchState | 'forbidden';
   /** Registry revision of the last event seen. */
   readonly revision: number | undefined;
 }
+
+const NOT_ALLOWED: LiveState = { state: 'forbidden', revision: undefined };
+const CONNECTING: LiveState = { state: 'connecting', revision: undefined };
 
 const LiveContext = createContext<LiveState>({ state: 'connecting', revision: undefined });
 
@@ -20,7 +23,7 @@ export function useLive(): LiveState {
 
 /** How often to poll a query, given the stream's state: not at all while live. */
 export function pollWhileOffline(live: LiveState, ms = 3000): number | false {
-  return live.state === 'open' ? false : ms;
+  return live.state === 'open' || live.state === 'forbidden' ? false : ms;
 }
 
 /** Lists are re-read, not patched: paging, sorting and filtering stay the server's. */
@@ -31,11 +34,25 @@ const LIST_REFRESH_DELAY_MS = 150;
  * detail is replaced by the service the event carries (never by an older revision), lists and
  * counts are re-read. Pages therefore change within a second of a change, without a reload.
  */
-export function LiveUpdates({ namespaceId, children }: { namespaceId: string; children: ReactNode }) {
+export function LiveUpdates({
+  namespaceId,
+  access = 'allowed',
+  children,
+}: {
+  namespaceId: string;
+  /**
+   * `pending` until the server has said what the user may do; `denied` when they may not read the
+   * namespace: nothing to follow, nothing to retry.
+   */
+  access?: 'pending' | 'allowed' | 'denied';
+  children: ReactNode;
+}) {
+  const enabled = access === 'allowed';
   const queryClient = useQueryClient();
   const [live, setLive] = useState<LiveState>({ state: 'connecting', revision: undefined });
 
   useEffect(() => {
+    if (!enabled) return;
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
     const refreshLists = () => {
       refreshTimer ??= setTimeout(() => {
@@ -70,7 +87,6 @@ export function LiveUpdates({ namespaceId, children }: { namespaceId: string; ch
           putService(queryClient, namespaceId, change.service);
         } else {
           const [group = 'DEFAULT_GROUP', name = change.serviceName] = change.serviceName.split('@@');
-          healthHistory.record(serviceKey(namespaceId, group, name), Date.now(), 0, 0);
           void queryClient.invalidateQueries({ queryKey: servicesQueries.detail(namespaceId, group, name).queryKey });
         }
         refreshLists();
@@ -78,7 +94,14 @@ export function LiveUpdates({ namespaceId, children }: { namespaceId: string; ch
       },
       onState: (state, error) => {
         // A stream refused for want of a (valid) token means the same as any other 401.
-        if (isUnauthorized(error)) auth.loginRequired();
+        if (hasStatus(error, 401)) auth.loginRequired();
+        // A refusal is an answer: asking again every few seconds would not change it.
+        if (hasStatus(error, 403)) {
+          watch.close();
+          setLive((current) => ({ ...current, state: 'forbidden' }));
+          void queryClient.invalidateQueries({ queryKey: authQueries.all() });
+          return;
+        }
         setLive((current) => ({ ...current, state }));
       },
     });
@@ -86,24 +109,23 @@ export function LiveUpdates({ namespaceId, children }: { namespaceId: string; ch
       watch.close();
       if (refreshTimer !== undefined) clearTimeout(refreshTimer);
     };
-  }, [namespaceId, queryClient]);
+  }, [namespaceId, queryClient, enabled]);
 
-  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+  const value = enabled ? live : access === 'denied' ? NOT_ALLOWED : CONNECTING;
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
 function putService(queryClient: QueryClient, namespaceId: string, service: ServiceDetailDto): void {
   const { queryKey } = servicesQueries.detail(namespaceId, service.groupName, service.name);
   queryClient.setQueryData(queryKey, (current) => (current && current.revision > service.revision ? current : service));
-  healthHistory.record(
-    serviceKey(namespaceId, service.groupName, service.name),
-    Date.now(),
-    service.healthyCount,
-    service.instanceCount,
-  );
 }
 
-function isUnauthorized(error: unknown): boolean {
+function serviceKey(namespaceId: string, groupName: string, name: string): string {
+  return `${namespaceId}/${groupName}@@${name}`;
+}
+
+function hasStatus(error: unknown, status: number): boolean {
   if (!error || typeof error !== 'object') return false;
-  if ((error as { status?: unknown }).status === 401) return true;
-  return /\bHTTP 401\b/.test(String((error as { message?: unknown }).message));
+  if ((error as { status?: unknown }).status === status) return true;
+  return new RegExp(`\\bHTTP ${status}\\b`).test(String((error as { message?: unknown }).message));
 }

@@ -1,7 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { InstanceDto, InstancePatchDto, PermissionDto, ServiceUpdateDto } from '@beacon/sdk/admin';
+import type {
+  ClusterUpdateDto,
+  InstanceDto,
+  InstancePatchDto,
+  NamespaceCreateDto,
+  NamespaceUpdateDto,
+  PermissionDto,
+  ServiceCreateDto,
+  ServiceUpdateDto,
+} from '@beacon/sdk/admin';
 import { admin } from './admin.js';
-import { authQueries, groupsQueries, servicesQueries } from './queries.js';
+import { authQueries, groupsQueries, namespacesQueries, servicesQueries } from './queries.js';
 
 export function useUpdateService(namespaceId: string, groupName: string, name: string) {
   const queryClient = useQueryClient();
@@ -13,6 +22,56 @@ export function useUpdateService(namespaceId: string, groupName: string, name: s
     },
   });
 }
+
+/** Services come and go: lists, groups and namespace counts are re-read. */
+function useServiceSetMutation<T, R>(namespaceId: string, run: (input: T) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: servicesQueries.all(namespaceId) }),
+        queryClient.invalidateQueries({ queryKey: groupsQueries.list(namespaceId).queryKey }),
+        queryClient.invalidateQueries({ queryKey: namespacesQueries.all().queryKey }),
+      ]),
+  });
+}
+
+export const useCreateService = (namespaceId: string) =>
+  useServiceSetMutation(namespaceId, (body: ServiceCreateDto) => admin.createService(namespaceId, body));
+
+export const useDeleteService = (namespaceId: string) =>
+  useServiceSetMutation(namespaceId, (s: { groupName: string; name: string }) =>
+    admin.deleteService(namespaceId, s.groupName, s.name),
+  );
+
+export function useUpdateCluster(namespaceId: string, groupName: string, name: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ clusterName, update }: { clusterName: string; update: ClusterUpdateDto }) =>
+      admin.updateCluster(namespaceId, groupName, name, clusterName, update),
+    onSuccess: () =>
+      queryClient.invalidateQueries({ queryKey: servicesQueries.detail(namespaceId, groupName, name).queryKey }),
+  });
+}
+
+/** Namespaces: the switcher's list and everyone's access are re-read. */
+function useNamespaceMutation<T, R>(run: (input: T) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: namespacesQueries.all().queryKey }),
+        queryClient.invalidateQueries({ queryKey: authQueries.all() }),
+      ]),
+  });
+}
+
+export const useCreateNamespace = () => useNamespaceMutation((body: NamespaceCreateDto) => admin.createNamespace(body));
+export const useUpdateNamespace = () =>
+  useNamespaceMutation((u: { id: string; update: NamespaceUpdateDto }) => admin.updateNamespace(u.id, u.update));
+export const useDeleteNamespace = () => useNamespaceMutation((id: string) => admin.deleteNamespace(id));
 
 export interface InstanceTarget {
   readonly namespaceId: string;

@@ -11,7 +11,8 @@ import { admin } from './admin.js';
  *   ['ns', namespaceId, 'groups']
  *   ['ns', namespaceId, 'services', 'list', filters]
  *   ['ns', namespaceId, 'services', 'detail', group, name]
- *   ['auth', 'me'] · ['auth', 'users'] · ['auth', 'permissions']
+ *   ['ns', namespaceId, 'services', 'detail', group, name, 'subscribers' | 'history']
+ *   ['auth-mode'] · ['auth', 'me', namespaceId] · ['auth', 'users'] · ['auth', 'permissions']
  */
 export const namespacesQueries = {
   all: () =>
@@ -40,9 +41,14 @@ export const groupsQueries = {
     }),
 };
 
+export type HealthFilter = NonNullable<ServiceListQuery['health']>;
+
 export interface ServiceFilters {
   readonly search: string;
   readonly group: string;
+  readonly health: HealthFilter;
+  /** Services without instances are hidden unless asked for (as in Nacos). */
+  readonly showEmpty: boolean;
   readonly page: number;
   readonly pageSize: number;
 }
@@ -55,7 +61,14 @@ export const servicesQueries = {
     queryOptions({
       queryKey: [...servicesQueries.lists(namespaceId), filters] as const,
       queryFn: () => {
-        const query: ServiceListQuery = { page: filters.page, pageSize: filters.pageSize };
+        // Worst first: an unhealthy service is on page 1 of the default view, however many there are.
+        const query: ServiceListQuery = {
+          page: filters.page,
+          pageSize: filters.pageSize,
+          sort: 'health',
+          hideEmpty: !filters.showEmpty,
+        };
+        if (filters.health !== 'all') query.health = filters.health;
         if (filters.search) query.search = filters.search;
         if (filters.group) query.group = filters.group;
         return admin.listServices(namespaceId, query);
@@ -69,15 +82,36 @@ export const servicesQueries = {
       queryKey: [...servicesQueries.details(namespaceId), groupName, name] as const,
       queryFn: () => admin.getService(namespaceId, groupName, name),
     }),
+  subscribers: (namespaceId: string, groupName: string, name: string) =>
+    queryOptions({
+      queryKey: [...servicesQueries.detail(namespaceId, groupName, name).queryKey, 'subscribers'] as const,
+      queryFn: () => admin.listSubscribers(namespaceId, groupName, name),
+      refetchInterval: 10_000,
+    }),
+  history: (namespaceId: string, groupName: string, name: string, windowMs: number) =>
+    queryOptions({
+      queryKey: [...servicesQueries.detail(namespaceId, groupName, name).queryKey, 'history', windowMs] as const,
+      queryFn: () => admin.getHealthHistory(namespaceId, groupName, name, windowMs),
+      // The server keeps points at 10 s resolution; live changes also invalidate the detail prefix.
+      refetchInterval: 10_000,
+      placeholderData: keepPreviousData,
+    }),
 };
 
 export const authQueries = {
   all: () => ['auth'] as const,
-  /** Who we are; `authEnabled: false` when the server runs without auth. */
-  me: () =>
+  /** Whether the server asks for credentials: public, so a fresh load asks this before anything else. */
+  mode: () =>
     queryOptions({
-      queryKey: [...authQueries.all(), 'me'] as const,
-      queryFn: () => admin.getMe(),
+      queryKey: ['auth-mode'] as const,
+      queryFn: () => admin.getAuthMode(),
+      staleTime: Infinity,
+    }),
+  /** Who we are and what we may do in each namespace; `authEnabled: false` when auth is off. */
+  me: (namespaceId: string) =>
+    queryOptions({
+      queryKey: [...authQueries.all(), 'me', namespaceId] as const,
+      queryFn: () => admin.getMe(namespaceId),
       staleTime: 60_000,
     }),
   users: () =>

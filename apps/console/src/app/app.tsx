@@ -2,7 +2,10 @@ import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'r
 import { useQuery } from '@tanstack/react-query';
 import { LiveUpdates, useLive } from '../api/live-updates.js';
 import { authQueries, namespacesQueries } from '../api/queries.js';
+import { AccessProvider, accessIn } from '../auth/access.js';
 import { LoginPage } from '../auth/login-page.js';
+import { NamespacesPage } from '../namespaces/namespaces-page.js';
+import { Loading } from '../ui/feedback.js';
 import { auth } from '../auth/session.js';
 import { ServicePage } from '../services/service-page.js';
 import { ServicesPage, readFilters } from '../services/services-page.js';
@@ -10,8 +13,26 @@ import { UsersPage } from '../users/users-page.js';
 import { Link, href, matchRoute, navigate, useLocation } from './router.js';
 
 export function App() {
-  const { loginRequired } = useSyncExternalStore(auth.subscribe, auth.getState);
-  return loginRequired ? <LoginPage /> : <Shell />;
+  const { session, loginRequired } = useSyncExternalStore(auth.subscribe, auth.getState);
+  // Without a stored session, ask first whether the server wants one (a public call), so that a
+  // fresh load shows the sign-in page without a single refused request.
+  const mode = useQuery({ ...authQueries.mode(), enabled: !session && !loginRequired });
+  if (loginRequired) return <LoginPage />;
+  if (!session && mode.isPending) return <Loading what="Beacon" />;
+  if (!session && mode.data?.authEnabled) return <LoginPage />;
+  return <Shell />;
+}
+
+function NoAccess({ namespaceId }: { namespaceId: string }) {
+  return (
+    <div className="panel panel-error" role="alert">
+      <h1>No access to namespace {namespaceId}</h1>
+      <p>Your account may not read this namespace. An admin can grant a role a permission on it.</p>
+      <p>
+        <Link to="/">Go to the public namespace</Link>
+      </p>
+    </div>
+  );
 }
 
 function LiveIndicator() {
@@ -24,7 +45,9 @@ function LiveIndicator() {
         ? 'Connecting…'
         : state === 'reconnecting'
           ? 'Reconnecting… (polling)'
-          : 'Polling';
+          : state === 'forbidden'
+            ? 'No access'
+            : 'Polling';
   return (
     <span className={`live live-${state}`} role="status" title="Updates from the server's watch stream">
       <span className="live-dot" aria-hidden="true" />
@@ -73,68 +96,82 @@ function useAnnouncer() {
 function Shell() {
   const location = useLocation();
   const { session } = useSyncExternalStore(auth.subscribe, auth.getState);
-  const me = useQuery(authQueries.me());
   const namespaceId = location.params.get('namespace')?.trim() || 'public';
+  const me = useQuery(authQueries.me(namespaceId));
+  const access = accessIn(me.data, namespaceId);
   const route = matchRoute(location.pathname);
   const { message, announce } = useAnnouncer();
   const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
 
   return (
-    <LiveUpdates namespaceId={namespaceId}>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <Link to={home} className="brand">
-          <span className="brand-mark" aria-hidden="true" /> Beacon
-        </Link>
-        <nav aria-label="Main" className="topnav">
-          <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
-            Services
+    <LiveUpdates namespaceId={namespaceId} access={!access.known ? 'pending' : access.read ? 'allowed' : 'denied'}>
+      <AccessProvider access={access}>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <Link to={home} className="brand">
+            <span className="brand-mark" aria-hidden="true" /> Beacon
           </Link>
-          {me.data?.authEnabled && me.data.admin && (
-            <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
-              Users
+          <nav aria-label="Main" className="topnav">
+            <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
+              Services
             </Link>
-          )}
-        </nav>
-        <div className="topbar-right">
-          <NamespaceSwitcher namespaceId={namespaceId} />
-          <LiveIndicator />
-          {(session || me.data?.authEnabled) && (
-            <span className="user">
-              <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
-              <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
-                Sign out
-              </button>
-            </span>
-          )}
-        </div>
-      </header>
-      <main id="main" className="content" tabIndex={-1}>
-        {route.page === 'services' && <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} />}
-        {route.page === 'service' && (
-          <ServicePage
-            key={`${namespaceId}/${route.groupName}/${route.name}`}
-            namespaceId={namespaceId}
-            groupName={route.groupName}
-            name={route.name}
-            announce={announce}
-          />
-        )}
-        {route.page === 'users' && <UsersPage announce={announce} />}
-        {route.page === 'not-found' && (
-          <div className="panel">
-            <h1>Page not found</h1>
-            <p>
-              <Link to={home}>Go to the services</Link>
-            </p>
+            {access.admin && (
+              <Link to="/namespaces" aria-current={route.page === 'namespaces' ? 'page' : undefined}>
+                Namespaces
+              </Link>
+            )}
+            {me.data?.authEnabled && me.data.admin && (
+              <Link to="/users" aria-current={route.page === 'users' ? 'page' : undefined}>
+                Users
+              </Link>
+            )}
+          </nav>
+          <div className="topbar-right">
+            <NamespaceSwitcher namespaceId={namespaceId} />
+            <LiveIndicator />
+            {(session || me.data?.authEnabled) && (
+              <span className="user">
+                <span className="muted-on-dark">{me.data?.username ?? session?.username}</span>
+                <button type="button" className="button button-dark" onClick={() => auth.signOut()}>
+                  Sign out
+                </button>
+              </span>
+            )}
           </div>
-        )}
-      </main>
-      <div className="toast-region" role="status" aria-live="polite">
-        {message && <div className="toast">{message}</div>}
-      </div>
+        </header>
+        <main id="main" className="content" tabIndex={-1}>
+          {(route.page === 'services' || route.page === 'service') && !access.read && (
+            <NoAccess namespaceId={namespaceId} />
+          )}
+          {route.page === 'services' && access.read && (
+            <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} announce={announce} />
+          )}
+          {route.page === 'service' && access.read && (
+            <ServicePage
+              key={`${namespaceId}/${route.groupName}/${route.name}`}
+              namespaceId={namespaceId}
+              groupName={route.groupName}
+              name={route.name}
+              announce={announce}
+            />
+          )}
+          {route.page === 'users' && <UsersPage announce={announce} />}
+          {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
+          {route.page === 'not-found' && (
+            <div className="panel">
+              <h1>Page not found</h1>
+              <p>
+                <Link to={home}>Go to the services</Link>
+              </p>
+            </div>
+          )}
+        </main>
+        <div className="toast-region" role="status" aria-live="polite">
+          {message && <div className="toast">{message}</div>}
+        </div>
+      </AccessProvider>
     </LiveUpdates>
   );
 }

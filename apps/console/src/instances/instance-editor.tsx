@@ -1,12 +1,13 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { InstanceDto } from '@beacon/sdk/admin';
 import { usePatchInstance, type InstanceTarget } from '../api/mutations.js';
 import { formatMillis } from '../lib/format.js';
+import { ModalFrame } from '../ui/dialog.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import {
   CONNECTION_HELD,
-  TIMING_DEFAULTS,
+  INTERVAL_BOUNDS_TEXT,
   TIMING_FIELDS,
   TIMING_KEYS,
   TIMING_LABELS,
@@ -14,13 +15,15 @@ import {
   hasErrors,
   instancePatch,
   validateInstanceForm,
+  withoutOverride,
+  type EnabledChoice,
   type InstanceForm,
   type InstanceFormField,
   type TimingField,
 } from './instance-form.js';
 
 const TIMING_HINTS: Record<TimingField, string> = {
-  interval: 'How often the client beats. The server returns it in every beat reply.',
+  interval: `How often the client beats, ${INTERVAL_BOUNDS_TEXT.toLowerCase()}. The server returns it in every beat reply.`,
   timeout: 'Silence after which the instance is marked unhealthy.',
   deleteTimeout: 'Silence after which the instance is removed.',
 };
@@ -40,7 +43,6 @@ export function InstanceEditor({
   onClose: () => void;
   onSaved: (message: string) => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   // The form starts from the instance as it was when the editor opened; live updates to the
   // instance must not overwrite what the operator is typing.
@@ -49,14 +51,6 @@ export function InstanceEditor({
   const [touched, setTouched] = useState<ReadonlySet<InstanceFormField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const mutation = usePatchInstance(target);
-
-  useEffect(() => {
-    // Back to the button that opened the editor when it closes, for keyboard users.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    return () => opener?.focus();
-  }, []);
 
   const errors = useMemo(() => validateInstanceForm(form, original), [form, original]);
   const patch = useMemo(
@@ -89,16 +83,7 @@ export function InstanceEditor({
 
   const address = `${original.ip}:${original.port}`;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      onClose={onClose}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
+    <ModalFrame labelledBy={`${id}-title`} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         <header className="dialog-header">
           <h2 id={`${id}-title`}>
@@ -106,7 +91,8 @@ export function InstanceEditor({
           </h2>
           <p className="muted small">
             Cluster {original.clusterName} · {original.ephemeral ? 'ephemeral' : 'persistent'}. Changes become operator
-            overrides: they survive the client registering again.
+            overrides: they survive the client registering again. An empty field means no override: the client&apos;s
+            own value applies.
           </p>
         </header>
 
@@ -121,8 +107,11 @@ export function InstanceEditor({
                 const inputId = `${id}-${field}`;
                 const hintId = `${inputId}-hint`;
                 const errorId = `${inputId}-error`;
+                const fallback = withoutOverride(original, field);
+                const fallbackText = `${fallback.ms} (${fallback.source === 'client' ? "client's value" : 'default'})`;
+                const overridden = original.overrides[TIMING_KEYS[field]] !== undefined;
                 return (
-                  <div className="field" key={field}>
+                  <div className="field" key={field} data-timing={field}>
                     <label htmlFor={inputId}>{TIMING_LABELS[field]}</label>
                     <div className="input-with-unit">
                       <input
@@ -131,7 +120,7 @@ export function InstanceEditor({
                         className="input mono"
                         inputMode="numeric"
                         autoComplete="off"
-                        placeholder={`${TIMING_DEFAULTS[field]} (default)`}
+                        placeholder={fallbackText}
                         value={form[field]}
                         aria-invalid={error ? true : undefined}
                         aria-describedby={error ? `${errorId} ${hintId}` : hintId}
@@ -142,6 +131,18 @@ export function InstanceEditor({
                         ms
                       </span>
                     </div>
+                    {overridden && (
+                      <OverrideNote
+                        what={TIMING_LABELS[field]}
+                        clientValue={
+                          fallback.source === 'client'
+                            ? formatMillis(fallback.ms)
+                            : `none (default ${formatMillis(fallback.ms)})`
+                        }
+                        removed={form[field] === ''}
+                        onRemove={() => set(field, '')}
+                      />
+                    )}
                     {error && (
                       <p className="field-error" id={errorId}>
                         {error}
@@ -159,13 +160,14 @@ export function InstanceEditor({
         )}
 
         <div className="field-row">
-          <div className="field">
+          <div className="field" data-field="weight">
             <label htmlFor={`${id}-weight`}>Weight</label>
             <input
               id={`${id}-weight`}
               className="input mono"
               inputMode="decimal"
               autoComplete="off"
+              placeholder={`${original.client.weight} (client's value)`}
               value={form.weight}
               aria-invalid={showError('weight') ? true : undefined}
               aria-describedby={showError('weight') ? `${id}-weight-error` : `${id}-weight-hint`}
@@ -177,18 +179,40 @@ export function InstanceEditor({
                 {showError('weight')}
               </p>
             )}
+            {original.weightOverridden && (
+              <OverrideNote
+                what="Weight"
+                clientValue={String(original.client.weight)}
+                removed={form.weight.trim() === ''}
+                onRemove={() => set('weight', '')}
+              />
+            )}
             <p className="hint" id={`${id}-weight-hint`}>
-              0 to 10000; traffic share among healthy instances.
+              0 to 10000; traffic share among healthy instances. Empty: the client&apos;s weight.
             </p>
           </div>
-          <div className="field field-checkbox">
-            <input
+          <div className="field" data-field="enabled">
+            <label htmlFor={`${id}-enabled`}>Receives traffic</label>
+            <select
               id={`${id}-enabled`}
-              type="checkbox"
-              checked={form.enabled}
-              onChange={(e) => set('enabled', e.target.checked)}
-            />
-            <label htmlFor={`${id}-enabled`}>Enabled (receives traffic)</label>
+              className="input"
+              value={form.enabled}
+              onChange={(e) => set('enabled', e.target.value as EnabledChoice)}
+            >
+              <option value="client">
+                As the client registered ({original.client.enabled ? 'enabled' : 'disabled'})
+              </option>
+              <option value="enabled">Enabled (operator override)</option>
+              <option value="disabled">Disabled (operator override)</option>
+            </select>
+            {original.enabledOverridden && (
+              <OverrideNote
+                what="Enabled"
+                clientValue={original.client.enabled ? 'enabled' : 'disabled'}
+                removed={form.enabled === 'client'}
+                onRemove={() => set('enabled', 'client')}
+              />
+            )}
           </div>
         </div>
 
@@ -219,7 +243,35 @@ export function InstanceEditor({
           </button>
         </footer>
       </form>
-    </dialog>
+    </ModalFrame>
+  );
+}
+
+/** "Operator override · client's value: x" and the explicit way back to the client's value. */
+function OverrideNote({
+  what,
+  clientValue,
+  removed,
+  onRemove,
+}: {
+  what: string;
+  clientValue: string;
+  removed: boolean;
+  onRemove: () => void;
+}) {
+  return (
+    <div className="override-source">
+      <span>Operator override · client&apos;s value: {clientValue}</span>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        aria-label={`Remove override of ${what}`}
+        disabled={removed}
+        onClick={onRemove}
+      >
+        {removed ? 'Override removed on save' : 'Remove override'}
+      </button>
+    </div>
   );
 }
 

@@ -23,6 +23,9 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     weight: 1,
     metadata,
     overrides: {},
+    weightOverridden: false,
+    enabledOverridden: false,
+    client: { weight: 1, enabled: true, metadata },
     lastBeat: 0,
     registeredAt: 0,
     timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
@@ -53,9 +56,19 @@ describe('instance editor validation', () => {
       const errors = validateInstanceForm(edit(original, { interval: bad }), original);
       expect(errors.fields.interval, bad).toBe('Enter whole milliseconds, e.g. 5000');
     }
-    expect(validateInstanceForm(edit(original, { interval: '0' }), original).fields.interval).toBe(
+    expect(validateInstanceForm(edit(original, { timeout: '0' }), original).fields.timeout).toBe(
       'Must be at least 1 ms',
     );
+  });
+
+  it('keeps an edited interval between one second and one hour', () => {
+    for (const bad of ['0', '2', '999', '3600001']) {
+      expect(validateInstanceForm(edit(original, { interval: bad }), original).fields.interval, bad).toBe(
+        'From 1000 ms (1 second) to 3600000 ms (1 hour)',
+      );
+    }
+    const slow = instance({ [TIMING_KEYS.timeout]: '7200000', [TIMING_KEYS.deleteTimeout]: '7300000' });
+    expect(hasErrors(validateInstanceForm(edit(slow, { interval: '3600000' }), slow))).toBe(false);
   });
 
   it('wants the interval below the unhealthy timeout, blaming the edited field', () => {
@@ -96,9 +109,8 @@ describe('instance editor validation', () => {
     expect(validateInstanceForm(edit(original, { weight: '10001' }), original).fields.weight).toBe(
       'Must be a number from 0 to 10000',
     );
-    expect(validateInstanceForm(edit(original, { weight: '' }), original).fields.weight).toBe(
-      'Enter a weight from 0 to 10000',
-    );
+    // Empty means "no override": the client's weight applies.
+    expect(hasErrors(validateInstanceForm(edit(original, { weight: '' }), original))).toBe(false);
     expect(hasErrors(validateInstanceForm(edit(original, { weight: '0.5' }), original))).toBe(false);
   });
 
@@ -122,6 +134,11 @@ describe('instance patch', () => {
     zone: 'a',
   });
 
+  it('starts timing fields empty when the client set them: only overrides are the operator’s', () => {
+    expect(formFromInstance(original)).toMatchObject({ interval: '', timeout: '', deleteTimeout: '' });
+    expect(instancePatch(edit(original, { deleteTimeout: '' }), original)).toBeUndefined();
+  });
+
   it('is empty when nothing changed', () => {
     expect(instancePatch(formFromInstance(original), original)).toBeUndefined();
   });
@@ -132,18 +149,41 @@ describe('instance patch', () => {
     });
   });
 
-  it('clears removed keys with null and sets new ones', () => {
-    const form = edit(original, { deleteTimeout: '', metadata: [newRow('region', 'eu'), newRow('', '')] });
-    expect(instancePatch(form, original)).toEqual({
+  it('removes a cleared override with null, clears removed keys and sets new ones', () => {
+    const overridden = instance(original.metadata, { overrides: { [TIMING_KEYS.deleteTimeout]: '6000' } });
+    expect(formFromInstance(overridden).deleteTimeout).toBe('6000');
+    const form = edit(overridden, { deleteTimeout: '', metadata: [newRow('region', 'eu'), newRow('', '')] });
+    expect(instancePatch(form, overridden)).toEqual({
       metadata: { [TIMING_KEYS.deleteTimeout]: null, zone: null, region: 'eu' },
     });
   });
 
+  it('starts weight and enabled from the overrides, and clearing them removes the override', () => {
+    const overridden = instance(original.metadata, {
+      weight: 7,
+      enabled: false,
+      weightOverridden: true,
+      enabledOverridden: true,
+    });
+    expect(formFromInstance(overridden)).toMatchObject({ weight: '7', enabled: 'disabled' });
+    expect(formFromInstance(original)).toMatchObject({ weight: '', enabled: 'client' });
+    expect(instancePatch(edit(overridden, { weight: '', enabled: 'client' }), overridden)).toEqual({
+      weight: null,
+      enabled: null,
+    });
+    // Setting the client's own value still makes it an override: the operator asked for it.
+    expect(instancePatch(edit(original, { weight: '1', enabled: 'enabled' }), original)).toEqual({
+      weight: 1,
+      enabled: true,
+    });
+  });
+
   it('carries weight and enabled only when they differ', () => {
-    expect(instancePatch(edit(original, { weight: '2', enabled: false }), original)).toEqual({
+    expect(instancePatch(edit(original, { weight: '2', enabled: 'disabled' }), original)).toEqual({
       weight: 2,
       enabled: false,
     });
-    expect(instancePatch(edit(original, { weight: '1.0' }), original)).toBeUndefined();
+    const overridden = instance(original.metadata, { weight: 2, weightOverridden: true, enabledOverridden: false });
+    expect(instancePatch(edit(overridden, { weight: '2.0' }), overridden)).toBeUndefined();
   });
 });

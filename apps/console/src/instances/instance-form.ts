@@ -31,15 +31,22 @@ export const TIMING_LABELS: Readonly<Record<TimingField, string>> = {
 };
 
 export interface InstanceForm {
-  /** Text as typed; '' means "not set", so the default applies. */
+  /**
+   * The operator's override as typed; '' means "no override": the client's own value applies, or
+   * the server default when the client sent none. Clearing an overridden field removes the override.
+   */
   readonly interval: string;
   readonly timeout: string;
   readonly deleteTimeout: string;
+  /** The operator's weight as typed; '' means "no override": the client's weight applies. */
   readonly weight: string;
-  readonly enabled: boolean;
+  /** `client`: no override, the client's flag applies; otherwise the operator's. */
+  readonly enabled: EnabledChoice;
   /** Free metadata, without the three timing keys (those have their own fields). */
   readonly metadata: readonly MetadataRow[];
 }
+
+export type EnabledChoice = 'client' | 'enabled' | 'disabled';
 
 export type InstanceFormField = TimingField | 'weight';
 
@@ -53,16 +60,21 @@ const TIMING_KEY_LIST: readonly string[] = Object.values(TIMING_KEYS);
 
 export function formFromInstance(instance: InstanceDto): InstanceForm {
   return {
-    interval: instance.metadata[TIMING_KEYS.interval] ?? '',
-    timeout: instance.metadata[TIMING_KEYS.timeout] ?? '',
-    deleteTimeout: instance.metadata[TIMING_KEYS.deleteTimeout] ?? '',
-    weight: String(instance.weight),
-    enabled: instance.enabled,
+    interval: instance.overrides[TIMING_KEYS.interval] ?? '',
+    timeout: instance.overrides[TIMING_KEYS.timeout] ?? '',
+    deleteTimeout: instance.overrides[TIMING_KEYS.deleteTimeout] ?? '',
+    weight: instance.weightOverridden ? String(instance.weight) : '',
+    enabled: instance.enabledOverridden ? (instance.enabled ? 'enabled' : 'disabled') : 'client',
     metadata: rowsFromMetadata(instance.metadata, TIMING_KEY_LIST),
   };
 }
 
 const WHOLE_MS = /^\d+$/;
+
+/** The server refuses beat intervals outside these bounds on every face (issue 12, item 4). */
+export const INTERVAL_MIN_MS = 1000;
+export const INTERVAL_MAX_MS = 3_600_000;
+export const INTERVAL_BOUNDS_TEXT = 'From 1000 ms (1 second) to 3600000 ms (1 hour)';
 
 /**
  * The checks the server makes (whole milliseconds; interval below the unhealthy timeout; that below
@@ -80,9 +92,15 @@ export function validateInstanceForm(form: InstanceForm, original: InstanceDto):
     for (const field of TIMING_FIELDS) {
       const text = form[field].trim();
       if (text === '') {
-        effective[field] = TIMING_DEFAULTS[field];
+        effective[field] = withoutOverride(original, field).ms;
       } else if (!WHOLE_MS.test(text) || !Number.isSafeInteger(Number(text))) {
         fields[field] = 'Enter whole milliseconds, e.g. 5000';
+      } else if (
+        field === 'interval' &&
+        changed.includes('interval') &&
+        (Number(text) < INTERVAL_MIN_MS || Number(text) > INTERVAL_MAX_MS)
+      ) {
+        fields[field] = INTERVAL_BOUNDS_TEXT;
       } else if (Number(text) < 1) {
         fields[field] = 'Must be at least 1 ms';
       } else {
@@ -109,8 +127,9 @@ export function validateInstanceForm(form: InstanceForm, original: InstanceDto):
 
   const weightText = form.weight.trim();
   const weight = Number(weightText);
-  if (weightText === '') fields.weight = 'Enter a weight from 0 to 10000';
-  else if (!Number.isFinite(weight) || weight < 0 || weight > 10000) fields.weight = 'Must be a number from 0 to 10000';
+  if (weightText !== '' && (!Number.isFinite(weight) || weight < 0 || weight > 10000)) {
+    fields.weight = 'Must be a number from 0 to 10000';
+  }
 
   const reserved = Object.fromEntries(TIMING_KEY_LIST.map((k) => [k, 'Set this timing in its own field above']));
   return { fields, rows: validateRows(form.metadata, reserved) };
@@ -120,23 +139,50 @@ export function hasErrors(errors: InstanceFormErrors): boolean {
   return Object.keys(errors.fields).length > 0 || Object.keys(errors.rows).length > 0;
 }
 
-/** The metadata the form describes, timing keys included. */
-function formMetadata(form: InstanceForm): Record<string, string> {
-  const metadata = rowsToMetadata(form.metadata);
-  for (const field of TIMING_FIELDS) {
-    const text = form[field].trim();
-    if (text !== '') metadata[TIMING_KEYS[field]] = text;
-  }
-  return metadata;
+/** What a timing is without an operator override: the client's own value, else the server default. */
+export function withoutOverride(
+  instance: InstanceDto,
+  field: TimingField,
+): { ms: number; source: 'client' | 'default' } {
+  const text = instance.client.metadata[TIMING_KEYS[field]]?.trim();
+  const ms = text !== undefined && WHOLE_MS.test(text) ? Number(text) : undefined;
+  return ms !== undefined && ms > 0 ? { ms, source: 'client' } : { ms: TIMING_DEFAULTS[field], source: 'default' };
 }
 
-/** Only what was edited: unchanged fields are left out; `undefined` when nothing changed. */
+/** Free metadata without the timing keys (they have their own fields). */
+function freeMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !TIMING_KEY_LIST.includes(key)));
+}
+
+/**
+ * Only what was edited: unchanged fields are left out; `undefined` when nothing changed. A cleared
+ * field that was overridden (a timing, the weight; enabled back to "client") becomes `null`:
+ * "remove the override", so the client's own value applies again.
+ */
 export function instancePatch(form: InstanceForm, original: InstanceDto): InstancePatchDto | undefined {
   const patch: InstancePatchDto = {};
-  const weight = Number(form.weight.trim());
-  if (weight !== original.weight) patch.weight = weight;
-  if (form.enabled !== original.enabled) patch.enabled = form.enabled;
-  const changes = metadataChanges(original.metadata, formMetadata(form));
+  const weightText = form.weight.trim();
+  if (weightText === '') {
+    if (original.weightOverridden) patch.weight = null;
+  } else if (!original.weightOverridden || Number(weightText) !== original.weight) {
+    patch.weight = Number(weightText);
+  }
+  if (form.enabled === 'client') {
+    if (original.enabledOverridden) patch.enabled = null;
+  } else if (!original.enabledOverridden || (form.enabled === 'enabled') !== original.enabled) {
+    patch.enabled = form.enabled === 'enabled';
+  }
+  const changes: Record<string, string | null> = metadataChanges(
+    freeMetadata(original.metadata),
+    rowsToMetadata(form.metadata),
+  );
+  for (const field of TIMING_FIELDS) {
+    const key = TIMING_KEYS[field];
+    const text = form[field].trim();
+    const before = original.overrides[key];
+    if (text === '' && before !== undefined) changes[key] = null;
+    else if (text !== '' && text !== before) changes[key] = text;
+  }
   if (Object.keys(changes).length > 0) patch.metadata = changes;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }

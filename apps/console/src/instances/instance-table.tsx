@@ -1,7 +1,10 @@
-import type { ClusterDto, InstanceDto } from '@beacon/sdk/admin';
+import { useId, useState } from 'react';
+import type { InstanceDto } from '@beacon/sdk/admin';
 import { formatAgo, formatMillis } from '../lib/format.js';
 import { useServerNow } from '../lib/server-clock.js';
 import { Badge, HealthBadge } from '../ui/badges.js';
+import { Pager } from '../ui/pager.js';
+import { instancePage, type InstanceHealthFilter, type InstanceListFilters } from './instance-list.js';
 import { CONNECTION_HELD, TIMING_KEYS } from './instance-form.js';
 
 const LIVENESS_LABELS: Record<InstanceDto['liveness'], string> = {
@@ -10,10 +13,34 @@ const LIVENESS_LABELS: Record<InstanceDto['liveness'], string> = {
   'active-check': 'Persistent · active check',
 };
 
+/** A persistent instance: when the server last probed it, and why the last failure failed. */
+function LastCheck({ instance }: { instance: InstanceDto }) {
+  const serverNow = useServerNow();
+  const check = instance.lastCheck;
+  if (!check) return <span className="muted">not checked yet</span>;
+  return (
+    <span className="last-check">
+      <time dateTime={new Date(check.at).toISOString()} title={new Date(check.at).toLocaleString()}>
+        checked {formatAgo(serverNow - check.at)}
+      </time>
+      {check.outcome === 'ok' ? (
+        <span className="muted"> · ok in {check.rtMs} ms</span>
+      ) : (
+        <span className="check-failure"> · failed: {check.reason}</span>
+      )}
+      {check.outcome === 'ok' && check.lastFailureAt !== undefined && (
+        <span className="muted small block">
+          last failure {formatAgo(serverNow - check.lastFailureAt)}: {check.lastFailureReason}
+        </span>
+      )}
+    </span>
+  );
+}
+
 /** Ticks by itself, so only these cells re-render every tick, not the table. */
 function SinceLastBeat({ instance }: { instance: InstanceDto }) {
   const serverNow = useServerNow();
-  if (!instance.ephemeral) return <span className="muted">health-checked</span>;
+  if (!instance.ephemeral) return <LastCheck instance={instance} />;
   if (instance.liveness === 'connection') return <span className="muted">connected</span>;
   const elapsed = serverNow - instance.lastBeat;
   // Silent for more than two intervals: worth a glance even before the timeout hits.
@@ -31,13 +58,13 @@ function SinceLastBeat({ instance }: { instance: InstanceDto }) {
 
 function Timings({ instance }: { instance: InstanceDto }) {
   if (!instance.ephemeral) return <span className="muted">—</span>;
-  if (instance.liveness === 'connection') {
-    return <span className="muted">{CONNECTION_HELD}</span>;
-  }
+  if (instance.liveness === 'connection') return <span className="muted">{CONNECTION_HELD}</span>;
   const t = instance.timings;
   const source = (key: string, fromMetadata: boolean) =>
     instance.overrides[key] !== undefined ? (
-      <span className="source source-operator">operator</span>
+      <span className="source source-operator" title={overrideNote(instance, key).trim()}>
+        operator
+      </span>
     ) : fromMetadata ? null : (
       <span className="source">default</span>
     );
@@ -60,6 +87,26 @@ function Timings({ instance }: { instance: InstanceDto }) {
   );
 }
 
+/** " (operator override; client's value: x)" for an overridden key, '' otherwise. */
+function overrideNote(instance: InstanceDto, key: string): string {
+  if (instance.overrides[key] === undefined) return '';
+  const client = instance.client.metadata[key];
+  return ` (operator override; client's value: ${client ?? 'not set'})`;
+}
+
+/** "operator" beside a value an operator set, with the client's own value in its title. */
+function OperatorMark({ title }: { title: string }) {
+  return (
+    <>
+      {' '}
+      <span className="source source-operator" title={title}>
+        operator
+      </span>
+      <span className="visually-hidden"> ({title})</span>
+    </>
+  );
+}
+
 /** The timing keys are shown, labelled, in their own column. */
 const SHOWN_ELSEWHERE: readonly string[] = Object.values(TIMING_KEYS);
 
@@ -74,85 +121,184 @@ function Metadata({ instance }: { instance: InstanceDto }) {
         <li
           key={key}
           className={instance.overrides[key] !== undefined ? 'chip chip-override' : 'chip'}
-          title={`${key}=${value}${instance.overrides[key] !== undefined ? ' (set by an operator)' : ''}`}
+          title={`${key}=${value}${overrideNote(instance, key)}`}
         >
           <span className="chip-key">{key}</span>=<span className="chip-value">{value}</span>
-          {instance.overrides[key] !== undefined && <span className="visually-hidden"> (set by an operator)</span>}
+          {instance.overrides[key] !== undefined && (
+            <span className="visually-hidden">{overrideNote(instance, key)}</span>
+          )}
         </li>
       ))}
     </ul>
   );
 }
 
-/** One cluster's instances: what an operator checks first, left to right. Cards on a phone. */
-export function InstanceTable({ cluster, onEdit }: { cluster: ClusterDto; onEdit: (instance: InstanceDto) => void }) {
-  if (cluster.instances.length === 0) return <p className="muted">No instances in this cluster.</p>;
-  const instances = [...cluster.instances].sort((a, b) =>
-    a.healthy !== b.healthy ? (a.healthy ? 1 : -1) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port,
-  );
+const PAGE_SIZE = 50;
+
+/**
+ * The instances of a service in one table, unhealthy first and then by address (numerically),
+ * filtered by address, health and cluster and paged, so 500 instances stay one screen. Cards on a phone.
+ */
+export function InstanceTable({
+  instances: all,
+  clusters,
+  canEdit,
+  onEdit,
+}: {
+  instances: readonly InstanceDto[];
+  clusters: readonly string[];
+  canEdit: boolean;
+  onEdit: (instance: InstanceDto) => void;
+}) {
+  const id = useId();
+  const [filters, setFilters] = useState<InstanceListFilters>({
+    address: '',
+    health: 'all',
+    cluster: '',
+    page: 1,
+    pageSize: PAGE_SIZE,
+  });
+  const change = (next: Partial<InstanceListFilters>) => setFilters((f) => ({ ...f, page: 1, ...next }));
+  const view = instancePage(all, filters);
+  if (all.length === 0) return <p className="muted">No instances yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table responsive-table instance-table">
-        <caption className="visually-hidden">Instances of cluster {cluster.name}, unhealthy first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Instance</th>
-            <th scope="col">Health</th>
-            <th scope="col">Kind</th>
-            <th scope="col" className="num">
-              Weight
-            </th>
-            <th scope="col">Enabled</th>
-            <th scope="col">Last beat</th>
-            <th scope="col">Beat timings</th>
-            <th scope="col">Metadata</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {instances.map((instance) => {
-            const address = `${instance.ip}:${instance.port}`;
-            return (
-              <tr key={instance.instanceId} data-instance={address} className={instance.healthy ? '' : 'row-bad'}>
-                <th scope="row" data-label="Instance" className="mono">
-                  {address}
+    <>
+      <form className="filters" role="search" aria-label="Filter instances" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor={`${id}-address`}>Address</label>
+          <input
+            id={`${id}-address`}
+            type="search"
+            className="input mono"
+            placeholder="e.g. 10.0.0."
+            value={filters.address}
+            onChange={(e) => change({ address: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-health`}>Health</label>
+          <select
+            id={`${id}-health`}
+            className="input"
+            value={filters.health}
+            onChange={(e) => change({ health: e.target.value as InstanceHealthFilter })}
+          >
+            <option value="all">All</option>
+            <option value="unhealthy">Unhealthy</option>
+            <option value="healthy">Healthy</option>
+          </select>
+        </div>
+        {clusters.length > 1 && (
+          <div className="field">
+            <label htmlFor={`${id}-cluster`}>Cluster</label>
+            <select
+              id={`${id}-cluster`}
+              className="input"
+              value={filters.cluster}
+              onChange={(e) => change({ cluster: e.target.value })}
+            >
+              <option value="">All clusters</option>
+              {clusters.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </form>
+      {view.total === 0 ? (
+        <p className="muted">No instance matches these filters.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive-table instance-table" aria-describedby={`${id}-range`}>
+            <caption className="visually-hidden">Instances, unhealthy first, then by address</caption>
+            <thead>
+              <tr>
+                <th scope="col">Instance</th>
+                <th scope="col">Cluster</th>
+                <th scope="col">Health</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className="num">
+                  Weight
                 </th>
-                <td data-label="Health">
-                  <HealthBadge healthy={instance.healthy} />
-                </td>
-                <td data-label="Kind">{LIVENESS_LABELS[instance.liveness]}</td>
-                <td data-label="Weight" className="num mono">
-                  {instance.weight}
-                </td>
-                <td data-label="Enabled">
-                  {instance.enabled ? <Badge tone="info">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}
-                </td>
-                <td data-label="Last beat">
-                  <SinceLastBeat instance={instance} />
-                </td>
-                <td data-label="Beat timings">
-                  <Timings instance={instance} />
-                </td>
-                <td data-label="Metadata">
-                  <Metadata instance={instance} />
-                </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="button button-secondary"
-                    aria-label={`Edit instance ${address}`}
-                    onClick={() => onEdit(instance)}
-                  >
-                    Edit
-                  </button>
-                </td>
+                <th scope="col">Enabled</th>
+                <th scope="col">Last beat / check</th>
+                <th scope="col">Beat timings</th>
+                <th scope="col">Metadata</th>
+                {canEdit && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+            </thead>
+            <tbody>
+              {view.items.map((instance) => {
+                const address = `${instance.ip}:${instance.port}`;
+                return (
+                  <tr key={instance.instanceId} data-instance={address} className={instance.healthy ? '' : 'row-bad'}>
+                    <th scope="row" data-label="Instance" className="mono">
+                      {address}
+                    </th>
+                    <td data-label="Cluster" className="mono">
+                      {instance.clusterName}
+                    </td>
+                    <td data-label="Health">
+                      <HealthBadge healthy={instance.healthy} />
+                    </td>
+                    <td data-label="Kind">{LIVENESS_LABELS[instance.liveness]}</td>
+                    <td data-label="Weight" className="num mono">
+                      {instance.weight}
+                      {instance.weightOverridden && (
+                        <OperatorMark title={`operator override; client's value: ${instance.client.weight}`} />
+                      )}
+                    </td>
+                    <td data-label="Enabled">
+                      {instance.enabled ? <Badge tone="info">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}
+                      {instance.enabledOverridden && (
+                        <OperatorMark
+                          title={`operator override; client's value: ${instance.client.enabled ? 'enabled' : 'disabled'}`}
+                        />
+                      )}
+                    </td>
+                    <td data-label="Last beat / check">
+                      <SinceLastBeat instance={instance} />
+                    </td>
+                    <td data-label="Beat timings">
+                      <Timings instance={instance} />
+                    </td>
+                    <td data-label="Metadata">
+                      <Metadata instance={instance} />
+                    </td>
+                    {canEdit && (
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="button button-secondary"
+                          aria-label={`Edit instance ${address}`}
+                          onClick={() => onEdit(instance)}
+                        >
+                          Edit
+                        </button>
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Instance pages"
+        rangeId={`${id}-range`}
+        page={view.page}
+        pages={view.pages}
+        total={view.total}
+        pageSize={filters.pageSize}
+        onPage={(page) => setFilters((f) => ({ ...f, page }))}
+      />
+    </>
   );
 }

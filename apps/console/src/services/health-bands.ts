@@ -1,4 +1,4 @@
-import type { HealthSample } from './health-history.js';
+import type { HealthPointDto as HealthSample } from '@beacon/sdk/admin';
 
 /** The chart's own coordinates; the SVG scales them to its box. */
 export const CHART_WIDTH = 600;

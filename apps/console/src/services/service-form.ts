@@ -1,4 +1,5 @@
 import type { ServiceDetailDto, ServiceUpdateDto } from '@beacon/sdk/admin';
+import { protectThresholdError } from './protect-threshold.js';
 import { rowsFromMetadata, rowsToMetadata, validateRows, type MetadataRow } from '../lib/metadata-rows.js';
 
 export interface ServiceForm {
@@ -17,14 +18,7 @@ export function formFromService(service: ServiceDetailDto): ServiceForm {
 }
 
 export function validateServiceForm(form: ServiceForm): ServiceFormErrors {
-  const text = form.protectThreshold.trim();
-  const value = Number(text);
-  const protectThreshold =
-    text === ''
-      ? 'Enter a threshold from 0 to 1 (0 turns protection off)'
-      : !Number.isFinite(value) || value < 0 || value > 1
-        ? 'Must be a number from 0 to 1, e.g. 0.5 for 50%'
-        : undefined;
+  const protectThreshold = protectThresholdError(form.protectThreshold);
   return { ...(protectThreshold ? { protectThreshold } : {}), rows: validateRows(form.metadata) };
 }
 

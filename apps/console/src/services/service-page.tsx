@@ -4,15 +4,18 @@ import type { InstanceDto } from '@beacon/sdk/admin';
 import { isApiError } from '../api/admin.js';
 import { useLive } from '../api/live-updates.js';
 import { servicesQueries } from '../api/queries.js';
-import { Link, href } from '../app/router.js';
+import { Link, href, navigate } from '../app/router.js';
+import { useAccess } from '../auth/access.js';
 import { InstanceEditor } from '../instances/instance-editor.js';
 import { InstanceTable } from '../instances/instance-table.js';
 import { formatRatio } from '../lib/format.js';
 import { Badge, ServiceStateBadge } from '../ui/badges.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { HealthChart } from './health-chart.js';
-import { healthHistory, serviceKey } from './health-history.js';
+import { ClusterChecks } from './cluster-checks.js';
+import { DeleteServiceDialog } from './delete-service-dialog.js';
 import { ServiceSettings } from './service-settings.js';
+import { SubscribersPanel } from './subscribers-panel.js';
 
 /**
  * How often the open service is re-read. Beats do not change the registry's revision, so "time
@@ -37,15 +40,13 @@ export function ServicePage({
     refetchInterval: live.state === 'open' ? DETAIL_REFRESH_MS : 2000,
   });
   const [editing, setEditing] = useState<InstanceDto | undefined>();
-  const key = serviceKey(namespaceId, groupName, name);
+  const [deleting, setDeleting] = useState(false);
+  const access = useAccess();
   const service = query.data;
 
   useEffect(() => {
     document.title = `${name} · Beacon`;
   }, [name]);
-  useEffect(() => {
-    if (service) healthHistory.record(key, Date.now(), service.healthyCount, service.instanceCount);
-  }, [key, service]);
 
   const back = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
   const breadcrumb = (
@@ -88,12 +89,29 @@ export function ServicePage({
             {service.selectorType === 'label' ? ' · label selector' : ''}
           </p>
         </div>
-        <ServiceStateBadge
-          instanceCount={service.instanceCount}
-          healthyCount={service.healthyCount}
-          protectionReached={service.protectionReached}
-        />
+        <div className="header-actions">
+          <ServiceStateBadge
+            instanceCount={service.instanceCount}
+            healthyCount={service.healthyCount}
+            protectionReached={service.protectionReached}
+          />
+          {access.admin && (
+            <button type="button" className="button button-danger" onClick={() => setDeleting(true)}>
+              Delete service
+            </button>
+          )}
+        </div>
       </header>
+      {deleting && (
+        <DeleteServiceDialog
+          service={service}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => {
+            announce(`Deleted service ${name}`);
+            navigate(back);
+          }}
+        />
+      )}
       {query.isError && (
         <p className="notice notice-warn" role="status">
           Showing the last known state: the latest read failed.
@@ -122,29 +140,30 @@ export function ServicePage({
 
       <div className="two-col">
         <section className="panel">
-          <HealthChart historyKey={key} />
+          <HealthChart service={service} />
         </section>
         <ServiceSettings service={service} onSaved={announce} />
       </div>
 
-      {service.clusters.length === 0 && <p className="muted">This service has no clusters and no instances yet.</p>}
-      {service.clusters.map((cluster) => {
-        const healthy = cluster.instances.filter((i) => i.healthy).length;
-        return (
-          <section key={cluster.name} className="panel cluster" aria-labelledby={`cluster-${cluster.name}`}>
-            <div className="panel-header">
-              <h2 id={`cluster-${cluster.name}`}>
-                Cluster <span className="mono">{cluster.name}</span>
-              </h2>
-              <span className="muted">
-                {healthy} of {cluster.instances.length} healthy · health check {cluster.healthChecker.type}
-                {cluster.healthChecker.path ? ` ${cluster.healthChecker.path}` : ''}
-              </span>
-            </div>
-            <InstanceTable cluster={cluster} onEdit={setEditing} />
-          </section>
-        );
-      })}
+      <section className="panel" aria-labelledby="instances-title">
+        <div className="panel-header">
+          <h2 id="instances-title">Instances</h2>
+          <span className="muted">
+            {service.healthyCount} of {service.instanceCount} healthy
+          </span>
+        </div>
+        <InstanceTable
+          instances={service.clusters.flatMap((c) => c.instances)}
+          clusters={service.clusters.map((c) => c.name)}
+          canEdit={access.write}
+          onEdit={setEditing}
+        />
+      </section>
+
+      <div className="two-col">
+        <ClusterChecks service={service} onSaved={announce} />
+        <SubscribersPanel namespaceId={namespaceId} groupName={groupName} name={name} />
+      </div>
 
       {editing && (
         <InstanceEditor

@@ -1,9 +1,12 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { ServiceDetailDto } from '@beacon/sdk/admin';
 import { useUpdateService } from '../api/mutations.js';
+import { useAccess } from '../auth/access.js';
 import { formatRatio } from '../lib/format.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
+import { PROTECT_THRESHOLD_RULE } from './protect-threshold.js';
+import { ProtectThresholdField } from './protect-threshold-field.js';
 import {
   formFromService,
   hasServiceErrors,
@@ -15,21 +18,25 @@ import {
 /** Protect threshold and service metadata; opened on demand so live updates do not fight typing. */
 export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDto; onSaved: (m: string) => void }) {
   const [editing, setEditing] = useState(false);
+  const access = useAccess();
   const id = useId();
   if (!editing) {
     return (
       <section className="panel" aria-labelledby={`${id}-title`}>
         <div className="panel-header">
           <h2 id={`${id}-title`}>Settings</h2>
-          <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
-            Edit settings
-          </button>
+          {access.write && (
+            <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
+              Edit settings
+            </button>
+          )}
         </div>
         <dl className="settings-list">
           <div>
             <dt>Protect threshold</dt>
             <dd>
               <span className="mono">{service.protectThreshold}</span> ({formatRatio(service.protectThreshold)} healthy)
+              <span className="hint block">{PROTECT_THRESHOLD_RULE}</span>
             </dd>
           </div>
           <div>
@@ -93,30 +100,14 @@ function SettingsForm({
         <div className="panel-header">
           <h2 id={titleId}>Settings</h2>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-threshold`}>Protect threshold</label>
-          <input
-            id={`${id}-threshold`}
-            className="input mono narrow"
-            inputMode="decimal"
-            autoComplete="off"
-            value={form.protectThreshold}
-            aria-invalid={errors.protectThreshold ? true : undefined}
-            aria-describedby={`${id}-threshold-hint${errors.protectThreshold ? ` ${id}-threshold-error` : ''}`}
-            onChange={(e) => {
-              setForm({ ...form, protectThreshold: e.target.value });
-              mutation.reset();
-            }}
-          />
-          {errors.protectThreshold && (
-            <p className="field-error" id={`${id}-threshold-error`}>
-              {errors.protectThreshold}
-            </p>
-          )}
-          <p className="hint" id={`${id}-threshold-hint`}>
-            From 0 to 1. When the healthy share falls to it, clients get every instance, healthy or not.
-          </p>
-        </div>
+        <ProtectThresholdField
+          value={form.protectThreshold}
+          error={errors.protectThreshold}
+          onChange={(protectThreshold) => {
+            setForm({ ...form, protectThreshold });
+            mutation.reset();
+          }}
+        />
         <MetadataEditor
           legend="Metadata"
           idPrefix={`${id}-meta`}

@@ -1,21 +1,34 @@
 import { useEffect, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { pollWhileOffline, useLive } from '../api/live-updates.js';
-import { groupsQueries, servicesQueries, type ServiceFilters } from '../api/queries.js';
+import { groupsQueries, servicesQueries, type HealthFilter, type ServiceFilters } from '../api/queries.js';
 import { Link, href, navigate, servicePath } from '../app/router.js';
 import { formatRatio } from '../lib/format.js';
 import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
+import { Pager } from '../ui/pager.js';
+import { CreateServiceDialog } from './create-service-dialog.js';
 
-const PAGE_SIZES = [10, 20, 50, 100];
+const PAGE_SIZES = [10, 20, 50, 100, 200];
 const SEARCH_DELAY_MS = 250;
+const HEALTH_FILTERS: readonly { value: HealthFilter; label: string }[] = [
+  { value: 'all', label: 'Any health' },
+  { value: 'unhealthy', label: 'With unhealthy instances' },
+  { value: 'protection', label: 'Protection reached' },
+  { value: 'healthy', label: 'All healthy' },
+  { value: 'empty', label: 'Without instances' },
+];
 
 export function readFilters(params: URLSearchParams): ServiceFilters {
   const page = Number(params.get('page'));
   const size = Number(params.get('size'));
+  const health = HEALTH_FILTERS.find((h) => h.value === params.get('health'))?.value ?? 'all';
   return {
     search: params.get('q')?.trim() ?? '',
     group: params.get('group') ?? '',
+    health,
+    showEmpty: params.get('empty') === 'show',
     page: Number.isInteger(page) && page > 0 ? page : 1,
     pageSize: PAGE_SIZES.includes(size) ? size : 20,
   };
@@ -26,14 +39,33 @@ function filtersHref(namespaceId: string, f: ServiceFilters): string {
     namespace: namespaceId === 'public' ? undefined : namespaceId,
     q: f.search,
     group: f.group,
+    health: f.health !== 'all' ? f.health : undefined,
+    empty: f.showEmpty ? 'show' : undefined,
     page: f.page > 1 ? f.page : undefined,
     size: f.pageSize !== 20 ? f.pageSize : undefined,
   });
 }
 
-/** Every service of a namespace, searchable and paged, with its health at a glance. */
-export function ServicesPage({ namespaceId, filters }: { namespaceId: string; filters: ServiceFilters }) {
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Every service of a namespace, worst first: services with unhealthy instances (or protection
+ * reached) lead, empty ones are hidden unless asked for; the server filters, sorts and pages.
+ */
+export function ServicesPage({
+  namespaceId,
+  filters,
+  announce,
+}: {
+  namespaceId: string;
+  filters: ServiceFilters;
+  announce: (message: string) => void;
+}) {
   const live = useLive();
+  const access = useAccess();
+  const [creating, setCreating] = useState(false);
   const id = useId();
   const list = useQuery({ ...servicesQueries.list(namespaceId, filters), refetchInterval: pollWhileOffline(live) });
   const groups = useQuery({ ...groupsQueries.list(namespaceId), refetchInterval: pollWhileOffline(live, 10_000) });
@@ -60,20 +92,54 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
   const go = (change: Partial<ServiceFilters>) => navigate(filtersHref(namespaceId, { ...filters, ...change }));
   const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
-  const firstShown = data && data.total > 0 ? (data.page - 1) * data.pageSize + 1 : 0;
-  const lastShown = data ? Math.min(data.total, data.page * data.pageSize) : 0;
+  // A page past the end was served as the last page: say so in the URL too.
+  const servedPage = data && !list.isPlaceholderData ? data.page : undefined;
+  useEffect(() => {
+    if (servedPage !== undefined && servedPage !== filters.page) {
+      navigate(filtersHref(namespaceId, { ...filters, page: servedPage }), { replace: true });
+    }
+  }, [servedPage, filters, namespaceId]);
+  const summary = data?.summary;
 
   return (
     <>
       <header className="page-header">
         <div>
           <h1>Services</h1>
-          <p className="muted">
+          <p className="muted summary-line" data-testid="services-summary">
             Namespace {namespaceId}
-            {data ? ` · ${data.total} ${data.total === 1 ? 'service' : 'services'}` : ''}
+            {summary && (
+              <>
+                {' · '}
+                {plural(summary.services, 'service', 'services')} ·{' '}
+                <span className={summary.withUnhealthy > 0 ? 'text-bad' : undefined}>
+                  {summary.withUnhealthy} with unhealthy instances
+                </span>{' '}
+                ·{' '}
+                <span className={summary.protectionReached > 0 ? 'text-bad' : undefined}>
+                  {summary.protectionReached} protection reached
+                </span>
+                {summary.empty > 0 && ` · ${summary.empty} without instances`}
+              </>
+            )}
           </p>
         </div>
+        {access.admin && (
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            Create service
+          </button>
+        )}
       </header>
+      {creating && (
+        <CreateServiceDialog
+          namespaceId={namespaceId}
+          onClose={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            announce(`Created service ${name}`);
+          }}
+        />
+      )}
 
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
@@ -107,6 +173,32 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
           </select>
         </div>
         <div className="field">
+          <label htmlFor={`${id}-health`}>Health</label>
+          <select
+            id={`${id}-health`}
+            className="input"
+            value={filters.health}
+            onChange={(e) => go({ health: e.target.value as HealthFilter, page: 1 })}
+          >
+            {HEALTH_FILTERS.map((h) => (
+              <option key={h.value} value={h.value}>
+                {h.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-checkbox">
+          <input
+            id={`${id}-empty`}
+            type="checkbox"
+            checked={filters.showEmpty}
+            onChange={(e) => go({ showEmpty: e.target.checked, page: 1 })}
+          />
+          <label htmlFor={`${id}-empty`}>
+            Show services without instances{summary && summary.empty > 0 ? ` (${summary.empty})` : ''}
+          </label>
+        </div>
+        <div className="field">
           <label htmlFor={`${id}-size`}>Per page</label>
           <select
             id={`${id}-size`}
@@ -127,8 +219,13 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
       {list.isError && !data && <ErrorPanel error={list.error} title="Could not load services" />}
       {data && data.items.length === 0 && (
         <div className="panel empty">
-          {filters.search || filters.group ? (
+          {filters.search || filters.group || filters.health !== 'all' ? (
             <p>No service matches these filters.</p>
+          ) : summary && summary.empty > 0 && !filters.showEmpty ? (
+            <p>
+              Every service here is without instances ({summary.empty}). Tick “Show services without instances” to list
+              them.
+            </p>
           ) : (
             <p>
               No services in this namespace yet. Register an instance with any Nacos client or the Beacon SDK and it
@@ -140,7 +237,9 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
       {data && data.items.length > 0 && (
         <div className="table-wrap panel flush">
           <table className="table responsive-table services-table" aria-describedby={`${id}-range`}>
-            <caption className="visually-hidden">Services, sorted by group and name</caption>
+            <caption className="visually-hidden">
+              Services, protection reached and unhealthy first, then by group and name
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Service</th>
@@ -192,31 +291,16 @@ export function ServicesPage({ namespaceId, filters }: { namespaceId: string; fi
           </table>
         </div>
       )}
-      {data && data.total > 0 && (
-        <nav className="pagination" aria-label="Pages">
-          <span id={`${id}-range`} className="muted">
-            {firstShown}–{lastShown} of {data.total}
-          </span>
-          <button
-            type="button"
-            className="button button-secondary"
-            disabled={data.page <= 1}
-            onClick={() => go({ page: data.page - 1 })}
-          >
-            Previous
-          </button>
-          <span aria-current="page">
-            Page {data.page} of {pages}
-          </span>
-          <button
-            type="button"
-            className="button button-secondary"
-            disabled={data.page >= pages}
-            onClick={() => go({ page: data.page + 1 })}
-          >
-            Next
-          </button>
-        </nav>
+      {data && (
+        <Pager
+          label="Pages"
+          rangeId={`${id}-range`}
+          page={data.page}
+          pages={pages}
+          total={data.total}
+          pageSize={data.pageSize}
+          onPage={(page) => go({ page })}
+        />
       )}
     </>
   );

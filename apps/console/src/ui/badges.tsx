@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { PROTECTION_REACHED_TITLE } from '../services/protect-threshold.js';
 
 type Tone = 'ok' | 'bad' | 'warn' | 'neutral' | 'info';
 
@@ -43,10 +44,7 @@ export function ServiceStateBadge({
 }) {
   if (protectionReached) {
     return (
-      <Badge
-        tone="bad"
-        title="Healthy share is at or below the protect threshold: clients are given all instances, healthy or not"
-      >
+      <Badge tone="bad" title={PROTECTION_REACHED_TITLE}>
         Protection reached
       </Badge>
     );

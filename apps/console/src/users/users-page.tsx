@@ -403,7 +403,7 @@ function Permissions({ announce }: { announce: (m: string) => void }) {
 
 /** Users, their roles and the roles' permissions: for admins, when auth is on. */
 export function UsersPage({ announce }: { announce: (m: string) => void }) {
-  const me = useQuery(authQueries.me());
+  const me = useQuery(authQueries.me('public'));
   const users = useQuery({ ...authQueries.users(), enabled: me.data?.admin === true });
 
   useEffect(() => {

@@ -93,6 +93,24 @@ describe('HealthCheckScheduler: status changes', () => {
     expect(changes.map((c) => c.reason)).toEqual(['instance.unhealthy']);
   });
 
+  it('keeps the last check of each instance, with the time on the registry clock', async () => {
+    const { register, rounds, clock } = setup();
+    const instance = register();
+    expect(instance.lastCheck).toBeUndefined();
+    clock.advance(1000);
+    await rounds('reject');
+    expect(instance.lastCheck).toMatchObject({
+      at: clock.now(),
+      outcome: 'fail',
+      reason: 'probe error: socket exploded',
+    });
+    await rounds('ok');
+    expect(instance.lastCheck).toMatchObject({
+      outcome: 'ok',
+      lastFailureReason: 'probe error: socket exploded',
+    });
+  });
+
   it('a rejected probe counts as a soft failure', async () => {
     const { register, rounds } = setup();
     const instance = register();

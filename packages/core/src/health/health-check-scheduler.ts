@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Instance } from '../model/instance.js';
 import type { InstanceTracker, Registry } from '../registry.js';
+import { nextCheckRecord } from './check-record.js';
 import type { Prober, ProbeResult } from './prober.js';
 
 interface CheckParams {
@@ -82,9 +83,14 @@ export class HealthCheckScheduler implements InstanceTracker {
       rounds.push(
         this.prober
           .probe({ ip: instance.ip, port, checker })
-          .catch((): ProbeResult => ({ outcome: 'fail', rtMs: 0 }))
+          .catch((error: unknown): ProbeResult => ({
+            outcome: 'fail',
+            rtMs: 0,
+            reason: `probe error: ${error instanceof Error ? error.message : 'unknown'}`,
+          }))
           .then((result) => {
             instance.checkRunning = false;
+            instance.lastCheck = nextCheckRecord(instance.lastCheck, this.clock.now(), result);
             if (task) this.learnRt(task, checker.type, result);
             this.apply(instance, result);
           }),

@@ -17,6 +17,8 @@ export interface ProbeResult {
   /** Response time; a timeout reports the time it waited. */
   readonly rtMs: number;
   readonly timedOut?: boolean;
+  /** Why a check failed, in words an operator can act on ("connection refused", "HTTP 503"). */
+  readonly reason?: string;
 }
 
 /** Active TCP/HTTP checks of persistent instances; implemented with sockets by the server. */

@@ -1,4 +1,5 @@
 import { DEFAULT_TIMINGS, EMPTY_METADATA, type BeatTimings, type Metadata } from '../metadata.js';
+import type { CheckRecord } from '../health/check-record.js';
 import type { InstanceAddress } from './instance-address.js';
 import type { Service } from './service.js';
 
@@ -13,6 +14,7 @@ export function instanceKey(ip: string, port: number): string {
  */
 export class Instance {
   instanceId = '';
+  /** Effective weight and enabled flag: the operator's override when set, else the client's. */
   weight = 1;
   healthy = true;
   enabled = true;
@@ -20,6 +22,8 @@ export class Instance {
   marked = false;
   app = 'DEFAULT';
   /** What the client registered, before operator overrides are applied. */
+  registeredWeight = 1;
+  registeredEnabled = true;
   registeredMetadata: Metadata = EMPTY_METADATA;
   /** Effective metadata: registered metadata with operator overrides on top. */
   metadata: Metadata = EMPTY_METADATA;
@@ -40,6 +44,8 @@ export class Instance {
   checkOkStreak = 0;
   checkFailStreak = 0;
   checkRunning = false;
+  /** What the last active check found, for operators. */
+  lastCheck: CheckRecord | undefined = undefined;
 
   constructor(
     readonly service: Service,

@@ -16,6 +16,16 @@ export type MeDto = Schemas['MeDto'];
 export type UserDto = Schemas['UserDto'];
 export type RoleBindingDto = Schemas['RoleBindingDto'];
 export type PermissionDto = Schemas['PermissionDto'];
+export type NamespaceAccessDto = Schemas['NamespaceAccessDto'];
+export type AuthModeDto = Schemas['AuthModeDto'];
+export type NamespaceCreateDto = Schemas['NamespaceCreateDto'];
+export type NamespaceUpdateDto = Schemas['NamespaceUpdateDto'];
+export type ServiceListSummaryDto = Schemas['ServiceListSummaryDto'];
+export type ClusterUpdateDto = Schemas['ClusterUpdateDto'];
+export type SubscriberDto = Schemas['SubscriberDto'];
+export type HealthHistoryDto = Schemas['HealthHistoryDto'];
+export type HealthPointDto = Schemas['HealthPointDto'];
+export type CheckResultDto = Schemas['CheckResultDto'];
 
 /** The answer of a successful login (Nacos's `/nacos/v1/auth/login`). */
 export interface LoginResult {
@@ -51,6 +61,12 @@ export class BeaconApiError extends Error {
 export interface ServiceListQuery {
   search?: string;
   group?: string;
+  /** Keep only services in this state. */
+  health?: 'all' | 'unhealthy' | 'protection' | 'healthy' | 'empty';
+  /** Leave out services without instances. */
+  hideEmpty?: boolean;
+  /** `health`: protection reached first, then most unhealthy; `name` (default). */
+  sort?: 'name' | 'health';
   page?: number;
   pageSize?: number;
 }
@@ -83,6 +99,18 @@ export class AdminClient {
     return this.request('GET', `${servicesPath(namespaceId)}${qs ? `?${qs}` : ''}`);
   }
 
+  createNamespace(body: NamespaceCreateDto): Promise<NamespaceDto> {
+    return this.request('POST', '/api/v1/namespaces', body);
+  }
+
+  updateNamespace(namespaceId: string, body: NamespaceUpdateDto): Promise<NamespaceDto> {
+    return this.request('PUT', `/api/v1/namespaces/${enc(namespaceId)}`, body);
+  }
+
+  deleteNamespace(namespaceId: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/namespaces/${enc(namespaceId)}`);
+  }
+
   listGroups(namespaceId: string): Promise<GroupDto[]> {
     return this.request('GET', `/api/v1/namespaces/${enc(namespaceId || 'public')}/groups`);
   }
@@ -108,6 +136,36 @@ export class AdminClient {
     return this.request('DELETE', servicePath(namespaceId, groupName, serviceName));
   }
 
+  updateCluster(
+    namespaceId: string,
+    groupName: string,
+    serviceName: string,
+    clusterName: string,
+    body: ClusterUpdateDto,
+  ): Promise<ClusterDto> {
+    return this.request(
+      'PUT',
+      `${servicePath(namespaceId, groupName, serviceName)}/clusters/${enc(clusterName)}`,
+      body,
+    );
+  }
+
+  /** Nacos clients receiving UDP pushes for the service, and the watch streams that see it. */
+  listSubscribers(namespaceId: string, groupName: string, serviceName: string): Promise<SubscriberDto[]> {
+    return this.request('GET', `${servicePath(namespaceId, groupName, serviceName)}/subscribers`);
+  }
+
+  /** The service's healthy/unhealthy counts over the last `windowMs` (at most an hour), ending now. */
+  getHealthHistory(
+    namespaceId: string,
+    groupName: string,
+    serviceName: string,
+    windowMs?: number,
+  ): Promise<HealthHistoryDto> {
+    const qs = windowMs === undefined ? '' : `?windowMs=${windowMs}`;
+    return this.request('GET', `${servicePath(namespaceId, groupName, serviceName)}/health-history${qs}`);
+  }
+
   patchInstance(
     target: {
       namespaceId: string;
@@ -123,9 +181,17 @@ export class AdminClient {
     return this.request('PATCH', path, patch);
   }
 
-  /** Who the token belongs to, what they may do, and whether auth is on at all. */
-  getMe(): Promise<MeDto> {
-    return this.request('GET', '/api/v1/auth/me');
+  /** Whether the server wants credentials; needs none itself, so a client can ask before signing in. */
+  getAuthMode(): Promise<AuthModeDto> {
+    return this.request('GET', '/api/v1/auth/mode');
+  }
+
+  /**
+   * Who the token belongs to, what they may do (per namespace), and whether auth is on at all;
+   * `namespaceId` adds that namespace to the answer even when nothing is registered in it.
+   */
+  getMe(namespaceId?: string): Promise<MeDto> {
+    return this.request('GET', `/api/v1/auth/me${namespaceId ? `?namespaceId=${enc(namespaceId)}` : ''}`);
   }
 
   listUsers(): Promise<UserDto[]> {

@@ -21,6 +21,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/mode': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether credentials are needed: lets a client decide to sign in before calling anything else */
+    get: operations['getAuthMode'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/me': {
     parameters: {
       query?: never;
@@ -171,8 +188,27 @@ export interface paths {
     /** Namespaces the caller may read, public first */
     get: operations['listNamespaces'];
     put?: never;
-    post?: never;
+    /** Create a namespace (admins) */
+    post: operations['createNamespace'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/namespaces/{namespaceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Rename or describe a namespace (admins) */
+    put: operations['updateNamespace'];
+    post?: never;
+    /** Delete an empty namespace (admins) */
+    delete: operations['deleteNamespace'];
     options?: never;
     head?: never;
     patch?: never;
@@ -185,7 +221,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Services with instance and health counts */
+    /** Services with instance and health counts, filtered, sorted and paged */
     get: operations['listServices'];
     put?: never;
     /** Create a service */
@@ -210,6 +246,57 @@ export interface paths {
     post?: never;
     /** Delete a service and its instances */
     delete: operations['deleteService'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/namespaces/{namespaceId}/services/{groupName}/{serviceName}/subscribers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Nacos clients receiving UDP pushes and open watch streams */
+    get: operations['listSubscribers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/namespaces/{namespaceId}/services/{groupName}/{serviceName}/health-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Healthy and unhealthy instance counts over the last hour */
+    get: operations['getHealthHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/namespaces/{namespaceId}/services/{groupName}/{serviceName}/clusters/{clusterName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change how a cluster's persistent instances are checked */
+    put: operations['updateCluster'];
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -290,12 +377,23 @@ export interface components {
       username: string;
       admin: boolean;
     };
+    AuthModeDto: {
+      /** @description Whether the server asks for credentials (BEACON_AUTH) */
+      authEnabled: boolean;
+    };
     PermissionDto: {
       role: string;
       /** @description `<namespace>:<group>:naming/<service>`, `*` matches anything (e.g. `dev:*:*`) */
       resource: string;
       /** @enum {string} */
       action: 'r' | 'w' | 'rw';
+    };
+    NamespaceAccessDto: {
+      namespaceId: string;
+      /** @description May list and read the whole namespace */
+      read: boolean;
+      /** @description May change anything in the namespace */
+      write: boolean;
     };
     MeDto: {
       username: string;
@@ -304,6 +402,8 @@ export interface components {
       authEnabled: boolean;
       roles: string[];
       permissions: components['schemas']['PermissionDto'][];
+      /** @description What the user may do in each known namespace as a whole (an unknown one: ask with its id) */
+      namespaces: components['schemas']['NamespaceAccessDto'][];
     };
     UserDto: {
       username: string;
@@ -331,7 +431,17 @@ export interface components {
     HealthCheckerDto: {
       /** @enum {string} */
       type: 'TCP' | 'HTTP' | 'MYSQL' | 'NONE';
+      /** @description HTTP: the path probed */
       path?: string;
+      /** @description HTTP: extra headers, 'Name:value|Name:value' */
+      headers?: string;
+    };
+    ClientValuesDto: {
+      weight: number;
+      enabled: boolean;
+      metadata: {
+        [key: string]: string;
+      };
     };
     TimingsDto: {
       /** @description Beat interval the client is told to use, in ms */
@@ -342,6 +452,19 @@ export interface components {
       deleteTimeoutMs: number;
       /** @description Whether the interval comes from metadata (else the server default applies) */
       intervalFromMetadata: boolean;
+    };
+    CheckResultDto: {
+      /** @description When the last active check settled, ms since the epoch */
+      at: number;
+      /** @enum {string} */
+      outcome: 'ok' | 'fail' | 'fail-now';
+      /** @description Response time of that check, ms */
+      rtMs: number;
+      /** @description Why the last check failed */
+      reason?: string;
+      /** @description When a check last failed, kept after recovery */
+      lastFailureAt?: number;
+      lastFailureReason?: string;
     };
     InstanceDto: {
       instanceId: string;
@@ -364,15 +487,27 @@ export interface components {
       overrides: {
         [key: string]: string;
       };
+      /** @description Whether `weight` is set by an operator rather than the client */
+      weightOverridden: boolean;
+      /** @description Whether `enabled` is set by an operator rather than the client */
+      enabledOverridden: boolean;
+      /** @description The client's own weight, enabled flag and metadata: what shows wherever no override is set */
+      client: components['schemas']['ClientValuesDto'];
       /** @description Time of the last beat (or registration), ms since the epoch */
       lastBeat: number;
       /** @description Time of the first registration, ms since the epoch */
       registeredAt: number;
       timings: components['schemas']['TimingsDto'];
+      /** @description Persistent instances: the last active health check */
+      lastCheck?: components['schemas']['CheckResultDto'];
     };
     ClusterDto: {
       name: string;
       healthChecker: components['schemas']['HealthCheckerDto'];
+      /** @description Port probed when useInstancePort is false */
+      checkPort: number;
+      /** @description Probe each instance's own port (else checkPort) */
+      useInstancePort: boolean;
       instances: components['schemas']['InstanceDto'][];
     };
     ServiceDetailDto: {
@@ -429,6 +564,16 @@ export interface components {
       description: string;
       serviceCount: number;
     };
+    NamespaceCreateDto: {
+      /** @description Letters, digits, '_' or '-'; a UUID when omitted */
+      id?: string;
+      name: string;
+      description?: string;
+    };
+    NamespaceUpdateDto: {
+      name?: string;
+      description?: string;
+    };
     ServiceSummaryDto: {
       namespaceId: string;
       name: string;
@@ -442,11 +587,24 @@ export interface components {
       /** @description Registry revision of the last change to this service */
       revision: number;
     };
+    ServiceListSummaryDto: {
+      /** @description Services matching search and group (before the health filter) */
+      services: number;
+      /** @description Of those, services with at least one unhealthy instance */
+      withUnhealthy: number;
+      /** @description Of those, services whose protect threshold is reached */
+      protectionReached: number;
+      /** @description Of those, services without instances */
+      empty: number;
+    };
     ServicePageDto: {
       items: components['schemas']['ServiceSummaryDto'][];
+      /** @description Services that pass every filter */
       total: number;
+      /** @description The page served; a page past the end is clamped to the last page */
       page: number;
       pageSize: number;
+      summary: components['schemas']['ServiceListSummaryDto'];
     };
     ServiceCreateDto: {
       name: string;
@@ -464,10 +622,44 @@ export interface components {
         [key: string]: string;
       };
     };
+    SubscriberDto: {
+      /**
+       * @description A Nacos 1.x client receiving UDP pushes, a watch stream, or a Nacos 2.x gRPC connection
+       * @enum {string}
+       */
+      kind: 'udp' | 'watch' | 'grpc';
+      ip: string;
+      port: number;
+      /** @description User-Agent of the client */
+      agent: string;
+      app: string;
+    };
+    HealthPointDto: {
+      /** @description From this time on (ms since the epoch) */
+      at: number;
+      healthy: number;
+      unhealthy: number;
+    };
+    HealthHistoryDto: {
+      /** @description At most one point per this many ms */
+      resolutionMs: number;
+      /** @description How far back the server keeps points, in ms */
+      keptMs: number;
+      /** @description The state at the start of the window (when known), every change since, and the state now */
+      points: components['schemas']['HealthPointDto'][];
+    };
+    ClusterUpdateDto: {
+      /** @description How persistent instances are checked */
+      healthChecker?: components['schemas']['HealthCheckerDto'];
+      checkPort?: number;
+      useInstancePort?: boolean;
+    };
     InstancePatchDto: {
-      weight?: number;
-      enabled?: boolean;
-      /** @description Keys to set (string) or to clear (null). Changes become operator overrides. */
+      /** @description An override of the client's weight; null removes it */
+      weight?: number | null;
+      /** @description An override of the client's enabled flag; null removes it */
+      enabled?: boolean | null;
+      /** @description Keys to override (string), or whose override to remove (null), so the client's value shows again */
       metadata?: {
         [key: string]: string | null;
       };
@@ -545,9 +737,58 @@ export interface operations {
       };
     };
   };
-  getMe: {
+  getAuthMode: {
     parameters: {
       query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthModeDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description Not permitted */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: {
+        /** @description Also report access to this namespace, even when nothing is registered in it yet */
+        namespaceId?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1152,6 +1393,144 @@ export interface operations {
           'application/json': components['schemas']['NamespaceDto'][];
         };
       };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  createNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceCreateDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description The namespace exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  updateNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceUpdateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  deleteNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description The namespace still has services */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
     };
   };
   listServices: {
@@ -1161,6 +1540,12 @@ export interface operations {
         search?: string;
         /** @description Exact group name */
         group?: string;
+        /** @description Keep only services in this state (`unhealthy` includes those whose protection is reached) */
+        health?: 'all' | 'unhealthy' | 'protection' | 'healthy' | 'empty';
+        /** @description Leave out services without instances */
+        hideEmpty?: boolean;
+        /** @description `health`: protection reached first, then most unhealthy; `name` (default): by group and name */
+        sort?: 'name' | 'health';
         page?: number;
         pageSize?: number;
       };
@@ -1347,6 +1732,137 @@ export interface operations {
           'application/json': components['schemas']['ErrorDto'];
         };
       };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  listSubscribers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+        groupName: string;
+        serviceName: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubscriberDto'][];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No such service */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  getHealthHistory: {
+    parameters: {
+      query?: {
+        /** @description How far back from now */
+        windowMs?: number;
+      };
+      header?: never;
+      path: {
+        namespaceId: string;
+        groupName: string;
+        serviceName: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthHistoryDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No such service */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  updateCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+        groupName: string;
+        serviceName: string;
+        clusterName: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClusterUpdateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No such service */
       404: {
         headers: {
           [name: string]: unknown;

@@ -316,6 +316,8 @@ function detail(
     clusters: clusters.map((name) => ({
       name,
       healthChecker: { type: 'TCP' as const },
+      checkPort: 80,
+      useInstancePort: true,
       instances: instances
         .filter((i) => (i.cluster ?? 'DEFAULT') === name)
         .map((i) => ({
@@ -330,6 +332,9 @@ function detail(
           weight: 1,
           metadata: {},
           overrides: {},
+          weightOverridden: false,
+          enabledOverridden: false,
+          client: { weight: 1, enabled: i.enabled ?? true, metadata: {} },
           lastBeat: 0,
           registeredAt: 0,
           timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },

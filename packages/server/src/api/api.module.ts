@@ -4,12 +4,21 @@ import { AuthModule } from '../auth/auth.module.js';
 import { WireModule } from '../wire/wire.module.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
+import { NamespacesController } from './namespaces.controller.js';
+import { ServiceActivityController } from './service-activity.controller.js';
 import { ServicesController } from './services.controller.js';
 import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
 @Module({
   imports: [ApplicationModule, WireModule, AuthModule],
-  controllers: [StatusController, ServicesController, InstancesController, GroupsController],
+  controllers: [
+    StatusController,
+    NamespacesController,
+    ServicesController,
+    ServiceActivityController,
+    InstancesController,
+    GroupsController,
+  ],
 })
 export class ApiModule {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidParameterError, NO_SELECTOR, normalizeNamespace, toGroupedName } from '@beacon/core';
-import { ServiceCatalog } from '../application/service-catalog.js';
+import { HEALTH_STATES, SERVICE_ORDERS, ServiceCatalog, type ServiceFilter } from '../application/service-catalog.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
@@ -17,9 +17,30 @@ export class ServicesController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listServices', summary: 'Services with instance and health counts' })
+  @ApiOperation({
+    operationId: 'listServices',
+    summary: 'Services with instance and health counts, filtered, sorted and paged',
+  })
   @ApiQuery({ name: 'search', required: false, description: 'Substring of the service name' })
   @ApiQuery({ name: 'group', required: false, description: 'Exact group name' })
+  @ApiQuery({
+    name: 'health',
+    required: false,
+    enum: ['all', ...HEALTH_STATES],
+    description: 'Keep only services in this state (`unhealthy` includes those whose protection is reached)',
+  })
+  @ApiQuery({
+    name: 'hideEmpty',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: 'Leave out services without instances',
+  })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: SERVICE_ORDERS,
+    description: '`health`: protection reached first, then most unhealthy; `name` (default): by group and name',
+  })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
   @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 20 } })
   @ApiOkResponse({ type: ServicePageDto })
@@ -27,22 +48,39 @@ export class ServicesController {
     @Param('namespaceId') namespaceId: string,
     @Query('search') search?: string,
     @Query('group') group?: string,
+    @Query('health') healthText?: string,
+    @Query('hideEmpty') hideEmptyText?: string,
+    @Query('sort') sortText?: string,
     @Query('page') pageText?: string,
     @Query('pageSize') pageSizeText?: string,
   ): ServicePageDto {
     const page = queryInt('page', pageText, 1, 1, 1_000_000);
     const pageSize = queryInt('pageSize', pageSizeText, 20, 1, 500);
+    const health = queryChoice('health', healthText, ['all', ...HEALTH_STATES], 'all');
+    const hideEmpty = queryChoice('hideEmpty', hideEmptyText, ['true', 'false'], 'false') === 'true';
+    const order = queryChoice('sort', sortText, SERVICE_ORDERS, 'name');
     const needle = search?.trim();
     const wantedGroup = group?.trim();
-    const { services, total } = this.catalog.list(
-      normalizeNamespace(namespaceId),
-      {
-        ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
-        ...(wantedGroup ? { group: { equals: wantedGroup } } : {}),
-      },
-      { pageNo: page, pageSize },
-    );
-    return { items: services.map((s) => this.views.serviceSummary(s)), total, page, pageSize };
+    const namespace = normalizeNamespace(namespaceId);
+    const filter: ServiceFilter = {
+      ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
+      ...(wantedGroup ? { group: { equals: wantedGroup } } : {}),
+      ...(health !== 'all' ? { health } : {}),
+      ...(hideEmpty && health !== 'empty' ? { withInstances: true } : {}),
+    };
+    const { services, total, pageNo } = this.catalog.list(namespace, filter, {
+      pageNo: page,
+      pageSize,
+      order,
+      clampToLastPage: true,
+    });
+    return {
+      items: services.map((s) => this.views.serviceSummary(s)),
+      total,
+      page: pageNo,
+      pageSize,
+      summary: this.catalog.summarize(namespace, filter),
+    };
   }
 
   @Post()
@@ -107,10 +145,7 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): void {
-    const namespace = normalizeNamespace(namespaceId);
-    const grouped = toGroupedName(serviceName, groupName);
-    this.catalog.require(namespace, grouped);
-    this.catalog.delete(namespace, grouped);
+    this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
   }
 }
 
@@ -121,4 +156,19 @@ export function queryInt(name: string, raw: string | undefined, fallback: number
     throw new InvalidParameterError(`${name} must be a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** One of a fixed set of words, or the fallback when absent; anything else is a 400 naming the choices. */
+export function queryChoice<T extends string>(
+  name: string,
+  raw: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim();
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new InvalidParameterError(`${name} must be one of ${choices.join(', ')}`);
+  }
+  return value as T;
 }

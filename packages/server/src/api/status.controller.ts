@@ -1,11 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NamespaceService } from '../application/namespace-service.js';
 import { OperatorService } from '../application/operator-service.js';
-import { AccessDirectory } from '../auth/access-directory.js';
-import type { Identity } from '../auth/authenticator.js';
-import { CurrentIdentity } from '../auth/current-identity.js';
-import { NamespaceDto, StatusDto } from '../wire/dto/status.dto.js';
+import { StatusDto } from '../wire/dto/status.dto.js';
 import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
 
 export const BEACON_VERSION = '0.1.0';
@@ -17,11 +13,7 @@ export const BEACON_VERSION = '0.1.0';
 export class StatusController {
   private readonly startedAt = Date.now();
 
-  constructor(
-    @Inject(OperatorService) private readonly operator: OperatorService,
-    @Inject(NamespaceService) private readonly namespaceService: NamespaceService,
-    @Inject(AccessDirectory) private readonly directory: AccessDirectory,
-  ) {}
+  constructor(@Inject(OperatorService) private readonly operator: OperatorService) {}
 
   @Get('status')
   @ApiOperation({ operationId: 'getStatus', summary: 'Server status and registry size' })
@@ -38,13 +30,5 @@ export class StatusController {
       uptimeMs: now - this.startedAt,
       now,
     };
-  }
-
-  @Get('namespaces')
-  @ApiOperation({ operationId: 'listNamespaces', summary: 'Namespaces the caller may read, public first' })
-  @ApiOkResponse({ type: [NamespaceDto] })
-  namespaces(@CurrentIdentity() identity: Identity): NamespaceDto[] {
-    const all = this.namespaceService.list();
-    return identity.admin ? all : all.filter((ns) => this.directory.readsInNamespace(identity.username, ns.id));
   }
 }

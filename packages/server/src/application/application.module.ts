@@ -10,11 +10,13 @@ import { BeatService } from './beat-service.js';
 import { ConnectionDiscovery } from './connection-discovery.js';
 import { ConnectionRegistrations } from './connection-registrations.js';
 import { DiscoveryService } from './discovery-service.js';
+import { HealthHistory } from './health-history.js';
 import { InstanceService } from './instance-service.js';
 import { NamespaceService } from './namespace-service.js';
 import { OperatorService } from './operator-service.js';
 import { ServerStatusHolder } from './server-status.js';
 import { ServiceCatalog } from './service-catalog.js';
+import { ServiceInsights } from './service-insights.js';
 
 /** UP once every module is ready (the registry restored, the schedulers started); DOWN on shutdown. */
 @Injectable()
@@ -63,6 +65,13 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
       inject: [ConnectionSubscribers, ConnectionPusher],
       useFactory: (s: ConnectionSubscribers, p: ConnectionPusher) => new ConnectionDiscovery(s, p),
     },
+    { provide: HealthHistory, inject: [Registry], useFactory: (r: Registry) => new HealthHistory(r) },
+    {
+      provide: ServiceInsights,
+      inject: [Registry, ServiceCatalog, Subscriptions, HealthHistory],
+      useFactory: (r: Registry, c: ServiceCatalog, s: Subscriptions, h: HealthHistory) =>
+        new ServiceInsights(r, c, s, h),
+    },
   ],
   exports: [
     ServerStatusHolder,
@@ -74,6 +83,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     BeatService,
     ConnectionRegistrations,
     ConnectionDiscovery,
+    ServiceInsights,
   ],
 })
 export class ApplicationModule {}

@@ -1,4 +1,11 @@
-import { PUBLIC_NAMESPACE, type NamespaceRecord, type Registry } from '@beacon/core';
+import {
+  ConflictError,
+  InvalidParameterError,
+  NotFoundError,
+  PUBLIC_NAMESPACE,
+  type NamespaceRecord,
+  type Registry,
+} from '@beacon/core';
 import { randomUUID } from 'node:crypto';
 import { requireParam } from '@beacon/core';
 import { MAX_NAMESPACE_ID_LENGTH } from '../wire/nacos-names.js';
@@ -74,6 +81,64 @@ export class NamespaceService {
   delete(id: string): void {
     this.registry.deleteNamespace(id);
   }
+
+  // ---- the native API's stricter edits: a clear 4xx instead of Nacos's `false` ----------------
+
+  /** Creates a named namespace; 400 for a bad id or name, 409 when the id is taken. */
+  define(input: {
+    id?: string | undefined;
+    name?: string | undefined;
+    description?: string | undefined;
+  }): NamespaceSummary {
+    const id = input.id || randomUUID();
+    if (!isValidId(id)) {
+      throw new InvalidParameterError(
+        `namespace id must be 1 to ${MAX_NAMESPACE_ID_LENGTH} letters, digits, '_' or '-'`,
+      );
+    }
+    if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`);
+    this.registry.putNamespace({ id, name: displayName(input.name), description: input.description ?? '' });
+    return this.summary(id);
+  }
+
+  /** Renames or describes a namespace (also one that sprang into being); 404 for an unknown one. */
+  redefine(id: string, input: { name?: string | undefined; description?: string | undefined }): NamespaceSummary {
+    this.refusePublic(id, 'edited');
+    const existing = this.registry.namespaceRecord(id);
+    if (!existing && !this.registry.namespaceIds().includes(id)) throw new NotFoundError(`namespace ${id} not found`);
+    this.registry.putNamespace({
+      id,
+      name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),
+      description: input.description ?? existing?.description ?? '',
+    });
+    return this.summary(id);
+  }
+
+  /** Deletes a namespace that holds no services; 409 while it still has some. */
+  deleteEmpty(id: string): void {
+    this.refusePublic(id, 'deleted');
+    const summary = this.list().find((n) => n.id === id);
+    if (!summary) throw new NotFoundError(`namespace ${id} not found`);
+    if (summary.serviceCount > 0) {
+      throw new ConflictError(`namespace ${id} still has ${summary.serviceCount} services: delete them first`);
+    }
+    this.registry.deleteNamespace(id);
+  }
+
+  private summary(id: string): NamespaceSummary {
+    return this.list().find((n) => n.id === id)!;
+  }
+
+  private refusePublic(id: string, what: string): void {
+    if (id === PUBLIC_NAMESPACE) throw new InvalidParameterError(`the public namespace cannot be ${what}`);
+  }
+}
+
+function displayName(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (trimmed === '') throw new InvalidParameterError('name is required');
+  if (trimmed.length > 128) throw new InvalidParameterError('name must be at most 128 characters');
+  return trimmed;
 }
 
 function isValidId(id: string): boolean {

@@ -22,6 +22,8 @@ export interface ServiceFilter {
   readonly withInstances?: boolean;
   /** Only services with an instance at this `ip` or `ip:port`. */
   readonly hostedAt?: string;
+  /** Only services in this state of health. */
+  readonly health?: HealthState;
   /** Nacos 1.4's label selector: a metadata key of the service, or of any of its instances, equal to a value. */
   readonly label?: LabelMatch;
 }
@@ -32,18 +34,42 @@ export interface LabelMatch {
   readonly value: string;
 }
 
+/**
+ * A service's health at a glance: `protection` (its protect threshold is reached), `unhealthy`
+ * (at least one unhealthy instance), `healthy` (instances, all healthy) or `empty` (no instances).
+ */
+export const HEALTH_STATES = ['unhealthy', 'protection', 'healthy', 'empty'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** `name`: by grouped name. `health`: protection reached, then most unhealthy instances, then the rest. */
+export const SERVICE_ORDERS = ['name', 'health'] as const;
+export type ServiceOrder = (typeof SERVICE_ORDERS)[number];
+
+/** How many of the matching services are in each state, for a summary line above a listing. */
+export interface HealthSummary {
+  readonly services: number;
+  readonly withUnhealthy: number;
+  readonly protectionReached: number;
+  readonly empty: number;
+}
+
 /** A 1-based page. */
 export interface PageRequest {
   readonly pageNo: number;
   readonly pageSize: number;
   /** Nacos console quirk: a page at least as large as the result is the whole result, whatever pageNo. */
   readonly wholeWhenItFits?: boolean;
+  /** A page past the end is served as the last page (and `pageNo` of the answer says which). */
+  readonly clampToLastPage?: boolean;
+  readonly order?: ServiceOrder;
 }
 
 export interface ServicePage {
   readonly services: Service[];
   /** Matches before paging. */
   readonly total: number;
+  /** The page served: the one asked for, or the last one when clamped. */
+  readonly pageNo: number;
 }
 
 /** A partial edit of a service's settings; what is left out keeps its current value. */
@@ -61,7 +87,26 @@ export class ServiceCatalog {
 
   list(namespaceId: string, filter: ServiceFilter, page: PageRequest): ServicePage {
     const matches = this.find(namespaceId, filter);
-    return { services: pageOf(matches, page), total: matches.length };
+    if (page.order === 'health') sortByHealth(matches);
+    const lastPage = Math.max(1, Math.ceil(matches.length / Math.max(1, page.pageSize)));
+    const pageNo = page.clampToLastPage ? Math.min(page.pageNo, lastPage) : page.pageNo;
+    return { services: pageOf(matches, { ...page, pageNo }), total: matches.length, pageNo };
+  }
+
+  /** Counts by health over the services the filter keeps (its own `health` and `withInstances` aside). */
+  summarize(namespaceId: string, filter: ServiceFilter): HealthSummary {
+    const { health: _health, withInstances: _withInstances, ...rest } = filter;
+    const keep = matcherOf(rest);
+    const summary = { services: 0, withUnhealthy: 0, protectionReached: 0, empty: 0 };
+    for (const service of this.registry.services(namespaceId)) {
+      if (!keep(service)) continue;
+      const state = healthOf(service);
+      summary.services++;
+      if (state === 'empty') summary.empty++;
+      if (state === 'protection') summary.protectionReached++;
+      if (service.healthyCount() < service.instanceCount()) summary.withUnhealthy++;
+    }
+    return summary;
   }
 
   /** Every matching service, sorted by grouped name. */
@@ -105,7 +150,14 @@ export class ServiceCatalog {
     });
   }
 
+  /** Deletes a service with its instances; 400 with Nacos's message when missing. */
   delete(namespaceId: string, serviceName: string): void {
+    this.registry.deleteService(namespaceId, serviceName);
+  }
+
+  /** Deletes a service with its instances; 404 naming the namespace when missing. */
+  deleteExisting(namespaceId: string, serviceName: string): void {
+    this.require(namespaceId, serviceName);
     this.registry.deleteService(namespaceId, serviceName);
   }
 
@@ -170,6 +222,7 @@ function matcherOf(filter: ServiceFilter): (service: Service) => boolean {
     if (filter.withInstances && s.instanceCount() === 0) return false;
     if (filter.hostedAt !== undefined && !isHostedAt(s, filter.hostedAt)) return false;
     if (filter.label !== undefined && !hasLabel(s, filter.label)) return false;
+    if (filter.health !== undefined && !hasHealth(s, filter.health)) return false;
     return true;
   };
 }
@@ -178,6 +231,33 @@ function hasLabel(service: Service, label: LabelMatch): boolean {
   if (label.on === 'SERVICE') return service.settings.metadata[label.key] === label.value;
   for (const i of service.instances()) if (i.metadata[label.key] === label.value) return true;
   return false;
+}
+
+export function healthOf(service: Service): HealthState {
+  const total = service.instanceCount();
+  if (total === 0) return 'empty';
+  if (service.protectionReached()) return 'protection';
+  return service.healthyCount() < total ? 'unhealthy' : 'healthy';
+}
+
+/** `unhealthy` also keeps services whose protection is reached: they have unhealthy instances too. */
+function hasHealth(service: Service, wanted: HealthState): boolean {
+  const state = healthOf(service);
+  return state === wanted || (wanted === 'unhealthy' && state === 'protection');
+}
+
+const HEALTH_RANK: Record<HealthState, number> = { protection: 0, unhealthy: 1, healthy: 2, empty: 3 };
+
+/** Worst first, each service's counts read once; ties keep the name order `find` gave. */
+function sortByHealth(services: Service[]): void {
+  const keys = new Map(
+    services.map((s) => [s, { rank: HEALTH_RANK[healthOf(s)], unhealthy: s.instanceCount() - s.healthyCount() }]),
+  );
+  services.sort((a, b) => {
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    return x.rank - y.rank || y.unhealthy - x.unhealthy;
+  });
 }
 
 function isHostedAt(service: Service, address: string): boolean {

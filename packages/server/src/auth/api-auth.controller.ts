@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidParameterError } from '@beacon/core';
+import { InvalidParameterError, Registry, normalizeNamespace } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
@@ -24,6 +24,7 @@ import { AccessDirectory } from './access-directory.js';
 import type { Identity } from './authenticator.js';
 import { CurrentIdentity } from './current-identity.js';
 import {
+  AuthModeDto,
   LoginRequestDto,
   LoginResultDto,
   MeDto,
@@ -34,6 +35,7 @@ import {
   UserDto,
 } from './dto/auth.dto.js';
 import { LoginService } from './login-service.js';
+import { namespaceAccess } from './namespace-access.js';
 
 /** The password exactly as sent (BodyReader trims, and a password must not be altered). */
 function passwordOf(body: unknown): string {
@@ -57,6 +59,7 @@ export class ApiAuthController {
     @Inject(CONFIG) private readonly config: BeaconConfig,
     @Inject(LoginService) private readonly logins: LoginService,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(Registry) private readonly registry: Registry,
   ) {}
 
   @Post('login')
@@ -84,16 +87,34 @@ export class ApiAuthController {
     };
   }
 
+  @Get('mode')
+  @ApiOperation({
+    operationId: 'getAuthMode',
+    summary: 'Whether credentials are needed: lets a client decide to sign in before calling anything else',
+  })
+  @ApiOkResponse({ type: AuthModeDto })
+  mode(): AuthModeDto {
+    return { authEnabled: this.config.authEnabled };
+  }
+
   @Get('me')
   @ApiOperation({ operationId: 'getMe', summary: 'Who the token belongs to, and what they may do' })
+  @ApiQuery({
+    name: 'namespaceId',
+    required: false,
+    description: 'Also report access to this namespace, even when nothing is registered in it yet',
+  })
   @ApiOkResponse({ type: MeDto })
-  me(@CurrentIdentity() identity: Identity): MeDto {
+  me(@CurrentIdentity() identity: Identity, @Query('namespaceId') namespaceId?: string): MeDto {
+    const ids = new Set(this.registry.namespaceIds());
+    if (namespaceId?.trim()) ids.add(normalizeNamespace(namespaceId));
     return {
       username: identity.username,
       admin: identity.admin,
       authEnabled: this.config.authEnabled,
       roles: this.directory.rolesOf(identity.username),
       permissions: this.directory.permissionsOf(identity.username),
+      namespaces: namespaceAccess(identity, this.directory, this.config.authEnabled, [...ids]),
     };
   }
 

@@ -63,10 +63,21 @@ function tcpProbe(host: string, port: number, lookup: LookupFunction): Promise<P
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(TIMEOUT_MS, () => done({ outcome: 'fail', rtMs: TIMEOUT_MS, timedOut: true }));
+    socket.setTimeout(TIMEOUT_MS, () =>
+      done({
+        outcome: 'fail',
+        rtMs: TIMEOUT_MS,
+        timedOut: true,
+        reason: `TCP connect timed out after ${TIMEOUT_MS} ms`,
+      }),
+    );
     socket.once('connect', () => done({ outcome: 'ok', rtMs: performance.now() - started }));
     socket.once('error', (error: NodeJS.ErrnoException) =>
-      done({ outcome: error.code === 'ECONNREFUSED' ? 'fail-now' : 'fail', rtMs: performance.now() - started }),
+      done({
+        outcome: error.code === 'ECONNREFUSED' ? 'fail-now' : 'fail',
+        rtMs: performance.now() - started,
+        reason: error.code === 'ECONNREFUSED' ? 'connection refused' : `TCP error ${error.code ?? error.message}`,
+      }),
     );
   });
 }
@@ -99,12 +110,25 @@ function httpProbe(
         const code = res.statusCode ?? 0;
         // Nacos 1.4: only 200 is OK; 503 and 302 are soft failures; anything else fails at once.
         if (code === 200) done({ outcome: 'ok', rtMs });
-        else if (code === 503 || code === 302) done({ outcome: 'fail', rtMs });
-        else done({ outcome: 'fail-now', rtMs });
+        else if (code === 503 || code === 302) done({ outcome: 'fail', rtMs, reason: `HTTP ${code}` });
+        else done({ outcome: 'fail-now', rtMs, reason: `HTTP ${code}` });
       },
     );
-    req.setTimeout(TIMEOUT_MS, () => done({ outcome: 'fail', rtMs: TIMEOUT_MS, timedOut: true }));
-    req.once('error', () => done({ outcome: 'fail-now', rtMs: performance.now() - started }));
+    req.setTimeout(TIMEOUT_MS, () =>
+      done({
+        outcome: 'fail',
+        rtMs: TIMEOUT_MS,
+        timedOut: true,
+        reason: `HTTP check timed out after ${TIMEOUT_MS} ms`,
+      }),
+    );
+    req.once('error', (error: NodeJS.ErrnoException) =>
+      done({
+        outcome: 'fail-now',
+        rtMs: performance.now() - started,
+        reason: error.code === 'ECONNREFUSED' ? 'connection refused' : `HTTP error ${error.code ?? error.message}`,
+      }),
+    );
     req.end();
   });
 }

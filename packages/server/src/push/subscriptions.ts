@@ -31,6 +31,14 @@ export interface Subscriber {
   readonly serviceName: string;
 }
 
+export interface Listener {
+  readonly kind: 'udp' | 'watch' | 'grpc';
+  readonly ip: string;
+  readonly port: number;
+  readonly agent: string;
+  readonly app: string;
+}
+
 /**
  * Who listens to which service. `/instance/list` reports every push-capable query here (the
  * caller becomes or stays a UDP push target); `/service/subscribers` lists the live UDP targets,
@@ -73,33 +81,38 @@ export class Subscriptions {
   }
 
   subscribers(namespaceId: string, serviceName: string): Subscriber[] {
-    const udp = this.targets.live(namespaceId, serviceName, this.registry.clock.now()).map((t) => ({
-      addrStr: `${t.ip}:${t.port}`,
-      agent: t.client.agent,
-      app: t.app,
-      ip: t.ip,
-      port: t.port,
+    return this.listeners(namespaceId, serviceName).map(({ ip, port, agent, app }) => ({
+      addrStr: `${ip}:${port}`,
+      agent,
+      app,
+      ip,
+      port,
       namespaceId,
       serviceName,
     }));
-    const watchers = this.hub.watchersOf(namespaceId, serviceName).map(({ client }) => ({
-      addrStr: `${client.ip}:${client.port}`,
-      agent: client.agent,
-      app: 'unknown',
+  }
+
+  /** The live UDP targets and the open watch streams that see the service, each with its kind. */
+  listeners(namespaceId: string, serviceName: string): Listener[] {
+    const udp = this.targets
+      .live(namespaceId, serviceName, this.registry.clock.now())
+      .map((t): Listener => ({ kind: 'udp', ip: t.ip, port: t.port, agent: t.client.agent, app: t.app }));
+    const watchers = this.hub.watchersOf(namespaceId, serviceName).map(({ client }): Listener => ({
+      kind: 'watch',
       ip: client.ip,
       port: client.port,
-      namespaceId,
-      serviceName,
+      agent: client.agent,
+      app: 'unknown',
     }));
-    const connected = [...this.connections.of(serviceKeyOf(namespaceId, serviceName)).keys()].map(({ describe }) => ({
-      addrStr: `${describe.ip}:${describe.port}`,
-      agent: describe.agent,
-      app: describe.app,
-      ip: describe.ip,
-      port: describe.port,
-      namespaceId,
-      serviceName,
-    }));
+    const connected = [...this.connections.of(serviceKeyOf(namespaceId, serviceName)).keys()].map(
+      ({ describe }): Listener => ({
+        kind: 'grpc',
+        ip: describe.ip,
+        port: describe.port,
+        agent: describe.agent,
+        app: describe.app,
+      }),
+    );
     return [...udp, ...watchers, ...connected];
   }
 }

@@ -1,6 +1,13 @@
-import { effectiveBeatInterval, livenessOf, type Instance, type Registry, type Service } from '@beacon/core';
+import {
+  effectiveBeatInterval,
+  livenessOf,
+  type Cluster,
+  type Instance,
+  type Registry,
+  type Service,
+} from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
-import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
+import type { ClusterDto, ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
 /**
  * The native JSON shapes of services and instances, shared by /api/v1 and the watch stream, so
@@ -11,7 +18,7 @@ export class NativeViews {
   constructor(private readonly registry: Registry) {}
 
   instance(i: Instance): InstanceDto {
-    const override = this.registry.overrideFor(i.address);
+    const { client, overridden } = this.registry.overrideView(i);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -23,7 +30,10 @@ export class NativeViews {
       liveness: livenessOf(i),
       weight: i.weight,
       metadata: { ...i.metadata },
-      overrides: { ...override },
+      overrides: { ...this.registry.overrideFor(i.address)?.metadata },
+      weightOverridden: overridden.weight,
+      enabledOverridden: overridden.enabled,
+      client: { weight: client.weight, enabled: client.enabled, metadata: { ...client.metadata } },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {
@@ -32,6 +42,7 @@ export class NativeViews {
         deleteTimeoutMs: i.timings.deleteTimeoutMs,
         intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,
       },
+      ...(i.lastCheck ? { lastCheck: { ...i.lastCheck } } : {}),
     };
   }
 
@@ -54,14 +65,21 @@ export class NativeViews {
       ...this.serviceSummary(s),
       metadata: { ...s.settings.metadata },
       selectorType: s.settings.selector.type,
-      clusters: [...s.clusters.values()].map((c) => ({
-        name: c.name,
-        healthChecker:
-          c.settings.healthChecker.type === 'HTTP'
-            ? { type: 'HTTP', path: c.settings.healthChecker.path }
-            : { type: c.settings.healthChecker.type },
-        instances: [...c.instances()].map((i) => this.instance(i)),
-      })),
+      clusters: [...s.clusters.values()].map((c) => this.cluster(c)),
+    };
+  }
+
+  cluster(c: Cluster): ClusterDto {
+    const checker = c.settings.healthChecker;
+    return {
+      name: c.name,
+      healthChecker:
+        checker.type === 'HTTP'
+          ? { type: 'HTTP', path: checker.path, ...(checker.headers ? { headers: checker.headers } : {}) }
+          : { type: checker.type },
+      checkPort: c.settings.defaultCheckPort,
+      useInstancePort: c.settings.useIPPort4Check,
+      instances: [...c.instances()].map((i) => this.instance(i)),
     };
   }
 }

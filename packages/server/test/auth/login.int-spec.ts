@@ -65,6 +65,7 @@ describe('Nacos-compatible login', () => {
       authEnabled: true,
       roles: ['ROLE_ADMIN'],
       permissions: [],
+      namespaces: [{ namespaceId: 'public', read: true, write: true }],
     });
     // The same token works on the Nacos face: one token for both faces and the console.
     const nacos = await server.http.send('GET', '/nacos/v1/ns/service/list?pageNo=1&pageSize=1', {

@@ -78,10 +78,19 @@ describe('the unversioned database of the code before migrations', () => {
     const auth = new AuthRepository(database).load();
     store.close();
 
-    expect(log).toEqual([expect.stringMatching(/schema 0 -> 1: initial schema/)]);
+    expect(log).toEqual([
+      expect.stringMatching(/schema 0 -> 1: initial schema/),
+      expect.stringMatching(/schema 1 -> 2: overrides: weight and enabled/),
+    ]);
     const after = readRaw(join(dir, 'beacon.db'));
     expect(after.version).toBe(MIGRATIONS.length);
-    expect(after.rows).toEqual(before.rows);
+    // Step 2 gives every override row a weight and an enabled column, NULL: "not overridden".
+    const overridesBefore = before.rows['overrides']!.map((row) => ({
+      ...(row as object),
+      weight: null,
+      enabled: null,
+    }));
+    expect(after.rows).toEqual({ ...before.rows, overrides: overridesBefore });
 
     expect(state.namespaces).toHaveLength(before.rows['namespaces']!.length);
     expect(state.services).toHaveLength(before.rows['services']!.length);

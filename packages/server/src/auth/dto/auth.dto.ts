@@ -22,6 +22,16 @@ export class PermissionDto {
   @ApiProperty({ enum: ['r', 'w', 'rw'] }) action!: string;
 }
 
+export class NamespaceAccessDto {
+  @ApiProperty() namespaceId!: string;
+  @ApiProperty({ description: 'May list and read the whole namespace' }) read!: boolean;
+  @ApiProperty({ description: 'May change anything in the namespace' }) write!: boolean;
+}
+
+export class AuthModeDto {
+  @ApiProperty({ description: 'Whether the server asks for credentials (BEACON_AUTH)' }) authEnabled!: boolean;
+}
+
 export class MeDto {
   @ApiProperty() username!: string;
   @ApiProperty() admin!: boolean;
@@ -29,6 +39,11 @@ export class MeDto {
   authEnabled!: boolean;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty({ type: [PermissionDto] }) permissions!: PermissionDto[];
+  @ApiProperty({
+    type: [NamespaceAccessDto],
+    description: 'What the user may do in each known namespace as a whole (an unknown one: ask with its id)',
+  })
+  namespaces!: NamespaceAccessDto[];
 }
 
 export class UserDto {

@@ -15,22 +15,68 @@ export class ServiceSummaryDto {
   revision!: number;
 }
 
+export class ServiceListSummaryDto {
+  @ApiProperty({ description: 'Services matching search and group (before the health filter)' }) services!: number;
+  @ApiProperty({ description: 'Of those, services with at least one unhealthy instance' }) withUnhealthy!: number;
+  @ApiProperty({ description: 'Of those, services whose protect threshold is reached' }) protectionReached!: number;
+  @ApiProperty({ description: 'Of those, services without instances' }) empty!: number;
+}
+
 export class ServicePageDto {
   @ApiProperty({ type: [ServiceSummaryDto] }) items!: ServiceSummaryDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
+  @ApiProperty({ description: 'Services that pass every filter' }) total!: number;
+  @ApiProperty({ description: 'The page served; a page past the end is clamped to the last page' }) page!: number;
   @ApiProperty() pageSize!: number;
+  @ApiProperty({ type: ServiceListSummaryDto }) summary!: ServiceListSummaryDto;
 }
 
 export class HealthCheckerDto {
   @ApiProperty({ enum: ['TCP', 'HTTP', 'MYSQL', 'NONE'] }) type!: 'TCP' | 'HTTP' | 'MYSQL' | 'NONE';
-  @ApiPropertyOptional() path?: string;
+  @ApiPropertyOptional({ description: 'HTTP: the path probed' }) path?: string;
+  @ApiPropertyOptional({ description: "HTTP: extra headers, 'Name:value|Name:value'" }) headers?: string;
 }
 
 export class ClusterDto {
   @ApiProperty() name!: string;
   @ApiProperty({ type: HealthCheckerDto }) healthChecker!: HealthCheckerDto;
+  @ApiProperty({ description: 'Port probed when useInstancePort is false' }) checkPort!: number;
+  @ApiProperty({ description: "Probe each instance's own port (else checkPort)" }) useInstancePort!: boolean;
   @ApiProperty({ type: [InstanceDto] }) instances!: InstanceDto[];
+}
+
+export class ClusterUpdateDto {
+  @ApiPropertyOptional({ type: HealthCheckerDto, description: 'How persistent instances are checked' })
+  healthChecker?: HealthCheckerDto;
+  @ApiPropertyOptional({ minimum: 1, maximum: 65535 }) checkPort?: number;
+  @ApiPropertyOptional() useInstancePort?: boolean;
+}
+
+export class SubscriberDto {
+  @ApiProperty({
+    enum: ['udp', 'watch', 'grpc'],
+    description: 'A Nacos 1.x client receiving UDP pushes, a watch stream, or a Nacos 2.x gRPC connection',
+  })
+  kind!: 'udp' | 'watch' | 'grpc';
+  @ApiProperty() ip!: string;
+  @ApiProperty() port!: number;
+  @ApiProperty({ description: 'User-Agent of the client' }) agent!: string;
+  @ApiProperty() app!: string;
+}
+
+export class HealthPointDto {
+  @ApiProperty({ description: 'From this time on (ms since the epoch)' }) at!: number;
+  @ApiProperty() healthy!: number;
+  @ApiProperty() unhealthy!: number;
+}
+
+export class HealthHistoryDto {
+  @ApiProperty({ description: 'At most one point per this many ms' }) resolutionMs!: number;
+  @ApiProperty({ description: 'How far back the server keeps points, in ms' }) keptMs!: number;
+  @ApiProperty({
+    type: [HealthPointDto],
+    description: 'The state at the start of the window (when known), every change since, and the state now',
+  })
+  points!: HealthPointDto[];
 }
 
 export class ServiceDetailDto extends ServiceSummaryDto {

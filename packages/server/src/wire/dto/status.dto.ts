@@ -1,10 +1,21 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class NamespaceDto {
   @ApiProperty({ description: "Namespace id; 'public' is the default" }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
   @ApiProperty() serviceCount!: number;
+}
+
+export class NamespaceCreateDto {
+  @ApiPropertyOptional({ description: "Letters, digits, '_' or '-'; a UUID when omitted" }) id?: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() description?: string;
+}
+
+export class NamespaceUpdateDto {
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional() description?: string;
 }
 
 export class StatusDto {

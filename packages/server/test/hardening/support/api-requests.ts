@@ -41,7 +41,28 @@ const metadataMap = fc.dictionary(
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'GET', route: '/api/v1/status', query: [] },
   { method: 'GET', route: '/api/v1/namespaces', query: [] },
-  { method: 'GET', route: '/api/v1/namespaces/:namespaceId/services', query: ['search', 'group', 'page', 'pageSize'] },
+  {
+    method: 'POST',
+    route: '/api/v1/namespaces',
+    query: [],
+    body: {
+      id: fc.constantFrom('ns-x', 'public', 'bad id', '', 'x'.repeat(129)),
+      name: fc.constantFrom('Name', '', ' '),
+      description: fc.constantFrom('d', ''),
+    },
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/namespaces/:namespaceId',
+    query: [],
+    body: { name: fc.constantFrom('Name', '', ' '), description: fc.constantFrom('d', '') },
+  },
+  { method: 'DELETE', route: '/api/v1/namespaces/:namespaceId', query: [] },
+  {
+    method: 'GET',
+    route: '/api/v1/namespaces/:namespaceId/services',
+    query: ['search', 'group', 'health', 'hideEmpty', 'sort', 'page', 'pageSize'],
+  },
   { method: 'GET', route: '/api/v1/namespaces/:namespaceId/groups', query: [] },
   {
     method: 'POST',
@@ -62,6 +83,27 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     body: { protectThreshold: fc.constantFrom(0, 0.5, 1, 1.5), metadata: metadataMap },
   },
   { method: 'DELETE', route: SERVICE, query: [] },
+  { method: 'GET', route: `${SERVICE}/subscribers`, query: [] },
+  { method: 'GET', route: `${SERVICE}/health-history`, query: ['windowMs'] },
+  {
+    method: 'PUT',
+    route: `${SERVICE}/clusters/:clusterName`,
+    query: [],
+    body: {
+      healthChecker: fc.constantFrom(
+        { type: 'TCP' },
+        { type: 'HTTP', path: '/health' },
+        { type: 'HTTP', path: 'x' },
+        { type: 'NONE' },
+        { type: 'MYSQL' },
+        { type: 7 },
+        'TCP',
+        null,
+      ),
+      checkPort: fc.constantFrom(80, 0, 65536, 1.5, '80'),
+      useInstancePort: fc.constantFrom(true, false, 'yes'),
+    },
+  },
   {
     method: 'PATCH',
     route: `${SERVICE}/instances/:clusterName/:ip/:port`,
@@ -80,7 +122,8 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     },
   },
   { method: 'POST', route: `${AUTH}/login`, query: [], body: { username, password } },
-  { method: 'GET', route: `${AUTH}/me`, query: [] },
+  { method: 'GET', route: `${AUTH}/mode`, query: [] },
+  { method: 'GET', route: `${AUTH}/me`, query: ['namespaceId'] },
   { method: 'GET', route: `${AUTH}/users`, query: [] },
   { method: 'POST', route: `${AUTH}/users`, query: [], body: { username, password } },
   { method: 'PUT', route: `${AUTH}/users/:username/password`, query: [], body: { password } },
@@ -109,6 +152,10 @@ const PLAUSIBLE_QUERY: Record<string, fc.Arbitrary<string>> = {
   group: fc.constantFrom('DEFAULT_GROUP', 'grp'),
   page: fc.constantFrom('1', '2', '0', '1000000', '1000001'),
   pageSize: fc.constantFrom('1', '20', '500', '501', '0'),
+  health: fc.constantFrom('all', 'unhealthy', 'protection', 'healthy', 'empty', 'sick'),
+  hideEmpty: fc.constantFrom('true', 'false', 'yes'),
+  sort: fc.constantFrom('name', 'health', 'random'),
+  windowMs: fc.constantFrom('1000', '3600000', '999', '3600001', 'x'),
   namespaceId: fc.constantFrom('public', 'ns-a', ''),
   services: fc.constantFrom('DEFAULT_GROUP@@svc-a', 'svc-a,svc-c', 'grp@@svc-b', '@@x', 'a@@', ',,', 'bad name'),
   username: fc.constantFrom('alice', 'bob'),
@@ -144,9 +191,12 @@ export function apiRequest(endpoint: ApiEndpoint): fc.Arbitrary<RawRequest> {
   const query = fc.tuple(
     ...endpoint.query.map((q) => fc.option(queryValue(q), { nil: undefined, freq: 2 }).map((v) => [q, v] as const)),
   );
-  const repeatedQuery = fc.array(fc.tuple(fc.constantFrom('page', 'pageSize', 'search', 'x'), hostileText), {
-    maxLength: 2,
-  });
+  const repeatedQuery = fc.array(
+    fc.tuple(fc.constantFrom('page', 'pageSize', 'search', 'health', 'sort', 'x'), hostileText),
+    {
+      maxLength: 2,
+    },
+  );
   const objectBody = endpoint.body ? jsonObjectOf(endpoint.body) : fc.constant('{}');
   const bodyKind = fc.constantFrom<BodyKind>(
     ...(endpoint.body
