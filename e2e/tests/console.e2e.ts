@@ -71,7 +71,7 @@ test.beforeAll(async () => {
   ORDERS_1 = {
     baseUrl,
     serviceName: 'orders',
-    ip: '10.0.0.1',
+    ip: '127.0.0.1',
     port: 8080,
     metadata: { ...TIMINGS, zone: 'eu-1a', version: '1.4.1' },
   };
@@ -79,7 +79,7 @@ test.beforeAll(async () => {
   orders2 = BeatingClient.start({
     baseUrl,
     serviceName: 'orders',
-    ip: '10.0.0.2',
+    ip: '127.0.0.2',
     port: 8080,
     metadata: { ...TIMINGS, zone: 'eu-1b', version: '1.4.1' },
   });
@@ -87,7 +87,7 @@ test.beforeAll(async () => {
     baseUrl,
     serviceName: 'inventory',
     groupName: 'shop',
-    ip: '10.0.1.7',
+    ip: '127.0.1.7',
     port: 9000,
     metadata: { ...TIMINGS },
   });
@@ -111,7 +111,7 @@ test('1. a client that registers and beats shows healthy', async ({ page }) => {
   await row.getByRole('link', { name: 'orders' }).click();
   await expect(page).toHaveURL(/\/services\/DEFAULT_GROUP\/orders$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('orders');
-  const first = instanceRow(page, '10.0.0.1:8080');
+  const first = instanceRow(page, '127.0.0.1:8080');
   await expect(first.getByText('Healthy', { exact: true })).toBeVisible();
   await expect(first).toContainText('Ephemeral');
   await expect(first).toContainText('zone=eu-1a');
@@ -126,7 +126,7 @@ test('2. the interval set in the console reaches the client and survives its re-
   await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/orders`);
   await markPage(page);
   // Keyboard only: open the editor, type the value, Enter saves.
-  await page.getByRole('button', { name: 'Edit instance 10.0.0.1:8080' }).focus();
+  await page.getByRole('button', { name: 'Edit instance 127.0.0.1:8080' }).focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: /Edit instance 10\.0\.0\.1:8080/ });
   const interval = dialog.getByLabel('Heartbeat interval');
@@ -154,7 +154,7 @@ test('2. the interval set in the console reaches the client and survives its re-
   expect(beat2.intervalMs).toBe(2000);
   expect(beat2.at - beat1.at).toBeGreaterThanOrEqual(1900);
   expect(beat2.at - beat1.at).toBeLessThan(2900);
-  await expect(instanceRow(page, '10.0.0.1:8080')).toContainText(/Interval\s*2\u202f000 ms/);
+  await expect(instanceRow(page, '127.0.0.1:8080')).toContainText(/Interval\s*2\u202f000 ms/);
 
   // The client registers again with its own metadata (interval 1000): the operator's value stays.
   const beforeRegistration = orders1.events.length;
@@ -165,7 +165,7 @@ test('2. the interval set in the console reaches the client and survives its re-
   const next2 = await orders1.waitFor((e) => e.event === 'beat' && e.at > next1.at, 5_000, from);
   expect([next1.intervalMs, next2.intervalMs]).toEqual([2000, 2000]);
   expect(orders1.events.slice(from).filter((e) => e.event === 'intervalChanged')).toEqual([]);
-  const stored = await instance('orders', '10.0.0.1');
+  const stored = await instance('orders', '127.0.0.1');
   expect(stored?.timings.intervalMs).toBe(2000);
   expect(stored?.overrides['preserved.heart.beat.interval']).toBe('2000');
 
@@ -175,20 +175,20 @@ test('2. the interval set in the console reaches the client and survives its re-
   const restarted = await orders1.waitFor((e) => e.event === 'intervalChanged', 10_000);
   expect(restarted).toMatchObject({ previousMs: 1000, intervalMs: 2000 });
   await orders1.waitFor((e) => e.event === 'beat' && e.intervalMs === 2000, 5_000);
-  await expect(instanceRow(page, '10.0.0.1:8080')).toContainText(/Interval\s*2\u202f000 ms/);
+  await expect(instanceRow(page, '127.0.0.1:8080')).toContainText(/Interval\s*2\u202f000 ms/);
   expect(await pageWasNotReloaded(page)).toBe(true);
 
   await keepScreenshot(page, testInfo, 'service-page');
 });
 
 test('4. invalid values show an error and change nothing on the server', async ({ page }) => {
-  const before = await instance('orders', '10.0.0.2');
+  const before = await instance('orders', '127.0.0.2');
   const patches: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'PATCH') patches.push(r.url());
   });
   await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/orders`);
-  await page.getByRole('button', { name: 'Edit instance 10.0.0.2:8080' }).click();
+  await page.getByRole('button', { name: 'Edit instance 127.0.0.2:8080' }).click();
   const dialog = page.getByRole('dialog', { name: /Edit instance 10\.0\.0\.2:8080/ });
   const interval = dialog.getByLabel('Heartbeat interval');
   const timeout = dialog.getByLabel('Unhealthy after');
@@ -225,14 +225,14 @@ test('4. invalid values show an error and change nothing on the server', async (
   await expect(dialog).toBeVisible();
   expect(patches).toHaveLength(1);
 
-  const after = await instance('orders', '10.0.0.2');
+  const after = await instance('orders', '127.0.0.2');
   expect(after?.metadata).toEqual(before?.metadata);
   expect(after?.weight).toBe(before?.weight);
   expect(after?.overrides).toEqual({});
   // Escape closes the editor and gives the focus back to the button that opened it.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('button', { name: 'Edit instance 10.0.0.2:8080' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Edit instance 127.0.0.2:8080' })).toBeFocused();
 });
 
 test('service settings: the protect threshold and metadata are saved, and the mark follows', async ({ page }) => {
@@ -275,19 +275,19 @@ test('3. a killed client turns unhealthy in the console, then disappears, withou
 }, testInfo) => {
   await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/orders`);
   await markPage(page);
-  const row = instanceRow(page, '10.0.0.2:8080');
+  const row = instanceRow(page, '127.0.0.2:8080');
   await expect(row.getByText('Healthy', { exact: true })).toBeVisible();
 
   await orders2.kill();
   // The page follows the server within a second of each change.
-  await serverState(async () => (await instance('orders', '10.0.0.2'))?.healthy === false, 10_000);
+  await serverState(async () => (await instance('orders', '127.0.0.2'))?.healthy === false, 10_000);
   await expect(row.getByText('Unhealthy', { exact: true })).toBeVisible({ timeout: 1_000 });
   await expect(page.locator('.page-header')).toContainText('1 unhealthy');
   await keepScreenshot(page, testInfo, 'service-page-unhealthy');
 
   // Deletion also waits out the server's start-up grace (nothing is deleted in its first 30 s).
-  await serverState(async () => (await instance('orders', '10.0.0.2')) === undefined, 40_000);
+  await serverState(async () => (await instance('orders', '127.0.0.2')) === undefined, 40_000);
   await expect(row).toHaveCount(0, { timeout: 1_000 });
-  await expect(instanceRow(page, '10.0.0.1:8080').getByText('Healthy', { exact: true })).toBeVisible();
+  await expect(instanceRow(page, '127.0.0.1:8080').getByText('Healthy', { exact: true })).toBeVisible();
   expect(await pageWasNotReloaded(page)).toBe(true);
 });

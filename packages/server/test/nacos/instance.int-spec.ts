@@ -162,7 +162,7 @@ describe('register (POST /instance) as each client sends it', () => {
       serviceName: params.serviceName,
       clusters: '',
       udpPort: 0,
-      clientIP: '10.0.0.99',
+      clientIP: '127.0.0.99',
       healthyOnly: 'false',
     });
     expect(res.status).toBe(200);
@@ -630,7 +630,7 @@ describe('list (GET /instance/list)', () => {
       serviceName: 'DEFAULT_GROUP@@list-unknown',
       clusters: 'DEFAULT',
       udpPort: 0,
-      clientIP: '10.0.0.99',
+      clientIP: '127.0.0.99',
       healthyOnly: 'false',
     });
     expect(res.status).toBe(200);
