@@ -221,6 +221,8 @@ export class Registry {
       const now = this.clock.now();
       const instance = existing ?? new Instance(service, cmd.ip, cmd.port, cmd.clusterName, cmd.ephemeral);
       instance.app = cmd.app ?? instance.app;
+      // The latest registration decides who holds an ephemeral instance: a connection or beats.
+      if (instance.ephemeral) instance.connectionId = cmd.connectionId;
       // An unmarked instance keeps its health on re-register: beats and checks win over the parameter.
       if (!existing || instance.marked) instance.healthy = cmd.healthy;
       this.overrides.applyRegistered(instance, cmd);

@@ -19,6 +19,7 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     healthy: true,
     enabled: true,
     ephemeral: true,
+    liveness: 'heartbeat',
     weight: 1,
     metadata,
     overrides: {},

@@ -29,6 +29,11 @@ export class Instance {
   timings: BeatTimings = DEFAULT_TIMINGS;
   lastBeat = 0;
   registeredAt = 0;
+  /**
+   * The gRPC connection that holds this instance (Nacos 2.x clients): it lives as long as that
+   * connection, so beats and beat expiry do not apply. Undefined for beat- and check-held ones.
+   */
+  connectionId: string | undefined = undefined;
 
   /** Expiry bookkeeping, owned by ExpiryScheduler. */
   heapIndex = -1;

@@ -358,6 +358,11 @@ export interface components {
       healthy: boolean;
       enabled: boolean;
       ephemeral: boolean;
+      /**
+       * @description What keeps it registered: client beats (1.x ephemeral), a gRPC connection (2.x ephemeral: the beat timings do not apply), or server checks (persistent)
+       * @enum {string}
+       */
+      liveness: 'heartbeat' | 'connection' | 'active-check';
       weight: number;
       metadata: {
         [key: string]: string;

@@ -326,6 +326,7 @@ function detail(
           healthy: i.healthy ?? true,
           enabled: i.enabled ?? true,
           ephemeral: true,
+          liveness: 'heartbeat' as const,
           weight: 1,
           metadata: {},
           overrides: {},

@@ -74,8 +74,8 @@ export class SqliteStore implements Store {
         namespaceId: r.namespace_id,
         name: r.name,
         protectThreshold: r.protect_threshold,
-        metadata: JSON.parse(r.metadata),
-        selector: JSON.parse(r.selector),
+        metadata: JSON.parse(r.metadata) as ServiceRecord['metadata'],
+        selector: JSON.parse(r.selector) as ServiceRecord['selector'],
       })),
       clusters: all<{ namespace_id: string; service_name: string; name: string; settings: string }>(
         'SELECT * FROM clusters',
@@ -83,7 +83,7 @@ export class SqliteStore implements Store {
         namespaceId: r.namespace_id,
         serviceName: r.service_name,
         name: r.name,
-        settings: JSON.parse(r.settings),
+        settings: JSON.parse(r.settings) as ClusterRecord['settings'],
       })),
       instances: all<InstanceRow>('SELECT * FROM instances').map((r): PersistentInstanceRecord => ({
         ...addressOf(r),
@@ -92,11 +92,11 @@ export class SqliteStore implements Store {
         healthy: r.healthy === 1,
         enabled: r.enabled === 1,
         app: r.app,
-        metadata: JSON.parse(r.metadata),
+        metadata: JSON.parse(r.metadata) as PersistentInstanceRecord['metadata'],
       })),
       overrides: all<OverrideRow>('SELECT * FROM overrides').map((r): OverrideRecord => ({
         ...addressOf(r),
-        metadata: JSON.parse(r.metadata),
+        metadata: JSON.parse(r.metadata) as OverrideRecord['metadata'],
         ...(r.weight !== null ? { weight: r.weight } : {}),
         ...(r.enabled !== null ? { enabled: r.enabled === 1 } : {}),
       })),

@@ -1,4 +1,4 @@
-import { effectiveBeatInterval, type Instance, type Registry, type Service } from '@beacon/core';
+import { effectiveBeatInterval, livenessOf, type Instance, type Registry, type Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
 import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
@@ -20,6 +20,7 @@ export class NativeViews {
       healthy: i.healthy,
       enabled: i.enabled,
       ephemeral: i.ephemeral,
+      liveness: livenessOf(i),
       weight: i.weight,
       metadata: { ...i.metadata },
       overrides: { ...this.registry.overrideFor(i.address)?.metadata },

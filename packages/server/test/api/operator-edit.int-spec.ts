@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS } from '../support/nacos-wire.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
 const SERVICE = 'DEFAULT_GROUP@@edited';
 const INSTANCE = { ip: '127.0.0.71', port: 8080 };
@@ -21,7 +21,7 @@ interface Shown {
   client: { weight: number; enabled: boolean; metadata: Record<string, string> };
 }
 
-let server: TestServer;
+let server: InProcessServer;
 let instanceUrl: string;
 
 async function revision(): Promise<number> {
@@ -34,7 +34,7 @@ function patch(body: unknown, url = instanceUrl): Promise<Response> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
   const nacos = new NacosWire(server.baseUrl, 'plain');
   const res = await nacos.post(NS + '/instance', {
     serviceName: SERVICE,

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, type WireResponse } from '../support/nacos-wire.js';
-import { makeDataDir, removeDataDir, spawnBuiltServer } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer } from '@beacon/test-support';
 
 const SERVICE = 'edited';
 const GROUPED = `DEFAULT_GROUP@@${SERVICE}`;
@@ -78,7 +78,7 @@ describe('weight and enabled overrides on the built server over SQLite', () => {
 
   it('survive re-registration and restarts; the edit back to the client values removes them', async () => {
     {
-      await using server = await spawnBuiltServer({ dataDir });
+      await using server = await spawnServer({ dataDir });
       const f = faces(server.baseUrl);
       await f.register(EPHEMERAL);
       // A cluster without active checks, so the persistent instance's health stays put.
@@ -104,7 +104,7 @@ describe('weight and enabled overrides on the built server over SQLite', () => {
       expect((await server.kill('SIGKILL')).signal).toBe('SIGKILL');
     }
     {
-      await using server = await spawnBuiltServer({ dataDir });
+      await using server = await spawnServer({ dataDir });
       const f = faces(server.baseUrl);
       // The persistent instance comes back from SQLite with its override; the ephemeral one
       // comes back when its client registers, and gets its override again.
@@ -123,13 +123,13 @@ describe('weight and enabled overrides on the built server over SQLite', () => {
       expect(exit).toEqual({ code: 0, signal: null });
     }
     {
-      await using server = await spawnBuiltServer({ dataDir });
+      await using server = await spawnServer({ dataDir });
       expect(await faces(server.baseUrl).shown()).toEqual({ [PERSISTENT.ip]: [3, true] });
     }
   });
 
   it('refuses a heartbeat interval under 1 s or over 1 h on both faces, and changes nothing', async () => {
-    await using server = await spawnBuiltServer({ dataDir: otherDataDir });
+    await using server = await spawnServer({ dataDir: otherDataDir });
     const f = faces(server.baseUrl);
     await f.register(EPHEMERAL);
     const key = 'preserved.heart.beat.interval';

@@ -26,6 +26,12 @@ export class InstanceDto {
   @ApiProperty() healthy!: boolean;
   @ApiProperty() enabled!: boolean;
   @ApiProperty() ephemeral!: boolean;
+  @ApiProperty({
+    enum: ['heartbeat', 'connection', 'active-check'],
+    description:
+      'What keeps it registered: client beats (1.x ephemeral), a gRPC connection (2.x ephemeral: the beat timings do not apply), or server checks (persistent)',
+  })
+  liveness!: 'heartbeat' | 'connection' | 'active-check';
   @ApiProperty() weight!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   metadata!: Record<string, string>;
