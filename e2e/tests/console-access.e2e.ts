@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { AdminClient } from '@beacon/sdk/admin';
-import { startBeaconServer, type BeaconServer } from '../support/beacon-server.js';
+import type { SpawnedServer } from '@beacon/test-support';
+import { startConsoleServer } from '../support/console-server.js';
 import { registerAll } from '../support/registry-seed.js';
 
 /**
@@ -16,7 +17,7 @@ const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots
 
 test.describe.configure({ mode: 'serial' });
 
-let server: BeaconServer;
+let server: SpawnedServer;
 let admin: AdminClient;
 
 async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
@@ -35,7 +36,7 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 }
 
 test.beforeAll(async () => {
-  server = await startBeaconServer({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  server = await startConsoleServer({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD });
   const { accessToken } = await new AdminClient({ baseUrl: server.baseUrl }).login('nacos', ADMIN_PASSWORD);
   admin = new AdminClient({ baseUrl: server.baseUrl, token: () => accessToken });
   await admin.createUser('viewer', VIEWER_PASSWORD);
@@ -53,7 +54,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await server?.stop();
+  await server?.close();
 });
 
 test('9. a fresh load makes no request that is refused before signing in', async ({ page }) => {

@@ -3,7 +3,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { AdminClient } from '@beacon/sdk/admin';
-import { startBeaconServer, type BeaconServer } from '../support/beacon-server.js';
+import type { SpawnedServer } from '@beacon/test-support';
+import { startConsoleServer } from '../support/console-server.js';
 import { registerAll, type SeedInstance } from '../support/registry-seed.js';
 
 /**
@@ -16,7 +17,7 @@ const DOWN = 'svc-0977';
 
 test.describe.configure({ mode: 'serial' });
 
-let server: BeaconServer;
+let server: SpawnedServer;
 let admin: AdminClient;
 let closedPort: number;
 
@@ -37,7 +38,7 @@ async function freeClosedPort(): Promise<number> {
 }
 
 test.beforeAll(async () => {
-  server = await startBeaconServer();
+  server = await startConsoleServer();
   admin = new AdminClient({ baseUrl: server.baseUrl });
   closedPort = await freeClosedPort();
   const seed: SeedInstance[] = [];
@@ -71,7 +72,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await server?.stop();
+  await server?.close();
 });
 
 test('1. the default view puts the unhealthy service on page 1 of 1,000 and hides empty ones', async ({
