@@ -108,11 +108,24 @@ describe('module boundaries (docs/architecture.md)', () => {
       ]),
     );
     expect(offending).toEqual([]);
-    // Nor do they hold the registry itself: every rule they would apply to it belongs in application/.
-    const holdRegistry = inFolder(...FACES).filter((f) =>
+  });
+
+  it('no controller holds the registry or the beat processor: every rule it would apply belongs in application/', () => {
+    const controllers = server.filter((f) => f.path.endsWith('.controller.ts'));
+    expect(controllers.length).toBeGreaterThan(10);
+    const holdRegistry = controllers.filter((f) =>
       /import\s*(?:type\s*)?\{[^}]*\b(Registry|BeatProcessor)\b[^}]*\}\s*from\s*'@beacon\/core'/.test(f.text),
     );
     expect(holdRegistry.map((f) => f.path)).toEqual([]);
+  });
+
+  it('faces import no Node I/O module: what they would read from the host, the application layer reads', () => {
+    const offending = inFolder(...FACES).flatMap((f) =>
+      f.imports
+        .filter((s) => s.startsWith('node:') && NODE_IO.includes(s.slice('node:'.length)))
+        .map((s) => `${f.path} -> ${s}`),
+    );
+    expect(offending).toEqual([]);
   });
 
   it('the application layer imports no face, and its services are plain classes (only its module knows Nest)', () => {

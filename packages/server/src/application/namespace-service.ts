@@ -3,6 +3,7 @@ import {
   InvalidParameterError,
   NotFoundError,
   PUBLIC_NAMESPACE,
+  normalizeNamespace,
   type NamespaceRecord,
   type Registry,
 } from '@beacon/core';
@@ -21,6 +22,29 @@ export interface NamespaceSummary {
 }
 
 /**
+ * A namespace as the Nacos console shows it: the public one has the empty id and type 0 (global),
+ * the named ones type 2 (custom); every quota is Nacos's default.
+ */
+export interface ConsoleNamespace {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly quota: number;
+  readonly type: 0 | 2;
+}
+
+/** Nacos's default namespace quota (it counts configurations, which Beacon does not hold). */
+const NACOS_NAMESPACE_QUOTA = 200;
+
+const PUBLIC_CONSOLE_NAMESPACE: ConsoleNamespace = {
+  id: '',
+  name: 'public',
+  description: 'Public Namespace',
+  quota: NACOS_NAMESPACE_QUOTA,
+  type: 0,
+};
+
+/**
  * Namespaces. Nacos lets a registration create a namespace implicitly; records give one a name
  * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
  */
@@ -35,9 +59,43 @@ export class NamespaceService {
     return this.registry.namespaceRecord(id);
   }
 
+  /** One namespace for the Nacos console (`''` or `public` is the public one). */
+  consoleNamespace(id: string): ConsoleNamespace {
+    if (id === '' || id === PUBLIC_NAMESPACE) return PUBLIC_CONSOLE_NAMESPACE;
+    const record = this.registry.namespaceRecord(id);
+    return {
+      id,
+      name: record?.name ?? id,
+      description: record?.description ?? '',
+      quota: NACOS_NAMESPACE_QUOTA,
+      type: 2,
+    };
+  }
+
+  /** The Nacos console's list: the public namespace, then the named ones (not the implicit ones). */
+  consoleNamespaces(): ConsoleNamespace[] {
+    return [
+      PUBLIC_CONSOLE_NAMESPACE,
+      ...this.registry.namespaceRecordList().map((r) => ({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        quota: NACOS_NAMESPACE_QUOTA,
+        type: 2 as const,
+      })),
+    ];
+  }
+
   /** The named namespaces (not public, not the implicit ones). */
   records(): NamespaceRecord[] {
     return this.registry.namespaceRecordList();
+  }
+
+  /** Every namespace that holds services, plus `also` (when given) even while it is still empty. */
+  ids(also?: string): string[] {
+    const ids = new Set(this.registry.namespaceIds());
+    if (also?.trim()) ids.add(normalizeNamespace(also));
+    return [...ids];
   }
 
   /** Public first, then the named ones, then those only registrations created. */

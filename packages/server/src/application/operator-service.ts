@@ -7,6 +7,7 @@ import {
   type Registry,
   type Switches,
 } from '@beacon/core';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type { PushMetrics, PushState } from '../push/push-metrics.js';
 import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './server-status.js';
 
@@ -18,6 +19,24 @@ export interface RegistryFigures {
   readonly serviceCount: number;
   readonly instanceCount: number;
   readonly revision: number;
+}
+
+/** How busy this process and its host are, as Nacos's operator metrics report them (two decimals). */
+export interface HostLoad {
+  /** This process's user CPU time per second of uptime, per core. */
+  readonly cpu: number;
+  /** The host's one-minute load average. */
+  readonly load: number;
+  /** The share of the host's memory in use. */
+  readonly mem: number;
+}
+
+/** This server as a cluster member: where the caller reached it, and its status. */
+export interface ServerMember {
+  readonly ip: string;
+  readonly port: number;
+  readonly state: ServerStatus;
+  readonly lastRefreshTime: number;
 }
 
 /** Largest value a switch takes: clients read them as Java ints and longs. */
@@ -85,10 +104,35 @@ export class OperatorService {
     };
   }
 
+  /**
+   * This one server, at the address and port the caller reached (the bind address may be
+   * 0.0.0.0), an IPv4-mapped address written as plain IPv4.
+   */
+  selfMember(localAddress: string | undefined, localPort: number | undefined): ServerMember {
+    return {
+      ip: (localAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      port: localPort ?? 0,
+      state: this.status.current,
+      lastRefreshTime: Date.now(),
+    };
+  }
+
+  hostLoad(): HostLoad {
+    return {
+      cpu: round(process.cpuUsage().user / 1e6 / Math.max(1, process.uptime()) / cpus().length),
+      load: round(loadavg()[0] ?? 0),
+      mem: round(1 - freemem() / totalmem()),
+    };
+  }
+
   /** UDP push figures since start or the last reset; `detail` adds the recent failures. */
   pushState(detail: boolean, reset: boolean): PushState {
     return this.push.pushState(detail, reset);
   }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function switchPatch(entry: string, value: string): Partial<Switches> {

@@ -15,7 +15,8 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidParameterError, Registry, normalizeNamespace } from '@beacon/core';
+import { InvalidParameterError } from '@beacon/core';
+import { NamespaceService } from '../application/namespace-service.js';
 import type { BeaconConfig } from '../config/config.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
@@ -59,7 +60,7 @@ export class ApiAuthController {
     @Inject(CONFIG) private readonly config: BeaconConfig,
     @Inject(LoginService) private readonly logins: LoginService,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
-    @Inject(Registry) private readonly registry: Registry,
+    @Inject(NamespaceService) private readonly namespaces: NamespaceService,
   ) {}
 
   @Post('login')
@@ -106,15 +107,13 @@ export class ApiAuthController {
   })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentIdentity() identity: Identity, @Query('namespaceId') namespaceId?: string): MeDto {
-    const ids = new Set(this.registry.namespaceIds());
-    if (namespaceId?.trim()) ids.add(normalizeNamespace(namespaceId));
     return {
       username: identity.username,
       admin: identity.admin,
       authEnabled: this.config.authEnabled,
       roles: this.directory.rolesOf(identity.username),
       permissions: this.directory.permissionsOf(identity.username),
-      namespaces: namespaceAccess(identity, this.directory, this.config.authEnabled, [...ids]),
+      namespaces: namespaceAccess(identity, this.directory, this.config.authEnabled, this.namespaces.ids(namespaceId)),
     };
   }
 

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { Registry } from '@beacon/core';
+import { NamespaceService } from '../application/namespace-service.js';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
 import { RegistryModule } from '../registry/registry.module.js';
@@ -57,6 +59,9 @@ import { TokenService } from './token-service.js';
         limiter: LoginRateLimiter,
       ) => new Authenticator(tokens, directory, hasher, limiter),
     },
+    // Its own instance (the service is stateless): importing ApplicationModule would close a cycle
+    // through PushModule, which imports this module for the guard.
+    { provide: NamespaceService, inject: [Registry], useFactory: (r: Registry) => new NamespaceService(r) },
     LoginService,
     AuthGuard,
     AuthBootstrap,

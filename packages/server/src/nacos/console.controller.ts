@@ -1,10 +1,9 @@
 import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Put } from '@nestjs/common';
-import { PUBLIC_NAMESPACE } from '@beacon/core';
-import { NamespaceService } from '../application/namespace-service.js';
+import { NamespaceService, type ConsoleNamespace } from '../application/namespace-service.js';
 import { OperatorService } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import type { NacosNamespaceDetail, NacosNamespaceList, ServerState } from './responses.js';
+import type { NacosNamespace, NacosNamespaceDetail, NacosNamespaceList, ServerState } from './responses.js';
 
 /** The console endpoints Nacos clients and tools call: namespaces, server state, probes. */
 @Controller('nacos/v1/console')
@@ -19,24 +18,10 @@ export class ConsoleController {
   list(@Params() p: ParamReader): boolean | NacosNamespaceDetail | NacosNamespaceList {
     if (p.bool('checkNamespaceIdExist', false)) return this.namespaces.exists(p.required('customNamespaceId'));
     if (p.get('show') === 'all') {
-      const id = p.get('namespaceId') ?? '';
-      const record = this.namespaces.record(id);
-      const isPublic = id === '' || id === PUBLIC_NAMESPACE;
-      return {
-        namespace: isPublic ? '' : id,
-        namespaceShowName: isPublic ? 'public' : (record?.name ?? id),
-        quota: 200,
-        configCount: 0,
-        type: isPublic ? 0 : 2,
-        namespaceDesc: isPublic ? 'Public Namespace' : (record?.description ?? ''),
-      };
+      const n = this.namespaces.consoleNamespace(p.get('namespaceId') ?? '');
+      return { ...entryOf(n), namespaceDesc: n.description };
     }
-    const data = [
-      { namespace: '', namespaceShowName: 'public', quota: 200, configCount: 0, type: 0 as const },
-      ...this.namespaces
-        .records()
-        .map((r) => ({ namespace: r.id, namespaceShowName: r.name, quota: 200, configCount: 0, type: 2 as const })),
-    ];
+    const data = this.namespaces.consoleNamespaces().map(entryOf);
     return { code: 200, message: null, data };
   }
 
@@ -76,4 +61,8 @@ export class ConsoleController {
     }
     return 'OK';
   }
+}
+
+function entryOf(n: ConsoleNamespace): NacosNamespace {
+  return { namespace: n.id, namespaceShowName: n.name, quota: n.quota, configCount: 0, type: n.type };
 }

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { OperatorService, type PushState } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
@@ -17,6 +16,7 @@ export class OperatorController {
   @Get('metrics')
   metrics(): OperatorMetrics {
     const { status, serviceCount, instanceCount } = this.operator.figures();
+    const { cpu, load, mem } = this.operator.hostLoad();
     return {
       status,
       serviceCount,
@@ -24,9 +24,9 @@ export class OperatorController {
       raftNotifyTaskCount: 0,
       responsibleServiceCount: serviceCount,
       responsibleInstanceCount: instanceCount,
-      cpu: round(process.cpuUsage().user / 1e6 / Math.max(1, process.uptime()) / cpus().length),
-      load: round(loadavg()[0] ?? 0),
-      mem: round(1 - freemem() / totalmem()),
+      cpu,
+      load,
+      mem,
     };
   }
 
@@ -90,23 +90,18 @@ export class OperatorController {
   @Get('servers')
   servers(@Req() request: FastifyRequest): ServerList {
     const socket = request.raw.socket;
-    const ip = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    const port = socket.localPort ?? 0;
+    const { ip, port, state, lastRefreshTime } = this.operator.selfMember(socket.localAddress, socket.localPort);
     return {
       servers: [
         {
           ip,
           port,
-          state: this.operator.serverStatus,
-          extendInfo: { site: 'unknow', lastRefreshTime: Date.now() },
+          state,
+          extendInfo: { site: 'unknow', lastRefreshTime },
           address: `${ip}:${port}`,
           failAccessCnt: 0,
         },
       ],
     };
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
