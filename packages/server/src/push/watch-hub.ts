@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { byName, type Registry, type Service, type ServiceChange } from '@beacon/core';
+import { byName, normalizeNamespace, type Registry, type Service, type ServiceChange } from '@beacon/core';
 import type { NativeViews } from '../wire/native-views.js';
 import { ChangeHistory, type HistoryEntry } from './change-history.js';
 import { Coalescer } from './coalescer.js';
 import type { PushMetrics } from './push-metrics.js';
+import { TooManyStreams, watchOwnerKey, watchedServices, type WatchAsk } from './watch-ask.js';
 import { WatchStream, type WatchClient, type WatchOwner, type WatchSink } from './watch-stream.js';
 
 export interface WatchHubOptions {
@@ -89,6 +90,24 @@ export class WatchHub {
     this.namespaces.clear();
     this.perOwner.clear();
     this.streamTotal = 0;
+  }
+
+  /**
+   * The stream a request asks for, once its names are checked (400) and its owner is under the
+   * stream caps (429): nothing is sent before this passes.
+   */
+  admit(ask: WatchAsk): WatchRequest {
+    const services = watchedServices(ask.services);
+    const key = watchOwnerKey(ask);
+    const refusal = this.refusal(key);
+    if (refusal !== undefined) throw new TooManyStreams(refusal);
+    return {
+      namespaceId: normalizeNamespace(ask.namespaceId),
+      services,
+      lastEventId: Array.isArray(ask.lastEventId) ? ask.lastEventId[0] : ask.lastEventId,
+      client: ask.client,
+      owner: { key, expiresAt: ask.identity?.expiresAt, stillAllowed: ask.stillAllowed },
+    };
   }
 
   /** Why another stream of this owner may not open now (the caller answers 429), or undefined. */

@@ -1,18 +1,11 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Logger, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { checkGroupedName, checkServiceNameChars, normalizeNamespace, toGroupedName } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard } from '../auth/auth-guard.js';
 import { identityOf } from '../auth/current-identity.js';
 import { WatchChangeDto, WatchSnapshotDto } from '../wire/dto/watch.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { WatchHub } from './watch-hub.js';
-
-class TooManyStreams extends HttpException {
-  constructor(message: string) {
-    super(message, HttpStatus.TOO_MANY_REQUESTS);
-  }
-}
 
 @ApiTags('watch')
 @Controller('api/v1')
@@ -65,25 +58,19 @@ export class WatchController {
     @Query('namespaceId') namespaceId?: string,
     @Query('services') services?: string,
   ): void {
-    const wanted = services
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '')
-      .map((s) => {
-        const grouped = toGroupedName(s, undefined);
-        checkGroupedName(grouped);
-        checkServiceNameChars(grouped);
-        return grouped;
-      });
-    const lastEventId = request.headers['last-event-id'];
     const socket = request.raw.socket;
-    const clientIp = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const identity = identityOf(request);
-    const stillAllowed = this.guard.accessRecheck(request);
-    // With auth off everyone is the same anonymous user: the cap then counts per client IP.
-    const ownerKey = stillAllowed && identity ? `user ${identity.username}` : `client ${clientIp}`;
-    const refusal = this.hub.refusal(ownerKey);
-    if (refusal !== undefined) throw new TooManyStreams(refusal);
+    const admitted = this.hub.admit({
+      namespaceId,
+      services,
+      lastEventId: request.headers['last-event-id'],
+      client: {
+        ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+        port: socket.remotePort ?? 0,
+        agent: String(request.headers['user-agent'] ?? ''),
+      },
+      identity: identityOf(request),
+      stillAllowed: this.guard.accessRecheck(request),
+    });
     // The stream outlives this handler: Fastify must not answer or time it out.
     reply.hijack();
     const response = reply.raw;
@@ -97,20 +84,7 @@ export class WatchController {
     socket.setNoDelay(true);
     let stream;
     try {
-      stream = this.hub.open(
-        {
-          namespaceId: normalizeNamespace(namespaceId),
-          services: wanted && wanted.length > 0 ? new Set(wanted) : undefined,
-          lastEventId: Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
-          client: {
-            ip: clientIp,
-            port: socket.remotePort ?? 0,
-            agent: String(request.headers['user-agent'] ?? ''),
-          },
-          owner: { key: ownerKey, expiresAt: identity?.expiresAt, stillAllowed },
-        },
-        response,
-      );
+      stream = this.hub.open(admitted, response);
     } catch (error) {
       // Headers are out: the only way to tell the client is to drop the stream; it reconnects.
       this.logger.error(`watch stream failed to open: ${String(error)}`);
