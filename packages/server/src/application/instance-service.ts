@@ -16,6 +16,18 @@ export type InstanceRegistration = Omit<RegisterCommand, 'ephemeral'> & { readon
 /** The instances a batch metadata edit touches: all of one kind, or a list. */
 export type BatchTargets = Parameters<Registry['batchMetadata']>[2];
 
+/** One instance a batch metadata edit names. */
+export type InstanceTarget = Exclude<BatchTargets, string>[number];
+
+/**
+ * How a batch metadata edit names its instances: `consistencyType` ephemeral or persist takes all
+ * of that kind; otherwise the listed ones, read (and checked) only then.
+ */
+export interface BatchScope {
+  readonly consistencyType: string | undefined;
+  readonly listed: () => InstanceTarget[];
+}
+
 /**
  * What clients do to their own instances: register, update, deregister, patch, read, and the
  * manual health flag. Rules that depend on who calls (the strict update of modern Java clients,
@@ -62,10 +74,13 @@ export class InstanceService {
   batchMetadata(
     namespaceId: string,
     serviceName: string,
-    targets: BatchTargets,
+    scope: BatchScope,
     metadata: Metadata,
     mode: 'merge' | 'remove',
   ): string[] {
+    const { consistencyType } = scope;
+    const targets: BatchTargets =
+      consistencyType === 'ephemeral' || consistencyType === 'persist' ? consistencyType : scope.listed();
     return this.registry.batchMetadata(namespaceId, serviceName, targets, metadata, mode);
   }
 

@@ -1,14 +1,20 @@
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
-import { DEFAULT_CLUSTER, InvalidParameterError, parseMetadata } from '@beacon/core';
+import { DEFAULT_CLUSTER, parseMetadata } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
-import { InstanceService, type BatchTargets } from '../application/instance-service.js';
+import { InstanceService } from '../application/instance-service.js';
 import { Client, Params, SourceAddress } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
 import type { ServiceInfo } from '../wire/nacos-service-info.js';
 import { hostListAnswer } from './host-list-answer.js';
-import { deregisterCommandOf, instanceAddressOf, patchCommandOf, registrationOf } from './nacos-params.js';
+import {
+  deregisterCommandOf,
+  instanceAddressOf,
+  instanceListOf,
+  patchCommandOf,
+  registrationOf,
+} from './nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')
@@ -91,34 +97,7 @@ export class InstanceController {
   private batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): BatchMetadataResult {
     const serviceName = groupedServiceOf(p);
     const metadata = parseMetadata(p.required('metadata'));
-    const consistencyType = p.get('consistencyType');
-    const targets: BatchTargets =
-      consistencyType === 'ephemeral' || consistencyType === 'persist'
-        ? consistencyType
-        : parseInstanceList(p.get('instances') ?? '[]');
-    return { updated: this.instances.batchMetadata(namespaceOf(p), serviceName, targets, metadata, mode) };
+    const scope = { consistencyType: p.get('consistencyType'), listed: () => instanceListOf(p) };
+    return { updated: this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode) };
   }
-}
-
-function parseInstanceList(raw: string): { ip: string; port: number; ephemeral: boolean; clusterName: string }[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new InvalidParameterError(`instances format incorrect:${raw}`);
-  }
-  if (!Array.isArray(value)) throw new InvalidParameterError(`instances format incorrect:${raw}`);
-  return value.map((item: unknown) => {
-    const v = (item ?? {}) as Record<string, unknown>;
-    const port = Number(v['port']);
-    if (typeof v['ip'] !== 'string' || !Number.isInteger(port)) {
-      throw new InvalidParameterError(`instances format incorrect:${raw}`);
-    }
-    return {
-      ip: v['ip'],
-      port,
-      ephemeral: v['ephemeral'] !== false && v['ephemeral'] !== 'false',
-      clusterName: typeof v['clusterName'] === 'string' && v['clusterName'] !== '' ? v['clusterName'] : DEFAULT_CLUSTER,
-    };
-  });
 }

@@ -15,7 +15,7 @@ import {
 } from '@beacon/core';
 import { parseJavaDouble, type ParamReader } from '../http/param-reader.js';
 import type { HostQuery } from '../application/discovery-service.js';
-import type { InstanceRegistration } from '../application/instance-service.js';
+import type { InstanceRegistration, InstanceTarget } from '../application/instance-service.js';
 import type { LabelMatch } from '../application/service-catalog.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 
@@ -228,4 +228,32 @@ export function serviceCommandOf(p: ParamReader, protectThresholdRequired: boole
     metadata: parseMetadata(p.get('metadata')),
     selector: parseSelector(p.get('selector')),
   };
+}
+
+/**
+ * The `instances` of a batch metadata edit: a JSON list of `{ip, port, ephemeral, clusterName}`,
+ * ephemeral unless it says false, in DEFAULT unless it names a cluster.
+ */
+export function instanceListOf(p: ParamReader): InstanceTarget[] {
+  const raw = p.get('instances') ?? '[]';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidParameterError(`instances format incorrect:${raw}`);
+  }
+  if (!Array.isArray(value)) throw new InvalidParameterError(`instances format incorrect:${raw}`);
+  return value.map((item: unknown) => {
+    const v = (item ?? {}) as Record<string, unknown>;
+    const port = Number(v['port']);
+    if (typeof v['ip'] !== 'string' || !Number.isInteger(port)) {
+      throw new InvalidParameterError(`instances format incorrect:${raw}`);
+    }
+    return {
+      ip: v['ip'],
+      port,
+      ephemeral: v['ephemeral'] !== false && v['ephemeral'] !== 'false',
+      clusterName: typeof v['clusterName'] === 'string' && v['clusterName'] !== '' ? v['clusterName'] : DEFAULT_CLUSTER,
+    };
+  });
 }
