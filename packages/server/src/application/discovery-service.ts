@@ -1,24 +1,9 @@
 import type { Registry, Service } from '@beacon/core';
-import type { Subscriber, Subscriptions } from '../push/subscriptions.js';
+import type { HostQuery, Subscriber, Subscriptions } from '../push/subscriptions.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { canReceivePush } from './push-eligibility.js';
 
-export type { Subscriber };
-
-/** A client's query for the hosts of a service, with where it would like pushes to go. */
-export interface HostQuery {
-  readonly namespaceId: string;
-  readonly serviceName: string;
-  /** The `clusters` parameter exactly as sent: push targets are keyed on it. */
-  readonly clusters: string;
-  /** Where the client asks pushes to go; honoured only as the push address rule allows. */
-  readonly clientIP: string | undefined;
-  /** The peer address of the connection the query came on. */
-  readonly sourceAddress: string;
-  /** 0 when the client does not listen for pushes. */
-  readonly udpPort: number;
-  readonly app: string;
-}
+export type { HostQuery, Subscriber };
 
 /** What a host query resolves to; the face renders it (ServiceInfo for Nacos 1.x). */
 export interface HostAnswer {
@@ -42,8 +27,7 @@ export class DiscoveryService {
 
   queryHosts(query: HostQuery, caller: ClientInfo): HostAnswer {
     const switches = this.registry.switches;
-    const pushed =
-      switches.pushEnabled && canReceivePush(caller) && this.subscriptions.onListQuery({ ...query, client: caller });
+    const pushed = switches.pushEnabled && canReceivePush(caller) && this.subscriptions.onListQuery(query, caller);
     const service = this.registry.findService(query.namespaceId, query.serviceName);
     return {
       service,

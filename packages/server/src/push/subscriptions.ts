@@ -8,16 +8,18 @@ import { PushTargets } from './push-targets.js';
 import { UdpPusher } from './udp-pusher.js';
 import { WatchHub } from './watch-hub.js';
 
-export interface ListQuery {
+/** A client's query for the hosts of a service, with where it would like pushes to go. */
+export interface HostQuery {
   readonly namespaceId: string;
   readonly serviceName: string;
+  /** The `clusters` parameter exactly as sent: push targets are keyed on it. */
   readonly clusters: string;
-  /** The `clientIP` parameter; honoured only as PushAddressRule allows. */
+  /** Where the client asks pushes to go; honoured only as PushAddressRule allows. */
   readonly clientIP: string | undefined;
-  /** The peer address of the request's connection. */
+  /** The peer address of the connection the query came on. */
   readonly sourceAddress: string;
+  /** 0 when the client does not listen for pushes. */
   readonly udpPort: number;
-  readonly client: ClientInfo;
   readonly app: string;
 }
 
@@ -61,7 +63,7 @@ export class Subscriptions {
    * subscriber), an address that is not IPv4, or a source at its target cap: the caller simply
    * polls, as Nacos falls back when it cannot add a push client.
    */
-  onListQuery(query: ListQuery): boolean {
+  onListQuery(query: HostQuery, client: ClientInfo): boolean {
     if (!this.pusher.ready || query.udpPort <= 0 || query.udpPort > 65535) return false;
     const ip = this.addressRule.targetOf(query.sourceAddress, query.clientIP);
     if (ip === undefined) return false;
@@ -72,7 +74,7 @@ export class Subscriptions {
         clusters: query.clusters,
         ip,
         port: query.udpPort,
-        client: query.client,
+        client,
         app: query.app,
         source: unmapped(query.sourceAddress),
       },
