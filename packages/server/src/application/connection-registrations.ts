@@ -34,6 +34,11 @@ export class ConnectionRegistrations {
     else this.registry.deregisterInstance(cmd);
   }
 
+  /** BatchInstanceRequest `batchDeregisterInstance`: each instance as `deregister` would, in order. */
+  batchDeregister(connectionId: string, commands: readonly DeregisterCommand[]): void {
+    for (const cmd of commands) this.deregister(connectionId, cmd);
+  }
+
   /** Registers `commands` (all of one service) as everything the connection publishes for that service. */
   private publish(connectionId: string, commands: readonly RegisterCommand[]): void {
     const first = commands[0];

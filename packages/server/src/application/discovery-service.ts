@@ -2,6 +2,7 @@ import type { Registry, Service } from '@beacon/core';
 import type { HostQuery, Subscriber, Subscriptions } from '../push/subscriptions.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { canReceivePush } from './push-eligibility.js';
+import { boundedPage, pageOf, type PageRequest } from './service-catalog.js';
 
 export type { HostQuery, Subscriber };
 
@@ -41,5 +42,15 @@ export class DiscoveryService {
   /** Live UDP push targets and watch streams of a service. */
   subscribers(namespaceId: string, serviceName: string): Subscriber[] {
     return this.subscriptions.subscribers(namespaceId, serviceName);
+  }
+
+  /** One page of them (pageNo and pageSize at least 1), with how many there are in all. */
+  subscriberPage(
+    namespaceId: string,
+    serviceName: string,
+    page: PageRequest,
+  ): { subscribers: Subscriber[]; count: number } {
+    const all = this.subscribers(namespaceId, serviceName);
+    return { subscribers: pageOf(all, boundedPage(page.pageNo, page.pageSize, 1)), count: all.length };
   }
 }

@@ -53,6 +53,16 @@ export interface HealthSummary {
   readonly empty: number;
 }
 
+/** What the Nacos console searches services by; each criterion left out keeps everything. */
+export interface ConsoleServiceQuery {
+  readonly nameContains: string | undefined;
+  readonly groupContains: string | undefined;
+  /** An `ip` or `ip:port` one of the service's instances has. */
+  readonly hostedAt: string | undefined;
+  /** Only services that have at least one instance. */
+  readonly withInstances: boolean;
+}
+
 /** A 1-based page. */
 export interface PageRequest {
   readonly pageNo: number;
@@ -91,6 +101,38 @@ export class ServiceCatalog {
     const lastPage = Math.max(1, Math.ceil(matches.length / Math.max(1, page.pageSize)));
     const pageNo = page.clampToLastPage ? Math.min(page.pageNo, lastPage) : page.pageNo;
     return { services: pageOf(matches, { ...page, pageNo }), total: matches.length, pageNo };
+  }
+
+  /**
+   * Nacos's `/service/list`: the names of one group, bare; `*` lists every group, then grouped
+   * names (the group is part of what tells them apart).
+   */
+  groupNames(
+    namespaceId: string,
+    group: string,
+    label: LabelMatch | undefined,
+    page: PageRequest,
+  ): { names: string[]; total: number } {
+    const allGroups = group === '*';
+    const filter = { ...(allGroups ? {} : { group: { equals: group } }), ...(label ? { label } : {}) };
+    const { services, total } = this.list(namespaceId, filter, page);
+    return { names: services.map((s) => (allGroups ? s.name : s.bareName)), total };
+  }
+
+  /**
+   * The Nacos console's service search (by name and group substrings, by host, only non-empty).
+   * A page at least as large as the result is the whole result; and when the hosts are listed
+   * too, Nacos pages with pageNo unshifted (0-based).
+   */
+  browse(namespaceId: string, query: ConsoleServiceQuery, page: PageRequest, hostsListed: boolean): ServicePage {
+    const filter: ServiceFilter = {
+      nameContains: query.nameContains,
+      group: query.groupContains === undefined ? undefined : { contains: query.groupContains },
+      hostedAt: query.hostedAt,
+      withInstances: query.withInstances,
+    };
+    const pageNo = hostsListed ? page.pageNo + 1 : page.pageNo;
+    return this.list(namespaceId, filter, { pageNo, pageSize: page.pageSize, wholeWhenItFits: true });
   }
 
   /** Counts by health over the services the filter keeps (its own `health` and `withInstances` aside). */
@@ -263,6 +305,14 @@ function sortByHealth(services: Service[]): void {
 function isHostedAt(service: Service, address: string): boolean {
   for (const i of service.instances()) if (i.ip === address || `${i.ip}:${i.port}` === address) return true;
   return false;
+}
+
+/**
+ * A page from numbers clients send freely: pageNo below 1 is the first page, pageSize is held
+ * within [minSize, maxSize].
+ */
+export function boundedPage(pageNo: number, pageSize: number, minSize: number, maxSize = Infinity): PageRequest {
+  return { pageNo: Math.max(1, pageNo), pageSize: Math.min(maxSize, Math.max(minSize, pageSize)) };
 }
 
 export function pageOf<T>(items: T[], page: PageRequest): T[] {

@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '@beacon/core';
 import type { ConnectionDiscovery } from '../application/connection-discovery.js';
 import type { ConnectionRegistrations } from '../application/connection-registrations.js';
-import type { ServiceCatalog } from '../application/service-catalog.js';
+import { boundedPage, type ServiceCatalog } from '../application/service-catalog.js';
 import { namespaceResource, serviceResource, type Action, type NamingResource } from '../auth/resource.js';
 import type { GrpcConnection } from './connection.js';
 import {
@@ -84,7 +84,7 @@ export function namingHandlers(
         registrations.batchRegister(connection.id, commands);
       } else if (type === 'batchDeregisterInstance') {
         const commands = items.map((item) => deregisterCommandFrom(message, ns, item));
-        for (const cmd of commands) registrations.deregister(connection.id, cmd);
+        registrations.batchDeregister(connection.id, commands);
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
@@ -128,13 +128,11 @@ export function namingHandlers(
     }),
     handle(message, connection) {
       const namespaceId = namespaceOfRequest(message, connection.setup.namespaceId);
-      const pageNo = Math.max(1, intField(message, 'pageNo', 1));
-      const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(0, intField(message, 'pageSize', 10)));
+      const pageNo = intField(message, 'pageNo', 1);
+      const pageSize = intField(message, 'pageSize', 10);
       const group = groupOfRequest(message);
-      const page = catalog.list(namespaceId, group === undefined ? {} : { group: { equals: group } }, {
-        pageNo,
-        pageSize,
-      });
+      const filter = group === undefined ? {} : { group: { equals: group } };
+      const page = catalog.list(namespaceId, filter, boundedPage(pageNo, pageSize, 0, MAX_PAGE_SIZE));
       return success('ServiceListResponse', message.body['requestId'], {
         count: page.total,
         serviceNames: page.services.map((s) => s.bareName),

@@ -1,6 +1,6 @@
 import { All, Controller, Get, Inject } from '@nestjs/common';
 import { PreservedKeys, type Instance, type Service } from '@beacon/core';
-import { pageOf, ServiceCatalog, type ServiceFilter } from '../application/service-catalog.js';
+import { pageOf, ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
@@ -19,26 +19,16 @@ export class CatalogController {
 
   @Get('services')
   services(@Params() p: ParamReader): CatalogServicePage | CatalogServiceWithHosts[] {
-    const pageNo = p.requiredInt('pageNo');
-    const pageSize = p.requiredInt('pageSize');
-    const groupParam = p.get('groupNameParam');
-    const filter: ServiceFilter = {
+    const page = { pageNo: p.requiredInt('pageNo'), pageSize: p.requiredInt('pageSize') };
+    const query = {
       nameContains: p.get('serviceNameParam'),
-      group: groupParam === undefined ? undefined : { contains: groupParam },
+      groupContains: p.get('groupNameParam'),
       hostedAt: p.get('instance'),
       withInstances: p.bool('hasIpCount', false),
     };
-    const namespaceId = namespaceOf(p);
-    if (p.bool('withInstances', false)) {
-      // Nacos quirk: this path pages with pageNo unshifted (0-based).
-      const { services } = this.catalog.list(namespaceId, filter, {
-        pageNo: pageNo + 1,
-        pageSize,
-        wholeWhenItFits: true,
-      });
-      return services.map(withHosts);
-    }
-    const { services, total } = this.catalog.list(namespaceId, filter, { pageNo, pageSize, wholeWhenItFits: true });
+    const hostsListed = p.bool('withInstances', false);
+    const { services, total } = this.catalog.browse(namespaceOf(p), query, page, hostsListed);
+    if (hostsListed) return services.map(withHosts);
     return {
       serviceList: services.map((s) => ({
         name: s.bareName,

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { DEFAULT_GROUP } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
-import { pageOf, ServiceCatalog } from '../application/service-catalog.js';
+import { ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
@@ -59,11 +59,9 @@ export class ServiceController {
     const pageNo = lenientInt(p.required('pageNo'));
     const pageSize = lenientInt(p.required('pageSize'));
     const group = p.get('groupName') ?? DEFAULT_GROUP;
-    const allGroups = group === '*';
     const label = labelMatchOf(p);
-    const filter = { ...(allGroups ? {} : { group: { equals: group } }), ...(label ? { label } : {}) };
-    const { services, total } = this.catalog.list(namespaceOf(p), filter, { pageNo, pageSize });
-    return { doms: services.map((s) => (allGroups ? s.name : s.bareName)), count: total };
+    const { names, total } = this.catalog.groupNames(namespaceOf(p), group, label, { pageNo, pageSize });
+    return { doms: names, count: total };
   }
 
   @Get('names')
@@ -76,12 +74,8 @@ export class ServiceController {
   @Get('subscribers')
   subscribers(@Params() p: ParamReader): SubscriberPage {
     const serviceName = groupedServiceOf(p);
-    const pageNo = Math.max(1, p.int('pageNo', 1));
-    const pageSize = Math.max(1, p.int('pageSize', 1000));
-    const all = this.discovery.subscribers(namespaceOf(p), serviceName);
-    return {
-      subscribers: pageOf(all, { pageNo, pageSize }).map(({ port: _port, ...s }) => s),
-      count: all.length,
-    };
+    const page = { pageNo: p.int('pageNo', 1), pageSize: p.int('pageSize', 1000) };
+    const { subscribers, count } = this.discovery.subscriberPage(namespaceOf(p), serviceName, page);
+    return { subscribers: subscribers.map(({ port: _port, ...s }) => s), count };
   }
 }
