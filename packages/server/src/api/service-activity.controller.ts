@@ -4,10 +4,10 @@ import { normalizeNamespace, toGroupedName } from '@beacon/core';
 import { HISTORY_KEPT_MS } from '../application/health-history.js';
 import { ServiceInsights } from '../application/service-insights.js';
 import { BodyReader } from '../http/body-reader.js';
+import { queryInt } from '../http/query-values.js';
 import { ClusterDto, ClusterUpdateDto, HealthHistoryDto, SubscriberDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
-import { queryInt } from './services.controller.js';
 
 /** What goes on around one service: who listens, how its health went, how its clusters are checked. */
 @ApiTags('services')

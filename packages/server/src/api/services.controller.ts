@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { InvalidParameterError, NO_SELECTOR, normalizeNamespace, toGroupedName } from '@beacon/core';
-import { HEALTH_STATES, SERVICE_ORDERS, ServiceCatalog, type ServiceFilter } from '../application/service-catalog.js';
+import { InvalidParameterError, normalizeNamespace, toGroupedName } from '@beacon/core';
+import { HEALTH_STATES, SERVICE_ORDERS, ServiceCatalog } from '../application/service-catalog.js';
 import { BodyReader } from '../http/body-reader.js';
+import { queryChoice, queryInt } from '../http/query-values.js';
 import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
@@ -59,27 +60,17 @@ export class ServicesController {
     const health = queryChoice('health', healthText, ['all', ...HEALTH_STATES], 'all');
     const hideEmpty = queryChoice('hideEmpty', hideEmptyText, ['true', 'false'], 'false') === 'true';
     const order = queryChoice('sort', sortText, SERVICE_ORDERS, 'name');
-    const needle = search?.trim();
-    const wantedGroup = group?.trim();
-    const namespace = normalizeNamespace(namespaceId);
-    const filter: ServiceFilter = {
-      ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
-      ...(wantedGroup ? { group: { equals: wantedGroup } } : {}),
-      ...(health !== 'all' ? { health } : {}),
-      ...(hideEmpty && health !== 'empty' ? { withInstances: true } : {}),
-    };
-    const { services, total, pageNo } = this.catalog.list(namespace, filter, {
-      pageNo: page,
-      pageSize,
-      order,
-      clampToLastPage: true,
-    });
+    const { services, total, pageNo, summary } = this.catalog.search(
+      normalizeNamespace(namespaceId),
+      { search, group, health, hideEmpty },
+      { pageNo: page, pageSize, order },
+    );
     return {
       items: services.map((s) => this.views.serviceSummary(s)),
       total,
       page: pageNo,
       pageSize,
-      summary: this.catalog.summarize(namespace, filter),
+      summary,
     };
   }
 
@@ -93,12 +84,9 @@ export class ServicesController {
     const b = new BodyReader(body);
     const name = b.string('name');
     if (!name) throw new InvalidParameterError('name is required');
-    const service = this.catalog.create({
-      namespaceId: normalizeNamespace(namespaceId),
-      serviceName: toGroupedName(name, b.string('groupName')),
-      protectThreshold: b.number('protectThreshold', 0, 1) ?? 0,
-      metadata: b.stringMap('metadata') ?? {},
-      selector: NO_SELECTOR,
+    const service = this.catalog.define(normalizeNamespace(namespaceId), toGroupedName(name, b.string('groupName')), {
+      protectThreshold: b.number('protectThreshold', 0, 1),
+      metadata: b.stringMap('metadata'),
     });
     return this.views.serviceDetail(service);
   }
@@ -147,28 +135,4 @@ export class ServicesController {
   ): void {
     this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
   }
-}
-
-export function queryInt(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InvalidParameterError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-/** One of a fixed set of words, or the fallback when absent; anything else is a 400 naming the choices. */
-export function queryChoice<T extends string>(
-  name: string,
-  raw: string | undefined,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = raw.trim();
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new InvalidParameterError(`${name} must be one of ${choices.join(', ')}`);
-  }
-  return value as T;
 }

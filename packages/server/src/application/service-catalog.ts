@@ -1,4 +1,5 @@
 import {
+  NO_SELECTOR,
   NotFoundError,
   byName,
   compareNames,
@@ -51,6 +52,17 @@ export interface HealthSummary {
   readonly withUnhealthy: number;
   readonly protectionReached: number;
   readonly empty: number;
+}
+
+/** What the native API's service listing filters by. */
+export interface ServiceSearch {
+  /** Substring of the service name, any case. */
+  readonly search: string | undefined;
+  /** Exact group name. */
+  readonly group: string | undefined;
+  readonly health: HealthState | 'all';
+  /** Leave out services without instances. */
+  readonly hideEmpty: boolean;
 }
 
 /** What the Nacos console searches services by; each criterion left out keeps everything. */
@@ -135,6 +147,25 @@ export class ServiceCatalog {
     return this.list(namespaceId, filter, { pageNo, pageSize: page.pageSize, wholeWhenItFits: true });
   }
 
+  /**
+   * The native API's listing: one page (a page past the end is the last one) and the health
+   * counts over every match. The name search ignores case; hiding empty services gives way to
+   * asking for the empty ones.
+   */
+  search(namespaceId: string, search: ServiceSearch, page: PageRequest): ServicePage & { summary: HealthSummary } {
+    const needle = search.search?.trim();
+    const group = search.group?.trim();
+    const { health } = search;
+    const filter: ServiceFilter = {
+      ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
+      ...(group ? { group: { equals: group } } : {}),
+      ...(health !== 'all' ? { health } : {}),
+      ...(search.hideEmpty && health !== 'empty' ? { withInstances: true } : {}),
+    };
+    const listed = this.list(namespaceId, filter, { ...page, clampToLastPage: true });
+    return { ...listed, summary: this.summarize(namespaceId, filter) };
+  }
+
   /** Counts by health over the services the filter keeps (its own `health` and `withInstances` aside). */
   summarize(namespaceId: string, filter: ServiceFilter): HealthSummary {
     const { health: _health, withInstances: _withInstances, ...rest } = filter;
@@ -176,6 +207,17 @@ export class ServiceCatalog {
   }
 
   /** Replaces all settings: what the command leaves empty is reset, as Nacos's PUT does. */
+  /** Creates a service with no selector; threshold 0 and no metadata unless given. */
+  define(namespaceId: string, serviceName: string, settings: ServiceEdit): Service {
+    return this.create({
+      namespaceId,
+      serviceName,
+      protectThreshold: settings.protectThreshold ?? 0,
+      metadata: settings.metadata ?? {},
+      selector: NO_SELECTOR,
+    });
+  }
+
   replace(cmd: ServiceCommand): Service {
     return this.registry.updateService(cmd);
   }
