@@ -1,7 +1,7 @@
 import { MemoryStore, Registry } from '@beacon/core';
 import { FakeClock, registerCommand } from '@beacon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pageOf, ServiceCatalog } from './service-catalog.js';
+import { boundedPage, pageOf, ServiceCatalog } from './service-catalog.js';
 
 // The one service listing behind /nacos/v1/ns/service/list, /nacos/v1/ns/catalog/services and
 // /api/v1/services: each face states its filter and page; the catalog filters, sorts and pages.
@@ -128,6 +128,46 @@ describe('ServiceCatalog.list by health (the console at scale)', () => {
       protectionReached: 0,
       empty: 0,
     });
+  });
+});
+
+describe('the listings each face asks for', () => {
+  it('groupNames: one group by bare name; `*` every group, by grouped name', () => {
+    const page = { pageNo: 1, pageSize: 10 };
+    expect(catalog.groupNames('public', 'shop', undefined, page)).toEqual({ names: ['cart'], total: 1 });
+    expect(catalog.groupNames('public', '*', undefined, { pageNo: 2, pageSize: 2 })).toEqual({
+      names: ['DEFAULT_GROUP@@orders', 'shop-eu@@orders-eu'],
+      total: 5,
+    });
+  });
+
+  it('browse: the console pages from 0 when it lists the hosts too', () => {
+    const query = { nameContains: undefined, groupContains: 'shop', hostedAt: undefined, withInstances: false };
+    const page = { pageNo: 1, pageSize: 1 };
+    expect(names(catalog.browse('public', query, page, false))).toEqual(['shop-eu@@orders-eu']);
+    expect(names(catalog.browse('public', query, page, true))).toEqual(['shop@@cart']);
+  });
+
+  it('search: hiding the empty services gives way to asking for them, and the summary comes along', () => {
+    const page = { pageNo: 1, pageSize: 10 };
+    const empty = catalog.search('public', { search: undefined, group: ' ', health: 'empty', hideEmpty: true }, page);
+    expect(names(empty)).toEqual(['DEFAULT_GROUP@@empty']);
+    expect(empty.summary).toEqual({ services: 5, withUnhealthy: 0, protectionReached: 0, empty: 1 });
+    const hidden = catalog.search(
+      'public',
+      { search: ' ORD ', group: undefined, health: 'all', hideEmpty: true },
+      page,
+    );
+    expect(names(hidden)).toEqual(['DEFAULT_GROUP@@orders', 'shop-eu@@orders-eu']);
+    expect(hidden.summary.services).toBe(2);
+  });
+});
+
+describe('boundedPage', () => {
+  it('starts at page 1 and holds the size within its bounds', () => {
+    expect(boundedPage(0, 0, 1)).toEqual({ pageNo: 1, pageSize: 1 });
+    expect(boundedPage(-4, -1, 0, 100)).toEqual({ pageNo: 1, pageSize: 0 });
+    expect(boundedPage(3, 500, 0, 100)).toEqual({ pageNo: 3, pageSize: 100 });
   });
 });
 
