@@ -35,7 +35,7 @@ export interface BeatReply {
 }
 
 /**
- * The heartbeat, reference section 3. This is the hot path: a map lookup and two field writes;
+ * The heartbeat (docs/nacos-protocol.md §3). This is the hot path: a map lookup and two field writes;
  * no scan, no allocation beyond the reply, nothing awaited.
  */
 export class BeatProcessor {
