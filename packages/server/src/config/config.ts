@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@beacon/core';
+import { clusterConfigVar, type ClusterConfig } from './cluster-config.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -35,6 +36,8 @@ export interface BeaconConfig {
   readonly watchBacklogBytes: number;
   /** Bytes of recent changes kept per namespace to replay to streams resuming with Last-Event-ID. */
   readonly watchHistoryBytes: number;
+  /** Set when BEACON_REDIS_URL and BEACON_DATABASE_URL are: cluster mode (see docs/adr/0011). */
+  readonly cluster: ClusterConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +139,6 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
     watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    cluster: clusterConfigVar(env),
   };
 }
