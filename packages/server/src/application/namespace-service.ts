@@ -2,6 +2,7 @@ import { PUBLIC_NAMESPACE, type NamespaceRecord, type Registry } from '@beacon/c
 import { randomUUID } from 'node:crypto';
 import { requireParam } from '@beacon/core';
 import { MAX_NAMESPACE_ID_LENGTH } from '../wire/nacos-names.js';
+import type { StateBackend } from './state-backend.js';
 
 const NAMESPACE_ID = /^[\w-]+$/;
 
@@ -18,7 +19,12 @@ export interface NamespaceSummary {
  * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
  */
 export class NamespaceService {
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly state: StateBackend) {}
+
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
 
   exists(id: string): boolean {
     return id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id) !== undefined;
@@ -52,18 +58,18 @@ export class NamespaceService {
    * False for an id that is malformed, too long or taken (before the name is even required, as in
    * Nacos); a random id when none is given.
    */
-  create(id: string | undefined, name: string | undefined, description: string): boolean {
+  async create(id: string | undefined, name: string | undefined, description: string): Promise<boolean> {
     const chosen = id ?? randomUUID();
     if (!isValidId(chosen) || this.exists(chosen)) return false;
-    this.registry.putNamespace({ id: chosen, name: requireParam(name, 'namespaceName'), description });
+    await this.state.apply('putNamespace', { id: chosen, name: requireParam(name, 'namespaceName'), description });
     return true;
   }
 
   /** Edits a namespace, or names one that sprang into being; false for an id `create` would refuse. */
-  update(id: string, name: string | undefined, description: string | undefined): boolean {
+  async update(id: string, name: string | undefined, description: string | undefined): Promise<boolean> {
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !isValidId(id)) return false;
-    this.registry.putNamespace({
+    await this.state.apply('putNamespace', {
       id,
       name: name ?? existing?.name ?? id,
       description: description ?? existing?.description ?? '',
@@ -71,8 +77,8 @@ export class NamespaceService {
     return true;
   }
 
-  delete(id: string): void {
-    this.registry.deleteNamespace(id);
+  delete(id: string): Promise<void> {
+    return this.state.apply('deleteNamespace', id);
   }
 }
 

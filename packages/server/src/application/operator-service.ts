@@ -12,6 +12,7 @@ import {
 } from '@beacon/core';
 import type { PushMetrics, PushState } from '../push/push-metrics.js';
 import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './server-status.js';
+import type { StateBackend } from './state-backend.js';
 
 export type { PushState };
 
@@ -47,13 +48,18 @@ const MAX_SWITCH_VALUE = 2147483647;
  */
 export class OperatorService {
   constructor(
-    private readonly registry: Registry,
+    private readonly state: StateBackend,
     private readonly status: ServerStatusHolder,
     private readonly push: PushMetrics,
   ) {}
 
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
+
   /** Validates the whole edit before changing anything; 404 when the instance is not there. */
-  editInstance(address: InstanceAddress, edit: InstanceEdit): Instance {
+  async editInstance(address: InstanceAddress, edit: InstanceEdit): Promise<Instance> {
     const instance = this.registry.findInstance(address);
     if (!instance) {
       const { serviceName, clusterName, ip, port } = address;
@@ -65,9 +71,9 @@ export class OperatorService {
       validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata));
     }
     // TODO(i10-core overrides): one core operation, so that the edit is one change event.
-    if (Object.keys(metadata).length > 0) this.registry.editInstanceMetadata(address, metadata);
+    if (Object.keys(metadata).length > 0) await this.state.apply('editInstanceMetadata', address, metadata);
     if (edit.weight !== undefined || edit.enabled !== undefined) {
-      this.registry.patchInstance({
+      await this.state.apply('patchInstance', {
         ...address,
         ...(edit.weight !== undefined ? { weight: edit.weight } : {}),
         ...(edit.enabled !== undefined ? { enabled: edit.enabled } : {}),
@@ -92,7 +98,7 @@ export class OperatorService {
    * Sets one switch from its wire name and text value; `overriddenServerStatus` (NULL clears it)
    * is the server status, kept in memory only.
    */
-  updateSwitch(entry: string, value: string): void {
+  async updateSwitch(entry: string, value: string): Promise<void> {
     if (entry === 'overriddenServerStatus') {
       const status = value.toUpperCase();
       if (status !== 'NULL' && !SERVER_STATUSES.includes(status as ServerStatus)) {
@@ -101,7 +107,7 @@ export class OperatorService {
       this.status.override(status === 'NULL' ? undefined : (status as ServerStatus));
       return;
     }
-    this.registry.updateSwitches(switchPatch(entry, value));
+    await this.state.apply('updateSwitches', switchPatch(entry, value));
   }
 
   figures(): RegistryFigures {
