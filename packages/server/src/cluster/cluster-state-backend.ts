@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger } from '@nestjs/common';
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   BEAT_OK,
   BeatProcessor,
@@ -41,10 +41,8 @@ import {
 } from './redis-layout.js';
 import { withScripts, type ScriptedRedis } from './redis-scripts.js';
 
-/** An engine is down: the client may retry (503), and nothing was changed. */
-export class ClusterUnavailableError extends Error {
-  readonly statusCode = 503;
-}
+/** An engine is down: the client may retry (503, with this message), and nothing was changed. */
+export class ClusterUnavailableError extends ServiceUnavailableException {}
 
 /** Durable writes are serialised cluster-wide by this transaction-scoped advisory lock. */
 const DURABLE_WRITE_LOCK = 'beacon:durable-writes';
@@ -74,7 +72,6 @@ export class ClusterStateBackend implements StateBackend {
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
   private readonly processor: BeatProcessor;
-  private redisRunId: string | undefined;
   private lastBeatErrorLogAt = 0;
 
   private constructor(
@@ -108,7 +105,7 @@ export class ClusterStateBackend implements StateBackend {
       const registry = new Registry({ ...options, store: journal });
       const backend = new ClusterStateBackend(engines, durable, journal, registry, startId, options);
       await backend.loadEphemeral();
-      backend.redisRunId = await runIdOf(engines.redis);
+      await ensureEpoch(engines.redis);
       return backend;
     } catch (error) {
       await closeEngines(engines);
@@ -382,16 +379,25 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   /**
-   * Redis is back. Beats were lost while it was away, so expiry holds for one beat timeout. If it
-   * came back empty (a new run id), this node puts back every ephemeral instance of its view with
-   * a fresh last beat: the restart grace; clients that are gone expire one timeout later.
+   * Redis is back. With its data (the epoch key is still there): beats were lost while it was
+   * away, so expiry holds for one beat timeout. Empty: this node puts back every ephemeral instance
+   * of its view with a fresh last beat, the restart grace; clients that are gone expire one timeout
+   * later.
    */
   private async afterReconnect(): Promise<void> {
-    this.leases.holdAfterOutage();
-    const runId = await runIdOf(this.engines.redis).catch(() => undefined);
-    if (runId === undefined || runId === this.redisRunId) return;
-    this.redisRunId = runId;
-    this.logger.warn('Redis restarted: putting back the ephemeral instances of this view');
+    let epoch: string | null;
+    try {
+      epoch = await this.engines.redis.get(EPOCH_KEY);
+    } catch {
+      this.leases.holdAfterOutage();
+      return;
+    }
+    if (epoch !== null) {
+      this.leases.holdAfterOutage();
+      return;
+    }
+    await ensureEpoch(this.engines.redis);
+    this.logger.warn('Redis came back empty: putting back the ephemeral instances of this view');
     this.tail.restartFromBeginning();
     for (const namespaceId of this.registry.namespaceIds()) {
       for (const service of this.registry.services(namespaceId)) {
@@ -399,6 +405,13 @@ export class ClusterStateBackend implements StateBackend {
       }
     }
   }
+}
+
+/** Set once per Redis dataset: when it is missing after a reconnect, Redis lost its data. */
+const EPOCH_KEY = 'beacon:epoch';
+
+async function ensureEpoch(redis: ClusterEngines['redis']): Promise<void> {
+  await redis.set(EPOCH_KEY, randomUUID(), 'NX');
 }
 
 function instanceAddressOf(m: Mutation): InstanceAddress | undefined {
@@ -425,11 +438,6 @@ function isEphemeralTarget(m: Mutation): boolean {
 
 function toAddress(a: InstanceAddress): InstanceAddress {
   return { namespaceId: a.namespaceId, serviceName: a.serviceName, clusterName: a.clusterName, ip: a.ip, port: a.port };
-}
-
-async function runIdOf(redis: ClusterEngines['redis']): Promise<string | undefined> {
-  const info = await redis.info('server');
-  return /run_id:(\w+)/.exec(info)?.[1];
 }
 
 function describe(error: unknown): string {

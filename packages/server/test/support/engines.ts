@@ -21,13 +21,18 @@ export interface RedisEngine extends AsyncDisposable {
   readonly url: string;
   /** Kills the server (SIGKILL: nothing saved) and starts a new, empty one on the same port. */
   restartEmpty(): Promise<void>;
-  /** Kills the server; `start()` brings one back (empty: no persistence). */
+  /** Kills the server; `start()` brings one back (empty unless started `persistent`). */
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisEngine> {
+export interface RedisOptions {
+  /** Keep data across `stop()` + `start()` (append-only file, fsync always): an outage, not a loss. */
+  readonly persistent?: boolean;
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<RedisEngine> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'beacon-redis-'));
   let child: ChildProcess | undefined;
@@ -35,7 +40,10 @@ export async function startRedis(): Promise<RedisEngine> {
   const start = async () => {
     const proc = spawn(
       REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+        ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;

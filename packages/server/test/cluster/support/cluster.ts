@@ -2,7 +2,13 @@
  * A Beacon cluster for tests: a real redis-server and PostgreSQL (test/support/engines.ts) and
  * built servers (`dist/main.js`) as child processes on 127.0.0.1, all stopped by `close()`.
  */
-import { startPostgres, startRedis, type PostgresEngine, type RedisEngine } from '../../support/engines.js';
+import {
+  startPostgres,
+  startRedis,
+  type PostgresEngine,
+  type RedisEngine,
+  type RedisOptions,
+} from '../../support/engines.js';
 import { makeDataDir, removeDataDir, spawnBuiltServer, type SpawnedServer } from '../../support/test-server.js';
 
 export interface ClusterNode {
@@ -22,10 +28,11 @@ export interface TestCluster extends AsyncDisposable {
 export interface ClusterOptions {
   readonly nodes: number;
   readonly env?: Record<string, string>;
+  readonly redis?: RedisOptions;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const [redis, postgres] = await Promise.all([startRedis(options.redis), startPostgres()]);
   const nodes: ClusterNode[] = [];
   const env = {
     BEACON_REDIS_URL: redis.url,
