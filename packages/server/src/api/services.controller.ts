@@ -107,10 +107,7 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
   ): Promise<void> {
-    const namespace = normalizeNamespace(namespaceId);
-    const grouped = toGroupedName(serviceName, groupName);
-    this.catalog.require(namespace, grouped);
-    await this.catalog.delete(namespace, grouped);
+    await this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
   }
 }
 

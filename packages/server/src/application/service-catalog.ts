@@ -103,7 +103,14 @@ export class ServiceCatalog {
     });
   }
 
+  /** Deletes a service with its instances; 400 with Nacos's message when missing. */
   delete(namespaceId: string, serviceName: string): Promise<void> {
+    return this.state.apply('deleteService', namespaceId, serviceName);
+  }
+
+  /** Deletes a service with its instances; 404 naming the namespace when missing. */
+  deleteExisting(namespaceId: string, serviceName: string): Promise<void> {
+    this.require(namespaceId, serviceName);
     return this.state.apply('deleteService', namespaceId, serviceName);
   }
 

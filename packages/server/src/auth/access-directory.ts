@@ -1,4 +1,4 @@
-import { ConflictError, InvalidParameterError, NotFoundError } from '@beacon/core';
+import { compareNames as compare, ConflictError, InvalidParameterError, NotFoundError } from '@beacon/core';
 import { MIN_PASSWORD_LENGTH } from '../config/config.js';
 import type { AuthRepository, PermissionRecord, RoleBinding, UserRecord } from './auth-repository.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -259,8 +259,4 @@ function checkPassword(password: string): void {
 
 function sameGrant(a: PermissionRecord, b: PermissionRecord): boolean {
   return a.role === b.role && a.resource === b.resource && a.action === b.action;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
