@@ -10,6 +10,7 @@ import { formatTable } from './report/table.js';
 import type { BenchResults, ScenarioResult } from './results.js';
 import { beatThroughput } from './scenarios/beat-throughput.js';
 import { capacity } from './scenarios/capacity.js';
+import { cluster } from './scenarios/cluster.js';
 import { PROFILES, type Scenario, type ScenarioContext } from './scenarios/context.js';
 import { expiryCost } from './scenarios/expiry-cost.js';
 import { memory } from './scenarios/memory.js';
@@ -19,7 +20,16 @@ import { registerAndList } from './scenarios/register-list.js';
 import { BeaconServer, REPO_ROOT } from './servers/beacon-server.js';
 
 /** In run order: the raw limit first, so that the capacity search can start near saturation. */
-const SCENARIOS: Scenario[] = [rawLimit, beatThroughput, capacity, registerAndList, pushLatency, expiryCost, memory];
+const SCENARIOS: Scenario[] = [
+  rawLimit,
+  beatThroughput,
+  capacity,
+  registerAndList,
+  pushLatency,
+  expiryCost,
+  memory,
+  cluster,
+];
 
 export async function runBench(
   options: BenchOptions,

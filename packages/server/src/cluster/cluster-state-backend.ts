@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   BEAT_OK,
+  beatAddress,
   BeatProcessor,
+  registrationOfBeat,
   effectiveBeatInterval,
   Registry,
   type BeatCommand,
@@ -23,6 +25,7 @@ import {
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
+import { BeatBatcher } from './beat-batcher.js';
 import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
@@ -62,7 +65,8 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
  * - durable (anything the registry writes to its Store): under a cluster-wide advisory lock, the
  *   view catches up with the stream, the mutation runs on it with its Store writes journaled, the
  *   journal is written to PostgreSQL and the mutation appended, then the transaction commits.
- * - beats: a view lookup for the reply and one pipelined Lua call, not awaited.
+ * - beats: a view lookup for the reply; the beat joins the next batch to Redis (beat-batcher.ts),
+ *   one Lua call per shard every few milliseconds, not awaited.
  */
 export class ClusterStateBackend implements StateBackend {
   readonly beat: (cmd: BeatCommand) => BeatReply;
@@ -72,6 +76,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
   private readonly processor: BeatProcessor;
+  private readonly beats: BeatBatcher;
   private lastBeatErrorLogAt = 0;
 
   private constructor(
@@ -88,6 +93,14 @@ export class ClusterStateBackend implements StateBackend {
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.beats = new BeatBatcher(
+      this.redis,
+      (member) => {
+        const instance = this.registry.findInstance(addressOf(member));
+        if (instance) this.reseed(instance);
+      },
+      (error) => this.reportBeatError(error),
     );
     this.beat = (cmd) => this.beatInCluster(cmd);
   }
@@ -121,6 +134,7 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   async close(): Promise<void> {
+    this.beats.stop();
     this.tail.stop();
     await this.leases.stop();
     await closeEngines(this.engines);
@@ -266,27 +280,14 @@ export class ClusterStateBackend implements StateBackend {
   // ---- the beat ------------------------------------------------------------------------------
 
   private beatInCluster(cmd: BeatCommand): BeatReply {
-    const beat = cmd.beat;
-    const address = {
-      namespaceId: cmd.namespaceId,
-      serviceName: cmd.serviceName,
-      clusterName: beat?.cluster ? beat.cluster : cmd.clusterName,
-      ip: beat?.ip ?? cmd.ip,
-      port: beat?.port ?? cmd.port,
-    };
+    const address = beatAddress(cmd);
     const registry = this.registry;
     let instance = registry.findInstance(address);
-    if (instance === undefined && beat !== undefined) {
+    if (instance === undefined && cmd.beat !== undefined) {
       // A full beat re-registers, as a registration would; for a known service the view has it at once.
-      this.apply('registerInstance', {
-        ...address,
-        weight: beat.weight ?? 0,
-        enabled: true,
-        healthy: true,
-        ephemeral: beat.ephemeral ?? true,
-        metadata: beat.metadata ?? {},
-        app: undefined,
-      }).catch((error: unknown) => this.reportBeatError(error));
+      this.apply('registerInstance', registrationOfBeat(address, cmd.beat)).catch((error: unknown) =>
+        this.reportBeatError(error),
+      );
       instance = registry.findInstance(address);
     }
     // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
@@ -294,12 +295,7 @@ export class ClusterStateBackend implements StateBackend {
     if (instance.ephemeral) {
       const now = Date.now();
       instance.lastBeat = now;
-      const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
-      const seen = instance;
-      this.redis.beaconBeat(k.meta, k.due, CHANGE_STREAM, memberOf(address), now, STREAM_MAXLEN).then(
-        (known) => known === 0 && this.reseed(seen),
-        (error: unknown) => this.reportBeatError(error),
-      );
+      this.beats.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
     }
     const switches = registry.switches;
     return {

@@ -17,20 +17,33 @@ local function deadline(t, d, h, last)
 end
 `;
 
-/** KEYS meta due stream; ARGV member now maxlen. 0 when Redis does not know the instance. */
-const BEAT = `${PARSE_META}
-local m = redis.call('HGET', KEYS[1], ARGV[1])
-if not m then return 0 end
-local t, d, h, mk = parse(m)
-local now = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], t .. ',' .. d .. ',1,' .. mk .. ',' .. now)
-if mk == '0' then
-  redis.call('ZADD', KEYS[2], deadline(t, d, '1', now), ARGV[1])
-  if h == '0' then
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'o', 'redis', 't', 'healthy', 'k', ARGV[1])
+/**
+ * KEYS meta due stream; ARGV maxlen, then member, lastBeat pairs: the beats of one shard that a
+ * node gathered over a few milliseconds. Heals an unhealthy instance (appended to the stream).
+ * Returns the members Redis does not know (it restarted empty), for the node to put back.
+ */
+const BEATS = `${PARSE_META}
+local unknown = {}
+for i = 2, #ARGV, 2 do
+  local member = ARGV[i]
+  local now = tonumber(ARGV[i + 1])
+  local m = redis.call('HGET', KEYS[1], member)
+  if not m then
+    unknown[#unknown + 1] = member
+  else
+    local t, d, h, mk, last = parse(m)
+    if now > last then
+      redis.call('HSET', KEYS[1], member, t .. ',' .. d .. ',1,' .. mk .. ',' .. now)
+      if mk == '0' then
+        redis.call('ZADD', KEYS[2], deadline(t, d, '1', now), member)
+        if h == '0' then
+          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'o', 'redis', 't', 'healthy', 'k', member)
+        end
+      end
+    end
   end
 end
-return 1
+return unknown
 `;
 
 /**
@@ -120,7 +133,13 @@ return 0
 `;
 
 export interface ClusterScripts {
-  beaconBeat(meta: string, due: string, stream: string, member: string, now: number, maxlen: number): Promise<number>;
+  beaconBeats(
+    meta: string,
+    due: string,
+    stream: string,
+    maxlen: number,
+    ...memberBeats: (string | number)[]
+  ): Promise<string[]>;
   beaconUpsert(
     inst: string,
     meta: string,
@@ -162,7 +181,7 @@ export type ScriptedRedis = Redis & ClusterScripts;
 
 /** Registers the scripts on a connection (ioredis sends EVALSHA, and the script once if Redis lost it). */
 export function withScripts(redis: Redis): ScriptedRedis {
-  redis.defineCommand('beaconBeat', { numberOfKeys: 3, lua: BEAT });
+  redis.defineCommand('beaconBeats', { numberOfKeys: 3, lua: BEATS });
   redis.defineCommand('beaconUpsert', { numberOfKeys: 4, lua: UPSERT });
   redis.defineCommand('beaconRemove', { numberOfKeys: 4, lua: REMOVE });
   redis.defineCommand('beaconExpire', { numberOfKeys: 4, lua: EXPIRE });
