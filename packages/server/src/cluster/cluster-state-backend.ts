@@ -77,6 +77,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly leases: ExpiryLeases;
   private readonly processor: BeatProcessor;
   private readonly beats: BeatBatcher;
+  /** Durable registrations in flight that create a service or cluster, by creationKey. */
+  private readonly creating = new Map<string, Promise<unknown>>();
   private lastBeatErrorLogAt = 0;
 
   private constructor(
@@ -142,7 +144,23 @@ export class ClusterStateBackend implements StateBackend {
 
   async apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {
     const mutation = { kind, args } as Mutation<K>;
-    return this.isEphemeral(mutation) ? this.applyEphemeral(mutation) : this.applyDurable(mutation);
+    if (this.isEphemeral(mutation)) return this.applyEphemeral(mutation);
+    const creates = creationKey(mutation);
+    if (creates === undefined) return this.applyDurable(mutation);
+    // Registrations arriving while another creates their service and cluster wait for it and then
+    // need Redis only, instead of queueing one by one on the cluster-wide lock.
+    const pending = this.creating.get(creates);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.apply(kind, ...args);
+    }
+    const created = this.applyDurable(mutation);
+    this.creating.set(creates, created);
+    try {
+      return await created;
+    } finally {
+      this.creating.delete(creates);
+    }
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -204,6 +222,11 @@ export class ClusterStateBackend implements StateBackend {
         throw new ClusterUnavailableError(
           `the cluster's engines are unavailable, nothing was written: ${describe(error)}`,
         );
+      }
+      // Registrations racing the one that created their service: now that it exists, Redis is enough.
+      if (this.isEphemeral(m)) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        return await this.applyEphemeral(m);
       }
       let recorded: { result: MutationResult<K>; ops: ReturnType<JournalStore['record']>['ops'] };
       try {
@@ -408,6 +431,13 @@ const EPOCH_KEY = 'beacon:epoch';
 
 async function ensureEpoch(redis: ClusterEngines['redis']): Promise<void> {
   await redis.set(EPOCH_KEY, randomUUID(), 'NX');
+}
+
+/** For an ephemeral registration: the service and cluster it creates (so that others can wait). */
+function creationKey(m: Mutation): string | undefined {
+  if (m.kind !== 'registerInstance') return undefined;
+  const [cmd] = (m as Mutation<'registerInstance'>).args;
+  return cmd.ephemeral ? `${cmd.namespaceId}\u0000${cmd.serviceName}\u0000${cmd.clusterName}` : undefined;
 }
 
 function instanceAddressOf(m: Mutation): InstanceAddress | undefined {
