@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
-# Beacon: the server and its web console on one port (8848), data in /data.
+# Beacon: the server and its web console on one port (8848), Nacos 2.x gRPC on 9848, data in /data.
 #   docker compose up          (see docker-compose.yml)
-#   docker build -t beacon . && docker run -p 8848:8848 -v beacon-data:/data beacon
+#   docker build -t beacon . && docker run -p 127.0.0.1:8848:8848 -p 127.0.0.1:9848:9848 -v beacon-data:/data beacon
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# A supported Node LTS (Node 20 reached its end of life in April 2026; the code runs on 20.19+).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: install everything, compile the server, SDK and core, build the console ----
 FROM ${NODE_IMAGE} AS build
@@ -20,31 +21,25 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
 RUN pnpm build
-# Keep only what the server needs at run time: a fresh production-only install from the same store
-# (pnpm install --prod alone would leave the dev packages in node_modules/.pnpm).
-RUN find . -name node_modules -type d -prune -exec rm -rf {} + \
-  && pnpm install --offline --frozen-lockfile --prod
+# What the server needs at run time, in /runtime: the server with its production dependencies only
+# (pnpm deploy --prod; no TypeScript, React or TanStack: the console is a built bundle) and the
+# built console. packages/server/test/deploy builds the same tree without Docker and starts it.
+RUN sh scripts/build-runtime-tree.sh /runtime
 
-# ---- runtime: Node, the built server, its production dependencies and the built console ----
+# ---- runtime: Node and the runtime tree, run by the unprivileged user `node` ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
   PORT=8848 \
   HOST=0.0.0.0 \
   BEACON_DATA_DIR=/data
 WORKDIR /app
-COPY --from=build /app/package.json /app/pnpm-workspace.yaml ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/packages/core/package.json ./packages/core/package.json
-COPY --from=build /app/packages/core/dist ./packages/core/dist
-COPY --from=build /app/packages/server/package.json ./packages/server/package.json
-COPY --from=build /app/packages/server/dist ./packages/server/dist
-COPY --from=build /app/packages/server/node_modules ./packages/server/node_modules
-COPY --from=build /app/apps/console/dist ./apps/console/dist
+COPY --from=build /runtime ./
 # The data directory belongs to the unprivileged user, also when a fresh named volume is mounted.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
-EXPOSE 8848
+# 9848: Nacos 2.x gRPC (PORT + 1000).
+EXPOSE 8848 9848
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8848) + '/nacos/v1/console/health/readiness').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "packages/server/dist/main.js"]

@@ -15,6 +15,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Type-aware rules on the shipped sources of core, server and SDK (tests keep the plain set).
+  {
+    files: ['packages/{core,server,sdk}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
   // The console: browser globals and the rules of hooks.
   {
     files: ['apps/console/src/**/*.{ts,tsx}'],

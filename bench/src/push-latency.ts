@@ -11,18 +11,17 @@
  *
  * Prints a table and writes bench/results/push-latency.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { spawnServer } from '@beacon/test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SERVER_ENTRY = resolve(here, '../../packages/server/dist/main.js');
 const RESULTS_FILE = resolve(here, '../results/push-latency.json');
 const NAMESPACE = 'bench-push';
 const SERVICE = 'DEFAULT_GROUP@@bench-push';
@@ -70,45 +69,10 @@ interface Server extends PushServer {
 }
 
 async function startServer(options: Options): Promise<Server> {
-  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-push-'));
-  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BEACON_DATA_DIR: dataDir,
-      BEACON_LOG_LEVEL: 'log',
-      BEACON_AUTH: 'off',
-      BEACON_PUSH_COALESCE_MS: String(options.coalesceMs),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await spawnServer({
+    env: { BEACON_LOG_LEVEL: 'log', BEACON_PUSH_COALESCE_MS: String(options.coalesceMs) },
   });
-  let output = '';
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /listening on http:\/\/[^\s:]+:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return {
-    port,
-    baseUrl: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { port: server.port, baseUrl: server.baseUrl, stop: () => server.close() };
 }
 
 async function nacos(server: PushServer, method: string, path: string, params: Record<string, string | number>) {

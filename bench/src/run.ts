@@ -13,6 +13,7 @@ import { capacity } from './scenarios/capacity.js';
 import { cluster } from './scenarios/cluster.js';
 import { PROFILES, type Scenario, type ScenarioContext } from './scenarios/context.js';
 import { expiryCost } from './scenarios/expiry-cost.js';
+import { grpcConnections } from './scenarios/grpc-connections.js';
 import { memory } from './scenarios/memory.js';
 import { pushLatency } from './scenarios/push-latency.js';
 import { rawLimit } from './scenarios/raw-limit.js';
@@ -28,6 +29,7 @@ const SCENARIOS: Scenario[] = [
   pushLatency,
   expiryCost,
   memory,
+  grpcConnections,
   cluster,
 ];
 

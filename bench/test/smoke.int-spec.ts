@@ -31,7 +31,7 @@ describe('pnpm bench --smoke', () => {
     expect(JSON.parse(readFileSync(join(out, 'latest-smoke.json'), 'utf8'))).toEqual(results);
     expect(results.mode).toBe('smoke');
     expect(results.machine.cpus).toBeGreaterThan(0);
-    expect(results.scenarios.map((s) => s.id)).toEqual(['2', '1', 'capacity', '3', '4', '5', '6', 'cluster']);
+    expect(results.scenarios.map((s) => s.id)).toEqual(['2', '1', 'capacity', '3', '4', '5', '6', '7', 'cluster']);
     for (const s of results.scenarios) {
       expect(s.status, `${s.id}: ${s.error ?? ''}`).not.toBe('failed');
       expect(s.rows.length).toBeGreaterThan(0);
@@ -81,5 +81,12 @@ describe('pnpm bench --smoke', () => {
     const mem = byId['6']!.data as { heapBytesPerInstance: number; instancesAfter: number };
     expect(mem.instancesAfter).toBe(1000);
     expect(mem.heapBytesPerInstance).toBeGreaterThan(100);
+
+    // 7: every gRPC instance registered, every push sample arrived, and all left with their connections.
+    const grpc = byId['7']!.data as { instances: number; pushLatencyMs: number[]; drainMs: number | null };
+    expect(grpc.instances).toBe(10 * 20);
+    expect(grpc.pushLatencyMs).toHaveLength(100);
+    expect(Math.max(...grpc.pushLatencyMs)).toBeLessThan(5000);
+    expect(grpc.drainMs).not.toBeNull();
   });
 });

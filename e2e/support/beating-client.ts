@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { stopProcess } from './beacon-server.js';
+import { stopProcess } from './stop-process.js';
 
 /** One line the client process printed: an SDK event with its payload. */
 export interface ClientEvent {

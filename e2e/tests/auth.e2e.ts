@@ -2,21 +2,22 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AdminClient, BeaconApiError } from '@beacon/sdk/admin';
-import { startBeaconServer, type BeaconServer } from '../support/beacon-server.js';
+import type { SpawnedServer } from '@beacon/test-support';
+import { startConsoleServer } from '../support/console-server.js';
 
 const ADMIN_PASSWORD = 'e2e-admin-password';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
 
-let server: BeaconServer;
+let server: SpawnedServer;
 
 test.beforeAll(async () => {
-  server = await startBeaconServer({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  server = await startConsoleServer({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD });
 });
 
 test.afterAll(async () => {
-  await server?.stop();
+  await server?.close();
 });
 
 test('with auth on, the console asks for a login, refuses a wrong password and goes live after a right one', async ({

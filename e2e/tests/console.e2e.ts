@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { AdminClient, type InstanceDto } from '@beacon/sdk/admin';
-import { startBeaconServer, type BeaconServer } from '../support/beacon-server.js';
+import type { SpawnedServer } from '@beacon/test-support';
+import { startConsoleServer } from '../support/console-server.js';
 import { BeatingClient, type ClientConfig } from '../support/beating-client.js';
 
 // Short per-instance timings keep the whole file well under a minute.
@@ -16,7 +17,7 @@ const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots
 
 test.describe.configure({ mode: 'serial' });
 
-let server: BeaconServer;
+let server: SpawnedServer;
 let admin: AdminClient;
 let ORDERS_1: ClientConfig;
 let orders1: BeatingClient;
@@ -61,7 +62,7 @@ async function pageWasNotReloaded(page: Page): Promise<boolean> {
 const instanceRow = (page: Page, address: string) => page.locator(`tr[data-instance="${address}"]`);
 
 test.beforeAll(async () => {
-  server = await startBeaconServer({
+  server = await startConsoleServer({
     BEACON_EXPIRY_TICK_MS: '100',
     BEACON_MAX_METADATA_BYTES: String(METADATA_LIMIT_BYTES),
   });
@@ -97,7 +98,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([orders1, orders2, inventory].map((c) => c?.stop()));
-  await server?.stop();
+  await server?.close();
 });
 
 test('1. a client that registers and beats shows healthy', async ({ page }) => {

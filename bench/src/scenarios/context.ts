@@ -19,6 +19,8 @@ export interface SizeProfile {
   push: { subscribers: number; changes: number };
   expiry: { instances: number; silentPercent: number; simulatedSeconds: number };
   memory: { instances: number; perService: number };
+  /** Nacos 2.x connection mode: connections, instances each, and the steady-state window. */
+  grpc: { connections: number; perConnection: number; steadyMs: number };
 }
 
 export const PROFILES: Record<BenchOptions['mode'], SizeProfile> = {
@@ -31,6 +33,7 @@ export const PROFILES: Record<BenchOptions['mode'], SizeProfile> = {
     push: { subscribers: 1000, changes: 200 },
     expiry: { instances: 100_000, silentPercent: 1, simulatedSeconds: 60 },
     memory: { instances: 100_000, perService: 100 },
+    grpc: { connections: 1000, perConnection: 100, steadyMs: 20_000 },
   },
   quick: {
     beats: { counts: [10_000], perService: 100, connections: 128, warmupMs: 2000, durationMs: 5000 },
@@ -41,6 +44,7 @@ export const PROFILES: Record<BenchOptions['mode'], SizeProfile> = {
     push: { subscribers: 200, changes: 50 },
     expiry: { instances: 100_000, silentPercent: 1, simulatedSeconds: 50 },
     memory: { instances: 20_000, perService: 100 },
+    grpc: { connections: 200, perConnection: 100, steadyMs: 10_000 },
   },
   smoke: {
     beats: { counts: [500], perService: 100, connections: 8, warmupMs: 200, durationMs: 600 },
@@ -51,6 +55,7 @@ export const PROFILES: Record<BenchOptions['mode'], SizeProfile> = {
     push: { subscribers: 20, changes: 3 },
     expiry: { instances: 2000, silentPercent: 1, simulatedSeconds: 50 },
     memory: { instances: 1000, perService: 100 },
+    grpc: { connections: 10, perConnection: 20, steadyMs: 1000 },
   },
 };
 

@@ -1,14 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { nextMessage, spawnNode, stopProcess } from '../process/node-process.js';
+import { REPO_ROOT, spawnServer, type SpawnedServer } from '@beacon/test-support';
+import { nextMessage } from '../process/node-process.js';
 import { sampleProcess, type ProcSample } from '../process/proc-stats.js';
 import type { ProbeReport } from './probe-hook.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVER_MAIN = join(REPO_ROOT, 'packages/server/dist/main.js');
+export { REPO_ROOT };
 const PROBE_HOOK = new URL('./probe-hook.js', import.meta.url).href;
 
 export interface BeaconServerOptions {
@@ -21,82 +16,49 @@ export interface BeaconServerOptions {
 }
 
 /**
- * The built server (`node packages/server/dist/main.js`) in its own process, on 127.0.0.1 and a
- * random port, with auth off and a fresh data directory, plus the probe hook for the runner.
+ * The built server (`node packages/server/dist/main.js`) in its own process, started by the shared
+ * launcher (@beacon/test-support) on 127.0.0.1 and a free port, with auth off and a fresh data
+ * directory, plus the probe hook for the runner.
  */
 export class BeaconServer {
   private nextId = 1;
-  private readonly output: string[] = [];
+  /** The Nacos 2.x gRPC port, as the server logged it at start. */
+  readonly grpcPort: number | undefined;
 
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly dataDir: string,
-    readonly port: number,
-  ) {}
+  private constructor(private readonly server: SpawnedServer) {
+    this.grpcPort = grpcPortOf(server.stdout());
+  }
 
   static async start(options: BeaconServerOptions = {}): Promise<BeaconServer> {
-    const main = options.main ?? SERVER_MAIN;
-    if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
-    const child = spawnNode(main, [], {
-      cpu: options.cpu,
+    const server = await spawnServer({
+      ...(options.main !== undefined ? { main: options.main } : {}),
+      ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
       execArgv: ['--import', PROBE_HOOK, ...(options.exposeGc ? ['--expose-gc'] : [])],
+      ipc: true,
+      readyTimeoutMs: 60_000,
       env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        BEACON_AUTH: 'off',
-        BEACON_DATA_DIR: dataDir,
         BEACON_LOG_LEVEL: 'log',
-        NO_COLOR: '1',
+        // The server as measured before the shared launcher: no admin is created (no scrypt at start)
+        // and the token secret is generated, as on a first start with auth off.
+        BEACON_ADMIN_PASSWORD: undefined,
+        BEACON_TOKEN_SECRET: undefined,
         ...options.env,
       },
-      output: 'pipe',
     });
-    const lines: string[] = [];
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
-        const scan = (chunk: Buffer) => {
-          for (const line of chunk.toString('utf8').split('\n')) {
-            if (line.trim() !== '') lines.push(line);
-            const match = /listening on http:\/\/[^\s:]+:(\d+)/.exec(line);
-            if (match) {
-              clearTimeout(timer);
-              resolve(Number(match[1]));
-            }
-          }
-        };
-        child.stdout!.on('data', scan);
-        child.stderr!.on('data', scan);
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`server exited (${code}) before listening:\n${lines.slice(-20).join('\n')}`));
-        });
-      });
-      const server = new BeaconServer(child, dataDir, port);
-      // Keep draining the pipes (a full pipe would block the server); keep the tail for errors.
-      const keep = (chunk: Buffer) => {
-        server.output.push(chunk.toString('utf8'));
-        if (server.output.length > 50) server.output.shift();
-      };
-      child.stdout!.removeAllListeners('data').on('data', keep);
-      child.stderr!.removeAllListeners('data').on('data', keep);
-      return server;
-    } catch (error) {
-      await stopProcess(child);
-      rmSync(dataDir, { recursive: true, force: true });
-      throw error;
-    }
+    return new BeaconServer(server);
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return this.server.child.pid!;
   }
 
   /** The last lines the server printed, for error reports. */
   get recentOutput(): string {
-    return this.output.join('');
+    return (this.server.stdout() + this.server.stderr()).slice(-20_000);
   }
 
   sample(): ProcSample {
@@ -123,19 +85,24 @@ export class BeaconServer {
     if (reply.error) throw new Error(`profiling failed: ${reply.error}`);
   }
 
-  async stop(): Promise<void> {
-    await stopProcess(this.child);
-    rmSync(this.dataDir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return this.server.close();
   }
 
   private ask<T>(request: { type: string; [key: string]: unknown }): Promise<T> {
     const id = this.nextId++;
     const answer = nextMessage(
-      this.child,
+      this.server.child,
       (m): m is T => (m as { type?: string; id?: number })?.type === request.type && (m as { id?: number }).id === id,
       60_000,
     );
-    this.child.send({ ...request, id });
+    this.server.child.send({ ...request, id });
     return answer;
   }
+}
+
+/** The gRPC port from the server's start-up log line ("Nacos 2.x gRPC on <host>:<port>"). */
+function grpcPortOf(log: string): number | undefined {
+  const match = /Nacos 2\.x gRPC on \S+:(\d+)/.exec(log);
+  return match ? Number(match[1]) : undefined;
 }

@@ -5,7 +5,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-export type TimerHandle = unknown;
+/** Whatever the clock returns for a timer; never undefined, so `TimerHandle | undefined` can mean "no timer". */
+export type TimerHandle = NonNullable<unknown>;
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -18,4 +18,6 @@ export * from './model/cluster.js';
 export * from './model/health-checker.js';
 export * from './model/instance.js';
 export * from './model/instance-address.js';
+export * from './model/instance-override.js';
+export * from './model/liveness.js';
 export * from './model/service.js';

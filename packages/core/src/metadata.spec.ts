@@ -3,7 +3,9 @@ import { InvalidParameterError } from './errors.js';
 import {
   DEFAULT_TIMINGS,
   EMPTY_METADATA,
+  checkTimingOverrides,
   freezeMetadata,
+  mergeMetadataChanges,
   parseMetadata,
   resolveTimings,
   sameMetadata,
@@ -182,5 +184,24 @@ describe('sameMetadata / freezeMetadata', () => {
     const frozen = freezeMetadata({ a: '1' });
     expect(Object.isFrozen(frozen)).toBe(true);
     expect(frozen).toEqual({ a: '1' });
+  });
+});
+
+describe('mergeMetadataChanges (null means remove)', () => {
+  it('sets keys, removes null ones, and falls back to the fallback value of a removed key', () => {
+    const base = { a: '1', b: '2', c: '3' };
+    expect(mergeMetadataChanges(base, { a: 'x', b: null, d: '4' })).toEqual({ a: 'x', c: '3', d: '4' });
+    expect(mergeMetadataChanges(base, { b: null, c: null }, { b: 'client' })).toEqual({ a: '1', b: 'client' });
+    expect(base).toEqual({ a: '1', b: '2', c: '3' });
+  });
+});
+
+describe('checkTimingOverrides', () => {
+  const KEY = 'preserved.heart.beat.interval';
+  it('judges only the timing keys whose value the edit changes', () => {
+    expect(() => checkTimingOverrides({ [KEY]: '999' }, {})).toThrow(`${KEY} must be a whole number`);
+    expect(() => checkTimingOverrides({ [KEY]: '999' }, { [KEY]: '999' })).not.toThrow();
+    expect(() => checkTimingOverrides({ zone: '1' }, {})).not.toThrow();
+    expect(() => checkTimingOverrides({ [KEY]: '1000', 'preserved.ip.delete.timeout': '3600000' }, {})).not.toThrow();
   });
 });

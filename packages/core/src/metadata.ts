@@ -92,19 +92,57 @@ export function resolveTimings(metadata: Metadata): BeatTimings {
   };
 }
 
+/** The keys that set an instance's beat timings. */
+export const TIMING_KEYS: readonly string[] = [
+  PreservedKeys.beatInterval,
+  PreservedKeys.beatTimeout,
+  PreservedKeys.deleteTimeout,
+];
+
+/**
+ * Bounds of a timing an operator sets: a beat at most once a second (someone typing "2" for two
+ * seconds would make clients beat 500 times a second) and at least once an hour.
+ */
+export const TIMING_OVERRIDE_MIN_MS = 1000;
+export const TIMING_OVERRIDE_MAX_MS = 3_600_000;
+
 /**
  * Checks an operator's timing edit: whole milliseconds, interval below the unhealthy timeout,
  * unhealthy timeout below the delete timeout. Clients may register anything (Nacos accepts it);
  * operators get told before they break an instance.
  */
 export function validateTimingEdit(metadata: Metadata): void {
-  for (const key of [PreservedKeys.beatInterval, PreservedKeys.beatTimeout, PreservedKeys.deleteTimeout]) {
+  for (const key of TIMING_KEYS) {
     const value = metadata[key];
     if (value === undefined) continue;
     if (!DIGITS.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
       throw new InvalidParameterError(`${key} must be a whole number of milliseconds, got: ${value}`);
     }
   }
+  checkTimingOrder(metadata);
+}
+
+/**
+ * The bounds of timing overrides, on every face that edits: each timing key whose override an edit
+ * sets or changes must be whole milliseconds from 1 s to 1 h. Keys the edit leaves alone are not
+ * judged again, nor are the client's own values (clients may register anything, as with Nacos).
+ */
+export function checkTimingOverrides(next: Metadata, previous: Metadata): void {
+  for (const key of TIMING_KEYS) {
+    const value = next[key];
+    if (value === undefined || value === previous[key]) continue;
+    const n = DIGITS.test(value) ? Number(value) : NaN;
+    if (!(n >= TIMING_OVERRIDE_MIN_MS && n <= TIMING_OVERRIDE_MAX_MS)) {
+      throw new InvalidParameterError(
+        `${key} must be a whole number of milliseconds from ${TIMING_OVERRIDE_MIN_MS} to ${TIMING_OVERRIDE_MAX_MS} ` +
+          `(1 second to 1 hour), got: ${value}`,
+      );
+    }
+  }
+}
+
+/** Interval below the unhealthy timeout, unhealthy timeout below the delete timeout. */
+export function checkTimingOrder(metadata: Metadata): void {
   const t = resolveTimings(metadata);
   if (t.intervalMs >= t.timeoutMs) {
     throw new InvalidParameterError(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidParameterError, requireParam } from './errors.js';
 import {
   bareName,
+  byName,
   checkClusterName,
   checkGroupedName,
   checkServiceNameChars,
@@ -130,5 +131,12 @@ describe('requireParam', () => {
   it('returns a present value unchanged', () => {
     expect(requireParam(' 10.0.0.1 ', 'ip')).toBe(' 10.0.0.1 ');
     expect(requireParam(0, 'port')).toBe(0);
+  });
+});
+
+describe('byName', () => {
+  it('sorts by code unit, as Java compares strings (upper case before lower, no locale)', () => {
+    const names = ['b', 'B', 'a@@x', 'A@@y', 'a'].map((name) => ({ name }));
+    expect(names.sort(byName).map((n) => n.name)).toEqual(['A@@y', 'B', 'a', 'a@@x', 'b']);
   });
 });

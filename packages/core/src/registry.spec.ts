@@ -367,7 +367,9 @@ describe('Registry.patchInstance', () => {
     const { registry, store } = setup();
     registry.registerInstance(cmd({ ephemeral: false }));
     registry.patchInstance({ ...address(), weight: 9 });
-    expect(store.load().instances[0]!.weight).toBe(9);
+    // the client's weight is stored as registered, the operator's 9 as an override beside it
+    expect(store.load().instances[0]!.weight).toBe(1);
+    expect(store.load().overrides[0]).toMatchObject({ weight: 9 });
   });
 
   it('refuses a missing instance with "instance not found"', () => {
@@ -399,7 +401,7 @@ describe('operator metadata overrides', () => {
     registry.updateInstance(cmd({ metadata: { version: '1', zone: 'b', extra: 'x' } }), true);
     expect(instance.metadata).toEqual({ version: '1', zone: 'b', extra: 'x' });
     expect(instance.registeredMetadata).toEqual(CLIENT);
-    expect(registry.overrideFor(address())).toEqual({ zone: 'b', extra: 'x' });
+    expect(registry.overrideFor(address())?.metadata).toEqual({ zone: 'b', extra: 'x' });
   });
 
   it('an override survives re-registration with the original client metadata', () => {
@@ -429,7 +431,7 @@ describe('operator metadata overrides', () => {
     registry.updateInstance(cmd({ ephemeral: false, port: 9090, metadata: { ...CLIENT, version: '9' } }), true);
 
     const restarted = new Registry({ clock, store: store });
-    expect(restarted.overrideFor(address())).toEqual({ zone: 'b' });
+    expect(restarted.overrideFor(address())?.metadata).toEqual({ zone: 'b' });
     // the persistent instance comes back with its override applied
     const persistent = restarted.findInstance(testAddress({ port: 9090 }))!;
     expect(persistent.ephemeral).toBe(false);
@@ -455,11 +457,11 @@ describe('operator metadata overrides', () => {
     const instance = registry.registerInstance(cmd({ metadata: CLIENT }));
     registry.editInstanceMetadata(address(), { zone: 'b', extra: 'x' });
     expect(instance.metadata).toEqual({ version: '1', zone: 'b', extra: 'x' });
-    expect(registry.overrideFor(address())).toEqual({ zone: 'b', extra: 'x' });
+    expect(registry.overrideFor(address())?.metadata).toEqual({ zone: 'b', extra: 'x' });
 
     registry.editInstanceMetadata(address(), { zone: null });
     expect(instance.metadata).toEqual({ version: '1', zone: 'a', extra: 'x' });
-    expect(registry.overrideFor(address())).toEqual({ extra: 'x' });
+    expect(registry.overrideFor(address())?.metadata).toEqual({ extra: 'x' });
 
     registry.editInstanceMetadata(address(), { extra: null });
     expect(instance.metadata).toEqual(CLIENT);

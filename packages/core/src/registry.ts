@@ -6,6 +6,7 @@ import { PreservedKeys, type Metadata, type MetadataChanges } from './metadata.j
 import type { Cluster, ClusterSettings } from './model/cluster.js';
 import { Instance, instanceKey } from './model/instance.js';
 import type { InstanceAddress } from './model/instance-address.js';
+import type { InstanceOverride, InstanceOverrideView, OperatorEdit } from './model/instance-override.js';
 import type { Service } from './model/service.js';
 import { checkGroupedName, PUBLIC_NAMESPACE } from './names.js';
 import { ChangeFeed } from './registry/change-feed.js';
@@ -136,8 +137,14 @@ export class Registry {
     return n;
   }
 
-  overrideFor(address: InstanceAddress): Metadata | undefined {
+  /** The operator's override of the instance at `address`, if any. */
+  overrideFor(address: InstanceAddress): InstanceOverride | undefined {
     return this.overrides.get(address);
+  }
+
+  /** Effective values, the client's own values, and which fields the operator overrides. */
+  overrideView(instance: Instance): InstanceOverrideView {
+    return this.overrides.view(instance);
   }
 
   isAttached(instance: Instance): boolean {
@@ -213,12 +220,12 @@ export class Registry {
       }
       const now = this.clock.now();
       const instance = existing ?? new Instance(service, cmd.ip, cmd.port, cmd.clusterName, cmd.ephemeral);
-      instance.weight = cmd.weight;
-      instance.enabled = cmd.enabled;
       instance.app = cmd.app ?? instance.app;
+      // The latest registration decides who holds an ephemeral instance: a connection or beats.
+      if (instance.ephemeral) instance.connectionId = cmd.connectionId;
       // An unmarked instance keeps its health on re-register: beats and checks win over the parameter.
       if (!existing || instance.marked) instance.healthy = cmd.healthy;
-      this.overrides.applyRegistered(instance, cmd.metadata);
+      this.overrides.applyRegistered(instance, cmd);
       if (!existing) {
         instance.instanceId = this.generateInstanceId(service, instance);
         instance.registeredAt = now;
@@ -305,20 +312,31 @@ export class Registry {
 
   /**
    * PUT /instance. `strict` (Java clients >= 1.0) refuses unknown services and instances; otherwise
-   * it is a register. Either way it is an operator edit: metadata it changes becomes an override.
+   * it is a register. Otherwise it is an operator edit: weight, enabled and metadata keys that
+   * differ from what the client registered become overrides; those equal to it clear theirs.
    */
   updateInstance(cmd: RegisterCommand, strict: boolean): Instance {
     return this.edits.update(cmd, strict);
   }
 
-  /** PATCH /instance: only the fields given change; metadata given is an operator edit. */
+  /** PATCH /instance: only the fields given change; weight, enabled and metadata as in `updateInstance`. */
   patchInstance(cmd: PatchCommand): Instance {
     return this.edits.patch(cmd);
   }
 
-  /** Sets operator overrides on one instance: `null` removes a key's override. Used by the native API. */
+  /**
+   * An operator's edit of one instance (the native API, the console): weight, enabled and metadata
+   * keys together, atomically, one revision and one change. A value becomes an override that
+   * survives re-registration and restarts; `null` removes it and the client's value shows again.
+   * Timing keys are refused outside 1 s..1 h (see checkTimingOverrides).
+   */
+  editInstance(address: InstanceAddress, edit: OperatorEdit): Instance {
+    return this.edits.edit(address, edit);
+  }
+
+  /** `editInstance` with metadata keys only. */
   editInstanceMetadata(address: InstanceAddress, changes: MetadataChanges): Instance {
-    return this.edits.editMetadata(address, changes);
+    return this.editInstance(address, { metadata: changes });
   }
 
   /** PUT/DELETE /instance/metadata/batch: merges or removes keys on the chosen instances. */

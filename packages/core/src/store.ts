@@ -1,5 +1,6 @@
 import type { Metadata } from './metadata.js';
 import { addressKey, type InstanceAddress } from './model/instance-address.js';
+import type { InstanceOverride } from './model/instance-override.js';
 import type { ClusterSettings } from './model/cluster.js';
 import type { Selector } from './model/service.js';
 import type { Switches } from './switches.js';
@@ -25,19 +26,18 @@ export interface ClusterRecord {
   readonly settings: ClusterSettings;
 }
 
+/** A persistent instance as the client registered it (weight, enabled, metadata); overrides are stored apart. */
 export interface PersistentInstanceRecord extends InstanceAddress {
   readonly instanceId: string;
   readonly weight: number;
   readonly healthy: boolean;
   readonly enabled: boolean;
   readonly app: string;
-  /** The metadata the client registered; overrides are stored apart. */
   readonly metadata: Metadata;
 }
 
-export interface OverrideRecord extends InstanceAddress {
-  readonly metadata: Metadata;
-}
+/** An operator's override of one instance, ephemeral or persistent. */
+export interface OverrideRecord extends InstanceAddress, InstanceOverride {}
 
 export interface StoredState {
   readonly namespaces: readonly NamespaceRecord[];

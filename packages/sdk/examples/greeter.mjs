@@ -1,11 +1,11 @@
 // A tiny service that registers itself in Beacon, keeps itself alive with beats, discovers its
 // peers (itself included) and load-balances calls over them, and logs every change to the list.
 //
-//   pnpm build && pnpm start                      # a Beacon on http://127.0.0.1:8848
+//   pnpm start                                    # a Beacon on http://127.0.0.1:8848 (README quickstart)
 //   node packages/sdk/examples/greeter.mjs        # start one or more of these, each on its own port
 //
-// Environment: BEACON_SERVERS (default 127.0.0.1:8848), BEACON_USERNAME / BEACON_PASSWORD when
-// auth is on. `--rounds N` makes N calls and exits (deregistering first), for scripts and tests.
+// Environment: BEACON_SERVERS (default 127.0.0.1:8848); the credentials: see credentials() below.
+// `--rounds N` makes N calls and exits (deregistering first), for scripts and tests.
 import { createServer } from 'node:http';
 import { NamingClient } from '@beacon/sdk';
 
@@ -20,8 +20,7 @@ const port = http.address().port;
 // 2. Register it. The client beats every 5 s (or as the server says) until deregistered.
 const naming = new NamingClient({
   serverAddresses: (process.env.BEACON_SERVERS ?? '127.0.0.1:8848').split(','),
-  username: process.env.BEACON_USERNAME,
-  password: process.env.BEACON_PASSWORD,
+  ...credentials(),
 });
 naming.on('beatFailed', ({ error, retryInMs }) =>
   console.warn(`beat failed (${error.message}); retry in ${retryInMs} ms`),
@@ -60,3 +59,13 @@ async function shutdown() {
 }
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
+
+/**
+ * Auth is on by default, so log in: as BEACON_USERNAME (default `nacos`, the admin) with
+ * BEACON_PASSWORD, or else BEACON_ADMIN_PASSWORD (the quickstart's admin password). With neither
+ * set, no login: for a server started with BEACON_AUTH=off.
+ */
+function credentials() {
+  const password = process.env.BEACON_PASSWORD || process.env.BEACON_ADMIN_PASSWORD;
+  return password ? { username: process.env.BEACON_USERNAME || 'nacos', password } : {};
+}

@@ -5,6 +5,7 @@ import { formatMillis } from '../lib/format.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import {
+  CONNECTION_HELD,
   TIMING_DEFAULTS,
   TIMING_FIELDS,
   TIMING_KEYS,
@@ -109,49 +110,53 @@ export function InstanceEditor({
           </p>
         </header>
 
-        <fieldset className="timings">
-          <legend>Beat timings (milliseconds)</legend>
-          <div className="timing-grid">
-            {TIMING_FIELDS.map((field) => {
-              const error = showError(field);
-              const inputId = `${id}-${field}`;
-              const hintId = `${inputId}-hint`;
-              const errorId = `${inputId}-error`;
-              return (
-                <div className="field" key={field}>
-                  <label htmlFor={inputId}>{TIMING_LABELS[field]}</label>
-                  <div className="input-with-unit">
-                    <input
-                      id={inputId}
-                      name={TIMING_KEYS[field]}
-                      className="input mono"
-                      inputMode="numeric"
-                      autoComplete="off"
-                      placeholder={`${TIMING_DEFAULTS[field]} (default)`}
-                      value={form[field]}
-                      aria-invalid={error ? true : undefined}
-                      aria-describedby={error ? `${errorId} ${hintId}` : hintId}
-                      onChange={(e) => set(field, e.target.value)}
-                      onBlur={() => setTouched((t) => new Set(t).add(field))}
-                    />
-                    <span className="unit" aria-hidden="true">
-                      ms
-                    </span>
-                  </div>
-                  {error && (
-                    <p className="field-error" id={errorId}>
-                      {error}
+        {original.liveness === 'connection' ? (
+          <p className="muted small">{CONNECTION_HELD}</p>
+        ) : (
+          <fieldset className="timings">
+            <legend>Beat timings (milliseconds)</legend>
+            <div className="timing-grid">
+              {TIMING_FIELDS.map((field) => {
+                const error = showError(field);
+                const inputId = `${id}-${field}`;
+                const hintId = `${inputId}-hint`;
+                const errorId = `${inputId}-error`;
+                return (
+                  <div className="field" key={field}>
+                    <label htmlFor={inputId}>{TIMING_LABELS[field]}</label>
+                    <div className="input-with-unit">
+                      <input
+                        id={inputId}
+                        name={TIMING_KEYS[field]}
+                        className="input mono"
+                        inputMode="numeric"
+                        autoComplete="off"
+                        placeholder={`${TIMING_DEFAULTS[field]} (default)`}
+                        value={form[field]}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+                        onChange={(e) => set(field, e.target.value)}
+                        onBlur={() => setTouched((t) => new Set(t).add(field))}
+                      />
+                      <span className="unit" aria-hidden="true">
+                        ms
+                      </span>
+                    </div>
+                    {error && (
+                      <p className="field-error" id={errorId}>
+                        {error}
+                      </p>
+                    )}
+                    <p className="hint" id={hintId}>
+                      <span className="mono">{TIMING_KEYS[field]}</span>. {TIMING_HINTS[field]} Now{' '}
+                      {formatMillis(effectiveNow(original, field))}.
                     </p>
-                  )}
-                  <p className="hint" id={hintId}>
-                    <span className="mono">{TIMING_KEYS[field]}</span>. {TIMING_HINTS[field]} Now{' '}
-                    {formatMillis(effectiveNow(original, field))}.
-                  </p>
-                </div>
-              );
-            })}
-          </div>
-        </fieldset>
+                  </div>
+                );
+              })}
+            </div>
+          </fieldset>
+        )}
 
         <div className="field-row">
           <div className="field">

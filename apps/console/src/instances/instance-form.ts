@@ -140,3 +140,7 @@ export function instancePatch(form: InstanceForm, original: InstanceDto): Instan
   if (Object.keys(changes).length > 0) patch.metadata = changes;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
+
+/** Why a Nacos 2.x instance has no beat timings to show or edit. */
+export const CONNECTION_HELD =
+  'Held by its gRPC connection (Nacos 2.x client): it stays while the connection is open and goes when it closes, so the beat timings do not apply.';

@@ -2,12 +2,19 @@ import type { ClusterDto, InstanceDto } from '@beacon/sdk/admin';
 import { formatAgo, formatMillis } from '../lib/format.js';
 import { useServerNow } from '../lib/server-clock.js';
 import { Badge, HealthBadge } from '../ui/badges.js';
-import { TIMING_KEYS } from './instance-form.js';
+import { CONNECTION_HELD, TIMING_KEYS } from './instance-form.js';
+
+const LIVENESS_LABELS: Record<InstanceDto['liveness'], string> = {
+  heartbeat: 'Ephemeral · heartbeat',
+  connection: 'Ephemeral · connection',
+  'active-check': 'Persistent · active check',
+};
 
 /** Ticks by itself, so only these cells re-render every tick, not the table. */
 function SinceLastBeat({ instance }: { instance: InstanceDto }) {
   const serverNow = useServerNow();
   if (!instance.ephemeral) return <span className="muted">health-checked</span>;
+  if (instance.liveness === 'connection') return <span className="muted">connected</span>;
   const elapsed = serverNow - instance.lastBeat;
   // Silent for more than two intervals: worth a glance even before the timeout hits.
   const late = elapsed > 2 * instance.timings.intervalMs;
@@ -24,6 +31,9 @@ function SinceLastBeat({ instance }: { instance: InstanceDto }) {
 
 function Timings({ instance }: { instance: InstanceDto }) {
   if (!instance.ephemeral) return <span className="muted">—</span>;
+  if (instance.liveness === 'connection') {
+    return <span className="muted">{CONNECTION_HELD}</span>;
+  }
   const t = instance.timings;
   const source = (key: string, fromMetadata: boolean) =>
     instance.overrides[key] !== undefined ? (
@@ -112,7 +122,7 @@ export function InstanceTable({ cluster, onEdit }: { cluster: ClusterDto; onEdit
                 <td data-label="Health">
                   <HealthBadge healthy={instance.healthy} />
                 </td>
-                <td data-label="Kind">{instance.ephemeral ? 'Ephemeral' : 'Persistent'}</td>
+                <td data-label="Kind">{LIVENESS_LABELS[instance.liveness]}</td>
                 <td data-label="Weight" className="num mono">
                   {instance.weight}
                 </td>

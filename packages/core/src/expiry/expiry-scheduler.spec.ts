@@ -151,8 +151,9 @@ describe('ExpiryScheduler: custom preserved timings', () => {
   it('an operator edit of the timeout takes effect at once', () => {
     const { register, registry, at } = setup();
     const instance = register();
-    const address = { namespaceId: 'public', serviceName: SVC, clusterName: 'DEFAULT', ip: '10.0.0.1', port: 8080 };
-    registry.editInstanceMetadata(address, { 'preserved.heart.beat.timeout': '2000' });
+    registry.editInstance(testAddress(), {
+      metadata: { 'preserved.heart.beat.interval': '1000', 'preserved.heart.beat.timeout': '2000' },
+    });
     at(2_000);
     expect(instance.healthy).toBe(true);
     at(2_001);
@@ -231,19 +232,7 @@ describe('ExpiryScheduler: what it tracks', () => {
   it('tracks instances that existed before the scheduler was created', () => {
     const clock = new FakeClock();
     const registry = new Registry({ clock, store: new MemoryStore() });
-    const instance = registry.registerInstance({
-      namespaceId: 'public',
-      serviceName: SVC,
-      clusterName: 'DEFAULT',
-      ip: '10.0.0.1',
-      port: 1,
-      weight: 1,
-      enabled: true,
-      healthy: true,
-      ephemeral: true,
-      metadata: {},
-      app: undefined,
-    });
+    const instance = registry.registerInstance(registerCommand({ port: 1 }));
     const expiry = new ExpiryScheduler(registry, { tickMs: 1, startupDeleteGraceMs: 0 });
     expect(expiry.queued).toBe(1);
     expiry.start();

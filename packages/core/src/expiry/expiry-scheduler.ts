@@ -69,7 +69,8 @@ export class ExpiryScheduler implements InstanceTracker {
   }
 
   track(instance: Instance): void {
-    if (!instance.ephemeral || instance.marked) {
+    // Connection-held instances leave when their connection closes, never by expiry.
+    if (!instance.ephemeral || instance.marked || instance.connectionId !== undefined) {
       this.heap.remove(instance);
       return;
     }

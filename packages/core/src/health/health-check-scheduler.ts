@@ -85,7 +85,7 @@ export class HealthCheckScheduler implements InstanceTracker {
           .catch((): ProbeResult => ({ outcome: 'fail', rtMs: 0 }))
           .then((result) => {
             instance.checkRunning = false;
-            if (task) this.learnRt(task, checker.type as 'TCP' | 'HTTP', result);
+            if (task) this.learnRt(task, checker.type, result);
             this.apply(instance, result);
           }),
       );

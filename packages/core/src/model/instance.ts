@@ -13,6 +13,7 @@ export function instanceKey(ip: string, port: number): string {
  */
 export class Instance {
   instanceId = '';
+  /** Effective weight and enabled flag: the operator's override when set, else the client's. */
   weight = 1;
   healthy = true;
   enabled = true;
@@ -20,12 +21,19 @@ export class Instance {
   marked = false;
   app = 'DEFAULT';
   /** What the client registered, before operator overrides are applied. */
+  registeredWeight = 1;
+  registeredEnabled = true;
   registeredMetadata: Metadata = EMPTY_METADATA;
   /** Effective metadata: registered metadata with operator overrides on top. */
   metadata: Metadata = EMPTY_METADATA;
   timings: BeatTimings = DEFAULT_TIMINGS;
   lastBeat = 0;
   registeredAt = 0;
+  /**
+   * The gRPC connection that holds this instance (Nacos 2.x clients): it lives as long as that
+   * connection, so beats and beat expiry do not apply. Undefined for beat- and check-held ones.
+   */
+  connectionId: string | undefined = undefined;
 
   /** Expiry bookkeeping, owned by ExpiryScheduler. */
   heapIndex = -1;

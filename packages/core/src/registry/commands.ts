@@ -10,6 +10,8 @@ export interface RegisterCommand extends InstanceAddress {
   ephemeral: boolean;
   metadata: Metadata;
   app: string | undefined;
+  /** Set by the gRPC face: the instance lives as long as this connection (see Instance.connectionId). */
+  connectionId?: string;
 }
 
 /** PATCH /instance: only the fields given change. */

@@ -30,15 +30,15 @@ export class InstanceSync {
     for (const t of this.trackers) t.untrack(instance);
   }
 
-  /** Writes a persistent instance as the client registered it; ephemeral ones never reach the store. */
+  /** Writes a persistent instance as the client registered it (overrides are stored apart); ephemeral ones never. */
   persist(instance: Instance): void {
     if (instance.ephemeral) return;
     this.store.putInstance({
       ...instance.address,
       instanceId: instance.instanceId,
-      weight: instance.weight,
+      weight: instance.registeredWeight,
       healthy: instance.healthy,
-      enabled: instance.enabled,
+      enabled: instance.registeredEnabled,
       app: instance.app,
       metadata: instance.registeredMetadata,
     });
@@ -49,12 +49,14 @@ export class InstanceSync {
    * override are put back as they were, so memory never holds what storage refused.
    */
   atomically<T>(instance: Instance, work: () => T): T {
-    const { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings } = instance;
+    const { weight, enabled, app, healthy, lastBeat, metadata, timings } = instance;
+    const { registeredWeight, registeredEnabled, registeredMetadata } = instance;
     const restoreOverride = this.overrides.snapshot(instance);
     try {
       return this.store.transaction(work);
     } catch (error) {
-      Object.assign(instance, { weight, enabled, app, healthy, lastBeat, metadata, registeredMetadata, timings });
+      Object.assign(instance, { weight, enabled, app, healthy, lastBeat, metadata, timings });
+      Object.assign(instance, { registeredWeight, registeredEnabled, registeredMetadata });
       restoreOverride();
       this.retrack(instance);
       throw error;

@@ -1,35 +1,26 @@
-import type { Clock } from '../clock.js';
 import { InvalidParameterError, NotFoundError } from '../errors.js';
-import type { Limits } from '../limits.js';
-import { freezeMetadata, type Metadata, type MetadataChanges } from '../metadata.js';
+import { freezeMetadata, type Metadata } from '../metadata.js';
 import type { Instance } from '../model/instance.js';
 import type { InstanceAddress } from '../model/instance-address.js';
+import type { OperatorEdit } from '../model/instance-override.js';
 import { checkGroupedName } from '../names.js';
-import type { Store } from '../store.js';
-import type { ChangeFeed } from './change-feed.js';
 import { describeCommand, type PatchCommand, type RegisterCommand } from './commands.js';
-import type { InstanceOverrides } from './instance-overrides.js';
 import { checkInstanceCommand, checkMetadataSize, checkWeight } from './instance-rules.js';
-import type { InstanceSync } from './instance-sync.js';
-import type { NamespaceTree } from './namespace-tree.js';
+import type { RegistryParts } from './registry-parts.js';
 
 /** Which instances a metadata batch touches: every one of a kind, or a list. */
 export type BatchTargets =
   'ephemeral' | 'persist' | readonly { ip: string; port: number; ephemeral: boolean; clusterName: string }[];
 
-export interface OperatorEditsDeps {
-  readonly clock: Clock;
-  readonly store: Store;
-  readonly limits: Limits;
-  readonly tree: NamespaceTree;
-  readonly feed: ChangeFeed;
-  readonly overrides: InstanceOverrides;
-  readonly sync: InstanceSync;
+export interface OperatorEditsDeps extends RegistryParts {
   /** A non-strict PUT of an unknown instance is a registration. */
   readonly register: (cmd: RegisterCommand) => Instance;
 }
 
-/** Edits of existing instances by operators (and Nacos's PUT/PATCH): metadata they change becomes an override. */
+/**
+ * Edits of existing instances by operators: the native edit, and Nacos's PUT/PATCH and metadata
+ * batches. Weight, enabled and metadata they set become overrides (InstanceOverrides).
+ */
 export class OperatorEdits {
   constructor(private readonly d: OperatorEditsDeps) {}
 
@@ -45,13 +36,12 @@ export class OperatorEdits {
       return this.d.register(cmd);
     }
     checkMetadataSize(cmd.metadata, this.d.limits);
+    const plan = this.d.overrides.planValues(existing, cmd);
     return this.commit(existing, () => {
-      existing.weight = cmd.weight;
-      existing.enabled = cmd.enabled;
+      this.d.overrides.apply(existing, plan);
       existing.app = cmd.app ?? existing.app;
       existing.lastBeat = this.d.clock.now();
       if (existing.marked) existing.healthy = cmd.healthy;
-      this.d.overrides.applyOperatorMap(existing, cmd.metadata);
     });
   }
 
@@ -61,22 +51,22 @@ export class OperatorEdits {
     const instance = this.d.tree.findInstance(cmd);
     if (!instance) throw new InvalidParameterError('instance not found');
     if (cmd.metadata !== undefined) checkMetadataSize(cmd.metadata, this.d.limits);
+    const plan = this.d.overrides.planValues(instance, cmd);
     return this.commit(instance, () => {
-      if (cmd.metadata !== undefined) this.d.overrides.applyOperatorMap(instance, cmd.metadata);
+      this.d.overrides.apply(instance, plan);
       if (cmd.app !== undefined) instance.app = cmd.app;
-      if (cmd.weight !== undefined) instance.weight = cmd.weight;
       if (cmd.healthy !== undefined) instance.healthy = cmd.healthy;
-      if (cmd.enabled !== undefined) instance.enabled = cmd.enabled;
       instance.lastBeat = this.d.clock.now();
     });
   }
 
-  editMetadata(address: InstanceAddress, changes: MetadataChanges): Instance {
+  /** The native edit: weight, enabled and metadata keys together; `null` removes an override. */
+  edit(address: InstanceAddress, edit: OperatorEdit): Instance {
     const instance = this.d.tree.findInstance(address);
     if (!instance) throw new NotFoundError(`instance ${address.ip}:${address.port} not found`);
-    const edit = this.d.overrides.planChanges(instance, changes);
-    checkMetadataSize(edit.metadata, this.d.limits);
-    return this.commit(instance, () => this.d.overrides.applyEdit(instance, edit));
+    const plan = this.d.overrides.planEdit(instance, edit);
+    checkMetadataSize(plan.metadata, this.d.limits);
+    return this.commit(instance, () => this.d.overrides.apply(instance, plan));
   }
 
   batchMetadata(
@@ -99,15 +89,18 @@ export class OperatorEdits {
         if (i) chosen.push(i);
       }
     }
+    const plans = chosen.map((instance) => {
+      const next: Record<string, string> = { ...instance.metadata };
+      for (const [k, v] of Object.entries(metadata)) {
+        if (mode === 'merge') next[k] = v;
+        else delete next[k];
+      }
+      return this.d.overrides.planValues(instance, { metadata: freezeMetadata(next) });
+    });
     return this.d.store.transaction(() => {
       const updated: string[] = [];
-      for (const instance of chosen) {
-        const next: Record<string, string> = { ...instance.metadata };
-        for (const [k, v] of Object.entries(metadata)) {
-          if (mode === 'merge') next[k] = v;
-          else delete next[k];
-        }
-        this.d.overrides.applyOperatorMap(instance, freezeMetadata(next));
+      for (const [n, instance] of chosen.entries()) {
+        this.d.overrides.apply(instance, plans[n]!);
         this.d.sync.persist(instance);
         this.d.sync.retrack(instance);
         updated.push(`${instance.datumKey}:${instance.ephemeral ? 'ephemeral' : 'persist'}`);

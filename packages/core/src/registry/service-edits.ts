@@ -1,26 +1,12 @@
 import { ConflictError, InvalidParameterError, LimitExceededError, NotFoundError } from '../errors.js';
-import type { Limits } from '../limits.js';
 import { EMPTY_METADATA } from '../metadata.js';
 import { defaultClusterSettings, type Cluster, type ClusterSettings } from '../model/cluster.js';
 import type { Instance } from '../model/instance.js';
 import { NO_SELECTOR, Service, type ServiceSettings } from '../model/service.js';
 import { checkClusterName, checkGroupedName, checkServiceNameChars } from '../names.js';
-import type { Store } from '../store.js';
-import type { ChangeFeed } from './change-feed.js';
 import type { ServiceCommand } from './commands.js';
-import type { InstanceOverrides } from './instance-overrides.js';
 import { checkMetadataSize } from './instance-rules.js';
-import type { InstanceSync } from './instance-sync.js';
-import type { NamespaceTree } from './namespace-tree.js';
-
-export interface ServiceEditsDeps {
-  readonly store: Store;
-  readonly limits: Limits;
-  readonly tree: NamespaceTree;
-  readonly feed: ChangeFeed;
-  readonly overrides: InstanceOverrides;
-  readonly sync: InstanceSync;
-}
+import type { RegistryParts } from './registry-parts.js';
 
 const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
   protectThreshold: 0,
@@ -30,7 +16,7 @@ const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
 
 /** Services and clusters: creation (explicit or by a first registration), settings, deletion. */
 export class ServiceEdits {
-  constructor(private readonly d: ServiceEditsDeps) {}
+  constructor(private readonly d: RegistryParts) {}
 
   create(cmd: ServiceCommand): Service {
     checkGroupedName(cmd.serviceName);

@@ -33,14 +33,12 @@ export function loadStoredState(state: StoredState, into: LoadTarget, now: numbe
     const instance = new Instance(service, r.ip, r.port, r.clusterName, false);
     Object.assign(instance, {
       instanceId: r.instanceId,
-      weight: r.weight,
       healthy: r.healthy,
-      enabled: r.enabled,
       app: r.app,
       lastBeat: now,
       registeredAt: now,
     });
-    into.overrides.applyRegistered(instance, r.metadata);
+    into.overrides.applyRegistered(instance, r);
     into.tree.attach(instance);
   }
 }

@@ -29,7 +29,10 @@ export interface LoginResult {
 export interface AdminClientOptions {
   /** Server origin, e.g. `http://localhost:8848`; empty for the page's own origin (the console). */
   baseUrl?: string;
-  /** Returns the current access token, if any; sent as `Authorization: Bearer`. */
+  /**
+   * Returns the current access token, if any; sent as `Authorization: Bearer`. Without it, the
+   * client sends the token of its last successful `login()` (the usual way in Node).
+   */
   token?: () => string | undefined;
   fetch?: typeof fetch;
 }
@@ -56,6 +59,7 @@ export interface ServiceListQuery {
 export class AdminClient {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private loggedIn: string | undefined;
 
   constructor(private readonly options: AdminClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
@@ -161,14 +165,23 @@ export class AdminClient {
     return this.request('DELETE', `/api/v1/auth/permissions?${qs.toString()}`);
   }
 
-  /** Exchanges a user's password for an access token (bad credentials: 403 `unknown user!`). */
-  login(username: string, password: string): Promise<LoginResult> {
-    return this.request('POST', '/nacos/v1/auth/login', new URLSearchParams({ username, password }));
+  /**
+   * Exchanges a user's password for an access token (bad credentials: 403 `unknown user!`). Unless
+   * the client was given a `token` function, later requests carry this token.
+   */
+  async login(username: string, password: string): Promise<LoginResult> {
+    const result = await this.request<LoginResult>(
+      'POST',
+      '/nacos/v1/auth/login',
+      new URLSearchParams({ username, password }),
+    );
+    this.loggedIn = result.accessToken;
+    return result;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = this.options.token?.();
+    const token = this.options.token ? this.options.token() : this.loggedIn;
     if (token) headers['Authorization'] = `Bearer ${token}`;
     const form = body instanceof URLSearchParams;
     if (body !== undefined) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';

@@ -333,6 +333,13 @@ export interface components {
       type: 'TCP' | 'HTTP' | 'MYSQL' | 'NONE';
       path?: string;
     };
+    ClientValuesDto: {
+      weight: number;
+      enabled: boolean;
+      metadata: {
+        [key: string]: string;
+      };
+    };
     TimingsDto: {
       /** @description Beat interval the client is told to use, in ms */
       intervalMs: number;
@@ -351,6 +358,11 @@ export interface components {
       healthy: boolean;
       enabled: boolean;
       ephemeral: boolean;
+      /**
+       * @description What keeps it registered: client beats (1.x ephemeral), a gRPC connection (2.x ephemeral: the beat timings do not apply), or server checks (persistent)
+       * @enum {string}
+       */
+      liveness: 'heartbeat' | 'connection' | 'active-check';
       weight: number;
       metadata: {
         [key: string]: string;
@@ -359,6 +371,12 @@ export interface components {
       overrides: {
         [key: string]: string;
       };
+      /** @description Whether `weight` is set by an operator rather than the client */
+      weightOverridden: boolean;
+      /** @description Whether `enabled` is set by an operator rather than the client */
+      enabledOverridden: boolean;
+      /** @description The client's own weight, enabled flag and metadata: what shows wherever no override is set */
+      client: components['schemas']['ClientValuesDto'];
       /** @description Time of the last beat (or registration), ms since the epoch */
       lastBeat: number;
       /** @description Time of the first registration, ms since the epoch */
@@ -460,9 +478,11 @@ export interface components {
       };
     };
     InstancePatchDto: {
-      weight?: number;
-      enabled?: boolean;
-      /** @description Keys to set (string) or to clear (null). Changes become operator overrides. */
+      /** @description An override of the client's weight; null removes it */
+      weight?: number | null;
+      /** @description An override of the client's enabled flag; null removes it */
+      enabled?: boolean | null;
+      /** @description Keys to override (string), or whose override to remove (null), so the client's value shows again */
       metadata?: {
         [key: string]: string | null;
       };

@@ -28,6 +28,7 @@ export {
   ServerError,
 } from './errors.js';
 export { pickByWeight, selectable } from './balancer.js';
+export { checkInstanceInput, type CheckedInstance } from './instance-input.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { FakeClock } from './fake-clock.js';

@@ -1,12 +1,12 @@
-import { PreservedKeys } from '../admin/preserved-keys.js';
 import { selectable, pickByWeight } from './balancer.js';
-import { BeatReactor, configuredInterval, type BeatEvents } from './beat-reactor.js';
+import { BeatReactor, type BeatEvents } from './beat-reactor.js';
 import { ClientClosedError, OptionsError, ServerError, AuthenticationError } from './errors.js';
 import { EventHub, type Emit } from './events.js';
 import { HostReactor, type HostEvents } from './host-reactor.js';
+import { checkAddress, checkCluster, checkInstanceInput } from './instance-input.js';
 import { defaultClientIP } from './local-address.js';
 import { NacosNamingApi, type RegisteredInstance } from './nacos-api.js';
-import { DEFAULT_CLUSTER, normalizeClusters, serviceNameOf } from './names.js';
+import { normalizeClusters, serviceNameOf } from './names.js';
 import { resolveOptions, type NamingClientOptions, type ResolvedOptions } from './options.js';
 import { PushReceiver } from './push-receiver.js';
 import { RegistryWatcher, type WatchMode } from './registry-watcher.js';
@@ -35,8 +35,6 @@ export interface NamingEvents extends BeatEvents, HostEvents {
   warning: { message: string; error: Error };
 }
 
-const CLUSTER_NAME = /^[0-9a-zA-Z-]+$/;
-
 /**
  * The naming client: what the Java client's NamingService is to Dubbo and Spring Cloud, in
  * TypeScript. Registers instances and keeps them alive with beats, answers discovery from a local
@@ -62,7 +60,7 @@ export class NamingClient {
     const o = resolveOptions(options);
     this.options = o;
     // NamingEvents extends both reactors' event maps, so one emitter serves all of them.
-    const emit = (<K extends keyof NamingEvents & string>(event: K, payload: NamingEvents[K]) =>
+    const emit = (<K extends keyof NamingEvents>(event: K, payload: NamingEvents[K]) =>
       this.events.emit(event, payload)) as Emit<NamingEvents> & Emit<BeatEvents> & Emit<HostEvents>;
     this.clientIP = o.clientIP ?? defaultClientIP(o.servers);
     this.transport = new NacosTransport(o, (e) => emit('serverFailover', e));
@@ -116,23 +114,23 @@ export class NamingClient {
     return this.watcher?.current ?? 'off';
   }
 
-  on<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  on<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.on(event, listener);
     return this;
   }
 
-  once<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  once<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.once(event, listener);
     return this;
   }
 
-  off<K extends keyof NamingEvents & string>(event: K, listener: (payload: NamingEvents[K]) => void): this {
+  off<K extends keyof NamingEvents>(event: K, listener: (payload: NamingEvents[K]) => void): this {
     this.events.off(event, listener);
     return this;
   }
 
   /** Resolves with the next `event` whose payload passes `filter` (handy in tests and start-up code). */
-  nextEvent<K extends keyof NamingEvents & string>(
+  nextEvent<K extends keyof NamingEvents>(
     event: K,
     filter?: (payload: NamingEvents[K]) => boolean,
   ): Promise<NamingEvents[K]> {
@@ -261,35 +259,12 @@ export class NamingClient {
   }
 
   private toRegistered(serviceName: string, input: InstanceInput, options: GroupOption): RegisteredInstance {
-    if (input === null || typeof input !== 'object')
-      throw new OptionsError('instance must be an object with ip and port');
     const name = serviceNameOf(serviceName, options.groupName);
-    const address = checkAddress(input);
-    const weight = input.weight ?? 1;
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 10000) {
-      throw new OptionsError(`instance weight must be a number from 0 to 10000, got ${JSON.stringify(input.weight)}`);
-    }
-    const metadata = checkMetadata(input.metadata);
-    const interval = configuredInterval(metadata);
-    const timeout = millis(metadata[PreservedKeys.beatTimeout]) ?? 15_000;
-    const deleteTimeout = millis(metadata[PreservedKeys.deleteTimeout]) ?? 30_000;
-    if (timeout < interval || deleteTimeout < interval) {
-      // The Java client's check: an instance must beat more often than it can expire.
-      throw new OptionsError(
-        `instance 'heart beat interval' (${interval} ms) must not exceed 'heart beat timeout' (${timeout} ms) and 'ip delete timeout' (${deleteTimeout} ms)`,
-      );
-    }
     return {
       namespace: this.namespace,
       serviceName: name.grouped,
       groupName: name.groupName,
-      ...address,
-      weight,
-      healthy: flag(input.healthy, 'healthy'),
-      enabled: flag(input.enabled, 'enabled'),
-      ephemeral: flag(input.ephemeral, 'ephemeral'),
-      clusterName: checkCluster(input.clusterName),
-      metadata,
+      ...checkInstanceInput(input),
     };
   }
 
@@ -321,47 +296,4 @@ export class NamingClient {
     if (!receiver || this.closed) return undefined;
     return { udpPort: receiver.port, clientIP: this.clientIP };
   }
-}
-
-function checkAddress(i: { ip?: unknown; port?: unknown }): { ip: string; port: number } {
-  if (typeof i?.ip !== 'string' || i.ip.trim() === '') {
-    throw new OptionsError(`instance ip must be a non-empty string, got ${JSON.stringify(i?.ip)}`);
-  }
-  const port = i.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OptionsError(`instance port must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`);
-  }
-  return { ip: i.ip.trim(), port };
-}
-
-function checkCluster(clusterName: unknown): string {
-  if (clusterName === undefined || clusterName === '') return DEFAULT_CLUSTER;
-  if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) {
-    throw new OptionsError(`clusterName may only have 0-9a-zA-Z and '-', got ${JSON.stringify(clusterName)}`);
-  }
-  return clusterName;
-}
-
-function checkMetadata(metadata: unknown): Record<string, string> {
-  if (metadata === undefined) return {};
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw new OptionsError('instance metadata must be an object of string values');
-  }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string')
-      throw new OptionsError(`instance metadata '${k}' must be a string, got ${JSON.stringify(v)}`);
-    out[k] = v;
-  }
-  return out;
-}
-
-function flag(value: unknown, name: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new OptionsError(`instance ${name} must be true or false`);
-  return value;
-}
-
-function millis(raw: string | undefined): number | undefined {
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }

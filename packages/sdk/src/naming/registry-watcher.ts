@@ -37,6 +37,8 @@ export class RegistryWatcher {
   private restartTimer: TimerHandle | undefined;
   private mode: WatchMode = 'off';
   private closed = false;
+  /** Only the latest start waits for a login to connect. */
+  private loginAttempt = 0;
 
   constructor(
     private readonly transport: NacosTransport,
@@ -76,6 +78,21 @@ export class RegistryWatcher {
 
   private start(): void {
     if (this.closed) return;
+    const tokens = this.transport.tokens;
+    // Log in first: a stream opened without the token would only be refused (401) and retried.
+    if (tokens.enabled && tokens.current() === undefined && this.services.length > 0) {
+      const attempt = ++this.loginAttempt;
+      const connect = () => {
+        if (attempt === this.loginAttempt) this.connect();
+      };
+      void tokens.get(this.transport.current).then(connect, connect);
+      return;
+    }
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
     this.stopWatch();
     if (this.services.length === 0) return;
     const services = this.services;
@@ -114,6 +131,7 @@ export class RegistryWatcher {
             this.transport.tokens.invalidate();
             void this.transport.tokens.get(target).catch(() => undefined);
           } else {
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error: its string form is all there is
             this.transport.reportFailure(target, error instanceof Error ? error : new Error(String(error)));
           }
         }

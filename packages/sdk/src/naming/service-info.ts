@@ -71,7 +71,7 @@ export function metadataOf(raw: unknown): Metadata {
   const metadata: Metadata = {};
   if (raw && typeof raw === 'object') {
     for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (v !== null && v !== undefined) metadata[k] = String(v);
+      if (v !== null && v !== undefined) metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
   }
   return metadata;

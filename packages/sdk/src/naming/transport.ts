@@ -129,7 +129,7 @@ export class NacosTransport {
     };
     let body: string | undefined;
     if (call.form) {
-      body = new URLSearchParams(call.form as Record<string, string>).toString();
+      body = new URLSearchParams(call.form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
     }
     const { status, text } = await this.fetchText(server, call.label, url, { method: call.method, headers, body });

@@ -1,31 +1,29 @@
-/**
- * The SDK's integration tests run against the real server through the shared harness
- * (packages/server/test/support/test-server.ts); this file adds what only the SDK's tests need.
- */
+/** What only the SDK's tests need around the shared launcher (@beacon/test-support). */
 import { createServer, type Socket } from 'node:net';
 import {
   freePort,
   makeDataDir,
   removeDataDir,
-  spawnBuiltServer,
-  startTestServer,
+  spawnServer as spawnBuiltServer,
+  startInProcessServer,
+  type InProcessServer,
   type SpawnedServer,
-  type TestServer,
-} from '../../../server/test/support/test-server.js';
+} from '@beacon/test-support';
 
-export { freePort, makeDataDir, removeDataDir, type SpawnedServer, type TestServer };
+export { freePort, makeDataDir, removeDataDir, type SpawnedServer };
+export type TestServer = InProcessServer;
 
-/** Settings every SDK test server gets: fast expiry ticks, auth off unless a test wants it. */
-const BASE_ENV: Record<string, string> = { BEACON_EXPIRY_TICK_MS: '100', BEACON_AUTH: 'off' };
+/** Settings every SDK test server gets: fast expiry ticks (auth is off by default). */
+const SDK_ENV: Record<string, string> = { BEACON_EXPIRY_TICK_MS: '100' };
 
-/** The real server in this process, on a random loopback port, with its own SQLite file (or `dataDir`'s). */
+/** The built server in this process, on a random loopback port, with its own SQLite file (or `dataDir`'s). */
 export function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
-  return startTestServer({ env: { ...BASE_ENV, ...env }, ...(dataDir ? { dataDir } : {}) });
+  return startInProcessServer({ env: { ...SDK_ENV, ...env }, ...(dataDir ? { dataDir } : {}) });
 }
 
 /** The built server as its own process, ready; restartable on the same port and data dir. */
 export function spawnServer(port: number, dataDir: string, env: Record<string, string> = {}): Promise<SpawnedServer> {
-  return spawnBuiltServer({ port, dataDir, env: { ...BASE_ENV, ...env } });
+  return spawnBuiltServer({ port, dataDir, env: { ...SDK_ENV, ...env } });
 }
 
 /** A port where nothing listens: connections are refused. */
@@ -50,12 +48,18 @@ export async function blackhole(): Promise<{ port: number; close(): Promise<void
   };
 }
 
-/** GET a Nacos-face list without any client cache: the registry's truth. */
+/** GET a Nacos-face list without any client cache: the registry's truth (as the admin when auth is on). */
 export async function listFromServer(
   url: string,
   serviceName: string,
+  adminPassword?: string,
 ): Promise<{ ip: string; port: number; healthy: boolean }[]> {
-  const response = await fetch(`${url}/nacos/v1/ns/instance/list?serviceName=${encodeURIComponent(serviceName)}`);
+  const query = new URLSearchParams({ serviceName });
+  if (adminPassword !== undefined) {
+    query.set('username', 'nacos');
+    query.set('password', adminPassword);
+  }
+  const response = await fetch(`${url}/nacos/v1/ns/instance/list?${query.toString()}`);
   const body = (await response.json()) as { hosts: { ip: string; port: number; healthy: boolean }[] };
   return body.hosts;
 }

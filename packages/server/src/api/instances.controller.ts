@@ -17,8 +17,9 @@ export class InstancesController {
   ) {}
 
   /**
-   * An operator's edit. Metadata keys become overrides that the next beat reply honours
-   * (`preserved.heart.beat.interval` -> `clientBeatInterval`) and that survive re-registration.
+   * An operator's edit, applied as one change. Weight, enabled and metadata keys become overrides
+   * that survive re-registration and restarts (the next beat reply honours
+   * `preserved.heart.beat.interval`); `null` removes an override, so the client's value shows again.
    */
   @Patch(':clusterName/:ip/:port')
   @ApiOperation({ operationId: 'patchInstance', summary: "Edit an instance's weight, enabled flag or metadata" })
@@ -44,8 +45,8 @@ export class InstancesController {
     };
     const b = new BodyReader(body);
     const instance = await this.operator.editInstance(address, {
-      weight: b.number('weight', 0, 10000),
-      enabled: b.boolean('enabled'),
+      weight: b.number('weight', 0, 10000, true),
+      enabled: b.boolean('enabled', true),
       metadata: b.stringMap('metadata', true),
     });
     return this.views.instance(instance);

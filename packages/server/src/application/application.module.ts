@@ -1,9 +1,14 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Registry } from '@beacon/core';
+import { ConnectionPusher } from '../push/connection-pusher.js';
+import { ConnectionSubscribers } from '../push/connection-subscribers.js';
 import { PushMetrics } from '../push/push-metrics.js';
 import { PushModule } from '../push/push.module.js';
 import { Subscriptions } from '../push/subscriptions.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { BeatService } from './beat-service.js';
+import { ConnectionDiscovery } from './connection-discovery.js';
+import { ConnectionRegistrations } from './connection-registrations.js';
 import { DiscoveryService } from './discovery-service.js';
 import { InstanceService } from './instance-service.js';
 import { NamespaceService } from './namespace-service.js';
@@ -50,6 +55,16 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
         new OperatorService(b, status, push),
     },
     { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b) },
+    {
+      provide: ConnectionRegistrations,
+      inject: [Registry],
+      useFactory: (r: Registry) => new ConnectionRegistrations(r),
+    },
+    {
+      provide: ConnectionDiscovery,
+      inject: [ConnectionSubscribers, ConnectionPusher],
+      useFactory: (s: ConnectionSubscribers, p: ConnectionPusher) => new ConnectionDiscovery(s, p),
+    },
   ],
   exports: [
     ServerStatusHolder,
@@ -59,6 +74,8 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     NamespaceService,
     OperatorService,
     BeatService,
+    ConnectionRegistrations,
+    ConnectionDiscovery,
   ],
 })
 export class ApplicationModule {}

@@ -1,12 +1,9 @@
 import {
   InvalidParameterError,
   NotFoundError,
-  PreservedKeys,
-  checkWeight,
-  mergeMetadataChanges,
-  validateTimingEdit,
   type Instance,
   type InstanceAddress,
+  type OperatorEdit,
   type Registry,
   type Switches,
 } from '@beacon/core';
@@ -16,14 +13,6 @@ import type { StateBackend } from './state-backend.js';
 
 export type { PushState };
 
-/** An operator's edit of one instance; each field left out stays as it is. */
-export interface InstanceEdit {
-  readonly weight?: number;
-  readonly enabled?: boolean;
-  /** Keys to set as operator overrides (string) or whose override to remove (null). */
-  readonly metadata?: Readonly<Record<string, string | null>>;
-}
-
 /** The registry's size and revision, for status pages. */
 export interface RegistryFigures {
   readonly status: ServerStatus;
@@ -31,12 +20,6 @@ export interface RegistryFigures {
   readonly instanceCount: number;
   readonly revision: number;
 }
-
-const TIMING_KEYS: readonly string[] = [
-  PreservedKeys.beatInterval,
-  PreservedKeys.beatTimeout,
-  PreservedKeys.deleteTimeout,
-];
 
 /** Largest value a switch takes: clients read them as Java ints and longs. */
 const MAX_SWITCH_VALUE = 2147483647;
@@ -58,28 +41,17 @@ export class OperatorService {
     return this.state.registry;
   }
 
-  /** Validates the whole edit before changing anything; 404 when the instance is not there. */
-  async editInstance(address: InstanceAddress, edit: InstanceEdit): Promise<Instance> {
-    const instance = this.registry.findInstance(address);
-    if (!instance) {
+  /**
+   * One atomic edit (one revision, one change event) of weight, enabled and metadata keys; each
+   * value becomes an override that survives re-registration and restarts, `null` removes it so the
+   * client's own value shows again. Core validates the whole edit before changing anything.
+   */
+  editInstance(address: InstanceAddress, edit: OperatorEdit): Promise<Instance> {
+    if (!this.registry.findInstance(address)) {
       const { serviceName, clusterName, ip, port } = address;
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
-    if (edit.weight !== undefined) checkWeight(edit.weight);
-    const metadata = edit.metadata ?? {};
-    if (Object.keys(metadata).some((k) => TIMING_KEYS.includes(k))) {
-      validateTimingEdit(mergeMetadataChanges(instance.metadata, metadata));
-    }
-    // TODO(i10-core overrides): one core operation, so that the edit is one change event.
-    if (Object.keys(metadata).length > 0) await this.state.apply('editInstanceMetadata', address, metadata);
-    if (edit.weight !== undefined || edit.enabled !== undefined) {
-      await this.state.apply('patchInstance', {
-        ...address,
-        ...(edit.weight !== undefined ? { weight: edit.weight } : {}),
-        ...(edit.enabled !== undefined ? { enabled: edit.enabled } : {}),
-      });
-    }
-    return instance;
+    return this.state.apply('editInstance', address, edit);
   }
 
   get switches(): Readonly<Switches> {

@@ -14,6 +14,7 @@ export const MUTATIONS = {
   setHealthManually: (r: Registry, ...a: Parameters<Registry['setHealthManually']>) => r.setHealthManually(...a),
   editInstanceMetadata: (r: Registry, ...a: Parameters<Registry['editInstanceMetadata']>) =>
     r.editInstanceMetadata(...a),
+  editInstance: (r: Registry, ...a: Parameters<Registry['editInstance']>) => r.editInstance(...a),
   batchMetadata: (r: Registry, ...a: Parameters<Registry['batchMetadata']>) => r.batchMetadata(...a),
   putNamespace: (r: Registry, ...a: Parameters<Registry['putNamespace']>) => r.putNamespace(...a),
   deleteNamespace: (r: Registry, ...a: Parameters<Registry['deleteNamespace']>) => r.deleteNamespace(...a),
@@ -73,11 +74,12 @@ export class EmbeddedStateBackend implements StateBackend {
     this.beat = beats.beat.bind(beats);
   }
 
+  /** The call itself: a refused mutation rejects with the registry's error, as the call threw it. */
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {
     try {
       return Promise.resolve(applyMutation(this.registry, { kind, args }));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 }

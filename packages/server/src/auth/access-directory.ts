@@ -2,7 +2,7 @@ import { compareNames as compare, ConflictError, InvalidParameterError, NotFound
 import { MIN_PASSWORD_LENGTH } from '../config/config.js';
 import type { AuthRepository, PermissionRecord, RoleBinding, UserRecord } from './auth-repository.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { ACTIONS, PermissionPattern, type Action, type NamingResource, type PermissionAction } from './resource.js';
+import { ACTIONS, PermissionPattern, type Action, type NamingResource } from './resource.js';
 
 /** The admin's name is Nacos's, as Nacos clients and docs expect. */
 export const ADMIN_USER = 'nacos';
@@ -174,7 +174,7 @@ export class AccessDirectory {
       throw new InvalidParameterError(`action must be one of ${ACTIONS.join(', ')}, got '${action}'`);
     }
     const pattern = PermissionPattern.parse(resource);
-    const record: PermissionRecord = { role, resource: pattern.text, action: action as PermissionAction };
+    const record: PermissionRecord = { role, resource: pattern.text, action };
     if (this.grantsOfRole.get(role)?.some((g) => sameGrant(g.record, record))) {
       throw new ConflictError(`permission already exist!`);
     }

@@ -1,14 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
 import { ADMIN_USER, AccessDirectory } from './access-directory.js';
+import {
+  forgetInitialPassword,
+  generateAdminPassword,
+  initialPasswordPath,
+  keepInitialPassword,
+} from './initial-admin-password.js';
+import { PasswordHasher } from './password-hasher.js';
 import { TOKEN_SECRET, type TokenSecret } from './token-secret.js';
 
 /**
  * First start: creates the admin `nacos` with BEACON_ADMIN_PASSWORD, or with a generated password
- * printed once. There is no built-in password. With auth off it says so loudly, and creates the admin
- * only when a password is given (nothing would use a generated one).
+ * printed once and kept in `<data dir>/initial-admin-password` until the admin changes it. There is
+ * no built-in password. With auth off it says so loudly, and creates the admin only when a password
+ * is given (nothing would use a generated one).
  */
 @Injectable()
 export class AuthBootstrap implements OnModuleInit {
@@ -17,6 +25,7 @@ export class AuthBootstrap implements OnModuleInit {
   constructor(
     @Inject(CONFIG) private readonly config: BeaconConfig,
     @Inject(AccessDirectory) private readonly directory: AccessDirectory,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(TOKEN_SECRET) private readonly secret: TokenSecret,
   ) {}
 
@@ -28,15 +37,21 @@ export class AuthBootstrap implements OnModuleInit {
       );
     }
     this.logger.log(`token secret: ${this.secret.description}`);
-    if (this.directory.user(ADMIN_USER)) return;
+    if (this.directory.user(ADMIN_USER)) await this.forgetStalePasswordFile();
+    else await this.createAdmin();
+    this.forgetPasswordFileOnChange();
+  }
+
+  private async createAdmin(): Promise<void> {
     const given = this.config.adminPassword;
     if (given !== undefined) {
       await this.directory.createAdmin(given);
       this.logger.log(`created the admin user '${ADMIN_USER}' with the password from BEACON_ADMIN_PASSWORD`);
     } else if (this.config.authEnabled) {
-      const generated = randomBytes(18).toString('base64url');
+      const generated = generateAdminPassword();
       await this.directory.createAdmin(generated);
-      // Written past the log level on purpose: this is the only time anyone sees this password.
+      const file = keepInitialPassword(this.config.dataDir, generated);
+      // Written past the log level on purpose: this is the only time the log shows this password.
       process.stderr.write(
         [
           '',
@@ -45,12 +60,35 @@ export class AuthBootstrap implements OnModuleInit {
           '',
           `    ${generated}`,
           '',
-          'It is shown only this once. Log in and change it, or set BEACON_ADMIN_PASSWORD',
-          'before the first start next time.',
+          file
+            ? `It is shown only this once, and kept in ${file}\nuntil the admin changes it.`
+            : 'It is shown only this once.',
+          'Log in and change it, or set BEACON_ADMIN_PASSWORD before the first start next time.',
           '='.repeat(72),
           '',
         ].join('\n') + '\n',
       );
     }
+  }
+
+  /** A kept password that no longer logs the admin in (changed while the server was stopped) goes. */
+  private async forgetStalePasswordFile(): Promise<void> {
+    if (this.config.dataDir === ':memory:') return;
+    const file = initialPasswordPath(this.config.dataDir);
+    if (!existsSync(file)) return;
+    const kept = readFileSync(file, 'utf8').trim();
+    const admin = this.directory.user(ADMIN_USER)!;
+    if (!(await this.hasher.verify(kept, admin.passwordHash))) forgetInitialPassword(this.config.dataDir);
+  }
+
+  /** The admin's first password change (console, API or Nacos face) removes the kept password. */
+  private forgetPasswordFileOnChange(): void {
+    let changedAt = this.directory.user(ADMIN_USER)?.passwordChangedAt;
+    this.directory.onChange(() => {
+      const now = this.directory.user(ADMIN_USER)?.passwordChangedAt;
+      if (now === changedAt) return;
+      changedAt = now;
+      forgetInitialPassword(this.config.dataDir);
+    });
   }
 }

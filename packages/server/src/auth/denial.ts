@@ -21,6 +21,12 @@ const API_MESSAGES: Record<Exclude<Denial['kind'], 'forbidden' | 'rate-limited'>
   'bad-credentials': 'wrong username or password',
 };
 
+/** The Nacos face's words for a refusal; the gRPC face answers with them too. */
+export function nacosDenialMessage(denial: Denial): string {
+  if (denial.kind === 'rate-limited') return rateLimitMessage(denial.retryAfterSeconds);
+  return denial.kind === 'forbidden' ? `${NACOS_MESSAGES.forbidden} ${denial.detail}` : NACOS_MESSAGES[denial.kind];
+}
+
 export function rateLimitMessage(retryAfterSeconds: number): string {
   return `too many login attempts from this address: try again in ${retryAfterSeconds} s`;
 }

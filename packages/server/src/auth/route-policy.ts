@@ -141,7 +141,7 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET ${NS}/health/checkers`]: AUTHENTICATED,
   // Operator, under both /operator and /ops
   ...Object.fromEntries(
-    ['operator', 'ops'].flatMap((prefix) => [
+    ['operator', 'ops'].flatMap((prefix): [string, Access][] => [
       [`GET ${NS}/${prefix}/metrics`, PUBLIC],
       [`GET ${NS}/${prefix}/switches`, PUBLIC],
       [`PUT ${NS}/${prefix}/switches`, ADMIN],

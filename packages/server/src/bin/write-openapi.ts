@@ -10,7 +10,7 @@ import { loadConfig } from '../config/config.js';
  */
 const target = fileURLToPath(new URL('../../openapi.json', import.meta.url));
 const app = await createBeaconApp(
-  loadConfig({ BEACON_DATA_DIR: ':memory:', BEACON_LOG_LEVEL: 'error', BEACON_AUTH: 'off' }),
+  loadConfig({ BEACON_DATA_DIR: ':memory:', BEACON_LOG_LEVEL: 'error', BEACON_AUTH: 'off', BEACON_GRPC_PORT: 'off' }),
 );
 await app.init();
 const spec = JSON.stringify(buildOpenApi(app), null, 2) + '\n';

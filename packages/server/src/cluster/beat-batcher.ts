@@ -11,7 +11,7 @@ export const BEAT_FLUSH_MS = 5;
  * loses from the last few milliseconds costs nothing; registrations are never batched.
  */
 export class BeatBatcher {
-  private readonly pending: Map<string, number>[] = Array.from({ length: SHARDS }, () => new Map());
+  private readonly pending: Map<string, number>[] = Array.from({ length: SHARDS }, () => new Map<string, number>());
   private timer: NodeJS.Timeout | undefined;
 
   constructor(

@@ -55,8 +55,7 @@ export class ChangeStreamTail {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const reply = (await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, this.lastId)) as
-          [string, [string, string[]][]][] | null;
+        const reply = await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, this.lastId);
         for (const [id, fields] of reply?.[0]?.[1] ?? []) {
           this.lastId = id;
           try {

@@ -448,6 +448,7 @@ function instanceAddressOf(m: Mutation): InstanceAddress | undefined {
     case 'patchInstance':
     case 'setHealthManually':
     case 'editInstanceMetadata':
+    case 'editInstance':
       return toAddress(m.args[0] as InstanceAddress);
     default:
       return undefined;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@beacon/core';
-import { clusterConfigVar, type ClusterConfig } from './cluster-config.js';
+import { clusterConfigVar, clusterGrpcPortVar, type ClusterConfig } from './cluster-config.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -38,6 +38,14 @@ export interface BeaconConfig {
   readonly watchHistoryBytes: number;
   /** Set when BEACON_REDIS_URL and BEACON_DATABASE_URL are: cluster mode (see docs/adr/0011). */
   readonly cluster: ClusterConfig | undefined;
+  /** BEACON_GRPC_PORT: the Nacos 2.x gRPC face; `PORT + 1000` unless set, `0` a free port, `off` none. */
+  readonly grpcPort: number | 'off';
+  /** Open gRPC connections one source address may hold; more are refused at connection setup. */
+  readonly grpcMaxConnectionsPerIp: number;
+  /** A gRPC connection silent this long is asked whether it is still there (client detection). */
+  readonly grpcIdleMs: number;
+  /** How long a client has to answer that question before its connection is closed. */
+  readonly grpcDetectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +104,20 @@ function adminPasswordVar(env: Env): string | undefined {
   return raw;
 }
 
+/** Nacos 2.x clients derive the gRPC port from the HTTP port, so the default follows PORT. */
+function grpcPortVar(env: Env, httpPort: number): number | 'off' {
+  const raw = env['BEACON_GRPC_PORT']?.trim().toLowerCase();
+  if (raw === 'off') return 'off';
+  if (raw === undefined || raw === '') {
+    if (httpPort === 0) return 0;
+    if (httpPort + 1000 > 65535) {
+      throw new ConfigError('BEACON_GRPC_PORT', `must be set (or 'off') when PORT + 1000 exceeds 65535`);
+    }
+    return httpPort + 1000;
+  }
+  return intVar(env, 'BEACON_GRPC_PORT', 0, 0, 65535);
+}
+
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 /** Reads the whole configuration once, at start; any invalid variable stops the start. */
@@ -106,8 +128,10 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     throw new ConfigError('BEACON_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
   }
   const host = env['HOST']?.trim() || '0.0.0.0';
+  const port = intVar(env, 'PORT', 8848, 0, 65535);
+  const cluster = clusterConfigVar(env);
   return {
-    port: intVar(env, 'PORT', 8848, 0, 65535),
+    port,
     host,
     dataDir: dataDir === ':memory:' ? dataDir : resolve(dataDir),
     logLevel,
@@ -139,6 +163,10 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
     watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
-    cluster: clusterConfigVar(env),
+    cluster,
+    grpcPort: cluster ? clusterGrpcPortVar(env) : grpcPortVar(env, port),
+    grpcMaxConnectionsPerIp: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
+    grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
+    grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),
   };
 }

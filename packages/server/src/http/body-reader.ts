@@ -21,19 +21,28 @@ export class BodyReader {
     return v.trim();
   }
 
-  number(key: string, min: number, max: number): number | undefined {
+  /** A number within bounds; with `nullable`, null is kept (it means "remove this override"). */
+  number(key: string, min: number, max: number, nullable: true): number | null | undefined;
+  number(key: string, min: number, max: number, nullable?: false): number | undefined;
+  number(key: string, min: number, max: number, nullable = false): number | null | undefined {
     const v = this.value[key];
+    if (v === null && nullable) return null;
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      throw new InvalidParameterError(`${key} must be a number from ${min} to ${max}`);
+      throw new InvalidParameterError(`${key} must be a number from ${min} to ${max}${nullable ? ' or null' : ''}`);
     }
     return v;
   }
 
-  boolean(key: string): boolean | undefined {
+  /** A boolean; with `nullable`, null is kept (it means "remove this override"). */
+  boolean(key: string, nullable: true): boolean | null | undefined;
+  boolean(key: string, nullable?: false): boolean | undefined;
+  boolean(key: string, nullable = false): boolean | null | undefined {
     const v = this.value[key];
+    if (v === null && nullable) return null;
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') throw new InvalidParameterError(`${key} must be true or false`);
+    if (typeof v !== 'boolean')
+      throw new InvalidParameterError(`${key} must be true or false${nullable ? ' or null' : ''}`);
     return v;
   }
 

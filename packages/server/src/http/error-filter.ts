@@ -60,8 +60,9 @@ export class ErrorFilter implements ExceptionFilter {
         return { status: 501, message: `no such api:${request.method}:${request.url.split('?')[0]}` };
       }
       const body = exception.getResponse();
-      const message =
-        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      // Nest's body message is a string, or a list of them (validation).
+      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const message = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(',') : exception.message;
       return { status, message };
     }
     // Errors Fastify raises while reading the request (too large, bad JSON, bad content type).

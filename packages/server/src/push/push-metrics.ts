@@ -1,6 +1,6 @@
 import type { Counter, Histogram, MetricsRegistry } from '../metrics/metrics-registry.js';
 
-export type PushChannel = 'udp' | 'watch';
+export type PushChannel = 'udp' | 'watch' | 'grpc';
 
 export interface FailedPush {
   readonly addrStr: string;

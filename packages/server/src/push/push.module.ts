@@ -7,6 +7,8 @@ import { CONFIG } from '../config/tokens.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { NativeViews } from '../wire/native-views.js';
 import { WireModule } from '../wire/wire.module.js';
+import { ConnectionPusher } from './connection-pusher.js';
+import { ConnectionSubscribers } from './connection-subscribers.js';
 import { PushMetrics } from './push-metrics.js';
 import { PushTargets } from './push-targets.js';
 import { Subscriptions } from './subscriptions.js';
@@ -25,13 +27,18 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PushTargets) private readonly targets: PushTargets,
     @Inject(UdpPusher) private readonly pusher: UdpPusher,
     @Inject(WatchHub) private readonly hub: WatchHub,
+    @Inject(ConnectionPusher) private readonly connectionPusher: ConnectionPusher,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
+    @Inject(ConnectionSubscribers) connectionSubscribers: ConnectionSubscribers,
   ) {
     const now = () => registry.clock.now();
     metrics.gauge('beacon_push_udp_targets', 'Live UDP push targets (polled within the target TTL)', () =>
       targets.liveCount(now()),
     );
     metrics.gauge('beacon_watch_streams', 'Open watch streams', () => hub.streamCount());
+    metrics.gauge('beacon_grpc_subscriptions', 'Services subscribed over gRPC, counted per connection', () =>
+      connectionSubscribers.count(),
+    );
     metrics.gauge('beacon_watch_backlog_bytes', 'Bytes written to watch streams but not yet sent', () =>
       hub.backlogBytes(),
     );
@@ -43,6 +50,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.pusher.start();
     this.hub.start();
+    this.connectionPusher.start();
     this.sweepTimer = setInterval(
       () => this.targets.sweep(this.registry.clock.now()),
       this.config.pushTargetTtlMs,
@@ -52,11 +60,15 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     clearInterval(this.sweepTimer);
     this.hub.stop();
+    this.connectionPusher.stop();
     this.pusher.stop();
   }
 }
 
-/** Push: UDP to Nacos 1.x clients, the watch stream for everyone else, and who subscribes to what. */
+/**
+ * Push: UDP to Nacos 1.x clients, NotifySubscriberRequest down gRPC connections to 2.x clients, the
+ * watch stream for everyone else, and who subscribes to what.
+ */
 @Module({
   imports: [RegistryModule, MetricsModule, WireModule],
   controllers: [WatchController],
@@ -88,9 +100,24 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           historyBytes: config.watchHistoryBytes,
         }),
     },
+    { provide: ConnectionSubscribers, useFactory: () => new ConnectionSubscribers() },
+    {
+      provide: ConnectionPusher,
+      inject: [Registry, ConnectionSubscribers, PushMetrics, CONFIG],
+      useFactory: (
+        registry: Registry,
+        subscribers: ConnectionSubscribers,
+        metrics: PushMetrics,
+        config: BeaconConfig,
+      ) =>
+        new ConnectionPusher(registry, subscribers, metrics, {
+          coalesceMs: config.pushCoalesceMs,
+          ackTimeoutMs: config.pushAckTimeoutMs,
+        }),
+    },
     Subscriptions,
     PushLifecycle,
   ],
-  exports: [Subscriptions, PushMetrics, PushTargets, UdpPusher, WatchHub],
+  exports: [Subscriptions, PushMetrics, PushTargets, UdpPusher, WatchHub, ConnectionSubscribers, ConnectionPusher],
 })
 export class PushModule {}

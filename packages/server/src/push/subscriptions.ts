@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import type { ClientInfo } from '../wire/client-info.js';
+import { ConnectionSubscribers, serviceKeyOf } from './connection-subscribers.js';
 import { PushTargets } from './push-targets.js';
 import { UdpPusher } from './udp-pusher.js';
 import { WatchHub } from './watch-hub.js';
@@ -27,8 +28,8 @@ export interface Subscriber {
 
 /**
  * Who listens to which service. `/instance/list` reports every push-capable query here (the
- * caller becomes or stays a UDP push target); `/service/subscribers` lists the live UDP targets
- * and the watch streams that see the service.
+ * caller becomes or stays a UDP push target); `/service/subscribers` lists the live UDP targets,
+ * the watch streams that see the service and the gRPC connections subscribed to it.
  */
 @Injectable()
 export class Subscriptions {
@@ -37,6 +38,7 @@ export class Subscriptions {
     @Inject(PushTargets) private readonly targets: PushTargets,
     @Inject(UdpPusher) private readonly pusher: UdpPusher,
     @Inject(WatchHub) private readonly hub: WatchHub,
+    @Inject(ConnectionSubscribers) private readonly connections: ConnectionSubscribers,
   ) {}
 
   /** Whether the caller now receives UDP pushes, which sets the `cacheMillis` it is told. */
@@ -76,6 +78,15 @@ export class Subscriptions {
       namespaceId,
       serviceName,
     }));
-    return [...udp, ...watchers];
+    const connected = [...this.connections.of(serviceKeyOf(namespaceId, serviceName)).keys()].map(({ describe }) => ({
+      addrStr: `${describe.ip}:${describe.port}`,
+      agent: describe.agent,
+      app: describe.app,
+      ip: describe.ip,
+      port: describe.port,
+      namespaceId,
+      serviceName,
+    }));
+    return [...udp, ...watchers, ...connected];
   }
 }

@@ -50,7 +50,8 @@ export class SqliteStore implements Store {
       ),
       deleteInstance: db.prepare(`DELETE FROM instances WHERE ${ADDRESS}`),
       putOverride: db.prepare(
-        'INSERT OR REPLACE INTO overrides (namespace_id, service_name, cluster_name, ip, port, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO overrides (namespace_id, service_name, cluster_name, ip, port, metadata, weight, enabled)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deleteOverride: db.prepare(`DELETE FROM overrides WHERE ${ADDRESS}`),
       putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -73,8 +74,8 @@ export class SqliteStore implements Store {
         namespaceId: r.namespace_id,
         name: r.name,
         protectThreshold: r.protect_threshold,
-        metadata: JSON.parse(r.metadata),
-        selector: JSON.parse(r.selector),
+        metadata: JSON.parse(r.metadata) as ServiceRecord['metadata'],
+        selector: JSON.parse(r.selector) as ServiceRecord['selector'],
       })),
       clusters: all<{ namespace_id: string; service_name: string; name: string; settings: string }>(
         'SELECT * FROM clusters',
@@ -82,7 +83,7 @@ export class SqliteStore implements Store {
         namespaceId: r.namespace_id,
         serviceName: r.service_name,
         name: r.name,
-        settings: JSON.parse(r.settings),
+        settings: JSON.parse(r.settings) as ClusterRecord['settings'],
       })),
       instances: all<InstanceRow>('SELECT * FROM instances').map((r): PersistentInstanceRecord => ({
         ...addressOf(r),
@@ -91,11 +92,13 @@ export class SqliteStore implements Store {
         healthy: r.healthy === 1,
         enabled: r.enabled === 1,
         app: r.app,
-        metadata: JSON.parse(r.metadata),
+        metadata: JSON.parse(r.metadata) as PersistentInstanceRecord['metadata'],
       })),
-      overrides: all<InstanceRow>('SELECT * FROM overrides').map((r): OverrideRecord => ({
+      overrides: all<OverrideRow>('SELECT * FROM overrides').map((r): OverrideRecord => ({
         ...addressOf(r),
-        metadata: JSON.parse(r.metadata),
+        metadata: JSON.parse(r.metadata) as OverrideRecord['metadata'],
+        ...(r.weight !== null ? { weight: r.weight } : {}),
+        ...(r.enabled !== null ? { enabled: r.enabled === 1 } : {}),
       })),
       switches: switches === undefined ? undefined : (JSON.parse(switches) as Partial<Switches>),
     };
@@ -139,7 +142,8 @@ export class SqliteStore implements Store {
     this.statements.deleteInstance.run(...addressParams(a));
   }
   putOverride(r: OverrideRecord): void {
-    this.statements.putOverride.run(...addressParams(r), JSON.stringify(r.metadata));
+    const enabled = r.enabled === undefined ? null : r.enabled ? 1 : 0;
+    this.statements.putOverride.run(...addressParams(r), JSON.stringify(r.metadata), r.weight ?? null, enabled);
   }
   deleteOverride(a: InstanceAddress): void {
     this.statements.deleteOverride.run(...addressParams(a));
@@ -178,7 +182,14 @@ interface InstanceRow {
   metadata: string;
 }
 
-function addressOf(r: InstanceRow): InstanceAddress {
+/** NULL weight or enabled: that field is not overridden. */
+interface OverrideRow extends Pick<InstanceRow, 'namespace_id' | 'service_name' | 'cluster_name' | 'ip' | 'port'> {
+  metadata: string;
+  weight: number | null;
+  enabled: number | null;
+}
+
+function addressOf(r: OverrideRow): InstanceAddress {
   return {
     namespaceId: r.namespace_id,
     serviceName: r.service_name,

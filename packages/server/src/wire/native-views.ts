@@ -1,4 +1,4 @@
-import { effectiveBeatInterval, type Instance, type Registry, type Service } from '@beacon/core';
+import { effectiveBeatInterval, livenessOf, type Instance, type Registry, type Service } from '@beacon/core';
 import type { InstanceDto } from './dto/instance.dto.js';
 import type { ServiceDetailDto, ServiceSummaryDto } from './dto/service.dto.js';
 
@@ -11,7 +11,7 @@ export class NativeViews {
   constructor(private readonly registry: Registry) {}
 
   instance(i: Instance): InstanceDto {
-    const override = this.registry.overrideFor(i.address);
+    const { client, overridden } = this.registry.overrideView(i);
     return {
       instanceId: i.instanceId,
       ip: i.ip,
@@ -20,9 +20,13 @@ export class NativeViews {
       healthy: i.healthy,
       enabled: i.enabled,
       ephemeral: i.ephemeral,
+      liveness: livenessOf(i),
       weight: i.weight,
       metadata: { ...i.metadata },
-      overrides: { ...override },
+      overrides: { ...this.registry.overrideFor(i.address)?.metadata },
+      weightOverridden: overridden.weight,
+      enabledOverridden: overridden.enabled,
+      client: { weight: client.weight, enabled: client.enabled, metadata: { ...client.metadata } },
       lastBeat: i.lastBeat,
       registeredAt: i.registeredAt,
       timings: {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { spawnBuiltServer } from '../support/test-server.js';
+import { spawnServer } from '@beacon/test-support';
 import { Http, q, startAuthServer, type AuthServer } from './support/auth-server.js';
 
 /** Everything the process writes to stdout and stderr while `work` runs. */
@@ -179,12 +179,13 @@ describe('BEACON_AUTH=off', () => {
 });
 
 describe('the real entry point (node packages/server/dist/main.js)', () => {
-  // Empty means unset: the built server runs with auth at its default, like a real first start.
-  const env = { BEACON_AUTH: '' };
+  // Empty means unset: the built server runs with auth at its default, like a real first start,
+  // and without the test launcher's admin password and token secret.
+  const env = { BEACON_AUTH: '', BEACON_ADMIN_PASSWORD: undefined, BEACON_TOKEN_SECRET: undefined };
 
   it('starts with auth on, prints a generated admin password once, and refuses anonymous writes', async () => {
     const dataDir = tempDir();
-    const first = await spawnBuiltServer({ dataDir, env });
+    const first = await spawnServer({ dataDir, env });
     let token: string;
     let password: string | undefined;
     try {
@@ -204,7 +205,7 @@ describe('the real entry point (node packages/server/dist/main.js)', () => {
       await first.kill();
     }
 
-    const second = await spawnBuiltServer({ dataDir, env });
+    const second = await spawnServer({ dataDir, env });
     try {
       expect(generatedPassword(second.stderr())).toBeUndefined();
       expect(second.stdout() + second.stderr()).not.toContain(password);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuthGuard } from '../../src/auth/auth-guard.js';
+import { AuthGuard } from '../support/built-internals.js';
 import {
   ADMIN_PASSWORD,
   createUserWithPermission,

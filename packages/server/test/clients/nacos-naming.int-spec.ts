@@ -6,7 +6,7 @@
 import { NacosNamingClient } from 'nacos-naming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS } from '../support/nacos-wire.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
 interface Host {
   ip: string;
@@ -47,7 +47,7 @@ const FIRST = { ip: '10.60.0.1', port: 8080, metadata: { k: 'v', 'preserved.hear
 // The client keeps one beat interval for all its instances (the last reply wins): give both the same.
 const SECOND = { ip: '10.60.0.2', port: 8080, metadata: { k: 'w', 'preserved.heart.beat.interval': '1000' } };
 
-let server: TestServer;
+let server: InProcessServer;
 let client: NamingClient;
 const problems: string[] = [];
 
@@ -61,7 +61,7 @@ const logger = {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
   client = new NacosNamingClient({
     logger: logger as unknown as typeof console,
     serverList: `127.0.0.1:${server.port}`,

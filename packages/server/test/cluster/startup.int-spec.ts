@@ -1,7 +1,7 @@
 /** Cluster mode's variables: a mistake or an engine that does not answer stops the start, named. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisEngine } from '../support/engines.js';
-import { freePort, launchBuiltServer, makeDataDir, removeDataDir, type Exit } from '../support/test-server.js';
+import { freePort, makeDataDir, removeDataDir, spawnServer, type Exit } from '@beacon/test-support';
 
 const dir = makeDataDir();
 let redis: RedisEngine;
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 async function exitOf(env: Record<string, string>): Promise<{ exit: Exit; stderr: string }> {
-  const server = await launchBuiltServer({ dataDir: dir, env });
+  const server = await spawnServer({ dataDir: dir, env: { BEACON_GRPC_PORT: 'off', ...env }, waitUntilReady: false });
   const exit = await Promise.race([
     server.exited,
     new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000)),

@@ -2,10 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBeaconApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 import { serveConsole } from '../../src/console/serve-console.js';
 
 const INDEX = '<!doctype html><title>Beacon console</title><div id="root"></div>';
@@ -91,26 +89,16 @@ describe('serveConsole without a built console', () => {
 });
 
 describe('the whole server with the console registered', () => {
-  let app: NestFastifyApplication;
+  let server: InProcessServer | undefined;
   let base: string;
 
   beforeAll(async () => {
-    app = await createBeaconApp(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        BEACON_DATA_DIR: ':memory:',
-        BEACON_LOG_LEVEL: 'error',
-        BEACON_AUTH: 'off',
-      }),
-    );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server = await startInProcessServer();
+    base = server.baseUrl;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await server?.close();
   });
 
   it("keeps the faces' own answers for unknown paths", async () => {

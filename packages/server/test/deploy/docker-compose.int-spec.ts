@@ -1,13 +1,22 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createBeaconApp } from '../../src/app.js';
+import { freePort, startInProcessServer, type InProcessServer } from '@beacon/test-support';
 import { loadConfig } from '../../src/config/config.js';
 
 // There is no Docker engine on these machines: the deployment files are checked against the
@@ -78,6 +87,28 @@ function dockerfileStages(text: string): { from: string; instructions: { op: str
   return stages;
 }
 
+/** Runs the compose healthcheck's command as Docker would inside the container; resolves with its exit code. */
+function healthcheck(port: number): Promise<number> {
+  const [cmd, program, ...programArgs] = beacon!.healthcheck!.test as string[];
+  expect(cmd).toBe('CMD');
+  expect(program).toBe('node');
+  return promisify(execFile)(process.execPath, programArgs, { env: { ...process.env, PORT: String(port) } }).then(
+    () => 0,
+    (error: { code?: number }) => error.code ?? 1,
+  );
+}
+
+/** Root runs the server as `nobody` (as the image runs it as `node`); anyone else already is unprivileged. */
+function unprivilegedUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const entry = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find(([name]) => name === 'nobody');
+  if (!entry) throw new Error('no user nobody in /etc/passwd to run the server as');
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+}
+
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
 const beacon = compose.services?.['beacon'];
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -118,11 +149,19 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it("publishes the server's port, 8848 by default", () => {
+  it("publishes the server's port, 8848 by default, on the loopback interface only", () => {
     const port = loadConfig(composeEnvironment(beacon!)).port;
     expect(loadConfig({}).port).toBe(8848);
     expect(port).toBe(8848);
-    expect(beacon?.ports).toContain(`${port}:${port}`);
+    expect(beacon?.ports).toContain(`127.0.0.1:${port}:${port}`);
+    // Every published port: exposing one to other machines is the operator's explicit choice.
+    for (const published of beacon?.ports ?? []) expect(published).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('publishes the Nacos 2.x gRPC port, PORT + 1000, where 2.x clients look for it', () => {
+    const { port, grpcPort } = loadConfig(composeEnvironment(beacon!));
+    expect(grpcPort).toBe(port + 1000);
+    expect(beacon?.ports).toContain(`127.0.0.1:${grpcPort}:${grpcPort}`);
   });
 
   it('keeps the data directory in a named volume', () => {
@@ -185,13 +224,17 @@ describe('docker-compose.yml, cluster profile', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds in one stage and runs from a smaller one, on the Node major the project needs', () => {
+  it('builds in one stage and runs from a smaller one, on a supported Node LTS the project runs on', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } })
       .engines.node;
-    const major = /(\d+)/.exec(engines)![1];
+    const minimum = Number(/(\d+)/.exec(engines)![1]);
     const image = /NODE_IMAGE=(\S+)/.exec(dockerfile)?.[1] ?? '';
-    expect(image).toMatch(new RegExp(`^node:${major}[-.]`));
+    const major = Number(/^node:(\d+)[-.]/.exec(image)?.[1]);
+    // Even majors are the LTS lines; 20 reached its end of life in April 2026.
+    expect(major % 2, image).toBe(0);
+    expect(major).toBeGreaterThanOrEqual(Math.max(22, minimum));
+    expect(image).toMatch(/-slim$/);
   });
 
   it('installs the pnpm version the repository pins', () => {
@@ -200,79 +243,163 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`npm install -g ${pinned}`);
   });
 
-  it('runs the built server with the console next to it, where the server looks for it', () => {
+  it('runs the runtime tree that scripts/build-runtime-tree.sh lays out, and nothing else', () => {
     const cmd = JSON.parse(runtimeOps('CMD').at(-1)!) as string[];
     expect(cmd).toEqual(['node', 'packages/server/dist/main.js']);
-    const copied = runtimeOps('COPY').map((args) => args.split(/\s+/).at(-1)!);
-    expect(copied).toContain('./apps/console/dist');
-    expect(copied).toContain('./packages/server/dist');
-    // serve-console.ts resolves apps/console/dist relative to packages/server/dist/console.
-    expect(posix.normalize('packages/server/dist/console/../../../../apps/console/dist')).toBe('apps/console/dist');
+    const build = stages[stages.length - 2]!;
+    const tree = build.instructions
+      .filter((i) => i.op === 'RUN')
+      .map((i) => /scripts\/build-runtime-tree\.sh\s+(\S+)/.exec(i.args)?.[1])
+      .find(Boolean);
+    expect(tree, 'the build stage runs scripts/build-runtime-tree.sh').toBeDefined();
+    expect(runtimeOps('COPY')).toEqual([`--from=build ${tree} ./`]);
+    expect(runtimeOps('WORKDIR')).toEqual(['/app']);
+    expect(runtimeOps('USER')).toEqual(['node']);
   });
 
   it('agrees with compose on port, data directory and health endpoint', () => {
-    expect(runtimeOps('EXPOSE')).toContain('8848');
+    expect(runtimeOps('EXPOSE').join(' ')).toMatch(/\b8848\b.*\b9848\b/);
     expect(runtimeEnv['PORT']).toBe('8848');
     expect(runtimeEnv['BEACON_DATA_DIR']).toBe(loadConfig(composeEnvironment(beacon!)).dataDir);
     expect(runtimeOps('VOLUME').join(' ')).toContain(runtimeEnv['BEACON_DATA_DIR']);
     expect(runtimeOps('HEALTHCHECK').join(' ')).toContain(READINESS);
   });
 
-  it('leaves host build output and dependencies out of the build context', () => {
+  it('leaves host build output, dependencies, end-to-end tests, logs and env files out of the build context', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split(/\r?\n/);
-    for (const pattern of ['**/node_modules', '**/dist', 'data', '.git']) expect(ignored).toContain(pattern);
+    for (const pattern of [
+      '**/node_modules',
+      '**/dist',
+      'data',
+      '.git',
+      'e2e',
+      '**/*.log',
+      'logs',
+      '.env',
+      '**/.env.*',
+    ]) {
+      expect(ignored).toContain(pattern);
+    }
   });
 });
 
 describe('the compose healthcheck against a real server started with the compose settings', () => {
-  let app: NestFastifyApplication;
+  let server: InProcessServer | undefined;
   let port: number;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'beacon-compose-'));
-    const env = {
-      ...composeEnvironment(beacon!, { BEACON_ADMIN_PASSWORD: 'compose-test-password' }),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BEACON_DATA_DIR: dataDir,
-      BEACON_LOG_LEVEL: 'error',
-    };
-    app = await createBeaconApp(loadConfig(env));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    server = await startInProcessServer({
+      env: {
+        ...composeEnvironment(beacon!, { BEACON_ADMIN_PASSWORD: 'compose-test-password' }),
+        BEACON_LOG_LEVEL: 'error',
+      },
+    });
+    port = server.port;
   });
 
   afterAll(async () => {
-    await app?.close();
-    if (dataDir && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('passes: the readiness endpoint answers without credentials while auth is on', async () => {
-    const [cmd, ...args] = beacon!.healthcheck!.test as string[];
-    expect(cmd).toBe('CMD');
-    const [program, ...programArgs] = args;
-    expect(program).toBe('node');
-    const result = await promisify(execFile)(process.execPath, programArgs, {
-      env: { ...process.env, PORT: String(port) },
-    }).then(
-      () => 0,
-      (error: { code?: number }) => error.code ?? 1,
-    );
-    expect(result).toBe(0);
+    expect(await healthcheck(port)).toBe(0);
     const response = await fetch(`http://127.0.0.1:${port}${READINESS}`);
     expect(response.status).toBe(200);
   });
 
   it('fails when nothing answers on the port', async () => {
-    const [, , ...programArgs] = beacon!.healthcheck!.test as string[];
-    const result = await promisify(execFile)(process.execPath, programArgs, {
-      env: { ...process.env, PORT: '1' },
-    }).then(
-      () => 0,
-      (error: { code?: number }) => error.code ?? 1,
-    );
-    expect(result).toBe(1);
+    expect(await healthcheck(1)).toBe(1);
+  });
+});
+
+describe("the image's runtime tree, built as the Dockerfile builds it, started as a non-root user", () => {
+  let root: string;
+  let app: string;
+  let dataDir: string;
+  let port: number;
+  let server: ChildProcess | undefined;
+  let output = '';
+  const user = unprivilegedUser();
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'beacon-runtime-'));
+    chmodSync(root, 0o755); // the unprivileged user must reach the tree
+    app = join(root, 'app');
+    await promisify(execFile)('sh', ['scripts/build-runtime-tree.sh', app], { cwd: ROOT });
+    dataDir = join(root, 'data');
+    mkdirSync(dataDir);
+    if (user) chownSync(dataDir, user.uid, user.gid);
+    port = await freePort();
+    // The image's CMD in its WORKDIR, with the image's and compose's environment; loopback and a
+    // temporary data dir instead of 0.0.0.0 and /data.
+    const [program, ...args] = JSON.parse(runtimeOps('CMD').at(-1)!) as string[];
+    expect(program).toBe('node');
+    server = spawn(process.execPath, args, {
+      cwd: app,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        ...runtimeEnv,
+        ...composeEnvironment(beacon!, { BEACON_ADMIN_PASSWORD: 'runtime-tree-password' }),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        BEACON_DATA_DIR: dataDir,
+        NO_COLOR: '1',
+      },
+      ...(user ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const deadline = Date.now() + 30_000;
+    while ((await healthcheck(port)) !== 0) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`runtime tree did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('holds the built server with production dependencies only, and the built console', () => {
+    const serverDir = join(app, 'packages', 'server');
+    expect(readdirSync(app).sort()).toEqual(['apps', 'packages']);
+    expect(existsSync(join(serverDir, 'dist', 'main.js'))).toBe(true);
+    expect(existsSync(join(app, 'apps', 'console', 'dist', 'index.html'))).toBe(true);
+    // grpc/nacos-proto.ts loads the Nacos 2.x proto from packages/server/proto at run time.
+    expect(existsSync(join(serverDir, 'proto', 'nacos_grpc_service.proto'))).toBe(true);
+    expect(existsSync(join(serverDir, 'src'))).toBe(false);
+    expect(existsSync(join(serverDir, 'test'))).toBe(false);
+    const installed = readdirSync(join(serverDir, 'node_modules', '.pnpm'));
+    for (const needed of ['@nestjs+core@', 'fastify@', 'better-sqlite3@', '@beacon+core@']) {
+      expect(
+        installed.some((name) => name.startsWith(needed)),
+        needed,
+      ).toBe(true);
+    }
+    const buildOnly =
+      /^(typescript|react|react-dom|@tanstack\+|vite|vitest|@vitejs\+|@types\+|eslint|prettier|@swc\+|openapi-typescript|playwright|@playwright\+|fast-check|nacos-naming)@/;
+    expect(installed.filter((name) => buildOnly.test(name))).toEqual([]);
+  });
+
+  it('runs as a non-root user and serves the API and the console', async () => {
+    const status = readFileSync(`/proc/${server!.pid}/status`, 'utf8');
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    expect(uid).not.toBe(0);
+    expect(statSync(join(dataDir, 'beacon.db')).uid).toBe(uid);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const anonymous = await fetch(`http://127.0.0.1:${port}/nacos/v1/ns/instance/list?serviceName=x`);
+    expect(anonymous.status).toBe(403); // auth is on, as compose sets it
+  });
+
+  it('passes the compose healthcheck', async () => {
+    expect(await healthcheck(port)).toBe(0);
   });
 });

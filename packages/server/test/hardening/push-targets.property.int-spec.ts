@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 import { hostileText } from './support/hostile.js';
 import { formOf, RawHttp, type RawRequest } from './support/raw-http.js';
 
@@ -15,13 +15,13 @@ const JAVA = { 'user-agent': 'Nacos-Java-Client:v1.4.1' };
  * Every clientIP tried here is loopback or no address at all: nothing may leave the machine.
  */
 describe('push targets from hostile /instance/list parameters', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   let http: RawHttp;
   let receiver: Socket;
   const received = new Map<string, number>();
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { BEACON_AUTH: 'off', BEACON_PUSH_COALESCE_MS: '5' } });
+    server = await startInProcessServer({ env: { BEACON_AUTH: 'off', BEACON_PUSH_COALESCE_MS: '5' } });
     server.app.get(ExpiryScheduler).stop();
     server.app.get(HealthCheckScheduler).stop();
     http = new RawHttp('127.0.0.1', server.port);

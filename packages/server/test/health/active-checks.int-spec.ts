@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
 /**
  * Persistent instances are never expired by beats; their health comes from active TCP and HTTP
@@ -9,10 +9,10 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  * status flips at once, recovery needs three consecutive good results.
  */
 describe('active health checks of persistent instances', () => {
-  let server: TestServer;
+  let server: InProcessServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
+    server = await startInProcessServer({ env: { BEACON_AUTH: 'off' } });
   });
   afterAll(async () => {
     await server.close();

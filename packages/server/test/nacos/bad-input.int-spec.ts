@@ -12,16 +12,16 @@ import {
   type Params,
   type WireResponse,
 } from '../support/nacos-wire.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 const wire = (style: ClientStyle = 'plain') => new NacosWire(server.baseUrl, style);
 
 /** Every refused request in this file targets this namespace, which must stay empty. */
 const BAD_NS = 'bad-ns';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
 });
 afterAll(async () => {
   await server?.close();
@@ -364,7 +364,7 @@ describe('oversized and malformed requests', () => {
   });
 
   it('a smaller configured limit applies', async () => {
-    await using small = await startTestServer({ env: { BEACON_BODY_LIMIT_BYTES: '2048' } });
+    await using small = await startInProcessServer({ env: { BEACON_BODY_LIMIT_BYTES: '2048' } });
     const res = await rawRequest(small.baseUrl, NS + '/instance', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -1,13 +1,13 @@
 /** PUT /nacos/v1/ns/instance/beat as each client sends it (reference section 3). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 const wire = (style: ClientStyle, userAgent?: string) => new NacosWire(server.baseUrl, style, userAgent);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
 });
 afterAll(async () => {
   await server?.close();
@@ -305,7 +305,7 @@ describe('beats and health', () => {
 
 describe('operator switches change the reply', () => {
   it('clientBeatInterval and lightBeatEnabled via PUT /operator/switches', async () => {
-    await using own = await startTestServer();
+    await using own = await startInProcessServer();
     const w = new NacosWire(own.baseUrl, 'java14');
     const serviceName = 'DEFAULT_GROUP@@switches';
     expect((await w.post(NS + '/instance', { serviceName, ip: '10.16.0.1', port: 80 })).text).toBe('ok');

@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, rawRequest, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 const wire = (style: ClientStyle, userAgent?: string) => new NacosWire(server.baseUrl, style, userAgent);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
 });
 afterAll(async () => {
   await server?.close();

@@ -3,15 +3,15 @@
  * liveness/readiness and unknown APIs (reference sections 0, 2.5 and 2.8).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerStatusHolder } from '../../src/application/server-status.js';
+import { ServerStatusHolder } from '../support/built-internals.js';
 import { NacosWire, NS, rawRequest, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';
-import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-let server: TestServer;
+let server: InProcessServer;
 const wire = (style: ClientStyle = 'plain') => new NacosWire(server.baseUrl, style);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startInProcessServer();
 });
 afterAll(async () => {
   await server?.close();
@@ -64,7 +64,7 @@ const DEFAULT_SWITCHES = {
 
 describe('operator metrics', () => {
   it.each(['/operator/metrics', '/ops/metrics'])('%s: status UP and the counts', async (path) => {
-    await using own = await startTestServer();
+    await using own = await startInProcessServer();
     const w = new NacosWire(own.baseUrl, 'node');
     expectOk(await w.post(NS + '/instance', { serviceName: 'm-a', ip: '10.30.0.1', port: 80 }));
     expectOk(await w.post(NS + '/instance', { serviceName: 'm-a', ip: '10.30.0.2', port: 80 }));
@@ -108,7 +108,7 @@ describe('operator switches', () => {
     const dataDir = makeDataDir();
     try {
       {
-        await using own = await startTestServer({ dataDir });
+        await using own = await startInProcessServer({ dataDir });
         const w = new NacosWire(own.baseUrl, 'java14');
         for (const [entry, value] of [
           ['clientBeatInterval', '7000'],
@@ -125,7 +125,7 @@ describe('operator switches', () => {
           await new NacosWire(own.baseUrl, 'go').put(NS + '/ops/switches', { entry: 'pushEnabled', value: 'false' }),
         );
       }
-      await using again = await startTestServer({ dataDir });
+      await using again = await startInProcessServer({ dataDir });
       const res = await new NacosWire(again.baseUrl, 'plain').get(NS + '/operator/switches');
       expect(res.json()).toEqual({
         ...DEFAULT_SWITCHES,
@@ -176,7 +176,7 @@ describe('operator switches', () => {
 
 describe('server status filter (TrafficReviseFilter)', () => {
   it('503 with the original message while not UP; READ_ONLY lets GET through, WRITE_ONLY the rest', async () => {
-    await using own = await startTestServer();
+    await using own = await startInProcessServer();
     const w = new NacosWire(own.baseUrl, 'java14');
     const status = own.app.get(ServerStatusHolder);
     const register = () => w.post(NS + '/instance', { serviceName: 'st-a', ip: '10.31.0.1', port: 80 });

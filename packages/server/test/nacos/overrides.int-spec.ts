@@ -8,10 +8,10 @@ import { NacosWire, NS, type WireResponse } from '../support/nacos-wire.js';
 import {
   makeDataDir,
   removeDataDir,
-  spawnBuiltServer,
-  startTestServer,
-  type TestServer,
-} from '../support/test-server.js';
+  spawnServer,
+  startInProcessServer,
+  type InProcessServer,
+} from '@beacon/test-support';
 
 const INTERVAL = 'preserved.heart.beat.interval';
 const SERVICE = 'DEFAULT_GROUP@@overridden';
@@ -58,9 +58,9 @@ async function metadataOf(baseUrl: string, ip: string, port = 8080): Promise<Rec
 }
 
 describe('in process', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startInProcessServer();
   });
   afterAll(async () => {
     await server?.close();
@@ -145,7 +145,7 @@ describe('the built server, restarted on the same data directory', () => {
   it('keeps the override of an ephemeral and of a persistent instance across kill -9 and SIGTERM', async () => {
     const ephemeral = '10.50.1.1';
     {
-      await using first = await spawnBuiltServer({ dataDir });
+      await using first = await spawnServer({ dataDir });
       const client = nodeClient(first.baseUrl, ephemeral);
       expectOk(await client.register());
       expectOk(
@@ -193,7 +193,7 @@ describe('the built server, restarted on the same data directory', () => {
     }
 
     for (const stop of ['SIGTERM', 'SIGKILL'] as const) {
-      await using server = await spawnBuiltServer({ dataDir });
+      await using server = await spawnServer({ dataDir });
       const client = nodeClient(server.baseUrl, ephemeral);
       const java = new NacosWire(server.baseUrl, 'java14');
 

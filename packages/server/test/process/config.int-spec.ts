@@ -1,6 +1,6 @@
 /** Invalid configuration stops the built server with a message that names the variable. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchBuiltServer, makeDataDir, removeDataDir } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer } from '@beacon/test-support';
 
 const dir = makeDataDir();
 afterAll(() => removeDataDir(dir));
@@ -12,7 +12,7 @@ describe('invalid configuration', () => {
     ['BEACON_LOG_LEVEL', 'loud'],
     ['BEACON_BODY_LIMIT_BYTES', '1k'],
   ])('%s=%s: exits non-zero and stderr names the variable', async (name, value) => {
-    const server = await launchBuiltServer({ dataDir: dir, env: { [name]: value } });
+    const server = await spawnServer({ dataDir: dir, env: { [name]: value }, waitUntilReady: false });
     const exit = await Promise.race([
       server.exited,
       new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000)),

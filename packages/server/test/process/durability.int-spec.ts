@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NacosWire, NS, encode } from '../support/nacos-wire.js';
-import { makeDataDir, removeDataDir, spawnBuiltServer } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer } from '@beacon/test-support';
 
 const dirs: string[] = [];
 function dataDir(): string {
@@ -36,7 +36,7 @@ describe('kill -9 mid-stream', () => {
     let failed = 0;
 
     {
-      await using first = await spawnBuiltServer({ dataDir: dir });
+      await using first = await spawnServer({ dataDir: dir });
       const w = new NacosWire(first.baseUrl, 'go');
       let next = 0;
       let killed: Promise<unknown> | undefined;
@@ -69,7 +69,7 @@ describe('kill -9 mid-stream', () => {
     expect(failed, 'the kill came mid-stream').toBeGreaterThan(0);
     expect(acknowledged.length + failed).toBe(ops.length);
 
-    await using second = await spawnBuiltServer({ dataDir: dir });
+    await using second = await spawnServer({ dataDir: dir });
     const w = new NacosWire(second.baseUrl, 'plain');
     const services = (await w.get(NS + '/service/list', { pageNo: 1, pageSize: 10_000 })).json<{ doms: string[] }>();
     const serviceSet = new Set(services.doms);
@@ -109,7 +109,7 @@ describe('kill -9 mid-stream', () => {
 
 describe('SIGTERM', () => {
   it('with nothing in flight: exits 0 within 3 s', async () => {
-    const server = await spawnBuiltServer({ dataDir: dataDir() });
+    const server = await spawnServer({ dataDir: dataDir() });
     const started = Date.now();
     expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(3000);
@@ -117,7 +117,7 @@ describe('SIGTERM', () => {
 
   it('stops accepting, completes the request in flight, exits 0, and the write is durable', async () => {
     const dir = dataDir();
-    const server = await spawnBuiltServer({ dataDir: dir });
+    const server = await spawnServer({ dataDir: dir });
     const body = encode({ serviceName: 'sigterm-svc', ip: '127.0.0.1', port: 9, ephemeral: 'false' });
 
     // A request whose body is still arriving when the signal comes, from a client that keeps
@@ -168,7 +168,7 @@ describe('SIGTERM', () => {
     expect(Date.now() - answeredAt).toBeLessThan(2000);
     expect(Date.now() - signalledAt).toBeLessThan(5000);
 
-    await using again = await spawnBuiltServer({ dataDir: dir });
+    await using again = await spawnServer({ dataDir: dir });
     const detail = await new NacosWire(again.baseUrl, 'java14').get(NS + '/instance', {
       serviceName: 'sigterm-svc',
       ip: '127.0.0.1',

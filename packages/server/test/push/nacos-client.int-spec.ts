@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The real Nacos 1.x Node client from npm (CommonJS).
 import { NacosNamingClient } from 'nacos-naming';
-import { delay, deregister, register, startServer, type TestServer } from './push-support.js';
+import { delay, deregister, register, startServer, type InProcessServer } from './push-support.js';
 
 interface Host {
   ip: string;
@@ -22,7 +22,7 @@ interface NamingClient {
 const quietLogger = { info() {}, debug() {}, warn() {}, error() {}, log() {} };
 
 describe('nacos-naming@2.6.3 subscribed to Beacon', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   let client: NamingClient;
 
   beforeAll(async () => {

@@ -1,23 +1,23 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
-export type { TestServer };
+export type { InProcessServer };
 
 /**
  * What the push tests need around the shared test server: a UDP socket acting as a Nacos 1.x
  * push receiver, a raw reader of the watch stream, and a few calls.
  */
-export function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer({ env: { BEACON_AUTH: 'off', ...env } });
+export function startServer(env: Record<string, string> = {}): Promise<InProcessServer> {
+  return startInProcessServer({ env: { BEACON_AUTH: 'off', ...env } });
 }
 
 export const JAVA_UA = 'Nacos-Java-Client:v1.4.8';
 
 /** A Nacos naming call with every parameter in the query string, as the Node and Java clients send them. */
 export async function nacos(
-  server: TestServer,
+  server: InProcessServer,
   method: string,
   path: string,
   params: Record<string, string | number | boolean>,
@@ -33,7 +33,7 @@ export async function nacos(
 }
 
 export async function register(
-  server: TestServer,
+  server: InProcessServer,
   serviceName: string,
   ip: string,
   port: number,
@@ -44,7 +44,12 @@ export async function register(
   if (status < 200 || status > 299) throw new Error(`register failed: ${status} ${text}`);
 }
 
-export async function deregister(server: TestServer, serviceName: string, ip: string, port: number): Promise<void> {
+export async function deregister(
+  server: InProcessServer,
+  serviceName: string,
+  ip: string,
+  port: number,
+): Promise<void> {
   const { status, text } = await nacos(server, 'DELETE', '/instance', { serviceName, ip, port });
   if (status !== 200) throw new Error(`deregister failed: ${status} ${text}`);
 }
@@ -127,7 +132,7 @@ export class UdpReceiver {
 
   /** Polls `/instance/list` as a push-capable client would: this registers or refreshes the target. */
   async poll(
-    server: TestServer,
+    server: InProcessServer,
     serviceName: string,
     clusters = '',
     userAgent = JAVA_UA,
@@ -212,7 +217,7 @@ export class SseReader {
   }
 
   static open(
-    server: TestServer,
+    server: InProcessServer,
     query: Record<string, string> = {},
     headers: Record<string, string> = {},
   ): Promise<SseReader> {
@@ -269,12 +274,12 @@ export class SseReader {
 }
 
 /** Current registry revision, from the native API. */
-export async function revision(server: TestServer): Promise<number> {
+export async function revision(server: InProcessServer): Promise<number> {
   const response = await fetch(`${server.baseUrl}/api/v1/status`);
   return ((await response.json()) as { revision: number }).revision;
 }
 
-export async function metricsText(server: TestServer): Promise<string> {
+export async function metricsText(server: InProcessServer): Promise<string> {
   const response = await fetch(`${server.baseUrl}/metrics`);
   return response.text();
 }

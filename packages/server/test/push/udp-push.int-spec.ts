@@ -9,14 +9,14 @@ import {
   sample,
   startServer,
   UdpReceiver,
-  type TestServer,
+  type InProcessServer,
 } from './push-support.js';
 
 const ACK_TIMEOUT_MS = 500;
 const TARGET_TTL_MS = 1500;
 
 describe('UDP push to Nacos 1.x clients', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   const receivers: UdpReceiver[] = [];
   const receiver = async (ackMode: 'number' | 'string' | 'none' = 'number', address?: string) => {
     const r = await UdpReceiver.open(ackMode, address);
@@ -268,11 +268,11 @@ describe('UDP push to Nacos 1.x clients', () => {
   });
 });
 
-async function pushState(server: TestServer): Promise<{ succeed: number; total: number; ratio: number }> {
+async function pushState(server: InProcessServer): Promise<{ succeed: number; total: number; ratio: number }> {
   return JSON.parse((await nacos(server, 'GET', '/operator/push/state', {})).text);
 }
 
-async function subscriberPorts(server: TestServer, serviceName: string): Promise<number[]> {
+async function subscriberPorts(server: InProcessServer, serviceName: string): Promise<number[]> {
   const { text } = await nacos(server, 'GET', '/service/subscribers', { serviceName });
   const body = JSON.parse(text) as { subscribers: { addrStr: string; ip: string }[]; count: number };
   expect(body.count).toBe(body.subscribers.length);

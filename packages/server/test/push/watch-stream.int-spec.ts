@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '@beacon/core';
-import { WatchHub } from '../../src/push/watch-hub.js';
+import { WatchHub } from '../support/built-internals.js';
 import {
   delay,
   deregister,
@@ -12,13 +12,13 @@ import {
   sample,
   SseReader,
   startServer,
-  type TestServer,
+  type InProcessServer,
 } from './push-support.js';
 
 const BACKLOG_LIMIT = 64 * 1024;
 
 describe('watch stream (/api/v1/watch)', () => {
-  let server: TestServer;
+  let server: InProcessServer;
   const readers: SseReader[] = [];
   const open = async (query: Record<string, string> = {}, headers: Record<string, string> = {}) => {
     const reader = await SseReader.open(server, query, headers);

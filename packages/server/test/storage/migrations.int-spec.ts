@@ -16,7 +16,7 @@ import { SchemaTooNewError, migrateSchema } from '../../src/storage/schema-migra
 import { SqliteDatabase } from '../../src/storage/sqlite-database.js';
 import { SqliteStore } from '../../src/storage/sqlite-store.js';
 import { NacosWire, NS } from '../support/nacos-wire.js';
-import { launchBuiltServer, makeDataDir, removeDataDir, spawnBuiltServer } from '../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer } from '@beacon/test-support';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/v1-beacon.db', import.meta.url));
 /** The passwords the fixture's script gave its users. */
@@ -78,10 +78,19 @@ describe('the unversioned database of the code before migrations', () => {
     const auth = new AuthRepository(database).load();
     store.close();
 
-    expect(log).toEqual([expect.stringMatching(/schema 0 -> 1: initial schema/)]);
+    expect(log).toEqual([
+      expect.stringMatching(/schema 0 -> 1: initial schema/),
+      expect.stringMatching(/schema 1 -> 2: overrides: weight and enabled/),
+    ]);
     const after = readRaw(join(dir, 'beacon.db'));
     expect(after.version).toBe(MIGRATIONS.length);
-    expect(after.rows).toEqual(before.rows);
+    // Step 2 gives every override row a weight and an enabled column, NULL: "not overridden".
+    const overridesBefore = before.rows['overrides']!.map((row) => ({
+      ...(row as object),
+      weight: null,
+      enabled: null,
+    }));
+    expect(after.rows).toEqual({ ...before.rows, overrides: overridesBefore });
 
     expect(state.namespaces).toHaveLength(before.rows['namespaces']!.length);
     expect(state.services).toHaveLength(before.rows['services']!.length);
@@ -124,7 +133,7 @@ describe('the unversioned database of the code before migrations', () => {
 
   it('is served by the built server: namespaces, services, instances, overrides, switches, users', async () => {
     const dir = dataDirWithFixture();
-    await using server = await spawnBuiltServer({ dataDir: dir, env: { BEACON_AUTH: 'on', BEACON_LOG_LEVEL: 'log' } });
+    await using server = await spawnServer({ dataDir: dir, env: { BEACON_AUTH: 'on', BEACON_LOG_LEVEL: 'log' } });
     expect(server.stdout()).toMatch(/schema 0 -> 1/);
 
     const login = async (username: string, password: string) => {
@@ -228,7 +237,7 @@ describe('a database from a newer Beacon', () => {
   it('stops the built server with that message and exit code 2', async () => {
     const dir = dataDirWithFixture();
     setVersion(join(dir, 'beacon.db'), 99);
-    await using server = await launchBuiltServer({ dataDir: dir });
+    await using server = await spawnServer({ dataDir: dir, waitUntilReady: false });
     expect(await server.exited).toEqual({ code: 2, signal: null });
     expect(server.stderr()).toContain(
       `Beacon cannot start: ${join(dir, 'beacon.db')} has schema version 99, but this Beacon knows versions up to`,

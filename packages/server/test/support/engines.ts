@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './test-server.js';
+import { freePort } from '@beacon/test-support';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';

@@ -1,5 +1,6 @@
 import { initialSchema } from './001-initial.js';
+import { overrideWeightEnabled } from './002-override-weight-enabled.js';
 import type { Migration } from './migration.js';
 
 /** Every schema step, in order. Add a step as the next numbered file and append it here. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, overrideWeightEnabled];

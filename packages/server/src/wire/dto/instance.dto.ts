@@ -11,6 +11,13 @@ export class TimingsDto {
   intervalFromMetadata!: boolean;
 }
 
+export class ClientValuesDto {
+  @ApiProperty() weight!: number;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  metadata!: Record<string, string>;
+}
+
 export class InstanceDto {
   @ApiProperty() instanceId!: string;
   @ApiProperty() ip!: string;
@@ -19,6 +26,12 @@ export class InstanceDto {
   @ApiProperty() healthy!: boolean;
   @ApiProperty() enabled!: boolean;
   @ApiProperty() ephemeral!: boolean;
+  @ApiProperty({
+    enum: ['heartbeat', 'connection', 'active-check'],
+    description:
+      'What keeps it registered: client beats (1.x ephemeral), a gRPC connection (2.x ephemeral: the beat timings do not apply), or server checks (persistent)',
+  })
+  liveness!: 'heartbeat' | 'connection' | 'active-check';
   @ApiProperty() weight!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   metadata!: Record<string, string>;
@@ -28,6 +41,15 @@ export class InstanceDto {
     description: 'Metadata keys set by an operator; they survive re-registration and restarts',
   })
   overrides!: Record<string, string>;
+  @ApiProperty({ description: 'Whether `weight` is set by an operator rather than the client' })
+  weightOverridden!: boolean;
+  @ApiProperty({ description: 'Whether `enabled` is set by an operator rather than the client' })
+  enabledOverridden!: boolean;
+  @ApiProperty({
+    type: ClientValuesDto,
+    description: "The client's own weight, enabled flag and metadata: what shows wherever no override is set",
+  })
+  client!: ClientValuesDto;
   @ApiProperty({ description: 'Time of the last beat (or registration), ms since the epoch' })
   lastBeat!: number;
   @ApiProperty({ description: 'Time of the first registration, ms since the epoch' })
@@ -37,14 +59,24 @@ export class InstanceDto {
 }
 
 export class InstancePatchDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 10000 })
-  weight?: number;
-  @ApiPropertyOptional()
-  enabled?: boolean;
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 10000,
+    nullable: true,
+    description: "An override of the client's weight; null removes it",
+  })
+  weight?: number | null;
+  @ApiPropertyOptional({
+    type: 'boolean',
+    nullable: true,
+    description: "An override of the client's enabled flag; null removes it",
+  })
+  enabled?: boolean | null;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },
-    description: 'Keys to set (string) or to clear (null). Changes become operator overrides.',
+    description: "Keys to override (string), or whose override to remove (null), so the client's value shows again",
   })
   metadata?: Record<string, string | null>;
 }

@@ -1,10 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startTestServer } from '../../support/test-server.js';
+import {
+  ADMIN,
+  TEST_TOKEN_SECRET,
+  startInProcessServer,
+  type BeaconEnv,
+  type InProcessApp,
+} from '@beacon/test-support';
 
-export const ADMIN_PASSWORD = 'admin-Passw0rd-for-tests';
-export const TOKEN_SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+/** The test servers' admin password and token secret (TEST_ENV of @beacon/test-support). */
+export const ADMIN_PASSWORD = ADMIN.password;
+export const TOKEN_SECRET = TEST_TOKEN_SECRET;
 
 export interface HttpResponse {
   readonly status: number;
@@ -80,7 +86,7 @@ export class Http {
 }
 
 export interface AuthServer {
-  readonly app: NestFastifyApplication;
+  readonly app: InProcessApp;
   readonly http: Http;
   readonly port: number;
   readonly dataDir: string;
@@ -93,26 +99,15 @@ export interface AuthServer {
 }
 
 /**
- * The shared in-process test server with auth ON (the default of real starts), a known admin
+ * The shared in-process test server with auth ON (the default of real starts) and the known admin
  * password and token secret; `dataDir` reuses a directory to test restarts.
  */
-export async function startAuthServer(
-  env: Record<string, string | undefined> = {},
-  options: { dataDir?: string } = {},
-): Promise<AuthServer> {
-  const settings: Record<string, string> = {
-    BEACON_AUTH: 'on',
-    BEACON_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    BEACON_TOKEN_SECRET: TOKEN_SECRET,
+export async function startAuthServer(env: BeaconEnv = {}, options: { dataDir?: string } = {}): Promise<AuthServer> {
+  const server = await startInProcessServer({
     // Tests log in often from one address; the rate-limit test sets its own budget.
-    BEACON_LOGIN_ATTEMPTS_PER_MINUTE: '10000',
-  };
-  // `undefined` removes a setting, to test what happens without it.
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete settings[key];
-    else settings[key] = value;
-  }
-  const server = await startTestServer({ env: settings, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+    env: { BEACON_AUTH: 'on', BEACON_LOGIN_ATTEMPTS_PER_MINUTE: '10000', ...env },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
   const http = new Http(server.port);
   let adminToken: string | undefined;
   const login = async (username = 'nacos', password = ADMIN_PASSWORD) => {

@@ -9,7 +9,7 @@ import {
   type RedisEngine,
   type RedisOptions,
 } from '../../support/engines.js';
-import { makeDataDir, removeDataDir, spawnBuiltServer, type SpawnedServer } from '../../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer, type SpawnedServer } from '@beacon/test-support';
 
 export interface ClusterNode {
   readonly server: SpawnedServer;
@@ -38,11 +38,13 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     BEACON_REDIS_URL: redis.url,
     BEACON_DATABASE_URL: postgres.url,
     BEACON_EXPIRY_TICK_MS: '100',
+    // Connection-held (gRPC) instances are not shared in cluster mode yet: the face is off there.
+    BEACON_GRPC_PORT: 'off',
     ...options.env,
   };
   const startNode = async (index?: number): Promise<ClusterNode> => {
     const dataDir = index !== undefined ? nodes[index]!.dataDir : makeDataDir();
-    const server = await spawnBuiltServer({ dataDir, env });
+    const server = await spawnServer({ dataDir, env });
     const node = { server, dataDir };
     if (index !== undefined) nodes[index] = node;
     else nodes.push(node);

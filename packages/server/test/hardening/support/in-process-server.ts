@@ -1,14 +1,13 @@
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ExpiryScheduler, HealthCheckScheduler } from '@beacon/core';
 import { BEAT_PATH } from '../../../src/nacos/beat.route.js';
-import { UdpPusher } from '../../../src/push/udp-pusher.js';
-import { startTestServer, type TestServer } from '../../support/test-server.js';
+import { startInProcessServer, type InProcessApp, type InProcessServer as BuiltServer } from '@beacon/test-support';
+import { UdpPusher } from '../../support/built-internals.js';
 import { RawHttp } from './raw-http.js';
 
 export interface InProcessServer {
-  readonly server: TestServer;
+  readonly server: BuiltServer;
   readonly http: RawHttp;
   /** Every route of every controller, as `METHOD /path` (`ALL` for @All), and the beat route. */
   readonly routes: ReadonlySet<string>;
@@ -21,7 +20,7 @@ export interface InProcessServer {
  * requests, and no probe or push ever leaves for an address a test invented.
  */
 export async function startQuietServer(): Promise<InProcessServer> {
-  const server = await startTestServer({ env: { BEACON_AUTH: 'off' } });
+  const server = await startInProcessServer({ env: { BEACON_AUTH: 'off' } });
   server.app.get(ExpiryScheduler).stop();
   server.app.get(HealthCheckScheduler).stop();
   // No UDP push either: hostile clientIP values must never turn into datagrams to anywhere.
@@ -40,7 +39,7 @@ export async function startQuietServer(): Promise<InProcessServer> {
 }
 
 /** Routes as the controllers declare them (Nest metadata), whatever the HTTP adapter made of them. */
-function controllerRoutes(app: NestFastifyApplication): Set<string> {
+function controllerRoutes(app: InProcessApp): Set<string> {
   const routes = new Set<string>();
   const join = (...parts: string[]) =>
     `/${parts

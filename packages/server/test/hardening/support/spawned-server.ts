@@ -1,7 +1,7 @@
-import { launchBuiltServer, makeDataDir, removeDataDir, type SpawnedServer } from '../../support/test-server.js';
+import { makeDataDir, removeDataDir, spawnServer, type SpawnedServer } from '@beacon/test-support';
 import { RawHttp } from './raw-http.js';
 
-export { freePort } from '../../support/test-server.js';
+export { freePort } from '@beacon/test-support';
 
 export interface FaultServerOptions {
   port: number;
@@ -10,7 +10,7 @@ export interface FaultServerOptions {
 }
 
 /**
- * The built server in a child process (the shared harness's `launchBuiltServer`), auth off, that
+ * The built server in a child process (`spawnServer` of @beacon/test-support), auth off, that
  * a test can `kill -9`, freeze with SIGSTOP and resume with SIGCONT. Readiness is polled every
  * 20 ms so that "back within one beat interval" is measured from the moment the server answers.
  */
@@ -27,10 +27,11 @@ export class FaultServer {
   }
 
   static async start(options: FaultServerOptions, timeoutMs = 20_000): Promise<FaultServer> {
-    const process = await launchBuiltServer({
+    const process = await spawnServer({
       dataDir: options.dataDir,
       port: options.port,
       env: { BEACON_AUTH: 'off', ...options.env },
+      waitUntilReady: false,
     });
     const server = new FaultServer(options, process);
     try {

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { listen } from '../beacon-settings.js';
+import { CallerModule } from './caller.module.js';
+
+const app = await NestFactory.create(CallerModule, { logger: ['log', 'warn', 'error'] });
+app.enableShutdownHooks();
+await listen(app, 'caller');

@@ -1,0 +1,212 @@
+import { Logger } from '@nestjs/common';
+import {
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
+import type { GrpcAccess } from './access.js';
+import { GrpcConnection } from './connection.js';
+import { splitPeer, type Connections } from './connections.js';
+import { setupNamespace } from './naming-requests.js';
+import { loadNacosServices } from './nacos-proto.js';
+import {
+  decodePayload,
+  encodePayload,
+  MalformedPayload,
+  stringRecord,
+  type Message,
+  type WirePayload,
+} from './payload.js';
+import type { RequestHandler } from './request-handlers.js';
+import { ErrorCode, failure, failureOf, success, type Reply } from './responses.js';
+
+export interface GrpcServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Largest message accepted from a client, in bytes; larger ones are refused by grpc-js. */
+  readonly maxMessageBytes: number;
+  readonly now: () => number;
+}
+
+/**
+ * The Nacos 2.x transport: `Request/request` answers one payload with one payload;
+ * `BiRequestStream/requestBiStream` is the connection itself. A client opens the stream and sends
+ * its ConnectionSetupRequest; from then on its unary requests are served, and its instances live
+ * until the stream ends.
+ */
+export class NacosGrpcServer {
+  private readonly logger = new Logger('Grpc');
+  private server: Server | undefined;
+  private boundPort: number | undefined;
+  /** Prefix of connection ids: the same peer gets the same id at server check and at setup. */
+  private readonly epoch = Date.now();
+
+  constructor(
+    private readonly options: GrpcServerOptions,
+    private readonly connections: Connections,
+    private readonly handlers: ReadonlyMap<string, RequestHandler>,
+    private readonly access: GrpcAccess,
+  ) {}
+
+  /** The port listened on, once started. */
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  async start(): Promise<number> {
+    const services = loadNacosServices();
+    const server = new Server({
+      'grpc.max_receive_message_length': this.options.maxMessageBytes,
+      // Keeps NAT and proxies from dropping idle connections; client detection finds the dead ones.
+      'grpc.keepalive_time_ms': 60_000,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+    server.addService(services.request, {
+      request: (call: ServerUnaryCall<WirePayload, WirePayload>, callback: sendUnaryData<WirePayload>) =>
+        callback(null, this.encode(this.unary(call.getPeer(), call.request))),
+    });
+    server.addService(services.biRequestStream, {
+      requestBiStream: (call: ServerDuplexStream<WirePayload, WirePayload>) => this.stream(call),
+    });
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host}:${this.options.port}`, ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      );
+    });
+    this.server = server;
+    return this.boundPort;
+  }
+
+  /** Tells every client to reconnect elsewhere (ConnectResetRequest), then closes. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const connection of [...this.connections.all()]) {
+      connection.notify('ConnectResetRequest', { connectionId: connection.id, module: 'internal' });
+      connection.close();
+    }
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 1000).unref();
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+
+  private encode(reply: Reply): WirePayload {
+    return encodePayload(reply.type, reply.body);
+  }
+
+  /** Every unary request ends in exactly one reply; no client mistake throws. */
+  private unary(peer: string, payload: WirePayload): Reply {
+    let message: Message;
+    try {
+      message = decodePayload(payload);
+    } catch (error) {
+      if (error instanceof MalformedPayload) return failure(ErrorCode.BAD_GATEWAY, error.message, null);
+      throw error;
+    }
+    const requestId = message.body['requestId'];
+    const connection = this.connections.of(peer);
+    switch (message.type) {
+      case 'ServerCheckRequest': {
+        // Java clients check before they open their stream: the id is the one setup will give.
+        const id = connection?.id ?? connectionIdOf(peer, this.epoch);
+        return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: false });
+      }
+      case 'HealthCheckRequest':
+        if (!connection) return failure(ErrorCode.UN_REGISTER, 'Connection is unregistered.', requestId);
+        connection.lastActiveAt = this.options.now();
+        return success('HealthCheckResponse', requestId);
+    }
+    const handler = this.handlers.get(message.type);
+    if (!handler) return failure(ErrorCode.NO_HANDLER, `RequestHandler Not Found: ${message.type}`, requestId);
+    if (!connection) return failure(ErrorCode.UN_REGISTER, 'Connection is unregistered.', requestId);
+    connection.lastActiveAt = this.options.now();
+    try {
+      const { resource, action } = handler.access(message, connection);
+      const refusal = this.access.refusal(message, resource, action);
+      if (refusal !== undefined) return failure(ErrorCode.NO_RIGHT, refusal, requestId);
+      return handler.handle(message, connection);
+    } catch (error) {
+      const { reply, ours } = failureOf(error, requestId);
+      if (ours) this.logger.error(`${message.type} from ${connection.id} failed`, (error as Error)?.stack);
+      return reply;
+    }
+  }
+
+  private stream(call: ServerDuplexStream<WirePayload, WirePayload>): void {
+    const peer = call.getPeer();
+    let connection: GrpcConnection | undefined;
+    const end = () => {
+      if (connection) this.connections.remove(connection);
+      else if (!call.writableEnded) call.end();
+    };
+    call.on('data', (payload: WirePayload) => {
+      let message: Message;
+      try {
+        message = decodePayload(payload);
+      } catch {
+        return; // Nacos drops what it cannot parse on the stream; there is no one to answer.
+      }
+      if (message.type === 'ConnectionSetupRequest') {
+        if (connection || this.connections.of(peer)) return; // one stream per transport
+        connection = this.setUp(peer, message, call);
+        if (!connection) call.end();
+        return;
+      }
+      if (connection && message.type.endsWith('Response')) {
+        connection.lastActiveAt = this.options.now();
+        connection.answer(message);
+      }
+    });
+    call.on('end', end);
+    call.on('cancelled', end);
+    call.on('error', end);
+    call.on('close', end);
+  }
+
+  private setUp(
+    peer: string,
+    message: Message,
+    call: ServerDuplexStream<WirePayload, WirePayload>,
+  ): GrpcConnection | undefined {
+    const { ip, port } = splitPeer(peer);
+    const b = message.body;
+    const labels = stringRecord(b['labels']);
+    const connection = new GrpcConnection(
+      connectionIdOf(peer, this.epoch),
+      peer,
+      ip,
+      port,
+      {
+        clientVersion: typeof b['clientVersion'] === 'string' ? b['clientVersion'] : '',
+        labels,
+        namespaceId: setupNamespace(b['tenant']),
+        appName: labels['AppName'] ?? '-',
+      },
+      call,
+      this.options.now(),
+      () => this.connections.remove(connection),
+    );
+    if (!this.connections.add(connection)) {
+      this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
+      return undefined;
+    }
+    return connection;
+  }
+}
+
+/** Nacos's form, `<millis>_<ip>_<port>`; unique while the transport is open. */
+function connectionIdOf(peer: string, epoch: number): string {
+  const { ip, port } = splitPeer(peer);
+  return `${epoch}_${ip}_${port}`;
+}

@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ApplicationModule } from '../application/application.module.js';
+import { ConnectionDiscovery } from '../application/connection-discovery.js';
+import { ConnectionRegistrations } from '../application/connection-registrations.js';
+import { ServiceCatalog } from '../application/service-catalog.js';
+import { AccessDirectory } from '../auth/access-directory.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { Authenticator } from '../auth/authenticator.js';
+import type { BeaconConfig } from '../config/config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { CONFIG } from '../config/tokens.js';
+import { GrpcAccess } from './access.js';
+import { ClientDetector } from './client-detector.js';
+import { Connections } from './connections.js';
+import { NacosGrpcServer } from './grpc-server.js';
+import { namingHandlers } from './request-handlers.js';
+
+/** Listens once the app is ready (BEACON_GRPC_PORT), and says goodbye to every client on shutdown. */
+@Injectable()
+class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Grpc');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: BeaconConfig,
+    @Inject(NacosGrpcServer) private readonly server: NacosGrpcServer,
+    @Inject(ClientDetector) private readonly detector: ClientDetector,
+    @Inject(Connections) connections: Connections,
+    @Inject(ConnectionRegistrations) registrations: ConnectionRegistrations,
+    @Inject(ConnectionDiscovery) discovery: ConnectionDiscovery,
+    @Inject(MetricsRegistry) metrics: MetricsRegistry,
+  ) {
+    // A closed connection takes its instances and subscriptions with it, at once.
+    connections.onClose((connection) => {
+      discovery.forget(connection);
+      registrations.releaseAll(connection.id);
+    });
+    metrics.gauge('beacon_grpc_connections', 'Open Nacos 2.x gRPC connections', () => connections.size);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.grpcPort === 'off') return;
+    this.detector.start();
+    const port = await this.server.start();
+    this.logger.log(`Nacos 2.x gRPC on ${this.config.host}:${port}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.detector.stop();
+    await this.server.stop();
+  }
+}
+
+/** The Nacos 2.x face: gRPC on PORT + 1000, instances that live as long as their connection. */
+@Module({
+  imports: [ApplicationModule, AuthModule, MetricsModule],
+  providers: [
+    {
+      provide: Connections,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new Connections(config.grpcMaxConnectionsPerIp),
+    },
+    {
+      provide: ClientDetector,
+      inject: [Connections, CONFIG],
+      useFactory: (connections: Connections, config: BeaconConfig) =>
+        new ClientDetector(connections, {
+          idleMs: config.grpcIdleMs,
+          answerTimeoutMs: config.grpcDetectTimeoutMs,
+          now: Date.now,
+        }),
+    },
+    {
+      provide: GrpcAccess,
+      inject: [CONFIG, Authenticator, AccessDirectory],
+      useFactory: (config: BeaconConfig, authenticator: Authenticator, directory: AccessDirectory) =>
+        new GrpcAccess(config.authEnabled, authenticator, directory),
+    },
+    {
+      provide: NacosGrpcServer,
+      inject: [CONFIG, Connections, ConnectionRegistrations, ConnectionDiscovery, ServiceCatalog, GrpcAccess],
+      useFactory: (
+        config: BeaconConfig,
+        connections: Connections,
+        registrations: ConnectionRegistrations,
+        discovery: ConnectionDiscovery,
+        catalog: ServiceCatalog,
+        access: GrpcAccess,
+      ) =>
+        new NacosGrpcServer(
+          {
+            host: config.host,
+            port: config.grpcPort === 'off' ? 0 : config.grpcPort,
+            maxMessageBytes: config.bodyLimitBytes,
+            now: Date.now,
+          },
+          connections,
+          namingHandlers(registrations, discovery, catalog),
+          access,
+        ),
+    },
+    GrpcLifecycle,
+  ],
+  exports: [NacosGrpcServer, Connections],
+})
+export class GrpcModule {}

@@ -1,0 +1,155 @@
+import { InvalidParameterError } from '@beacon/core';
+import type { ConnectionDiscovery } from '../application/connection-discovery.js';
+import type { ConnectionRegistrations } from '../application/connection-registrations.js';
+import type { ServiceCatalog } from '../application/service-catalog.js';
+import { namespaceResource, serviceResource, type Action, type NamingResource } from '../auth/resource.js';
+import type { GrpcConnection } from './connection.js';
+import {
+  boolField,
+  deregisterCommandFrom,
+  groupOfRequest,
+  instanceObjects,
+  intField,
+  namespaceOfRequest,
+  registerCommandFrom,
+  serviceOf,
+  stringField,
+} from './naming-requests.js';
+import type { Message } from './payload.js';
+import { success, type Reply } from './responses.js';
+
+/** One request type of the Nacos 2.x naming module. */
+export interface RequestHandler {
+  /** What the request touches and how, checked before it runs. */
+  access(message: Message, connection: GrpcConnection): { resource: NamingResource; action: Action };
+  handle(message: Message, connection: GrpcConnection): Reply;
+}
+
+/** Largest page a ServiceListRequest gets, whatever it asks for. */
+const MAX_PAGE_SIZE = 10_000;
+
+/** When the names cannot be read, the whole namespace is required: stricter, never looser. */
+function serviceAccess(action: Action) {
+  return (message: Message, connection: GrpcConnection) => {
+    const namespace = connection.setup.namespaceId;
+    try {
+      const { namespaceId, serviceName } = serviceOf(message, namespace);
+      return { resource: serviceResource(namespaceId, serviceName), action };
+    } catch {
+      return { resource: namespaceResource(safeNamespace(message, namespace)), action };
+    }
+  };
+}
+
+function safeNamespace(message: Message, fallback: string): string {
+  try {
+    return namespaceOfRequest(message, fallback);
+  } catch {
+    return fallback;
+  }
+}
+
+/** The handlers by the request type the payload metadata names. */
+export function namingHandlers(
+  registrations: ConnectionRegistrations,
+  discovery: ConnectionDiscovery,
+  catalog: ServiceCatalog,
+): Map<string, RequestHandler> {
+  const instance: RequestHandler = {
+    access: serviceAccess('w'),
+    handle(message, connection) {
+      const type = stringField(message, 'type');
+      const [item] = instanceObjects(message, 'instance');
+      const ns = connection.setup.namespaceId;
+      if (type === 'registerInstance') {
+        registrations.register(connection.id, registerCommandFrom(message, ns, item!));
+      } else if (type === 'deregisterInstance') {
+        registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item!));
+      } else {
+        throw new InvalidParameterError(`Unsupported request type ${type}`);
+      }
+      return success('InstanceResponse', message.body['requestId'], { type });
+    },
+  };
+
+  const batch: RequestHandler = {
+    access: serviceAccess('w'),
+    handle(message, connection) {
+      const type = stringField(message, 'type');
+      const items = instanceObjects(message, 'instances');
+      const ns = connection.setup.namespaceId;
+      if (type === 'batchRegisterInstance') {
+        // Every instance is read (and checked) before any is applied.
+        const commands = items.map((item) => registerCommandFrom(message, ns, item));
+        registrations.batchRegister(connection.id, commands);
+      } else if (type === 'batchDeregisterInstance') {
+        const commands = items.map((item) => deregisterCommandFrom(message, ns, item));
+        for (const cmd of commands) registrations.deregister(connection.id, cmd);
+      } else {
+        throw new InvalidParameterError(`Unsupported request type ${type}`);
+      }
+      return success('BatchInstanceResponse', message.body['requestId'], { type });
+    },
+  };
+
+  const query: RequestHandler = {
+    access: serviceAccess('r'),
+    handle(message, connection) {
+      const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
+      const serviceInfo = discovery.serviceInfo(
+        namespaceId,
+        serviceName,
+        stringField(message, 'cluster'),
+        boolField(message, 'healthyOnly', false),
+      );
+      return success('QueryServiceResponse', message.body['requestId'], { serviceInfo });
+    },
+  };
+
+  const subscribe: RequestHandler = {
+    access: serviceAccess('r'),
+    handle(message, connection) {
+      const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
+      const clusters = stringField(message, 'clusters');
+      if (boolField(message, 'subscribe', true)) {
+        discovery.subscribe(connection, { namespaceId, serviceName, clusters });
+      } else {
+        discovery.unsubscribe(connection, namespaceId, serviceName);
+      }
+      const serviceInfo = discovery.serviceInfo(namespaceId, serviceName, clusters, false);
+      return success('SubscribeServiceResponse', message.body['requestId'], { serviceInfo });
+    },
+  };
+
+  const list: RequestHandler = {
+    access: (message, connection) => ({
+      resource: namespaceResource(safeNamespace(message, connection.setup.namespaceId)),
+      action: 'r',
+    }),
+    handle(message, connection) {
+      const namespaceId = namespaceOfRequest(message, connection.setup.namespaceId);
+      const pageNo = Math.max(1, intField(message, 'pageNo', 1));
+      const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(0, intField(message, 'pageSize', 10)));
+      const group = groupOfRequest(message);
+      const page = catalog.list(namespaceId, group === undefined ? {} : { group: { equals: group } }, {
+        pageNo,
+        pageSize,
+      });
+      return success('ServiceListResponse', message.body['requestId'], {
+        count: page.total,
+        serviceNames: page.services.map((s) => s.bareName),
+        message: 'success',
+      });
+    },
+  };
+
+  return new Map<string, RequestHandler>([
+    ['InstanceRequest', instance],
+    // Java clients from 2.3 send persistent instances as their own type; the body is the same.
+    ['PersistentInstanceRequest', instance],
+    ['BatchInstanceRequest', batch],
+    ['ServiceQueryRequest', query],
+    ['SubscribeServiceRequest', subscribe],
+    ['ServiceListRequest', list],
+  ]);
+}

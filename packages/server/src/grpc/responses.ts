@@ -1,0 +1,67 @@
+import { DomainError } from '@beacon/core';
+
+/** Nacos's ResponseCode: every response says 200 or 500 in `resultCode`. */
+export const SUCCESS = 200;
+export const FAIL = 500;
+
+/** The NacosException codes a failed response carries in `errorCode`. */
+export const ErrorCode = {
+  UN_REGISTER: 301,
+  NO_HANDLER: 302,
+  INVALID_PARAM: 400,
+  NO_RIGHT: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  SERVER_ERROR: 500,
+  BAD_GATEWAY: 502,
+  OVER_THRESHOLD: 503,
+} as const;
+
+/** A response or server request about to be sent: the type for the metadata, the JSON body. */
+export interface Reply {
+  readonly type: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** Field order and names of Nacos's Response, serialized by Jackson (`success` from isSuccess()). */
+export function success(type: string, requestId: unknown, fields: Record<string, unknown> = {}): Reply {
+  return {
+    type,
+    body: {
+      resultCode: SUCCESS,
+      errorCode: 0,
+      message: null,
+      requestId: requestIdOf(requestId),
+      success: true,
+      ...fields,
+    },
+  };
+}
+
+/** What every Nacos server answers when a request fails: an ErrorResponse with the reason. */
+export function failure(errorCode: number, message: string, requestId: unknown): Reply {
+  return {
+    type: 'ErrorResponse',
+    body: { resultCode: FAIL, errorCode, message, requestId: requestIdOf(requestId), success: false },
+  };
+}
+
+const DOMAIN_CODES: Record<DomainError['kind'], number> = {
+  invalid: ErrorCode.INVALID_PARAM,
+  'not-found': ErrorCode.NOT_FOUND,
+  conflict: ErrorCode.CONFLICT,
+  forbidden: ErrorCode.NO_RIGHT,
+  limit: ErrorCode.INVALID_PARAM,
+};
+
+/** A rule the client broke becomes its error code; anything else is our fault (500). */
+export function failureOf(error: unknown, requestId: unknown): { reply: Reply; ours: boolean } {
+  if (error instanceof DomainError) {
+    return { reply: failure(DOMAIN_CODES[error.kind], error.message, requestId), ours: false };
+  }
+  return { reply: failure(ErrorCode.SERVER_ERROR, 'internal error', requestId), ours: true };
+}
+
+function requestIdOf(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

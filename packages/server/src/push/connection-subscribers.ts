@@ -1,0 +1,79 @@
+/**
+ * A subscriber that holds a connection of its own and is pushed to down it (a Nacos 2.x client
+ * over gRPC). The face that owns the connection implements it; push only calls it.
+ */
+export interface ConnectionSubscriber {
+  /** Sends a server request down the connection; resolves with whether it was acknowledged in time. */
+  request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<boolean>;
+  readonly isClosed: boolean;
+  /** For `/service/subscribers`. */
+  readonly describe: { readonly ip: string; readonly port: number; readonly agent: string; readonly app: string };
+}
+
+/** What one subscriber asked for: a service, and the clusters (`a,b`, or '' for all). */
+export interface ConnectionSubscription {
+  readonly namespaceId: string;
+  readonly serviceName: string;
+  readonly clusters: string;
+}
+
+export function serviceKeyOf(namespaceId: string, serviceName: string): string {
+  return namespaceId + '##' + serviceName;
+}
+
+/** Which connections subscribed to which service (SubscribeServiceRequest), both ways round. */
+export class ConnectionSubscribers {
+  private readonly byService = new Map<string, Map<ConnectionSubscriber, ConnectionSubscription>>();
+  private readonly bySubscriber = new Map<ConnectionSubscriber, Set<string>>();
+
+  subscribe(subscriber: ConnectionSubscriber, subscription: ConnectionSubscription): void {
+    const key = serviceKeyOf(subscription.namespaceId, subscription.serviceName);
+    let subscribers = this.byService.get(key);
+    if (!subscribers) {
+      subscribers = new Map();
+      this.byService.set(key, subscribers);
+    }
+    subscribers.set(subscriber, subscription);
+    let keys = this.bySubscriber.get(subscriber);
+    if (!keys) {
+      keys = new Set();
+      this.bySubscriber.set(subscriber, keys);
+    }
+    keys.add(key);
+  }
+
+  unsubscribe(subscriber: ConnectionSubscriber, namespaceId: string, serviceName: string): void {
+    this.drop(subscriber, serviceKeyOf(namespaceId, serviceName));
+  }
+
+  /** The connection is gone. */
+  dropAll(subscriber: ConnectionSubscriber): void {
+    for (const key of [...(this.bySubscriber.get(subscriber) ?? [])]) this.drop(subscriber, key);
+  }
+
+  /** Cheap enough for every registry change. */
+  has(key: string): boolean {
+    return this.byService.has(key);
+  }
+
+  of(key: string): ReadonlyMap<ConnectionSubscriber, ConnectionSubscription> {
+    return this.byService.get(key) ?? EMPTY;
+  }
+
+  count(): number {
+    let n = 0;
+    for (const subscribers of this.byService.values()) n += subscribers.size;
+    return n;
+  }
+
+  private drop(subscriber: ConnectionSubscriber, key: string): void {
+    const keys = this.bySubscriber.get(subscriber);
+    keys?.delete(key);
+    if (keys?.size === 0) this.bySubscriber.delete(subscriber);
+    const subscribers = this.byService.get(key);
+    subscribers?.delete(subscriber);
+    if (subscribers?.size === 0) this.byService.delete(key);
+  }
+}
+
+const EMPTY: ReadonlyMap<ConnectionSubscriber, ConnectionSubscription> = new Map();
