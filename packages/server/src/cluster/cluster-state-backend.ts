@@ -190,17 +190,17 @@ export class ClusterStateBackend implements StateBackend {
 
   private async applyEphemeral<K extends MutationKind>(m: Mutation<K>): Promise<MutationResult<K>> {
     // Synchronous up to the Redis call: a full beat's re-registration is in the view when `apply` returns.
-    const { result, ops } = this.journal.record(() => applyMutation(this.registry, m));
     const address = instanceAddressOf(m)!;
+    const isNew = m.kind === 'registerInstance' && this.registry.findInstance(address) === undefined;
+    const { result, ops } = this.journal.record(() => applyMutation(this.registry, m));
     try {
       if (ops.length > 0) await this.durable.write(ops);
       await this.publishInstance(address, m);
     } catch (error) {
-      // Redis did not take it: take it back out of the view, so that no node serves what may be lost.
-      if (m.kind === 'registerInstance') {
-        this.registry.deregisterInstance({ ...address, ephemeral: true });
-      }
-      throw new ClusterUnavailableError(`Redis is unavailable, nothing was registered: ${describe(error)}`);
+      // Redis did not take a new instance: take it back out of the view, so no node serves what
+      // may be lost. (A change to a known instance stays: Redis still has it as it was.)
+      if (isNew) this.registry.deregisterInstance({ ...address, ephemeral: true });
+      throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${describe(error)}`);
     }
     return result;
   }

@@ -76,15 +76,22 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
     await cluster?.close();
   });
 
-  it('deletes nobody and marks nobody unhealthy, although no beat was recorded while it lasted', async () => {
+  it('refuses registrations with 503 meanwhile, and deletes or marks nobody, though no beat was recorded', async () => {
     const nodes = cluster.nodes.map((n) => n.server.baseUrl);
     await sleep(2 * INTERVAL_MS);
     // Longer than the 3 s timeout, shorter than the 6 s delete timeout.
     await cluster.redis.stop();
-    await sleep(4 * INTERVAL_MS);
+    const stoppedAt = Date.now();
+    // A registration cannot be stored meanwhile: a clear 503, soon, and no node serves it.
+    const refused = await register(nodes[0]!, 'ledger', 43_999);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('Redis is unavailable');
+    expect(Date.now() - stoppedAt).toBeLessThan(3000);
+    await sleep(4 * INTERVAL_MS - (Date.now() - stoppedAt));
     await cluster.redis.start();
 
     expect(await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS)).toEqual([]);
+    for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:43999')).toBe(false);
     expect((await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
   }, 60_000);
 });
