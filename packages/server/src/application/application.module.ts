@@ -54,7 +54,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
       useFactory: (b: StateBackend, status: ServerStatusHolder, push: PushMetrics) =>
         new OperatorService(b, status, push),
     },
-    { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b) },
+    { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b.beats) },
     {
       provide: ConnectionRegistrations,
       inject: [Registry],

@@ -1,5 +1,5 @@
 import type { BeatCommand, BeatReply } from '@beacon/core';
-import type { StateBackend } from './state-backend.js';
+import type { BeatHandler } from './state-backend.js';
 
 /**
  * The heartbeat use case: a direct synchronous call into the state backend's beat, which in
@@ -8,13 +8,9 @@ import type { StateBackend } from './state-backend.js';
  * here that scans, logs or awaits.
  */
 export class BeatService {
-  private readonly beats: StateBackend['beat'];
-
-  constructor(backend: Pick<StateBackend, 'beat'>) {
-    this.beats = backend.beat;
-  }
+  constructor(private readonly beats: BeatHandler) {}
 
   beat(cmd: BeatCommand): BeatReply {
-    return this.beats(cmd);
+    return this.beats.beat(cmd);
   }
 }

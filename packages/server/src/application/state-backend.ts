@@ -47,7 +47,7 @@ export function applyMutation<K extends MutationKind>(registry: Registry, mutati
  * Where registry state lives: the application services read the local `registry` (always in
  * memory, so reads and pushes stay local) and change state only through `apply`, which resolves
  * once the change is as durable as its kind requires. The heartbeat does not go through `apply`:
- * `beat` is a synchronous call, the hot path of both adapters.
+ * `beats.beat` is a synchronous call, the hot path of both adapters.
  *
  * - embedded: the registry with SQLite behind core's synchronous Store; `apply` is the call itself.
  * - cluster:  the registry is a view fed by the shared change stream; `apply` writes PostgreSQL or
@@ -56,8 +56,15 @@ export function applyMutation<K extends MutationKind>(registry: Registry, mutati
 export interface StateBackend {
   readonly registry: Registry;
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
-  /** A bound function, so the beat route reaches the processor in one call. */
-  readonly beat: (cmd: BeatCommand) => BeatReply;
+  /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
+  readonly beats: BeatHandler;
+  /** A backend with its own expiry and connections (cluster) starts and closes them here. */
+  start?(): void;
+  close?(): Promise<void>;
+}
+
+export interface BeatHandler {
+  beat(cmd: BeatCommand): BeatReply;
 }
 
 /** Injection token of the state backend. */
@@ -65,14 +72,10 @@ export const STATE_BACKEND = Symbol('StateBackend');
 
 /** Today's single node: the registry (with SQLite behind it) is the state; nothing is awaited. */
 export class EmbeddedStateBackend implements StateBackend {
-  readonly beat: (cmd: BeatCommand) => BeatReply;
-
   constructor(
     readonly registry: Registry,
-    beats: { beat(cmd: BeatCommand): BeatReply },
-  ) {
-    this.beat = beats.beat.bind(beats);
-  }
+    readonly beats: BeatHandler,
+  ) {}
 
   /** The call itself: a refused mutation rejects with the registry's error, as the call threw it. */
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {

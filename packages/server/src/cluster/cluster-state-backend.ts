@@ -20,6 +20,7 @@ import {
   type MutationArgs,
   type MutationKind,
   type MutationResult,
+  type BeatHandler,
   type StateBackend,
 } from '../application/state-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
@@ -69,14 +70,14 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
  *   one Lua call per shard every few milliseconds, not awaited.
  */
 export class ClusterStateBackend implements StateBackend {
-  readonly beat: (cmd: BeatCommand) => BeatReply;
+  readonly beats: BeatHandler = { beat: (cmd) => this.beatInCluster(cmd) };
   readonly node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('Cluster');
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
   private readonly processor: BeatProcessor;
-  private readonly beats: BeatBatcher;
+  private readonly batch: BeatBatcher;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
   private readonly creating = new Map<string, Promise<unknown>>();
   private lastBeatErrorLogAt = 0;
@@ -96,7 +97,7 @@ export class ClusterStateBackend implements StateBackend {
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
     );
-    this.beats = new BeatBatcher(
+    this.batch = new BeatBatcher(
       this.redis,
       (member) => {
         const instance = this.registry.findInstance(addressOf(member));
@@ -104,7 +105,6 @@ export class ClusterStateBackend implements StateBackend {
       },
       (error) => this.reportBeatError(error),
     );
-    this.beat = (cmd) => this.beatInCluster(cmd);
   }
 
   /** Connects, migrates PostgreSQL, and loads the view; any failure stops the start. */
@@ -136,7 +136,7 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   async close(): Promise<void> {
-    this.beats.stop();
+    this.batch.stop();
     this.tail.stop();
     await this.leases.stop();
     await closeEngines(this.engines);
@@ -318,7 +318,7 @@ export class ClusterStateBackend implements StateBackend {
     if (instance.ephemeral) {
       const now = Date.now();
       instance.lastBeat = now;
-      this.beats.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
+      this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
     }
     const switches = registry.switches;
     return {

@@ -15,7 +15,6 @@ import {
   type RegistryOptions,
 } from '@beacon/core';
 import { EmbeddedStateBackend, STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
-import { ClusterStateBackend } from '../cluster/cluster-state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { SocketProber } from '../probes/socket-prober.js';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
@@ -36,19 +35,19 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     // In cluster mode expiry is Redis's, run by the holder of each shard's lease (src/cluster/).
-    if (this.backend instanceof ClusterStateBackend) this.backend.start();
+    if (this.backend.start) this.backend.start();
     else this.expiry.start();
     this.checks.start();
     const registry = this.backend.registry;
     this.logger.log(
-      `registry ready: ${registry.serviceCount()} services, ${registry.instanceCount()} instances restored from ${this.backend instanceof ClusterStateBackend ? 'the cluster' : this.database.path}`,
+      `registry ready: ${registry.serviceCount()} services, ${registry.instanceCount()} instances restored from ${this.backend.start ? 'the cluster' : this.database.path}`,
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.expiry.stop();
     this.checks.stop();
-    if (this.backend instanceof ClusterStateBackend) await this.backend.close();
+    await this.backend.close?.();
     this.database.close();
   }
 }
@@ -82,6 +81,8 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
       inject: [CONFIG, SqliteDatabase],
       useFactory: async (config: BeaconConfig, database: SqliteDatabase): Promise<StateBackend> => {
         if (config.cluster) {
+          // Loaded only in cluster mode: an embedded node never loads ioredis or pg.
+          const { ClusterStateBackend } = await import('../cluster/cluster-state-backend.js');
           return ClusterStateBackend.open(config.cluster, {
             ...registryOptions(config),
             expiryTickMs: config.expiryTickMs,
