@@ -131,6 +131,8 @@ export class ClusterStateBackend implements StateBackend {
   start(): void {
     this.tail.start();
     this.leases.start();
+    // Between the drop and the node's look at what came back, no expiry may run on stale beats.
+    this.engines.redis.on('close', () => this.leases.suspend());
     this.engines.redis.on('ready', () => void this.afterReconnect());
     this.logger.log(`node ${this.node} joined the cluster`);
   }
@@ -408,14 +410,14 @@ export class ClusterStateBackend implements StateBackend {
     try {
       epoch = await this.engines.redis.get(EPOCH_KEY);
     } catch {
-      this.leases.holdAfterOutage();
+      this.leases.resume(true);
       return;
     }
     if (epoch !== null) {
-      this.leases.holdAfterOutage();
+      this.leases.resume(true);
       return;
     }
-    await ensureEpoch(this.engines.redis);
+    await ensureEpoch(this.engines.redis).catch(() => undefined);
     this.logger.warn('Redis came back empty: putting back the ephemeral instances of this view');
     this.tail.restartFromBeginning();
     for (const namespaceId of this.registry.namespaceIds()) {
@@ -423,6 +425,7 @@ export class ClusterStateBackend implements StateBackend {
         for (const instance of service.instances()) if (instance.ephemeral) this.reseed(instance);
       }
     }
+    this.leases.resume(false);
   }
 }
 

@@ -19,6 +19,8 @@ const BATCH = 500;
 export class ExpiryLeases {
   private timer: NodeJS.Timeout | undefined;
   private holdUntil = 0;
+  /** Set from the moment the connection drops until the node has looked at what came back. */
+  private disconnected = false;
   private running = false;
   readonly held = new Set<number>();
 
@@ -43,9 +45,18 @@ export class ExpiryLeases {
     this.held.clear();
   }
 
-  /** Called when the connection to Redis came back. */
-  holdAfterOutage(now = Date.now()): void {
-    this.holdUntil = Math.max(this.holdUntil, now + DEFAULT_BEAT_TIMEOUT_MS);
+  /** The connection to Redis dropped: nothing expires until `resume` says what came back. */
+  suspend(): void {
+    this.disconnected = true;
+  }
+
+  /**
+   * Redis answers again. With its data (`outage`), beats were lost while it was away: hold for one
+   * beat timeout. Without (it came back empty and the views refilled it with fresh beats): go on.
+   */
+  resume(outage: boolean, now = Date.now()): void {
+    if (outage) this.holdUntil = Math.max(this.holdUntil, now + DEFAULT_BEAT_TIMEOUT_MS);
+    this.disconnected = false;
   }
 
   private async tick(): Promise<void> {
@@ -59,7 +70,7 @@ export class ExpiryLeases {
       owned.forEach((got, s) => got === 1 && this.held.add(s));
       const now = Date.now();
       const switches = this.registry.switches;
-      if (now < this.holdUntil || !switches.healthCheckEnabled) return;
+      if (this.disconnected || now < this.holdUntil || !switches.healthCheckEnabled) return;
       const deleteEnabled = switches.expireInstance ? '1' : '0';
       await Promise.all(
         [...this.held].map(async (s) => {

@@ -1,6 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Beaters, INTERVAL_MS, instancesInRedis, TIMINGS, transitionsSince } from './support/beaters.js';
-import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { describe, expect, it } from 'vitest';
+import {
+  Beaters,
+  beatingCluster,
+  INTERVAL_MS,
+  instancesInRedis,
+  TIMINGS,
+  transitionsSince,
+} from './support/beaters.js';
+import { hostsOn, register, sleep } from './support/cluster.js';
 
 const SERVICE = 'DEFAULT_GROUP@@ledger';
 
@@ -19,20 +26,11 @@ async function watchAllHealthy(nodes: string[], keys: string[], forMs: number): 
 }
 
 describe('cluster mode: Redis restarted empty', () => {
-  let cluster: TestCluster;
   const beaters = new Beaters(SERVICE, 10, 42_000);
-
-  beforeAll(async () => {
-    cluster = await startCluster({ nodes: 2 });
-    await beaters.start(cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`));
-  }, 120_000);
-
-  afterAll(async () => {
-    await beaters.stop();
-    await cluster?.close();
-  });
+  const clusterOf = beatingCluster({ nodes: 2 }, beaters);
 
   it('gets every instance back within one beat interval and expires nobody from stale data', async () => {
+    const cluster = clusterOf();
     const nodes = cluster.nodes.map((n) => n.server.baseUrl);
     // One instance that never beats: after the restart it gets the grace of a fresh last beat, then goes.
     expect((await register(nodes[0]!, 'ledger', 42_999, { metadata: JSON.stringify(TIMINGS) })).status).toBe(200);
@@ -63,20 +61,11 @@ describe('cluster mode: Redis restarted empty', () => {
 });
 
 describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
-  let cluster: TestCluster;
   const beaters = new Beaters(SERVICE, 10, 43_000);
-
-  beforeAll(async () => {
-    cluster = await startCluster({ nodes: 2, redis: { persistent: true } });
-    await beaters.start(cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`));
-  }, 120_000);
-
-  afterAll(async () => {
-    await beaters.stop();
-    await cluster?.close();
-  });
+  const clusterOf = beatingCluster({ nodes: 2, redis: { persistent: true } }, beaters);
 
   it('refuses registrations with 503 meanwhile, and deletes or marks nobody, though no beat was recorded', async () => {
+    const cluster = clusterOf();
     const nodes = cluster.nodes.map((n) => n.server.baseUrl);
     await sleep(2 * INTERVAL_MS);
     // Longer than the 3 s timeout, shorter than the 6 s delete timeout.

@@ -1,5 +1,7 @@
 import { NamingClient } from '@beacon/sdk';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { startCluster, type ClusterOptions, type TestCluster } from './cluster.js';
 
 /** Nacos timings small enough for a test: beat every second, unhealthy after 3 s, deleted after 6 s. */
 export const INTERVAL_MS = 1000;
@@ -42,6 +44,23 @@ export class Beaters {
   async stop(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.close()));
   }
+}
+
+/**
+ * Registers the suite's hooks: a cluster started before its tests with `beaters` beating on every
+ * node, both stopped after. Returns the cluster (once started).
+ */
+export function beatingCluster(options: ClusterOptions, beaters: Beaters): () => TestCluster {
+  let cluster: TestCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster(options);
+    await beaters.start(cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`));
+  }, 120_000);
+  afterAll(async () => {
+    await beaters.stop();
+    await cluster?.close();
+  });
+  return () => cluster!;
 }
 
 /** The transitions Redis made (healthy, unhealthy, expired) since `fromId`, as `transition ip:port`. */
