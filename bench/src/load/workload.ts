@@ -1,6 +1,6 @@
 /**
- * The requests a benchmark sends, shaped byte for byte like the two clients in the reference
- * (shared/reference/nacos-1x-naming-api.md, sections 0, 2.1, 3 and 6):
+ * The requests a benchmark sends, shaped byte for byte like the two clients in
+ * docs/nacos-protocol.md (§0, §2.1, §3 and §6):
  * - `java`: Java client 1.4.8. Parameters in the query string; the full beat is a form body
  *   `beat=<json>` with Content-Type application/x-www-form-urlencoded.
  * - `node`: nacos-naming 2.6.3. Everything in the query string, empty body, no Content-Type, and

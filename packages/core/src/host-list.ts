@@ -19,7 +19,7 @@ export interface HostSelection {
 }
 
 /**
- * The host list of `/instance/list` and of pushes (reference section 2.2): split by health, apply
+ * The host list of `/instance/list` and of pushes (docs/nacos-protocol.md §2.2): split by health, apply
  * the protect threshold (disabled instances count in the ratio), then healthyOnly, then drop
  * disabled instances. Label selectors need a CMDB, which Beacon has not, so they select everything.
  */

@@ -69,7 +69,10 @@ export interface Store {
   transaction<T>(work: () => T): T;
 }
 
-/** A store that keeps nothing across restarts: for tests and for `BEACON_DATA_DIR=:memory:`. */
+/**
+ * A store that keeps nothing across restarts: for tests, benchmarks and registries embedded without
+ * persistence (the server's `BEACON_DATA_DIR=:memory:` is an in-memory SQLite database instead).
+ */
 export class MemoryStore implements Store {
   private readonly namespaces = new Map<string, NamespaceRecord>();
   private readonly services = new Map<string, ServiceRecord>();

@@ -47,6 +47,19 @@ describe('@beacon/sdk package', () => {
     expect(external).toContain('node:dgram');
   });
 
+  it('keeps the testing aids out of the main entry and exports them from @beacon/sdk/testing', () => {
+    const main = [...importGraph(join(here, 'index.ts')).keys()].map((f) => f.slice(here.length + 1));
+    expect(main.filter((f) => f.startsWith('testing/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(here, '../package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    expect(pkg.exports['./testing']).toEqual({
+      types: './dist/testing/index.d.ts',
+      default: './dist/testing/index.js',
+    });
+    expect(readFileSync(join(here, 'testing/index.ts'), 'utf8')).toContain('FakeClock');
+  });
+
   it('reports the version of package.json', () => {
     const pkg = JSON.parse(readFileSync(join(here, '../package.json'), 'utf8')) as { version: string };
     expect(SDK_VERSION).toBe(pkg.version);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createBeaconApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { PostgresSchemaTooNewError } from './storage/postgres-migrator.js';
 import { SchemaTooNewError } from './storage/schema-migrator.js';
 
 async function main(): Promise<void> {
@@ -23,8 +24,13 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // An operator's situation, not a bug: the message says what to do, a stack trace would bury it.
-  if (error instanceof SchemaTooNewError) {
+  if (error instanceof SchemaTooNewError || error instanceof PostgresSchemaTooNewError) {
     console.error(`Beacon cannot start: ${error.message}`);
+    process.exit(2);
+  }
+  // Cluster mode finds an unreachable engine only when it connects: named like any invalid variable.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
     process.exit(2);
   }
   console.error('Beacon failed to start:', error);

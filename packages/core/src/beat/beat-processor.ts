@@ -1,5 +1,6 @@
 import type { Metadata } from '../metadata.js';
-import type { Registry } from '../registry.js';
+import type { InstanceAddress } from '../model/instance-address.js';
+import type { RegisterCommand, Registry } from '../registry.js';
 import { effectiveBeatInterval, reregisterBeatInterval } from './beat-interval.js';
 
 /** The `beat` JSON ("RsInfo") a full beat carries; only the fields the server reads. */
@@ -35,7 +36,7 @@ export interface BeatReply {
 }
 
 /**
- * The heartbeat, reference section 3. This is the hot path: a map lookup and two field writes;
+ * The heartbeat (docs/nacos-protocol.md §3). This is the hot path: a map lookup and two field writes;
  * no scan, no allocation beyond the reply, nothing awaited.
  */
 export class BeatProcessor {
@@ -43,28 +44,16 @@ export class BeatProcessor {
 
   beat(cmd: BeatCommand): BeatReply {
     const beat = cmd.beat;
-    // A full beat's own address and cluster win over the parameters (cluster only when non-blank).
-    const ip = beat?.ip ?? cmd.ip;
-    const port = beat?.port ?? cmd.port;
-    const clusterName = beat?.cluster ? beat.cluster : cmd.clusterName;
     const registry = this.registry;
     const switches = registry.switches;
 
-    const address = { namespaceId: cmd.namespaceId, serviceName: cmd.serviceName, clusterName, ip, port };
+    const address = beatAddress(cmd);
     let instance = registry.findInstance(address);
     if (instance === undefined) {
       // The client re-registers on 20404, then waits this long before its next beat.
       if (beat === undefined) return { clientBeatInterval: reregisterBeatInterval(switches), code: BEAT_NOT_FOUND };
       // A full beat for a missing instance re-registers it silently, as Nacos does after a restart.
-      instance = registry.registerInstance({
-        ...address,
-        weight: beat.weight ?? 0,
-        enabled: true,
-        healthy: true,
-        ephemeral: beat.ephemeral ?? true,
-        metadata: beat.metadata ?? {},
-        app: undefined,
-      });
+      instance = registry.registerInstance(registrationOfBeat(address, beat));
     }
 
     if (instance.ephemeral) {
@@ -77,4 +66,29 @@ export class BeatProcessor {
       lightBeatEnabled: switches.lightBeatEnabled,
     };
   }
+}
+
+/** Where a beat is for: a full beat's own address and cluster win over the parameters (cluster only when non-blank). */
+export function beatAddress(cmd: BeatCommand): InstanceAddress {
+  const beat = cmd.beat;
+  return {
+    namespaceId: cmd.namespaceId,
+    serviceName: cmd.serviceName,
+    clusterName: beat?.cluster ? beat.cluster : cmd.clusterName,
+    ip: beat?.ip ?? cmd.ip,
+    port: beat?.port ?? cmd.port,
+  };
+}
+
+/** The registration a full beat makes for an instance the registry does not have. */
+export function registrationOfBeat(address: InstanceAddress, beat: BeatInfo): RegisterCommand {
+  return {
+    ...address,
+    weight: beat.weight ?? 0,
+    enabled: true,
+    healthy: true,
+    ephemeral: beat.ephemeral ?? true,
+    metadata: beat.metadata ?? {},
+    app: undefined,
+  };
 }

@@ -24,7 +24,7 @@ export interface ExpiryOptions {
 export const DEFAULT_PAUSE_THRESHOLD_MS = 1000;
 
 /**
- * Beat expiry (reference section 4), driven by deadlines. Each ephemeral instance sits in a heap at
+ * Beat expiry (docs/nacos-protocol.md §4), driven by deadlines. Each ephemeral instance sits in a heap at
  * its next deadline. Beats do not touch the heap: they only move `lastBeat`, and the heap entry is
  * re-checked lazily when it comes due, then moved to the real deadline. A tick therefore costs
  * what is due, and a beat costs nothing here.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceChange } from '../events.js';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../testing/index.js';
 import { Registry, type RegisterCommand } from '../registry.js';
 import { MemoryStore } from '../store.js';
 import { HealthCheckScheduler } from './health-check-scheduler.js';

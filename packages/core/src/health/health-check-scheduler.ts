@@ -23,7 +23,7 @@ interface ClusterTask {
 }
 
 /**
- * Active health checks of persistent instances (reference section 7): one task per cluster,
+ * Active health checks of persistent instances (docs/nacos-protocol.md §7): one task per cluster,
  * adaptive delay `factor*normalized + (1-factor)*rt` clamped to the checker's range, and a status
  * flips after `checkTimes` consecutive results, or at once on a fail-now result.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BeatReactor, type BeatEvents, type BeatPort } from './beat-reactor.js';
-import { FakeClock, settle } from './fake-clock.js';
+import { FakeClock, settle } from '../testing/fake-clock.js';
 import type { BeatReply, RegisteredInstance } from './nacos-api.js';
 
 function instance(overrides: Partial<RegisteredInstance> = {}): RegisteredInstance {

@@ -35,7 +35,7 @@ interface BeatTask {
 }
 
 /**
- * Keeps ephemeral instances alive, as the Java client's BeatReactor does (reference section 6.1):
+ * Keeps ephemeral instances alive, as the Java client's BeatReactor does (docs/nacos-protocol.md §6):
  * one schedule per instance; the first beat after the instance's own period
  * (`preserved.heart.beat.interval`, default 5 s), every later one after the server's
  * `clientBeatInterval`, so an operator's interval edit applies from the next beat. Light beats

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, settle } from './fake-clock.js';
+import { FakeClock, settle } from '../testing/fake-clock.js';
 import { HostReactor, type HostEvents, type ListPort } from './host-reactor.js';
 import type { ListQuery } from './nacos-api.js';
 import { serviceNameOf } from './names.js';

@@ -54,7 +54,7 @@ interface Entry {
 }
 
 /**
- * The client's service cache, HostReactor in the Java client (reference section 6.1): every
+ * The client's service cache, HostReactor in the Java client (docs/nacos-protocol.md §6): every
  * service the application reads or subscribes to is cached and kept up to date by whichever
  * source works: the watch stream (Beacon), else polling every cacheMillis with UDP pushes in
  * between (plain Nacos). Failed refreshes keep the cached list and retry with capped backoff;

@@ -31,6 +31,5 @@ export { pickByWeight, selectable } from './balancer.js';
 export { checkInstanceInput, type CheckedInstance } from './instance-input.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
-export { FakeClock } from './fake-clock.js';
 export { DEFAULT_CLUSTER, DEFAULT_GROUP } from './names.js';
 export { SDK_VERSION, NACOS_USER_AGENT } from './version.js';

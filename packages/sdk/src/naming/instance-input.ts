@@ -1,11 +1,10 @@
+import { PreservedKeys } from '../admin/preserved-keys.js';
 import { configuredInterval } from './beat-reactor.js';
 import { OptionsError } from './errors.js';
 import { DEFAULT_CLUSTER } from './names.js';
 import type { InstanceInput, Metadata } from './types.js';
 
 const CLUSTER_NAME = /^[0-9a-zA-Z-]+$/;
-const BEAT_TIMEOUT_KEY = 'preserved.heart.beat.timeout';
-const DELETE_TIMEOUT_KEY = 'preserved.ip.delete.timeout';
 
 /** An instance as registered: every field present, checked and trimmed. */
 export type CheckedInstance = Required<Omit<InstanceInput, 'metadata'>> & { metadata: Metadata };
@@ -25,8 +24,8 @@ export function checkInstanceInput(input: InstanceInput): CheckedInstance {
   }
   const metadata = checkMetadata(input.metadata);
   const interval = configuredInterval(metadata);
-  const timeout = millis(metadata[BEAT_TIMEOUT_KEY]) ?? 15_000;
-  const deleteTimeout = millis(metadata[DELETE_TIMEOUT_KEY]) ?? 30_000;
+  const timeout = millis(metadata[PreservedKeys.beatTimeout]) ?? 15_000;
+  const deleteTimeout = millis(metadata[PreservedKeys.deleteTimeout]) ?? 30_000;
   if (timeout < interval || deleteTimeout < interval) {
     // The Java client's check: an instance must beat more often than it can expire.
     throw new OptionsError(

@@ -16,7 +16,7 @@ export interface PushReceiverHandlers {
 }
 
 /**
- * The Nacos 1.x UDP push receiver (reference section 5): a udp4 socket on a random (or given)
+ * The Nacos 1.x UDP push receiver (docs/nacos-protocol.md §5): a udp4 socket on a random (or given)
  * port; packets are JSON, gzipped when they start with 1f 8b; `dom` and `service` carry a
  * ServiceInfo as a string. Every packet is acked to its sender with the packet's own `lastRefTime`,
  * echoed as a string of its exact digits, like the Java client: a server's nanoTime can exceed 2^53

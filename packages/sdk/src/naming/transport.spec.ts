@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, NoServerAvailableError, ServerError } from './errors.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../testing/fake-clock.js';
 import { resolveOptions, type NamingClientOptions } from './options.js';
 import { NacosTransport, type FailoverEvent } from './transport.js';
 

@@ -3,7 +3,7 @@ export const SDK_VERSION = '0.1.0';
 
 /**
  * The User-Agent of every Nacos-face request. A Nacos (or Beacon) server reads the UA to decide
- * three things (reference section 0): UDP push is only offered to known client types, `dom` and
+ * three things (docs/nacos-protocol.md §0): UDP push is only offered to known client types, `dom` and
  * `hosts[].serviceName` are grouped only for Java >= 1.0.0, and PUT /instance is a strict update
  * only for Java >= 1.0.0. We want push and grouped names, and we never send PUT /instance, so the
  * Java client's UA is the one that makes every server treat us as the well-tested client we imitate.

@@ -27,7 +27,7 @@ export class InstancesController {
   @ApiOkResponse({ type: InstanceDto })
   @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid values; nothing was changed' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  patch(
+  async patch(
     @Param('namespaceId') namespaceId: string,
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
@@ -35,7 +35,7 @@ export class InstancesController {
     @Param('ip') ip: string,
     @Param('port') portText: string,
     @Body() body: unknown,
-  ): InstanceDto {
+  ): Promise<InstanceDto> {
     const address = {
       namespaceId: normalizeNamespace(namespaceId),
       serviceName: toGroupedName(serviceName, groupName),
@@ -44,7 +44,7 @@ export class InstancesController {
       port: parseJavaInt(portText),
     };
     const b = new BodyReader(body);
-    const instance = this.operator.editInstance(address, {
+    const instance = await this.operator.editInstance(address, {
       weight: b.number('weight', 0, 10000, true),
       enabled: b.boolean('enabled', true),
       metadata: b.stringMap('metadata', true),

@@ -30,7 +30,7 @@ export class NamespacesController {
   @ApiBody({ type: NamespaceCreateDto })
   @ApiResponse({ status: 201, type: NamespaceDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace exists' })
-  create(@Body() body: unknown): NamespaceDto {
+  create(@Body() body: unknown): Promise<NamespaceDto> {
     const b = new BodyReader(body);
     return this.namespaces.define({ id: b.string('id'), name: b.string('name'), description: b.string('description') });
   }
@@ -40,7 +40,7 @@ export class NamespacesController {
   @ApiBody({ type: NamespaceUpdateDto })
   @ApiOkResponse({ type: NamespaceDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  update(@Param('namespaceId') namespaceId: string, @Body() body: unknown): NamespaceDto {
+  update(@Param('namespaceId') namespaceId: string, @Body() body: unknown): Promise<NamespaceDto> {
     const b = new BodyReader(body);
     return this.namespaces.redefine(namespaceId, { name: b.string('name'), description: b.string('description') });
   }
@@ -51,7 +51,7 @@ export class NamespacesController {
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace still has services' })
-  remove(@Param('namespaceId') namespaceId: string): void {
-    this.namespaces.deleteEmpty(namespaceId);
+  remove(@Param('namespaceId') namespaceId: string): Promise<void> {
+    return this.namespaces.deleteEmpty(namespaceId);
   }
 }

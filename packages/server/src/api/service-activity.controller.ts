@@ -66,15 +66,15 @@ export class ServiceActivityController {
   @ApiOperation({ operationId: 'updateCluster', summary: "Change how a cluster's persistent instances are checked" })
   @ApiBody({ type: ClusterUpdateDto })
   @ApiOkResponse({ type: ClusterDto })
-  updateCluster(
+  async updateCluster(
     @Param('namespaceId') namespaceId: string,
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
     @Param('clusterName') clusterName: string,
     @Body() body: unknown,
-  ): ClusterDto {
+  ): Promise<ClusterDto> {
     const b = new BodyReader(body);
-    const cluster = this.insights.editClusterCheck(
+    const cluster = await this.insights.editClusterCheck(
       normalizeNamespace(namespaceId),
       toGroupedName(serviceName, groupName),
       clusterName,

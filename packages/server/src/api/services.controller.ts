@@ -80,14 +80,18 @@ export class ServicesController {
   @ApiBody({ type: ServiceCreateDto })
   @ApiResponse({ status: 201, type: ServiceDetailDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The service exists' })
-  create(@Param('namespaceId') namespaceId: string, @Body() body: unknown): ServiceDetailDto {
+  async create(@Param('namespaceId') namespaceId: string, @Body() body: unknown): Promise<ServiceDetailDto> {
     const b = new BodyReader(body);
     const name = b.string('name');
     if (!name) throw new InvalidParameterError('name is required');
-    const service = this.catalog.define(normalizeNamespace(namespaceId), toGroupedName(name, b.string('groupName')), {
-      protectThreshold: b.number('protectThreshold', 0, 1),
-      metadata: b.stringMap('metadata'),
-    });
+    const service = await this.catalog.define(
+      normalizeNamespace(namespaceId),
+      toGroupedName(name, b.string('groupName')),
+      {
+        protectThreshold: b.number('protectThreshold', 0, 1),
+        metadata: b.stringMap('metadata'),
+      },
+    );
     return this.views.serviceDetail(service);
   }
 
@@ -109,14 +113,14 @@ export class ServicesController {
   @ApiBody({ type: ServiceUpdateDto })
   @ApiOkResponse({ type: ServiceDetailDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  update(
+  async update(
     @Param('namespaceId') namespaceId: string,
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
     @Body() body: unknown,
-  ): ServiceDetailDto {
+  ): Promise<ServiceDetailDto> {
     const b = new BodyReader(body);
-    const updated = this.catalog.edit(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), {
+    const updated = await this.catalog.edit(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), {
       protectThreshold: b.number('protectThreshold', 0, 1),
       metadata: b.stringMap('metadata'),
     });
@@ -128,11 +132,11 @@ export class ServicesController {
   @ApiOperation({ operationId: 'deleteService', summary: 'Delete a service and its instances' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  remove(
+  async remove(
     @Param('namespaceId') namespaceId: string,
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
-  ): void {
-    this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
+  ): Promise<void> {
+    await this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { BeatProcessor, Registry } from '@beacon/core';
+import { Registry } from '@beacon/core';
 import { ConnectionPusher } from '../push/connection-pusher.js';
 import { ConnectionSubscribers } from '../push/connection-subscribers.js';
 import { PushMetrics } from '../push/push-metrics.js';
@@ -17,6 +17,7 @@ import { OperatorService } from './operator-service.js';
 import { ServerStatusHolder } from './server-status.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { ServiceInsights } from './service-insights.js';
+import { STATE_BACKEND, type StateBackend } from './state-backend.js';
 
 /** UP once every module is ready (the registry restored, the schedulers started); DOWN on shutdown. */
 @Injectable()
@@ -41,20 +42,21 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
   providers: [
     { provide: ServerStatusHolder, useFactory: () => new ServerStatusHolder() },
     ServerStatusLifecycle,
-    { provide: InstanceService, inject: [Registry], useFactory: (r: Registry) => new InstanceService(r) },
+    { provide: InstanceService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new InstanceService(b) },
     {
       provide: DiscoveryService,
-      inject: [Registry, Subscriptions],
-      useFactory: (r: Registry, s: Subscriptions) => new DiscoveryService(r, s),
+      inject: [STATE_BACKEND, Subscriptions],
+      useFactory: (b: StateBackend, s: Subscriptions) => new DiscoveryService(b.registry, s),
     },
-    { provide: ServiceCatalog, inject: [Registry], useFactory: (r: Registry) => new ServiceCatalog(r) },
-    { provide: NamespaceService, inject: [Registry], useFactory: (r: Registry) => new NamespaceService(r) },
+    { provide: ServiceCatalog, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new ServiceCatalog(b) },
+    { provide: NamespaceService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new NamespaceService(b) },
     {
       provide: OperatorService,
-      inject: [Registry, ServerStatusHolder, PushMetrics],
-      useFactory: (r: Registry, status: ServerStatusHolder, push: PushMetrics) => new OperatorService(r, status, push),
+      inject: [STATE_BACKEND, ServerStatusHolder, PushMetrics],
+      useFactory: (b: StateBackend, status: ServerStatusHolder, push: PushMetrics) =>
+        new OperatorService(b, status, push),
     },
-    { provide: BeatService, inject: [BeatProcessor], useFactory: (p: BeatProcessor) => new BeatService(p) },
+    { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b.beats) },
     {
       provide: ConnectionRegistrations,
       inject: [Registry],

@@ -1,14 +1,16 @@
-import type { BeatCommand, BeatProcessor, BeatReply } from '@beacon/core';
+import type { BeatCommand, BeatReply } from '@beacon/core';
+import type { BeatHandler } from './state-backend.js';
 
 /**
- * The heartbeat use case: a direct call into core's BeatProcessor, which decides everything
- * (re-registration by a full beat, the 20404 interval, the interval of the reply). The beat is the
- * hot path, so nothing may be added here that scans, logs or awaits.
+ * The heartbeat use case: a direct synchronous call into the state backend's beat, which in
+ * embedded mode is core's BeatProcessor itself (it decides re-registration by a full beat, the
+ * 20404 interval, the interval of the reply). The beat is the hot path, so nothing may be added
+ * here that scans, logs or awaits.
  */
 export class BeatService {
-  constructor(private readonly processor: BeatProcessor) {}
+  constructor(private readonly beats: BeatHandler) {}
 
   beat(cmd: BeatCommand): BeatReply {
-    return this.processor.beat(cmd);
+    return this.beats.beat(cmd);
   }
 }

@@ -9,6 +9,7 @@ import {
   type Registry,
 } from '@beacon/core';
 import { isModernJava, type ClientInfo } from '../wire/client-info.js';
+import type { StateBackend } from './state-backend.js';
 
 /** A registration as a client sends it: without `ephemeral`, the server's default applies. */
 export type InstanceRegistration = Omit<RegisterCommand, 'ephemeral'> & { readonly ephemeral?: boolean };
@@ -34,23 +35,28 @@ export interface BatchScope {
  * the default ephemerality) are decided here, not in the faces.
  */
 export class InstanceService {
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly state: StateBackend) {}
 
-  register(registration: InstanceRegistration): Instance {
-    return this.registry.registerInstance(this.withDefaults(registration));
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
+
+  register(registration: InstanceRegistration): Promise<Instance> {
+    return this.state.apply('registerInstance', this.withDefaults(registration));
   }
 
   /** Strict (404 when missing) for Java clients from 1.0.0; an upsert for everyone else. */
-  update(registration: InstanceRegistration, caller: ClientInfo): Instance {
-    return this.registry.updateInstance(this.withDefaults(registration), isModernJava(caller));
+  update(registration: InstanceRegistration, caller: ClientInfo): Promise<Instance> {
+    return this.state.apply('updateInstance', this.withDefaults(registration), isModernJava(caller));
   }
 
-  deregister(cmd: DeregisterCommand): boolean {
-    return this.registry.deregisterInstance(cmd);
+  deregister(cmd: DeregisterCommand): Promise<boolean> {
+    return this.state.apply('deregisterInstance', cmd);
   }
 
-  patch(cmd: PatchCommand): Instance {
-    return this.registry.patchInstance(cmd);
+  patch(cmd: PatchCommand): Promise<Instance> {
+    return this.state.apply('patchInstance', cmd);
   }
 
   /** One instance; 404 with Nacos's messages (no service, no cluster, no such address). */
@@ -59,8 +65,8 @@ export class InstanceService {
   }
 
   /** Health set by hand; only for clusters whose checker is NONE. */
-  setHealth(address: InstanceAddress, healthy: boolean): void {
-    this.registry.setHealthManually(address, healthy);
+  setHealth(address: InstanceAddress, healthy: boolean): Promise<void> {
+    return this.state.apply('setHealthManually', address, healthy);
   }
 
   /** Every instance of a service, for the server-to-server status listing. */
@@ -77,11 +83,11 @@ export class InstanceService {
     scope: BatchScope,
     metadata: Metadata,
     mode: 'merge' | 'remove',
-  ): string[] {
+  ): Promise<string[]> {
     const { consistencyType } = scope;
     const targets: BatchTargets =
       consistencyType === 'ephemeral' || consistencyType === 'persist' ? consistencyType : scope.listed();
-    return this.registry.batchMetadata(namespaceId, serviceName, targets, metadata, mode);
+    return this.state.apply('batchMetadata', namespaceId, serviceName, targets, metadata, mode);
   }
 
   private withDefaults(registration: InstanceRegistration): RegisterCommand {

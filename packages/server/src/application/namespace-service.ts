@@ -10,6 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { requireParam } from '@beacon/core';
 import { MAX_NAMESPACE_ID_LENGTH } from '../wire/nacos-names.js';
+import type { StateBackend } from './state-backend.js';
 
 const NAMESPACE_ID = /^[\w-]+$/;
 
@@ -49,7 +50,12 @@ const PUBLIC_CONSOLE_NAMESPACE: ConsoleNamespace = {
  * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
  */
 export class NamespaceService {
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly state: StateBackend) {}
+
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
 
   exists(id: string): boolean {
     return id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id) !== undefined;
@@ -117,18 +123,18 @@ export class NamespaceService {
    * False for an id that is malformed, too long or taken (before the name is even required, as in
    * Nacos); a random id when none is given.
    */
-  create(id: string | undefined, name: string | undefined, description: string): boolean {
+  async create(id: string | undefined, name: string | undefined, description: string): Promise<boolean> {
     const chosen = id ?? randomUUID();
     if (!isValidId(chosen) || this.exists(chosen)) return false;
-    this.registry.putNamespace({ id: chosen, name: requireParam(name, 'namespaceName'), description });
+    await this.state.apply('putNamespace', { id: chosen, name: requireParam(name, 'namespaceName'), description });
     return true;
   }
 
   /** Edits a namespace, or names one that sprang into being; false for an id `create` would refuse. */
-  update(id: string, name: string | undefined, description: string | undefined): boolean {
+  async update(id: string, name: string | undefined, description: string | undefined): Promise<boolean> {
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !isValidId(id)) return false;
-    this.registry.putNamespace({
+    await this.state.apply('putNamespace', {
       id,
       name: name ?? existing?.name ?? id,
       description: description ?? existing?.description ?? '',
@@ -136,18 +142,18 @@ export class NamespaceService {
     return true;
   }
 
-  delete(id: string): void {
-    this.registry.deleteNamespace(id);
+  delete(id: string): Promise<void> {
+    return this.state.apply('deleteNamespace', id);
   }
 
   // ---- the native API's stricter edits: a clear 4xx instead of Nacos's `false` ----------------
 
   /** Creates a named namespace; 400 for a bad id or name, 409 when the id is taken. */
-  define(input: {
+  async define(input: {
     id?: string | undefined;
     name?: string | undefined;
     description?: string | undefined;
-  }): NamespaceSummary {
+  }): Promise<NamespaceSummary> {
     const id = input.id || randomUUID();
     if (!isValidId(id)) {
       throw new InvalidParameterError(
@@ -155,16 +161,19 @@ export class NamespaceService {
       );
     }
     if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`);
-    this.registry.putNamespace({ id, name: displayName(input.name), description: input.description ?? '' });
+    await this.state.apply('putNamespace', { id, name: displayName(input.name), description: input.description ?? '' });
     return this.summary(id);
   }
 
   /** Renames or describes a namespace (also one that sprang into being); 404 for an unknown one. */
-  redefine(id: string, input: { name?: string | undefined; description?: string | undefined }): NamespaceSummary {
+  async redefine(
+    id: string,
+    input: { name?: string | undefined; description?: string | undefined },
+  ): Promise<NamespaceSummary> {
     this.refusePublic(id, 'edited');
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !this.registry.namespaceIds().includes(id)) throw new NotFoundError(`namespace ${id} not found`);
-    this.registry.putNamespace({
+    await this.state.apply('putNamespace', {
       id,
       name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),
       description: input.description ?? existing?.description ?? '',
@@ -173,14 +182,14 @@ export class NamespaceService {
   }
 
   /** Deletes a namespace that holds no services; 409 while it still has some. */
-  deleteEmpty(id: string): void {
+  async deleteEmpty(id: string): Promise<void> {
     this.refusePublic(id, 'deleted');
     const summary = this.list().find((n) => n.id === id);
     if (!summary) throw new NotFoundError(`namespace ${id} not found`);
     if (summary.serviceCount > 0) {
       throw new ConflictError(`namespace ${id} still has ${summary.serviceCount} services: delete them first`);
     }
-    this.registry.deleteNamespace(id);
+    await this.state.apply('deleteNamespace', id);
   }
 
   private summary(id: string): NamespaceSummary {

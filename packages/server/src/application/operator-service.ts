@@ -10,6 +10,7 @@ import {
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type { PushMetrics, PushState } from '../push/push-metrics.js';
 import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './server-status.js';
+import type { StateBackend } from './state-backend.js';
 
 export type { PushState };
 
@@ -49,22 +50,27 @@ const MAX_SWITCH_VALUE = 2147483647;
  */
 export class OperatorService {
   constructor(
-    private readonly registry: Registry,
+    private readonly state: StateBackend,
     private readonly status: ServerStatusHolder,
     private readonly push: PushMetrics,
   ) {}
+
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
 
   /**
    * One atomic edit (one revision, one change event) of weight, enabled and metadata keys; each
    * value becomes an override that survives re-registration and restarts, `null` removes it so the
    * client's own value shows again. Core validates the whole edit before changing anything.
    */
-  editInstance(address: InstanceAddress, edit: OperatorEdit): Instance {
+  editInstance(address: InstanceAddress, edit: OperatorEdit): Promise<Instance> {
     if (!this.registry.findInstance(address)) {
       const { serviceName, clusterName, ip, port } = address;
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
-    return this.registry.editInstance(address, edit);
+    return this.state.apply('editInstance', address, edit);
   }
 
   get switches(): Readonly<Switches> {
@@ -83,7 +89,7 @@ export class OperatorService {
    * Sets one switch from its wire name and text value; `overriddenServerStatus` (NULL clears it)
    * is the server status, kept in memory only.
    */
-  updateSwitch(entry: string, value: string): void {
+  async updateSwitch(entry: string, value: string): Promise<void> {
     if (entry === 'overriddenServerStatus') {
       const status = value.toUpperCase();
       if (status !== 'NULL' && !SERVER_STATUSES.includes(status as ServerStatus)) {
@@ -92,7 +98,7 @@ export class OperatorService {
       this.status.override(status === 'NULL' ? undefined : (status as ServerStatus));
       return;
     }
-    this.registry.updateSwitches(switchPatch(entry, value));
+    await this.state.apply('updateSwitches', switchPatch(entry, value));
   }
 
   figures(): RegistryFigures {

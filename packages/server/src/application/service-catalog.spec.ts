@@ -1,7 +1,8 @@
-import { MemoryStore, Registry } from '@beacon/core';
+import { BeatProcessor, MemoryStore, Registry } from '@beacon/core';
 import { FakeClock, registerCommand } from '@beacon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { boundedPage, pageOf, ServiceCatalog } from './service-catalog.js';
+import { EmbeddedStateBackend } from './state-backend.js';
 
 // The one service listing behind /nacos/v1/ns/service/list, /nacos/v1/ns/catalog/services and
 // /api/v1/services: each face states its filter and page; the catalog filters, sorts and pages.
@@ -17,7 +18,7 @@ const names = (page: { services: { name: string }[] }) => page.services.map((s) 
 
 beforeEach(() => {
   registry = new Registry({ clock: new FakeClock(0), store: new MemoryStore() });
-  catalog = new ServiceCatalog(registry);
+  catalog = new ServiceCatalog(new EmbeddedStateBackend(registry, new BeatProcessor(registry)));
   register('DEFAULT_GROUP@@orders');
   register('DEFAULT_GROUP@@Billing', '127.0.0.2', 9090);
   register('shop@@cart');

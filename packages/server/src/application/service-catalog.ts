@@ -11,6 +11,7 @@ import {
   type Service,
   type ServiceCommand,
 } from '@beacon/core';
+import type { StateBackend } from './state-backend.js';
 
 /** Which services a listing keeps; every criterion left out keeps everything. */
 export interface ServiceFilter {
@@ -105,7 +106,12 @@ export interface ServiceEdit {
  * edit, delete and the per-namespace summaries (names, groups).
  */
 export class ServiceCatalog {
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly state: StateBackend) {}
+
+  /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
+  private get registry(): Registry {
+    return this.state.registry;
+  }
 
   list(namespaceId: string, filter: ServiceFilter, page: PageRequest): ServicePage {
     const matches = this.find(namespaceId, filter);
@@ -202,13 +208,12 @@ export class ServiceCatalog {
     return service;
   }
 
-  create(cmd: ServiceCommand): Service {
-    return this.registry.createService(cmd);
+  create(cmd: ServiceCommand): Promise<Service> {
+    return this.state.apply('createService', cmd);
   }
 
-  /** Replaces all settings: what the command leaves empty is reset, as Nacos's PUT does. */
   /** Creates a service with no selector; threshold 0 and no metadata unless given. */
-  define(namespaceId: string, serviceName: string, settings: ServiceEdit): Service {
+  define(namespaceId: string, serviceName: string, settings: ServiceEdit): Promise<Service> {
     return this.create({
       namespaceId,
       serviceName,
@@ -218,14 +223,15 @@ export class ServiceCatalog {
     });
   }
 
-  replace(cmd: ServiceCommand): Service {
-    return this.registry.updateService(cmd);
+  /** Replaces all settings: what the command leaves empty is reset, as Nacos's PUT does. */
+  replace(cmd: ServiceCommand): Promise<Service> {
+    return this.state.apply('updateService', cmd);
   }
 
   /** Changes only the settings the edit names. */
-  edit(namespaceId: string, serviceName: string, edit: ServiceEdit): Service {
+  edit(namespaceId: string, serviceName: string, edit: ServiceEdit): Promise<Service> {
     const service = this.require(namespaceId, serviceName);
-    return this.registry.updateService({
+    return this.state.apply('updateService', {
       namespaceId,
       serviceName,
       protectThreshold: edit.protectThreshold ?? service.settings.protectThreshold,
@@ -235,14 +241,14 @@ export class ServiceCatalog {
   }
 
   /** Deletes a service with its instances; 400 with Nacos's message when missing. */
-  delete(namespaceId: string, serviceName: string): void {
-    this.registry.deleteService(namespaceId, serviceName);
+  delete(namespaceId: string, serviceName: string): Promise<void> {
+    return this.state.apply('deleteService', namespaceId, serviceName);
   }
 
   /** Deletes a service with its instances; 404 naming the namespace when missing. */
-  deleteExisting(namespaceId: string, serviceName: string): void {
+  deleteExisting(namespaceId: string, serviceName: string): Promise<void> {
     this.require(namespaceId, serviceName);
-    this.registry.deleteService(namespaceId, serviceName);
+    return this.state.apply('deleteService', namespaceId, serviceName);
   }
 
   updateCluster(
@@ -250,8 +256,8 @@ export class ServiceCatalog {
     serviceName: string,
     clusterName: string,
     patch: Partial<ClusterSettings>,
-  ): Cluster {
-    return this.registry.updateCluster(namespaceId, serviceName, clusterName, patch);
+  ): Promise<Cluster> {
+    return this.state.apply('updateCluster', namespaceId, serviceName, clusterName, patch);
   }
 
   /** The instances of one cluster; 404 with Nacos's messages when service or cluster is missing. */

@@ -37,7 +37,12 @@ export class ServiceInsights {
   }
 
   /** Changes how an existing cluster is checked; 404 for an unknown service or cluster. */
-  editClusterCheck(namespaceId: string, serviceName: string, clusterName: string, edit: ClusterCheckEdit): Cluster {
+  async editClusterCheck(
+    namespaceId: string,
+    serviceName: string,
+    clusterName: string,
+    edit: ClusterCheckEdit,
+  ): Promise<Cluster> {
     const service = this.catalog.require(namespaceId, serviceName);
     if (!service.cluster(clusterName)) throw new NotFoundError(`cluster ${clusterName} not found in ${service.name}`);
     return this.catalog.updateCluster(service.namespaceId, service.name, clusterName, clusterCheckPatch(edit));

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { Registry } from '@beacon/core';
 import { NamespaceService } from '../application/namespace-service.js';
+import { STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
 import { RegistryModule } from '../registry/registry.module.js';
@@ -61,7 +61,11 @@ import { TokenService } from './token-service.js';
     },
     // Its own instance (the service is stateless): importing ApplicationModule would close a cycle
     // through PushModule, which imports this module for the guard.
-    { provide: NamespaceService, inject: [Registry], useFactory: (r: Registry) => new NamespaceService(r) },
+    {
+      provide: NamespaceService,
+      inject: [STATE_BACKEND],
+      useFactory: (state: StateBackend) => new NamespaceService(state),
+    },
     LoginService,
     AuthGuard,
     AuthBootstrap,

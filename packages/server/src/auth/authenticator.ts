@@ -11,7 +11,7 @@ export interface Identity {
   readonly expiresAt?: number;
 }
 
-/** Why a request is not authenticated; the messages are Nacos's (reference section 8). */
+/** Why a request is not authenticated; the messages are Nacos's (docs/nacos-protocol.md §8). */
 export type AuthFailure =
   | { readonly kind: 'no-credentials' }
   | { readonly kind: 'token-expired' }

@@ -4,7 +4,7 @@ import type { Face } from './route-policy.js';
 
 export type Denial = AuthFailure | { readonly kind: 'forbidden'; readonly detail: string };
 
-/** Nacos's AuthFilter messages (reference section 8); the console sends users back to login on them. */
+/** Nacos's AuthFilter messages (docs/nacos-protocol.md §8); the console sends users back to login on them. */
 const NACOS_MESSAGES: Record<Denial['kind'], string> = {
   'no-credentials': 'user not found!',
   'token-expired': 'token expired!',

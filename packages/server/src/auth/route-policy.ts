@@ -126,8 +126,8 @@ const SERVICE_PATH = '/api/v1/namespaces/:namespaceId/services/:groupName/:servi
 
 /**
  * Every route under /nacos and /api with what it demands, keyed by `METHOD pattern` as Fastify
- * matched it (`ALL` for any method). Public here is exactly reference section 8's list, plus the
- * liveness/readiness probes. A route missing from this table is for admins only.
+ * matched it (`ALL` for any method). Public here is exactly the list of docs/nacos-protocol.md §8,
+ * liveness/readiness probes included. A route missing from this table is for admins only.
  */
 const TABLE: Readonly<Record<string, Access>> = {
   // Instances

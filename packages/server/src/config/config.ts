@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type NameLengths } from '@beacon/core';
 import { AddressList } from '../net/address-list.js';
+import { clusterConfigVar, clusterGrpcPortVar, type ClusterConfig } from './cluster-config.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -36,6 +37,8 @@ export interface BeaconConfig {
   readonly watchBacklogBytes: number;
   /** Bytes of recent changes kept per namespace to replay to streams resuming with Last-Event-ID. */
   readonly watchHistoryBytes: number;
+  /** Set when BEACON_REDIS_URL and BEACON_DATABASE_URL are: cluster mode (see docs/adr/0011). */
+  readonly cluster: ClusterConfig | undefined;
   /** BEACON_GRPC_PORT: the Nacos 2.x gRPC face; `PORT + 1000` unless set, `0` a free port, `off` none. */
   readonly grpcPort: number | 'off';
   /** Open gRPC connections one source address may hold; more are refused at connection setup. */
@@ -160,6 +163,7 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
   }
   const host = env['HOST']?.trim() || '0.0.0.0';
   const port = intVar(env, 'PORT', 8848, 0, 65535);
+  const cluster = clusterConfigVar(env);
   return {
     port,
     host,
@@ -193,7 +197,8 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     watchKeepAliveMs: intVar(env, 'BEACON_WATCH_KEEPALIVE_MS', 15_000, 10, 3_600_000),
     watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
-    grpcPort: grpcPortVar(env, port),
+    cluster,
+    grpcPort: cluster ? clusterGrpcPortVar(env) : grpcPortVar(env, port),
     grpcMaxConnectionsPerIp: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
     grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
     grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),

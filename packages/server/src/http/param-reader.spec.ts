@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParamReader } from './param-reader.js';
 
-describe('ParamReader.from (query + form body, reference section 0)', () => {
+describe('ParamReader.from (query + form body, docs/nacos-protocol.md §0)', () => {
   it('reads a name from the query or the body; the query wins when both have it', () => {
     const p = ParamReader.from({ serviceName: 'q', ip: '1.1.1.1' }, { serviceName: 'b', beat: '{}' });
     expect(p.get('serviceName')).toBe('q');

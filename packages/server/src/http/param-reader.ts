@@ -3,7 +3,7 @@ import { InvalidParameterError, requireParam } from '@beacon/core';
 type Raw = Record<string, unknown>;
 
 /**
- * Request parameters as Nacos reads them (reference section 0): the query string and a form body
+ * Request parameters as Nacos reads them (docs/nacos-protocol.md §0): the query string and a form body
  * merged for every method, values trimmed, blank treated as missing. One reader per request.
  */
 export class ParamReader {

@@ -6,7 +6,7 @@ import { beatCommandOf } from './nacos-params.js';
 export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
 
 /**
- * PUT /nacos/v1/ns/instance/beat, the hot path (reference section 3), registered on Fastify
+ * PUT /nacos/v1/ns/instance/beat, the hot path (docs/nacos-protocol.md §3), registered on Fastify
  * directly rather than through a Nest controller: every instance calls it every 5 s, and Nest's
  * per-request pipeline (execution context, parameter factories, promise chain) took about a tenth
  * of a beat's server CPU time (bench: docs/performance.md, "Before and after").

@@ -10,14 +10,14 @@ export class ClusterController {
   constructor(@Inject(ServiceCatalog) private readonly catalog: ServiceCatalog) {}
 
   @Put()
-  update(@Params() p: ParamReader): string {
+  async update(@Params() p: ParamReader): Promise<string> {
     const serviceName = groupedServiceOf(p);
     const clusterName = p.required('clusterName');
     const checkPort = p.requiredInt('checkPort');
     const useInstancePort = p.required('useInstancePort4Check').toLowerCase() === 'true';
     const healthChecker = parseHealthChecker(p.required('healthChecker'));
     const metadata = parseMetadata(p.get('metadata'));
-    this.catalog.updateCluster(namespaceOf(p), serviceName, clusterName, {
+    await this.catalog.updateCluster(namespaceOf(p), serviceName, clusterName, {
       healthChecker,
       defaultCheckPort: checkPort,
       useIPPort4Check: useInstancePort,

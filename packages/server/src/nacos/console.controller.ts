@@ -28,19 +28,23 @@ export class ConsoleController {
   /** As in 1.4: `false` (not an error) for an id that is malformed, too long or taken. */
   @Post('namespaces')
   @HttpCode(200)
-  create(@Params() p: ParamReader): boolean {
-    return this.namespaces.create(p.get('customNamespaceId'), p.get('namespaceName'), p.get('namespaceDesc') ?? '');
+  async create(@Params() p: ParamReader): Promise<boolean> {
+    return await this.namespaces.create(
+      p.get('customNamespaceId'),
+      p.get('namespaceName'),
+      p.get('namespaceDesc') ?? '',
+    );
   }
 
   /** Edits a namespace, or names one that sprang into being; `false` for an id POST would refuse. */
   @Put('namespaces')
-  update(@Params() p: ParamReader): boolean {
-    return this.namespaces.update(p.required('namespace'), p.get('namespaceShowName'), p.get('namespaceDesc'));
+  async update(@Params() p: ParamReader): Promise<boolean> {
+    return await this.namespaces.update(p.required('namespace'), p.get('namespaceShowName'), p.get('namespaceDesc'));
   }
 
   @Delete('namespaces')
-  remove(@Params() p: ParamReader): boolean {
-    this.namespaces.delete(p.required('namespaceId'));
+  async remove(@Params() p: ParamReader): Promise<boolean> {
+    await this.namespaces.delete(p.required('namespaceId'));
     return true;
   }
 

@@ -17,10 +17,10 @@ export class HealthController {
 
   /** Sets health by hand; only for clusters whose checker is NONE. `valid` is the legacy name. */
   @Put(['instance', ''])
-  update(@Params() p: ParamReader): string {
+  async update(@Params() p: ParamReader): Promise<string> {
     const address = instanceAddressOf(p, p.get('clusterName') ?? DEFAULT_CLUSTER);
     const healthy = requireParam(p.first('healthy', 'valid'), 'healthy');
-    this.instances.setHealth(address, healthy.toLowerCase() === 'true');
+    await this.instances.setHealth(address, healthy.toLowerCase() === 'true');
     return 'ok';
   }
 

@@ -26,27 +26,27 @@ export class InstanceController {
 
   @Post()
   @HttpCode(200)
-  register(@Params() p: ParamReader): string {
-    this.instances.register(registrationOf(p));
+  async register(@Params() p: ParamReader): Promise<string> {
+    await this.instances.register(registrationOf(p));
     return 'ok';
   }
 
   @Delete()
-  deregister(@Params() p: ParamReader): string {
-    this.instances.deregister(deregisterCommandOf(p));
+  async deregister(@Params() p: ParamReader): Promise<string> {
+    await this.instances.deregister(deregisterCommandOf(p));
     return 'ok';
   }
 
   /** Strict update for Java clients from 1.0.0; an upsert for everyone else, the console included. */
   @Put()
-  update(@Params() p: ParamReader, @Client() client: ClientInfo): string {
-    this.instances.update(registrationOf(p), client);
+  async update(@Params() p: ParamReader, @Client() client: ClientInfo): Promise<string> {
+    await this.instances.update(registrationOf(p), client);
     return 'ok';
   }
 
   @Patch()
-  patch(@Params() p: ParamReader): string {
-    this.instances.patch(patchCommandOf(p));
+  async patch(@Params() p: ParamReader): Promise<string> {
+    await this.instances.patch(patchCommandOf(p));
     return 'ok';
   }
 
@@ -85,19 +85,19 @@ export class InstanceController {
   }
 
   @Put('metadata/batch')
-  batchUpdateMetadata(@Params() p: ParamReader): BatchMetadataResult {
+  batchUpdateMetadata(@Params() p: ParamReader): Promise<BatchMetadataResult> {
     return this.batchMetadata(p, 'merge');
   }
 
   @Delete('metadata/batch')
-  batchDeleteMetadata(@Params() p: ParamReader): BatchMetadataResult {
+  batchDeleteMetadata(@Params() p: ParamReader): Promise<BatchMetadataResult> {
     return this.batchMetadata(p, 'remove');
   }
 
-  private batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): BatchMetadataResult {
+  private async batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): Promise<BatchMetadataResult> {
     const serviceName = groupedServiceOf(p);
     const metadata = parseMetadata(p.required('metadata'));
     const scope = { consistencyType: p.get('consistencyType'), listed: () => instanceListOf(p) };
-    return { updated: this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode) };
+    return { updated: await this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode) };
   }
 }

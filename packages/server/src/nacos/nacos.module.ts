@@ -9,7 +9,7 @@ import { LegacyApiController } from './legacy-api.controller.js';
 import { OperatorController } from './operator.controller.js';
 import { ServiceController } from './service.controller.js';
 
-/** The Nacos 1.x naming Open API under /nacos/v1, shaped exactly as the reference says. */
+/** The Nacos 1.x naming Open API under /nacos/v1, shaped as docs/nacos-protocol.md says. */
 @Module({
   imports: [ApplicationModule],
   controllers: [

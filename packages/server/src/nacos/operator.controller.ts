@@ -72,8 +72,8 @@ export class OperatorController {
   }
 
   @Put('switches')
-  updateSwitch(@Params() p: ParamReader): string {
-    this.operator.updateSwitch(p.required('entry'), p.required('value'));
+  async updateSwitch(@Params() p: ParamReader): Promise<string> {
+    await this.operator.updateSwitch(p.required('entry'), p.required('value'));
     return 'ok';
   }
 

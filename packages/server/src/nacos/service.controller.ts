@@ -17,21 +17,21 @@ export class ServiceController {
 
   @Post()
   @HttpCode(200)
-  create(@Params() p: ParamReader): string {
-    this.catalog.create(serviceCommandOf(p, false));
+  async create(@Params() p: ParamReader): Promise<string> {
+    await this.catalog.create(serviceCommandOf(p, false));
     return 'ok';
   }
 
   @Delete()
-  remove(@Params() p: ParamReader): string {
-    this.catalog.delete(namespaceOf(p), groupedServiceOf(p));
+  async remove(@Params() p: ParamReader): Promise<string> {
+    await this.catalog.delete(namespaceOf(p), groupedServiceOf(p));
     return 'ok';
   }
 
   /** Metadata and selector are replaced: omitting them resets them, as in Nacos. */
   @Put()
-  update(@Params() p: ParamReader): string {
-    this.catalog.replace(serviceCommandOf(p, true));
+  async update(@Params() p: ParamReader): Promise<string> {
+    await this.catalog.replace(serviceCommandOf(p, true));
     return 'ok';
   }
 

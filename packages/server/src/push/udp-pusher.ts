@@ -48,7 +48,7 @@ interface Awaited {
 const MAX_REF_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
- * UDP push to Nacos 1.x clients (reference section 5), from one socket. Changes to a service are
+ * UDP push to Nacos 1.x clients (docs/nacos-protocol.md §5), from one socket. Changes to a service are
  * coalesced for a short window; then each live target gets the ServiceInfo the list endpoint would
  * give it, built once per (User-Agent kind, clusters) and gzipped at 1 KiB. Acks are matched by
  * sender and `lastRefTime`; an unacked packet is resent once after the ack timeout, and given up

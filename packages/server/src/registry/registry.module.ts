@@ -6,7 +6,15 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { BeatProcessor, ExpiryScheduler, HealthCheckScheduler, Registry, systemClock } from '@beacon/core';
+import {
+  BeatProcessor,
+  ExpiryScheduler,
+  HealthCheckScheduler,
+  Registry,
+  systemClock,
+  type RegistryOptions,
+} from '@beacon/core';
+import { EmbeddedStateBackend, STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { ProbeTargetPolicy } from '../probes/probe-target-policy.js';
 import { SocketProber } from '../probes/socket-prober.js';
@@ -20,25 +28,43 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('Registry');
 
   constructor(
-    @Inject(Registry) private readonly registry: Registry,
+    @Inject(STATE_BACKEND) private readonly backend: StateBackend,
     @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler,
     @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
-    @Inject(SqliteStore) private readonly store: SqliteStore,
+    @Inject(SqliteDatabase) private readonly database: SqliteDatabase,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.expiry.start();
+    // In cluster mode expiry is Redis's, run by the holder of each shard's lease (src/cluster/).
+    if (this.backend.start) this.backend.start();
+    else this.expiry.start();
     this.checks.start();
+    const registry = this.backend.registry;
     this.logger.log(
-      `registry ready: ${this.registry.serviceCount()} services, ${this.registry.instanceCount()} persistent instances restored from ${this.store.path}`,
+      `registry ready: ${registry.serviceCount()} services, ${registry.instanceCount()} instances restored from ${this.backend.start ? 'the cluster' : this.database.path}`,
     );
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.expiry.stop();
     this.checks.stop();
-    this.store.close();
+    await this.backend.close?.();
+    this.database.close();
   }
+}
+
+function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
+  const logger = new Logger('Registry');
+  return {
+    clock: systemClock,
+    limits: {
+      maxServicesPerNamespace: config.maxServicesPerNamespace,
+      maxInstancesPerNamespace: config.maxInstancesPerNamespace,
+      maxMetadataBytes: config.maxMetadataBytes,
+      nameLengths: config.nameLengths,
+    },
+    reportError: (error) => logger.error(`change listener failed: ${String(error)}`),
+  };
 }
 
 @Module({
@@ -52,28 +78,23 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       },
     },
     {
-      provide: SqliteStore,
-      inject: [SqliteDatabase],
-      useFactory: (database: SqliteDatabase) => new SqliteStore(database),
-    },
-    {
-      provide: Registry,
-      inject: [CONFIG, SqliteStore],
-      useFactory: (config: BeaconConfig, store: SqliteStore) => {
-        const logger = new Logger('Registry');
-        return new Registry({
-          clock: systemClock,
-          store,
-          limits: {
-            maxServicesPerNamespace: config.maxServicesPerNamespace,
-            maxInstancesPerNamespace: config.maxInstancesPerNamespace,
-            maxMetadataBytes: config.maxMetadataBytes,
-            nameLengths: config.nameLengths,
-          },
-          reportError: (error) => logger.error(`change listener failed: ${String(error)}`),
-        });
+      // Embedded (default): the registry with SQLite behind it. Cluster: a view of Redis + PostgreSQL.
+      provide: STATE_BACKEND,
+      inject: [CONFIG, SqliteDatabase],
+      useFactory: async (config: BeaconConfig, database: SqliteDatabase): Promise<StateBackend> => {
+        if (config.cluster) {
+          // Loaded only in cluster mode: an embedded node never loads ioredis or pg.
+          const { ClusterStateBackend } = await import('../cluster/cluster-state-backend.js');
+          return ClusterStateBackend.open(config.cluster, {
+            ...registryOptions(config),
+            expiryTickMs: config.expiryTickMs,
+          });
+        }
+        const registry = new Registry({ ...registryOptions(config), store: new SqliteStore(database) });
+        return new EmbeddedStateBackend(registry, new BeatProcessor(registry));
       },
     },
+    { provide: Registry, inject: [STATE_BACKEND], useFactory: (backend: StateBackend) => backend.registry },
     { provide: BeatProcessor, inject: [Registry], useFactory: (registry: Registry) => new BeatProcessor(registry) },
     {
       provide: ExpiryScheduler,
@@ -92,6 +113,6 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     RegistryLifecycle,
   ],
-  exports: [Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase, SqliteStore],
+  exports: [STATE_BACKEND, Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
 })
 export class RegistryModule {}

@@ -134,9 +134,9 @@ describe('unauthenticated requests', () => {
   });
 });
 
-// Reference section 8 leaves `/instance/statuses` open too; it leaked every namespace (issue 11), so
+// Nacos leaves `/instance/statuses` open too (docs/nacos-protocol.md §8); it leaked every namespace (issue 11), so
 // here it needs read permission (test/auth/read-scopes.int-spec.ts).
-describe('the unauthenticated endpoints are those of reference section 8 (plus probes)', () => {
+describe('the unauthenticated endpoints are those of docs/nacos-protocol.md §8', () => {
   it.each([
     ['GET', '/nacos/v1/ns/operator/metrics'],
     ['GET', '/nacos/v1/ns/ops/metrics'],

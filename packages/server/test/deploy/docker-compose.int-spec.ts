@@ -28,6 +28,9 @@ const AUTH_VARIABLES = ['BEACON_AUTH', 'BEACON_ADMIN_PASSWORD', 'BEACON_TOKEN_SE
 
 interface ComposeService {
   build?: unknown;
+  image?: string;
+  profiles?: string[];
+  depends_on?: Record<string, { condition?: string }>;
   ports?: string[];
   environment?: Record<string, string | number | null>;
   volumes?: string[];
@@ -119,9 +122,11 @@ const runtimeEnv = Object.fromEntries(
 );
 
 describe('docker-compose.yml', () => {
-  it('has one service, beacon, built from the Dockerfile', () => {
+  it('has one service without a profile, beacon, built from the Dockerfile', () => {
     expect(beacon).toBeDefined();
     expect(beacon?.build).toBeDefined();
+    const always = Object.entries(compose.services ?? {}).filter(([, s]) => s.profiles === undefined);
+    expect(always.map(([name]) => name)).toEqual(['beacon']);
   });
 
   it('passes only variables the server reads, the auth settings among them', () => {
@@ -173,6 +178,48 @@ describe('docker-compose.yml', () => {
   it('checks health on the readiness endpoint', () => {
     const test = beacon?.healthcheck?.test;
     expect(Array.isArray(test) ? test.join(' ') : test).toContain(READINESS);
+  });
+});
+
+describe('docker-compose.yml, cluster profile', () => {
+  const services = compose.services ?? {};
+  const inProfile = Object.entries(services).filter(([, s]) => s.profiles?.includes('cluster'));
+  const nodes = inProfile.filter(([, s]) => s.build !== undefined);
+
+  it('adds Redis, PostgreSQL and three Beacon nodes, only under the profile', () => {
+    expect(inProfile.map(([name]) => name).sort()).toEqual(
+      ['beacon-node-1', 'beacon-node-2', 'beacon-node-3', 'postgres', 'redis'].sort(),
+    );
+    expect(services['redis']?.image).toMatch(/^redis:/);
+    expect(services['postgres']?.image).toMatch(/^postgres:15/);
+    // Without the profile nothing changes: the single embedded node.
+    expect(beacon?.profiles).toBeUndefined();
+  });
+
+  it('puts every node in cluster mode on the two engines, with variables the server reads', () => {
+    const known = configVariables();
+    for (const [name, node] of nodes) {
+      expect(
+        Object.keys(node.environment ?? {}).filter((v) => !known.has(v)),
+        name,
+      ).toEqual([]);
+      const config = loadConfig(composeEnvironment(node));
+      expect(new URL(config.cluster!.redisUrl).hostname, name).toBe('redis');
+      const database = new URL(config.cluster!.databaseUrl);
+      expect(database.hostname, name).toBe('postgres');
+      expect(database.username).toBe(String(services['postgres']?.environment?.['POSTGRES_USER']));
+      expect(database.pathname).toBe(`/${String(services['postgres']?.environment?.['POSTGRES_DB'])}`);
+      expect(Object.keys(node.depends_on ?? {}).sort(), name).toEqual(['postgres', 'redis']);
+      expect(node.healthcheck?.test?.toString(), name).toContain(READINESS);
+    }
+  });
+
+  it('publishes each node on its own loopback-only port', () => {
+    const ports = nodes.flatMap(([, node]) => node.ports ?? []);
+    expect(ports).toHaveLength(3);
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:8848$/);
+    expect(new Set(ports).size).toBe(3);
+    for (const name of ['redis', 'postgres']) expect(services[name]?.ports, name).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@ import { startInProcessServer, type InProcessServer } from '@beacon/test-support
 
 /**
  * Persistent instances are never expired by beats; their health comes from active TCP and HTTP
- * checks against real sockets (reference section 7): a refused connection or an unexpected HTTP
+ * checks against real sockets (docs/nacos-protocol.md §7): a refused connection or an unexpected HTTP
  * status flips at once, recovery needs three consecutive good results.
  */
 describe('active health checks of persistent instances', () => {

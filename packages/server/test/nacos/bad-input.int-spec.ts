@@ -1,6 +1,6 @@
 /**
  * Client mistakes: each is a 4xx with the exact plain-text message and changes nothing; none is a
- * 500 (reference sections 0 and 1).
+ * 500 (docs/nacos-protocol.md §0 and §1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-/** PUT /nacos/v1/ns/instance/beat as each client sends it (reference section 3). */
+/** PUT /nacos/v1/ns/instance/beat as each client sends it (docs/nacos-protocol.md §3). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';
 import { startInProcessServer, type InProcessServer } from '@beacon/test-support';

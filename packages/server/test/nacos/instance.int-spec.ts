@@ -1,6 +1,6 @@
 /**
  * POST/DELETE/PUT/PATCH/GET /nacos/v1/ns/instance and /instance/list, statuses and metadata batch,
- * each request shaped as a real client sends it (reference sections 0, 2.1, 2.2 and 6).
+ * each request shaped as a real client sends it (docs/nacos-protocol.md §0, §2.1, §2.2 and §6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, rawRequest, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';

@@ -1,6 +1,6 @@
 /**
  * Operator metrics and switches, the server status filter, console namespaces, server state,
- * liveness/readiness and unknown APIs (reference sections 0, 2.5 and 2.8).
+ * liveness/readiness and unknown APIs (docs/nacos-protocol.md §0, §2.5 and §2.8).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerStatusHolder } from '../support/built-internals.js';

@@ -1,6 +1,6 @@
 /**
- * Service, cluster, health and catalog endpoints of the Nacos face (reference sections 2.3, 2.4,
- * 2.6 and 2.7).
+ * Service, cluster, health and catalog endpoints of the Nacos face (docs/nacos-protocol.md §2.3,
+ * §2.4, §2.6 and §2.7).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS, type ClientStyle, type WireResponse } from '../support/nacos-wire.js';

@@ -39,7 +39,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) removeDataDir(dir);
 });
 
-/** A fresh data dir holding a copy of the fixture as `beacon.db`. */
+/**
+ * A fresh data dir holding a copy of the fixture as `beacon.db`. Tests read only copies: the fixture
+ * is in WAL mode, as 1.0 left it, and even a read-only open would leave `-shm`/`-wal` files beside it.
+ */
 function dataDirWithFixture(): string {
   const dir = makeDataDir();
   dirs.push(dir);
@@ -66,11 +69,11 @@ function setVersion(file: string, version: number): void {
 
 describe('the unversioned database of the code before migrations', () => {
   it('is adopted as version 1: every row stays, and the store and auth repository read them all', () => {
-    const before = readRaw(FIXTURE);
+    const dir = dataDirWithFixture();
+    const before = readRaw(join(dir, 'beacon.db'));
     expect(before.version).toBe(0);
     expect(before.rows['instances']).toHaveLength(4);
 
-    const dir = dataDirWithFixture();
     const log: string[] = [];
     const database = new SqliteDatabase(dir, { log: (m) => log.push(m) });
     const store = new SqliteStore(database);

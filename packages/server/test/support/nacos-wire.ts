@@ -1,5 +1,5 @@
 /**
- * Requests shaped exactly as each Nacos 1.x client sends them (reference sections 0, 3 and 6), so a
+ * Requests shaped exactly as each Nacos 1.x client sends them (docs/nacos-protocol.md §0, §3 and §6), so a
  * test states which client it impersonates and nothing else.
  */
 import { randomUUID } from 'node:crypto';

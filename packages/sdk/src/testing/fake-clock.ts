@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../naming/clock.js';
 
 interface FakeTimer {
   readonly id: number;

@@ -1,0 +1,88 @@
+import type { BeatCommand, BeatReply, Registry } from '@beacon/core';
+
+/**
+ * Every change of registry state the application layer makes, by name: the name and its arguments
+ * are plain data, so a cluster backend can append them to a change stream and every node can apply
+ * the same change to its own in-memory view (docs/adr/0011-cluster-mode.md).
+ */
+export const MUTATIONS = {
+  registerInstance: (r: Registry, cmd: Parameters<Registry['registerInstance']>[0]) => r.registerInstance(cmd),
+  updateInstance: (r: Registry, cmd: Parameters<Registry['updateInstance']>[0], strict: boolean) =>
+    r.updateInstance(cmd, strict),
+  deregisterInstance: (r: Registry, cmd: Parameters<Registry['deregisterInstance']>[0]) => r.deregisterInstance(cmd),
+  patchInstance: (r: Registry, cmd: Parameters<Registry['patchInstance']>[0]) => r.patchInstance(cmd),
+  setHealthManually: (r: Registry, ...a: Parameters<Registry['setHealthManually']>) => r.setHealthManually(...a),
+  editInstanceMetadata: (r: Registry, ...a: Parameters<Registry['editInstanceMetadata']>) =>
+    r.editInstanceMetadata(...a),
+  editInstance: (r: Registry, ...a: Parameters<Registry['editInstance']>) => r.editInstance(...a),
+  batchMetadata: (r: Registry, ...a: Parameters<Registry['batchMetadata']>) => r.batchMetadata(...a),
+  putNamespace: (r: Registry, ...a: Parameters<Registry['putNamespace']>) => r.putNamespace(...a),
+  deleteNamespace: (r: Registry, ...a: Parameters<Registry['deleteNamespace']>) => r.deleteNamespace(...a),
+  createService: (r: Registry, ...a: Parameters<Registry['createService']>) => r.createService(...a),
+  updateService: (r: Registry, ...a: Parameters<Registry['updateService']>) => r.updateService(...a),
+  deleteService: (r: Registry, ...a: Parameters<Registry['deleteService']>) => r.deleteService(...a),
+  updateCluster: (r: Registry, ...a: Parameters<Registry['updateCluster']>) => r.updateCluster(...a),
+  updateSwitches: (r: Registry, ...a: Parameters<Registry['updateSwitches']>) => r.updateSwitches(...a),
+} as const;
+
+type Mutations = typeof MUTATIONS;
+export type MutationKind = keyof Mutations;
+type Tail<T> = T extends [unknown, ...infer Rest] ? Rest : never;
+export type MutationArgs<K extends MutationKind> = Tail<Parameters<Mutations[K]>>;
+export type MutationResult<K extends MutationKind> = ReturnType<Mutations[K]>;
+
+/** One mutation as data: what the change stream carries. */
+export interface Mutation<K extends MutationKind = MutationKind> {
+  readonly kind: K;
+  readonly args: MutationArgs<K>;
+}
+
+/** Applies a mutation to a registry (the embedded registry, or a node's view of the cluster). */
+export function applyMutation<K extends MutationKind>(registry: Registry, mutation: Mutation<K>): MutationResult<K> {
+  const apply = MUTATIONS[mutation.kind] as unknown as (r: Registry, ...args: MutationArgs<K>) => MutationResult<K>;
+  return apply(registry, ...mutation.args);
+}
+
+/**
+ * Where registry state lives: the application services read the local `registry` (always in
+ * memory, so reads and pushes stay local) and change state only through `apply`, which resolves
+ * once the change is as durable as its kind requires. The heartbeat does not go through `apply`:
+ * `beats.beat` is a synchronous call, the hot path of both adapters.
+ *
+ * - embedded: the registry with SQLite behind core's synchronous Store; `apply` is the call itself.
+ * - cluster:  the registry is a view fed by the shared change stream; `apply` writes PostgreSQL or
+ *             Redis first (src/cluster/).
+ */
+export interface StateBackend {
+  readonly registry: Registry;
+  apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
+  /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
+  readonly beats: BeatHandler;
+  /** A backend with its own expiry and connections (cluster) starts and closes them here. */
+  start?(): void;
+  close?(): Promise<void>;
+}
+
+export interface BeatHandler {
+  beat(cmd: BeatCommand): BeatReply;
+}
+
+/** Injection token of the state backend. */
+export const STATE_BACKEND = Symbol('StateBackend');
+
+/** Today's single node: the registry (with SQLite behind it) is the state; nothing is awaited. */
+export class EmbeddedStateBackend implements StateBackend {
+  constructor(
+    readonly registry: Registry,
+    readonly beats: BeatHandler,
+  ) {}
+
+  /** The call itself: a refused mutation rejects with the registry's error, as the call threw it. */
+  apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {
+    try {
+      return Promise.resolve(applyMutation(this.registry, { kind, args }));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}

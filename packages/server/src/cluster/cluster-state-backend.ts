@@ -1,0 +1,475 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BEAT_OK,
+  beatAddress,
+  BeatProcessor,
+  registrationOfBeat,
+  effectiveBeatInterval,
+  Registry,
+  type BeatCommand,
+  type BeatReply,
+  type Instance,
+  type InstanceAddress,
+  type RegistryOptions,
+} from '@beacon/core';
+import {
+  applyMutation,
+  type Mutation,
+  type MutationArgs,
+  type MutationKind,
+  type MutationResult,
+  type BeatHandler,
+  type StateBackend,
+} from '../application/state-backend.js';
+import type { ClusterConfig } from '../config/cluster-config.js';
+import { migratePostgres } from '../storage/postgres-migrator.js';
+import { PostgresStore } from '../storage/postgres-store.js';
+import { BeatBatcher } from './beat-batcher.js';
+import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
+import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
+import { ExpiryLeases } from './expiry-leases.js';
+import { JournalStore } from './journal-store.js';
+import {
+  addressOf,
+  CHANGE_STREAM,
+  memberOf,
+  metaOf,
+  registrationOf,
+  SHARDS,
+  shardKeys,
+  shardOf,
+  STREAM_MAXLEN,
+  type StoredRegistration,
+} from './redis-layout.js';
+import { withScripts, type ScriptedRedis } from './redis-scripts.js';
+
+/** An engine is down: the client may retry (503, with this message), and nothing was changed. */
+export class ClusterUnavailableError extends ServiceUnavailableException {}
+
+/** Durable writes are serialised cluster-wide by this transaction-scoped advisory lock. */
+const DURABLE_WRITE_LOCK = 'beacon:durable-writes';
+
+export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
+  /** How often this node renews its leases and runs expiry for the shards it holds. */
+  readonly expiryTickMs: number;
+}
+
+/**
+ * Cluster mode's state backend (docs/adr/0011-cluster-mode.md). The registry is this node's view:
+ * loaded from PostgreSQL (durable) and Redis (ephemeral) at start, then kept current by tailing the
+ * change stream, so reads and pushes are local. Changes go:
+ *
+ * - ephemeral (an instance of a known service and cluster): applied to the view, then one Lua call
+ *   writes Redis and appends the mutation to the stream; the answer waits for Redis.
+ * - durable (anything the registry writes to its Store): under a cluster-wide advisory lock, the
+ *   view catches up with the stream, the mutation runs on it with its Store writes journaled, the
+ *   journal is written to PostgreSQL and the mutation appended, then the transaction commits.
+ * - beats: a view lookup for the reply; the beat joins the next batch to Redis (beat-batcher.ts),
+ *   one Lua call per shard every few milliseconds, not awaited.
+ */
+export class ClusterStateBackend implements StateBackend {
+  readonly beats: BeatHandler = { beat: (cmd) => this.beatInCluster(cmd) };
+  readonly node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger('Cluster');
+  private readonly redis: ScriptedRedis;
+  private readonly tail: ChangeStreamTail;
+  private readonly leases: ExpiryLeases;
+  private readonly processor: BeatProcessor;
+  private readonly batch: BeatBatcher;
+  /** Durable registrations in flight that create a service or cluster, by creationKey. */
+  private readonly creating = new Map<string, Promise<unknown>>();
+  private lastBeatErrorLogAt = 0;
+
+  private constructor(
+    private readonly engines: ClusterEngines,
+    private readonly durable: PostgresStore,
+    private readonly journal: JournalStore,
+    readonly registry: Registry,
+    startId: string,
+    options: ClusterOptions,
+  ) {
+    this.redis = withScripts(engines.redis);
+    this.processor = new BeatProcessor(registry);
+    const report = (error: unknown) => this.logger.warn(`change stream: ${describe(error)}`);
+    this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
+    this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
+      this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.batch = new BeatBatcher(
+      this.redis,
+      (member) => {
+        const instance = this.registry.findInstance(addressOf(member));
+        if (instance) this.reseed(instance);
+      },
+      (error) => this.reportBeatError(error),
+    );
+  }
+
+  /** Connects, migrates PostgreSQL, and loads the view; any failure stops the start. */
+  static async open(config: ClusterConfig, options: ClusterOptions): Promise<ClusterStateBackend> {
+    const logger = new Logger('Cluster');
+    const engines = await connectEngines(config);
+    try {
+      await migratePostgres(engines.pool, undefined, (message) => logger.log(message));
+      const durable = new PostgresStore(engines.pool);
+      // The stream position first: whatever changes while loading is replayed on top (idempotently).
+      const startId = await ChangeStreamTail.tip(engines.redis);
+      const journal = new JournalStore(await durable.load());
+      const registry = new Registry({ ...options, store: journal });
+      const backend = new ClusterStateBackend(engines, durable, journal, registry, startId, options);
+      await backend.loadEphemeral();
+      await ensureEpoch(engines.redis);
+      return backend;
+    } catch (error) {
+      await closeEngines(engines);
+      throw error;
+    }
+  }
+
+  start(): void {
+    this.tail.start();
+    this.leases.start();
+    // Between the drop and the node's look at what came back, no expiry may run on stale beats.
+    this.engines.redis.on('close', () => this.leases.suspend());
+    this.engines.redis.on('ready', () => void this.afterReconnect());
+    this.logger.log(`node ${this.node} joined the cluster`);
+  }
+
+  async close(): Promise<void> {
+    this.batch.stop();
+    this.tail.stop();
+    await this.leases.stop();
+    await closeEngines(this.engines);
+  }
+
+  async apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {
+    const mutation = { kind, args } as Mutation<K>;
+    if (this.isEphemeral(mutation)) return this.applyEphemeral(mutation);
+    const creates = creationKey(mutation);
+    if (creates === undefined) return this.applyDurable(mutation);
+    // Registrations arriving while another creates their service and cluster wait for it and then
+    // need Redis only, instead of queueing one by one on the cluster-wide lock.
+    const pending = this.creating.get(creates);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.apply(kind, ...args);
+    }
+    const created = this.applyDurable(mutation);
+    this.creating.set(creates, created);
+    try {
+      return await created;
+    } finally {
+      this.creating.delete(creates);
+    }
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  /** Only an ephemeral instance of a service and cluster that exist: nothing durable changes. */
+  private isEphemeral(m: Mutation): boolean {
+    switch (m.kind) {
+      case 'registerInstance': {
+        const [cmd] = (m as Mutation<'registerInstance'>).args;
+        return (
+          cmd.ephemeral &&
+          this.registry.findService(cmd.namespaceId, cmd.serviceName)?.cluster(cmd.clusterName) !== undefined
+        );
+      }
+      case 'deregisterInstance':
+        return (m as Mutation<'deregisterInstance'>).args[0].ephemeral;
+      case 'patchInstance': {
+        const [cmd] = (m as Mutation<'patchInstance'>).args;
+        return cmd.metadata === undefined && this.registry.findInstance(cmd)?.ephemeral === true;
+      }
+      case 'setHealthManually':
+        return this.registry.findInstance((m as Mutation<'setHealthManually'>).args[0])?.ephemeral === true;
+      default:
+        return false;
+    }
+  }
+
+  private async applyEphemeral<K extends MutationKind>(m: Mutation<K>): Promise<MutationResult<K>> {
+    // Synchronous up to the Redis call: a full beat's re-registration is in the view when `apply` returns.
+    const address = instanceAddressOf(m)!;
+    const isNew = m.kind === 'registerInstance' && this.registry.findInstance(address) === undefined;
+    const { result, ops } = this.journal.record(() => applyMutation(this.registry, m));
+    try {
+      if (ops.length > 0) await this.durable.write(ops);
+      await this.publishInstance(address, m);
+    } catch (error) {
+      // Redis did not take a new instance: take it back out of the view, so no node serves what
+      // may be lost. (A change to a known instance stays: Redis still has it as it was.)
+      if (isNew) this.registry.deregisterInstance({ ...address, ephemeral: true });
+      throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${describe(error)}`);
+    }
+    return result;
+  }
+
+  private async applyDurable<K extends MutationKind>(m: Mutation<K>): Promise<MutationResult<K>> {
+    let client;
+    try {
+      client = await this.engines.pool.connect();
+    } catch (error) {
+      throw new ClusterUnavailableError(`PostgreSQL is unavailable, nothing was written: ${describe(error)}`);
+    }
+    try {
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DURABLE_WRITE_LOCK]);
+        await this.tail.caughtUp();
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new ClusterUnavailableError(
+          `the cluster's engines are unavailable, nothing was written: ${describe(error)}`,
+        );
+      }
+      // Registrations racing the one that created their service: now that it exists, Redis is enough.
+      if (this.isEphemeral(m)) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        return await this.applyEphemeral(m);
+      }
+      let recorded: { result: MutationResult<K>; ops: ReturnType<JournalStore['record']>['ops'] };
+      try {
+        recorded = this.journal.record(() => applyMutation(this.registry, m));
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error; // refused by the registry: nothing changed anywhere
+      }
+      try {
+        await this.durable.writeIn(client, recorded.ops);
+        const address = instanceAddressOf(m);
+        const instance = address && this.registry.findInstance(address);
+        if (address && (instance === undefined || instance.ephemeral) && isEphemeralTarget(m)) {
+          await this.publishInstance(address, m);
+        } else {
+          await this.redis.xadd(
+            CHANGE_STREAM,
+            'MAXLEN',
+            '~',
+            STREAM_MAXLEN,
+            '*',
+            'o',
+            this.node,
+            'm',
+            JSON.stringify(m),
+          );
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // The view already holds the change: rare (an engine died within this transaction), and loud.
+        this.logger.error(`a durable write failed after it was applied to this node's view: ${describe(error)}`);
+        throw new ClusterUnavailableError(`the write could not be completed: ${describe(error)}`);
+      }
+      return recorded.result;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Writes the instance as the view now has it (or its removal) and appends the mutation, in one Lua call. */
+  private async publishInstance(address: InstanceAddress, m: Mutation): Promise<void> {
+    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
+    const member = memberOf(address);
+    const instance = this.registry.findInstance(address);
+    if (instance?.ephemeral) {
+      await this.redis.beaconUpsert(
+        k.inst,
+        k.meta,
+        k.due,
+        CHANGE_STREAM,
+        member,
+        JSON.stringify(registrationOf(instance)),
+        metaOf(instance, instance.lastBeat),
+        this.node,
+        JSON.stringify(m),
+        '0',
+        STREAM_MAXLEN,
+      );
+    } else {
+      await this.redis.beaconRemove(
+        k.inst,
+        k.meta,
+        k.due,
+        CHANGE_STREAM,
+        member,
+        this.node,
+        JSON.stringify(m),
+        STREAM_MAXLEN,
+      );
+    }
+  }
+
+  // ---- the beat ------------------------------------------------------------------------------
+
+  private beatInCluster(cmd: BeatCommand): BeatReply {
+    const address = beatAddress(cmd);
+    const registry = this.registry;
+    let instance = registry.findInstance(address);
+    if (instance === undefined && cmd.beat !== undefined) {
+      // A full beat re-registers, as a registration would; for a known service the view has it at once.
+      this.apply('registerInstance', registrationOfBeat(address, cmd.beat)).catch((error: unknown) =>
+        this.reportBeatError(error),
+      );
+      instance = registry.findInstance(address);
+    }
+    // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
+    if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
+    if (instance.ephemeral) {
+      const now = Date.now();
+      instance.lastBeat = now;
+      this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
+    }
+    const switches = registry.switches;
+    return {
+      clientBeatInterval: effectiveBeatInterval(instance, switches),
+      code: BEAT_OK,
+      lightBeatEnabled: switches.lightBeatEnabled,
+    };
+  }
+
+  private reportBeatError(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastBeatErrorLogAt < 5000) return;
+    this.lastBeatErrorLogAt = now;
+    this.logger.warn(`beats are not reaching Redis: ${describe(error)}`);
+  }
+
+  // ---- the view ------------------------------------------------------------------------------
+
+  private applyEntry(entry: StreamEntry): void {
+    if (entry.origin === this.node) return;
+    if (entry.mutation !== undefined) {
+      try {
+        applyMutation(this.registry, JSON.parse(entry.mutation) as Mutation);
+      } catch {
+        // Refused here as it would be anywhere (already gone, already there): the view is as the writer left it.
+      }
+      return;
+    }
+    if (entry.member === undefined) return;
+    const instance = this.registry.findInstance(addressOf(entry.member));
+    if (!instance?.ephemeral) return;
+    if (entry.transition === 'expired') this.registry.expireInstance(instance);
+    else this.registry.setHealth(instance, entry.transition === 'healthy');
+  }
+
+  /** Every ephemeral instance Redis holds, into the view (at start). */
+  private async loadEphemeral(): Promise<void> {
+    for (let s = 0; s < SHARDS; s++) {
+      const k = shardKeys(s);
+      const [registrations, metas] = await Promise.all([this.redis.hgetall(k.inst), this.redis.hgetall(k.meta)]);
+      for (const [member, json] of Object.entries(registrations)) {
+        const registration = JSON.parse(json) as StoredRegistration;
+        let instance: Instance;
+        try {
+          instance = this.registry.registerInstance({ ...registration, ephemeral: true });
+        } catch (error) {
+          this.logger.warn(`instance ${member} not loaded: ${describe(error)}`);
+          continue;
+        }
+        const meta = metas[member]?.split(',');
+        if (meta?.[2] === '0') this.registry.setHealth(instance, false);
+        if (meta?.[4] !== undefined) instance.lastBeat = Number(meta[4]);
+      }
+    }
+  }
+
+  /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
+  private reseed(instance: Instance): void {
+    if (!this.registry.isAttached(instance)) return;
+    const address = instance.address;
+    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
+    this.redis
+      .beaconUpsert(
+        k.inst,
+        k.meta,
+        k.due,
+        CHANGE_STREAM,
+        memberOf(address),
+        JSON.stringify(registrationOf(instance)),
+        metaOf(instance, Date.now()),
+        this.node,
+        '',
+        '1',
+        STREAM_MAXLEN,
+      )
+      .catch((error: unknown) => this.reportBeatError(error));
+  }
+
+  /**
+   * Redis is back. With its data (the epoch key is still there): beats were lost while it was
+   * away, so expiry holds for one beat timeout. Empty: this node puts back every ephemeral instance
+   * of its view with a fresh last beat, the restart grace; clients that are gone expire one timeout
+   * later.
+   */
+  private async afterReconnect(): Promise<void> {
+    let epoch: string | null;
+    try {
+      epoch = await this.engines.redis.get(EPOCH_KEY);
+    } catch {
+      this.leases.resume(true);
+      return;
+    }
+    if (epoch !== null) {
+      this.leases.resume(true);
+      return;
+    }
+    await ensureEpoch(this.engines.redis).catch(() => undefined);
+    this.logger.warn('Redis came back empty: putting back the ephemeral instances of this view');
+    this.tail.restartFromBeginning();
+    for (const namespaceId of this.registry.namespaceIds()) {
+      for (const service of this.registry.services(namespaceId)) {
+        for (const instance of service.instances()) if (instance.ephemeral) this.reseed(instance);
+      }
+    }
+    this.leases.resume(false);
+  }
+}
+
+/** Set once per Redis dataset: when it is missing after a reconnect, Redis lost its data. */
+const EPOCH_KEY = 'beacon:epoch';
+
+async function ensureEpoch(redis: ClusterEngines['redis']): Promise<void> {
+  await redis.set(EPOCH_KEY, randomUUID(), 'NX');
+}
+
+/** For an ephemeral registration: the service and cluster it creates (so that others can wait). */
+function creationKey(m: Mutation): string | undefined {
+  if (m.kind !== 'registerInstance') return undefined;
+  const [cmd] = (m as Mutation<'registerInstance'>).args;
+  return cmd.ephemeral ? `${cmd.namespaceId}\u0000${cmd.serviceName}\u0000${cmd.clusterName}` : undefined;
+}
+
+function instanceAddressOf(m: Mutation): InstanceAddress | undefined {
+  switch (m.kind) {
+    case 'registerInstance':
+    case 'updateInstance':
+    case 'deregisterInstance':
+    case 'patchInstance':
+    case 'setHealthManually':
+    case 'editInstanceMetadata':
+    case 'editInstance':
+      return toAddress(m.args[0] as InstanceAddress);
+    default:
+      return undefined;
+  }
+}
+
+/** Mutations whose instance, when ephemeral, lives in Redis and must be written there too. */
+function isEphemeralTarget(m: Mutation): boolean {
+  if (m.kind === 'registerInstance' || m.kind === 'updateInstance' || m.kind === 'deregisterInstance') {
+    return (m.args[0] as { ephemeral: boolean }).ephemeral;
+  }
+  return instanceAddressOf(m) !== undefined;
+}
+
+function toAddress(a: InstanceAddress): InstanceAddress {
+  return { namespaceId: a.namespaceId, serviceName: a.serviceName, clusterName: a.clusterName, ip: a.ip, port: a.port };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

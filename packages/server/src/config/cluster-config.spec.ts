@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { clusterConfigVar, redact } from './cluster-config.js';
+import { loadConfig } from './config.js';
+
+describe('cluster configuration', () => {
+  it('is off (embedded mode) when neither variable is set', () => {
+    expect(clusterConfigVar({})).toBeUndefined();
+    expect(loadConfig({}).cluster).toBeUndefined();
+  });
+
+  it('is on when both are set, TLS and sslmode left in the URLs for the libraries', () => {
+    const cluster = clusterConfigVar({
+      BEACON_REDIS_URL: 'rediss://:pw@redis.internal:6380/0',
+      BEACON_DATABASE_URL: 'postgres://beacon:pw@db.internal/beacon?sslmode=require',
+    });
+    expect(cluster).toEqual({
+      redisUrl: 'rediss://:pw@redis.internal:6380/0',
+      databaseUrl: 'postgres://beacon:pw@db.internal/beacon?sslmode=require',
+    });
+  });
+
+  it.each([
+    [{ BEACON_REDIS_URL: 'redis://127.0.0.1:6379' }, 'BEACON_DATABASE_URL'],
+    [{ BEACON_DATABASE_URL: 'postgres://127.0.0.1/beacon' }, 'BEACON_REDIS_URL'],
+  ])('refuses one variable without the other (%o), naming the missing one', (env, missing) => {
+    expect(() => clusterConfigVar(env)).toThrow(`Invalid configuration: ${missing} must be set too`);
+  });
+
+  it.each([
+    ['BEACON_REDIS_URL', 'http://127.0.0.1:6379', 'must start with redis:// or rediss://'],
+    ['BEACON_REDIS_URL', 'not a url', 'must be a URL'],
+    ['BEACON_DATABASE_URL', 'mysql://127.0.0.1/beacon', 'must start with postgres:// or postgresql://'],
+  ])('refuses %s=%s', (variable, value, message) => {
+    const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
+    expect(() => clusterConfigVar({ ...env, [variable]: value })).toThrow(`${variable} ${message}`);
+  });
+
+  it('turns the gRPC face off, and refuses it when asked for, since its instances are not shared yet', () => {
+    const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
+    expect(loadConfig(env).grpcPort).toBe('off');
+    expect(loadConfig({ ...env, BEACON_GRPC_PORT: 'off' }).grpcPort).toBe('off');
+    expect(() => loadConfig({ ...env, BEACON_GRPC_PORT: '9848' })).toThrow('BEACON_GRPC_PORT must be');
+    expect(loadConfig({}).grpcPort).toBe(9848);
+  });
+
+  it('never prints a password', () => {
+    expect(redact('postgres://beacon:secret@db/beacon')).toBe('postgres://beacon:***@db/beacon');
+    expect(() =>
+      clusterConfigVar({ BEACON_REDIS_URL: 'http://:secret@x', BEACON_DATABASE_URL: 'postgres://x/y' }),
+    ).toThrow(/^(?!.*secret)/);
+  });
+});

@@ -1,0 +1,79 @@
+import { ConfigError } from './config.js';
+
+/** Cluster mode: the shared engines every node of the cluster uses. Absent in embedded mode. */
+export interface ClusterConfig {
+  /** BEACON_REDIS_URL: ephemeral instances, last beats, the change stream, expiry leases. */
+  readonly redisUrl: string;
+  /** BEACON_DATABASE_URL: durable state (PostgreSQL). */
+  readonly databaseUrl: string;
+}
+
+export const REDIS_URL_VAR = 'BEACON_REDIS_URL';
+export const DATABASE_URL_VAR = 'BEACON_DATABASE_URL';
+
+const REDIS_SCHEMES = ['redis:', 'rediss:'];
+const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
+
+/**
+ * Both variables switch cluster mode on together: one without the other is a mistake an operator
+ * wants to hear about, not a silent embedded start. Only the form is checked here; whether the
+ * engines answer is checked when the node connects (and named the same way).
+ */
+export function clusterConfigVar(env: Readonly<Record<string, string | undefined>>): ClusterConfig | undefined {
+  const redisUrl = env[REDIS_URL_VAR]?.trim() || undefined;
+  const databaseUrl = env[DATABASE_URL_VAR]?.trim() || undefined;
+  if (redisUrl === undefined && databaseUrl === undefined) return undefined;
+  if (redisUrl === undefined) {
+    throw new ConfigError(
+      REDIS_URL_VAR,
+      `must be set too: cluster mode needs both ${REDIS_URL_VAR} and ${DATABASE_URL_VAR}`,
+    );
+  }
+  if (databaseUrl === undefined) {
+    throw new ConfigError(
+      DATABASE_URL_VAR,
+      `must be set too: cluster mode needs both ${REDIS_URL_VAR} and ${DATABASE_URL_VAR}`,
+    );
+  }
+  checkUrl(REDIS_URL_VAR, redisUrl, REDIS_SCHEMES);
+  checkUrl(DATABASE_URL_VAR, databaseUrl, POSTGRES_SCHEMES);
+  return { redisUrl, databaseUrl };
+}
+
+/**
+ * The gRPC face holds its instances by connection, on one node; cluster mode does not share them
+ * yet (docs/adr/0011-cluster-mode.md says how it would), so it is off there, and asking for it is
+ * refused rather than silently serving instances no other node knows.
+ */
+export function clusterGrpcPortVar(env: Readonly<Record<string, string | undefined>>): 'off' {
+  const raw = env['BEACON_GRPC_PORT']?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'off') return 'off';
+  throw new ConfigError(
+    'BEACON_GRPC_PORT',
+    `must be 'off' (or unset) in cluster mode: the gRPC face is not shared yet`,
+  );
+}
+
+function checkUrl(variable: string, raw: string, schemes: readonly string[]): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be a URL (${schemes.join('//…, ')}//…), got '${redact(raw)}'`);
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new ConfigError(variable, `must start with ${schemes.join('// or ')}//, got '${redact(raw)}'`);
+  }
+  if (url.hostname === '') throw new ConfigError(variable, `must name a host, got '${redact(raw)}'`);
+}
+
+/** URLs carry passwords: never print one. */
+export function redact(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/:[^:@/]*@/, ':***@');
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The numbered steps of the PostgreSQL schema (cluster mode), applied in order, each exactly once,
+ * by `migratePostgres`. A step that shipped is never edited: a change is a new step.
+ *
+ * Registry records are kept as JSONB under their natural keys: the registry reads them all at start
+ * and writes them whole, so columns per field would buy nothing but a mapping to keep in step.
+ */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+const ADDRESS_COLUMNS = `namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, cluster_name TEXT NOT NULL,
+  ip TEXT NOT NULL, port INTEGER NOT NULL`;
+const ADDRESS_KEY = 'PRIMARY KEY (namespace_id, service_name, cluster_name, ip, port)';
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: 'registry (namespaces, services, clusters, persistent instances, overrides, switches) and auth',
+    sql: `
+CREATE TABLE namespaces (id TEXT PRIMARY KEY, record JSONB NOT NULL);
+CREATE TABLE services (namespace_id TEXT NOT NULL, name TEXT NOT NULL, record JSONB NOT NULL,
+  PRIMARY KEY (namespace_id, name));
+CREATE TABLE clusters (namespace_id TEXT NOT NULL, service_name TEXT NOT NULL, name TEXT NOT NULL,
+  record JSONB NOT NULL, PRIMARY KEY (namespace_id, service_name, name));
+CREATE TABLE instances (${ADDRESS_COLUMNS}, record JSONB NOT NULL, ${ADDRESS_KEY});
+CREATE TABLE overrides (${ADDRESS_COLUMNS}, record JSONB NOT NULL, ${ADDRESS_KEY});
+CREATE TABLE switches (id INTEGER PRIMARY KEY CHECK (id = 1), record JSONB NOT NULL);
+CREATE TABLE auth_users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+  password_changed_at BIGINT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE auth_roles (role TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY (role, username));
+CREATE TABLE auth_permissions (role TEXT NOT NULL, resource TEXT NOT NULL, action TEXT NOT NULL,
+  PRIMARY KEY (role, resource, action));
+`,
+  },
+];

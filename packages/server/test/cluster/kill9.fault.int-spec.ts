@@ -1,0 +1,103 @@
+import { NacosNamingClient } from 'nacos-naming';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Beaters, INTERVAL_MS, leaseHolderPid, streamTip, TIMINGS, transitionsSince } from './support/beaters.js';
+import { shardOf } from '../../src/cluster/redis-layout.js';
+import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
+
+const SERVICE = 'DEFAULT_GROUP@@payments';
+
+/** The part of the Nacos 1.x Node client this test uses (its bundled typings are loose). */
+interface NacosClient {
+  ready(): Promise<void>;
+  close(): Promise<void>;
+  registerInstance(serviceName: string, instance: object): Promise<void>;
+}
+
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Nacos's default timeout and delete timeout, with beats every second. */
+const NACOS_CLIENT_TIMINGS = {
+  'preserved.heart.beat.interval': '1000',
+  'preserved.heart.beat.timeout': '15000',
+  'preserved.ip.delete.timeout': '30000',
+};
+
+/**
+ * kill -9 of one node of three while SDK clients and a Nacos client (all three nodes in their
+ * server list) beat. The Nacos 1.x Node client (nacos-naming 2.6.3) stalls its whole beat loop for
+ * about 9 s on the request that was in flight to the killed node (urllib's timeout), as it would
+ * against Nacos, so its instances keep Nacos's default 15 s timeout; the SDK clients fail over at
+ * once and keep a 3 s one:
+ * no beating instance is lost or marked unhealthy, and the dead node's expiry leases are taken
+ * over: an instance that stopped beating still goes unhealthy, then away, exactly once each.
+ */
+describe('cluster mode: kill -9 of one node of three under beating load', () => {
+  let cluster: TestCluster;
+  const beaters = new Beaters(SERVICE, 16, 41_000);
+  let nacos: NacosClient;
+  const nacosKeys = ['127.0.0.1:48000', '127.0.0.1:48001'];
+
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: 3 });
+    const servers = cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`);
+    await beaters.start(servers);
+    nacos = new NacosNamingClient({
+      logger: quiet as unknown as typeof console,
+      serverList: servers.join(','),
+      namespace: 'public',
+    }) as unknown as NacosClient;
+    await nacos.ready();
+    for (const key of nacosKeys) {
+      const [ip, port] = key.split(':') as [string, string];
+      await nacos.registerInstance('payments', { ip, port: Number(port), metadata: { ...NACOS_CLIENT_TIMINGS } });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await beaters.stop();
+    await nacos?.close();
+    await cluster?.close();
+  });
+
+  it('loses nobody, marks nobody unhealthy, and another node takes over expiry', async () => {
+    await sleep(2 * INTERVAL_MS);
+    const before = await hostsOn(cluster.nodes[0]!.server.baseUrl, SERVICE);
+    expect([...beaters.keys, ...nacosKeys].filter((k) => before.get(k) !== true)).toEqual([]);
+    // Kill the node that runs expiry for the payments shard, so that the takeover is exercised.
+    const holderPid = await leaseHolderPid(cluster.redis.url, shardOf('public', SERVICE));
+    const victim = cluster.nodes.find((n) => n.server.child.pid === holderPid) ?? cluster.nodes[0]!;
+    const survivors = cluster.nodes.filter((n) => n !== victim).map((n) => n.server.baseUrl);
+    const mark = await streamTip(cluster.redis.url);
+
+    // An instance that registers once and never beats: it must still expire after the kill.
+    expect((await register(survivors[0]!, 'payments', 49_999, { metadata: JSON.stringify(TIMINGS) })).status).toBe(200);
+    const killedAt = Date.now();
+    await victim.server.kill('SIGKILL');
+
+    // Watch every survivor for longer than the Nacos client's timeout (its stall must end within it).
+    const missing = new Set<string>();
+    while (Date.now() - killedAt < 16_000) {
+      for (const url of survivors) {
+        const hosts = await hostsOn(url, SERVICE);
+        for (const key of [...beaters.keys, ...nacosKeys]) if (hosts.get(key) !== true) missing.add(`${key} on ${url}`);
+      }
+      await sleep(200);
+    }
+    expect([...missing]).toEqual([]);
+
+    const transitions = await transitionsSince(cluster.redis.url, mark);
+    const about = (keys: string[]) => transitions.filter((t) => keys.some((k) => t.endsWith(` ${k}`)));
+    expect(about([...beaters.keys, ...nacosKeys]).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    expect(transitions.filter((t) => t.endsWith('127.0.0.1:49999'))).toEqual([
+      'unhealthy 127.0.0.1:49999',
+      'expired 127.0.0.1:49999',
+    ]);
+    for (const url of survivors) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:49999')).toBe(false);
+  }, 60_000);
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Beaters,
+  beatingCluster,
+  INTERVAL_MS,
+  instancesInRedis,
+  TIMINGS,
+  transitionsSince,
+} from './support/beaters.js';
+import { hostsOn, register, sleep } from './support/cluster.js';
+
+const SERVICE = 'DEFAULT_GROUP@@ledger';
+
+/** Every beater is listed, healthy, on every node, for `forMs`; returns what was not. */
+async function watchAllHealthy(nodes: string[], keys: string[], forMs: number): Promise<string[]> {
+  const missing = new Set<string>();
+  const until = Date.now() + forMs;
+  while (Date.now() < until) {
+    for (const url of nodes) {
+      const hosts = await hostsOn(url, SERVICE);
+      for (const key of keys) if (hosts.get(key) !== true) missing.add(`${key} on ${url}`);
+    }
+    await sleep(200);
+  }
+  return [...missing];
+}
+
+describe('cluster mode: Redis restarted empty', () => {
+  const beaters = new Beaters(SERVICE, 10, 42_000);
+  const clusterOf = beatingCluster({ nodes: 2 }, beaters);
+
+  it('gets every instance back within one beat interval and expires nobody from stale data', async () => {
+    const cluster = clusterOf();
+    const nodes = cluster.nodes.map((n) => n.server.baseUrl);
+    // One instance that never beats: after the restart it gets the grace of a fresh last beat, then goes.
+    expect((await register(nodes[0]!, 'ledger', 42_999, { metadata: JSON.stringify(TIMINGS) })).status).toBe(200);
+    await sleep(INTERVAL_MS);
+
+    await cluster.redis.restartEmpty();
+    const restartedAt = Date.now();
+    let back = await instancesInRedis(cluster.redis.url);
+    while (back < beaters.keys.length + 1 && Date.now() - restartedAt <= INTERVAL_MS + 1500) {
+      await sleep(50);
+      back = await instancesInRedis(cluster.redis.url);
+    }
+    const backWithin = Date.now() - restartedAt;
+    console.log(`Redis restarted empty: ${back} instances back in Redis after ${backWithin} ms`);
+    expect(back).toBe(beaters.keys.length + 1);
+    expect(backWithin).toBeLessThanOrEqual(INTERVAL_MS + 1500);
+
+    expect(await watchAllHealthy(nodes, beaters.keys, 7 * INTERVAL_MS)).toEqual([]);
+    const transitions = await transitionsSince(cluster.redis.url);
+    expect(transitions.filter((t) => !t.startsWith('healthy') && !t.endsWith(':42999'))).toEqual([]);
+    // The silent one went only after its own timeouts counted from the restart, once.
+    expect(transitions.filter((t) => t.endsWith(':42999'))).toEqual([
+      'unhealthy 127.0.0.1:42999',
+      'expired 127.0.0.1:42999',
+    ]);
+    for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:42999')).toBe(false);
+  }, 60_000);
+});
+
+describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
+  const beaters = new Beaters(SERVICE, 10, 43_000);
+  const clusterOf = beatingCluster({ nodes: 2, redis: { persistent: true } }, beaters);
+
+  it('refuses registrations with 503 meanwhile, and deletes or marks nobody, though no beat was recorded', async () => {
+    const cluster = clusterOf();
+    const nodes = cluster.nodes.map((n) => n.server.baseUrl);
+    await sleep(2 * INTERVAL_MS);
+    // Longer than the 3 s timeout, shorter than the 6 s delete timeout.
+    await cluster.redis.stop();
+    const stoppedAt = Date.now();
+    // A registration cannot be stored meanwhile: a clear 503, soon, and no node serves it.
+    const refused = await register(nodes[0]!, 'ledger', 43_999);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('Redis is unavailable');
+    expect(Date.now() - stoppedAt).toBeLessThan(3000);
+    await sleep(4 * INTERVAL_MS - (Date.now() - stoppedAt));
+    await cluster.redis.start();
+
+    expect(await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS)).toEqual([]);
+    for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:43999')).toBe(false);
+    expect((await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+  }, 60_000);
+});
