@@ -1,7 +1,8 @@
-import { MemoryStore, Registry } from '@beacon/core';
+import { BeatProcessor, MemoryStore, Registry } from '@beacon/core';
 import { FakeClock, TEST_SERVICE, registerCommand } from '@beacon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InstanceService } from './instance-service.js';
+import { EmbeddedStateBackend } from './state-backend.js';
 
 // The batch metadata edit of /nacos/v1/ns/instance/metadata/batch: which instances it touches.
 
@@ -10,7 +11,7 @@ let instances: InstanceService;
 
 beforeEach(() => {
   registry = new Registry({ clock: new FakeClock(0), store: new MemoryStore() });
-  instances = new InstanceService(registry);
+  instances = new InstanceService(new EmbeddedStateBackend(registry, new BeatProcessor(registry)));
   registry.registerInstance(registerCommand({ ip: '127.0.0.1' }));
   registry.registerInstance(registerCommand({ ip: '127.0.0.2', ephemeral: false }));
 });
@@ -20,16 +21,22 @@ const unreadable = (): never => {
 };
 
 describe('InstanceService.batchMetadata', () => {
-  it('takes every instance of a kind when consistencyType names one, without reading the list', () => {
+  it('takes every instance of a kind when consistencyType names one, without reading the list', async () => {
     const scope = { consistencyType: 'persist', listed: unreadable };
-    const updated = instances.batchMetadata('public', TEST_SERVICE, scope, { k: 'v' }, 'merge');
+    const updated = await instances.batchMetadata('public', TEST_SERVICE, scope, { k: 'v' }, 'merge');
     expect(updated).toHaveLength(1);
     expect(updated[0]).toContain('127.0.0.2');
   });
 
-  it('takes the listed instances otherwise', () => {
+  it('takes the listed instances otherwise', async () => {
     const listed = () => [{ ip: '127.0.0.1', port: 8080, ephemeral: true, clusterName: 'DEFAULT' }];
-    const updated = instances.batchMetadata('public', TEST_SERVICE, { consistencyType: 'other', listed }, {}, 'merge');
+    const updated = await instances.batchMetadata(
+      'public',
+      TEST_SERVICE,
+      { consistencyType: 'other', listed },
+      {},
+      'merge',
+    );
     expect(updated).toHaveLength(1);
     expect(updated[0]).toContain('127.0.0.1');
   });
