@@ -51,8 +51,9 @@ export class ClusterEngines {
     return this.redis.pid!;
   }
 
+  /** A node on these engines; cluster mode does not serve gRPC yet, so that face is off. */
   get env(): Record<string, string> {
-    return { BEACON_REDIS_URL: this.redisUrl, BEACON_DATABASE_URL: this.databaseUrl };
+    return { BEACON_REDIS_URL: this.redisUrl, BEACON_DATABASE_URL: this.databaseUrl, BEACON_GRPC_PORT: 'off' };
   }
 
   async stop(): Promise<void> {
