@@ -1,3 +1,6 @@
+// The client's view of the Nacos 1.x wire shapes. The server declares the same shapes in
+// packages/server/src/nacos/responses.ts; the SDK keeps its own copy because it is published with no
+// dependency on the server (docs/nacos-protocol.md §2.2 is the one description of both).
 export type Metadata = Record<string, string>;
 
 /** An instance as the registry reports it (the host of a Nacos ServiceInfo). */

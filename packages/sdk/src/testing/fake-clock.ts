@@ -1,3 +1,5 @@
+// The same fake clock as @beacon/core/testing's, kept here on purpose: the published SDK depends on
+// no other Beacon package, so applications can test with it without installing the server's core.
 import type { Clock, TimerHandle } from '../naming/clock.js';
 
 interface FakeTimer {
