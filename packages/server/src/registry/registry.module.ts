@@ -95,7 +95,6 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
       },
     },
     { provide: Registry, inject: [STATE_BACKEND], useFactory: (backend: StateBackend) => backend.registry },
-    { provide: BeatProcessor, inject: [Registry], useFactory: (registry: Registry) => new BeatProcessor(registry) },
     {
       provide: ExpiryScheduler,
       inject: [Registry, CONFIG],
@@ -113,6 +112,6 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     },
     RegistryLifecycle,
   ],
-  exports: [STATE_BACKEND, Registry, BeatProcessor, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
+  exports: [STATE_BACKEND, Registry, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
 })
 export class RegistryModule {}
