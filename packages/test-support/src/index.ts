@@ -17,6 +17,7 @@ export type {
   StartOptions,
 } from './beacon-server.js';
 export { makeDataDir, removeDataDir } from './data-dir.js';
+export { startPostgres, startRedis, type PostgresEngine, type RedisEngine, type RedisOptions } from './engines.js';
 export { freePort } from './free-port.js';
 export { startInProcessServer } from './in-process.js';
 export { READINESS_PATH, REPO_ROOT } from './paths.js';

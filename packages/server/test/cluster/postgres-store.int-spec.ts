@@ -5,7 +5,7 @@ import { migratePostgres, PostgresSchemaTooNewError } from '../../src/storage/po
 import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres-migrations.js';
 import { PostgresStore } from '../../src/storage/postgres-store.js';
 import type { StoreOp } from '../../src/storage/store-op.js';
-import { startPostgres, type PostgresEngine } from '../support/engines.js';
+import { startPostgres, type PostgresEngine } from '@beacon/test-support';
 
 let engine: PostgresEngine;
 

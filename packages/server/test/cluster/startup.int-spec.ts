@@ -1,6 +1,6 @@
 /** Cluster mode's variables: a mistake or an engine that does not answer stops the start, named. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisEngine } from '../support/engines.js';
+import { startRedis, type RedisEngine } from '@beacon/test-support';
 import { freePort, makeDataDir, removeDataDir, spawnServer, type Exit } from '@beacon/test-support';
 
 const dir = makeDataDir();

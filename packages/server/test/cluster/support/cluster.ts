@@ -1,15 +1,18 @@
 /**
- * A Beacon cluster for tests: a real redis-server and PostgreSQL (test/support/engines.ts) and
+ * A Beacon cluster for tests: a real redis-server and PostgreSQL (@beacon/test-support's engines) and
  * built servers (`dist/main.js`) as child processes on 127.0.0.1, all stopped by `close()`.
  */
 import {
+  makeDataDir,
+  removeDataDir,
+  spawnServer,
   startPostgres,
   startRedis,
   type PostgresEngine,
   type RedisEngine,
   type RedisOptions,
-} from '../../support/engines.js';
-import { makeDataDir, removeDataDir, spawnServer, type SpawnedServer } from '@beacon/test-support';
+  type SpawnedServer,
+} from '@beacon/test-support';
 
 export interface ClusterNode {
   readonly server: SpawnedServer;

@@ -1,5 +1,5 @@
 /**
- * Real engines for cluster-mode tests: a `redis-server` and a PostgreSQL 15 cluster, each in its own
+ * Real engines for cluster mode, for tests and the bench: a `redis-server` and a PostgreSQL 15 cluster, each in its own
  * temporary directory on a free 127.0.0.1 port, stopped (and removed) by `close()`.
  *
  * PostgreSQL's `initdb` and `pg_ctl` refuse to run as root, so when the tests run as root they run
@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@beacon/test-support';
+import { freePort } from './free-port.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
@@ -18,6 +18,8 @@ export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface RedisEngine extends AsyncDisposable {
   readonly port: number;
+  /** The running redis-server's process id (the bench samples its CPU). */
+  readonly pid: number | undefined;
   readonly url: string;
   /** Kills the server (SIGKILL: nothing saved) and starts a new, empty one on the same port. */
   restartEmpty(): Promise<void>;
@@ -64,6 +66,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisEngin
   await start();
   return {
     port,
+    get pid() {
+      return child?.pid;
+    },
     url: `redis://127.0.0.1:${port}/0`,
     start,
     stop,
