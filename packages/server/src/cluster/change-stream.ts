@@ -13,11 +13,19 @@ export interface StreamEntry {
 /**
  * Tails the change stream with XREAD BLOCK on its own connection and hands every entry, in order,
  * to `apply`. `caughtUp()` resolves once every entry appended before the call has been applied.
+ *
+ * A node further behind than the stream keeps (a long pause, a partition) would skip what was
+ * trimmed: when the oldest entry left is after the position it read from, the tail stops, tells
+ * `behind`, and waits for `resetTo` (the view reloaded from the engines, view-reconciler.ts).
  */
 export class ChangeStreamTail {
   private lastId: string;
   private running = false;
-  private readonly waiters: { id: string; resolve: () => void }[] = [];
+  /** Bumped by every pause and reset: a read issued before it is dropped. */
+  private generation = 0;
+  private paused = false;
+  private resumed: (() => void) | undefined;
+  private readonly waiters: { id: string; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   constructor(
     private readonly tail: Redis,
@@ -25,6 +33,7 @@ export class ChangeStreamTail {
     startId: string,
     private readonly apply: (entry: StreamEntry) => void,
     private readonly report: (error: unknown) => void,
+    private readonly behind: () => void = () => undefined,
   ) {
     this.lastId = startId;
   }
@@ -43,20 +52,58 @@ export class ChangeStreamTail {
 
   stop(): void {
     this.running = false;
+    this.resumed?.();
     for (const w of this.waiters.splice(0)) w.resolve();
   }
 
   async caughtUp(): Promise<void> {
+    if (this.paused) throw new FellBehindError();
     const tip = await ChangeStreamTail.tip(this.redis);
     if (compareIds(this.lastId, tip) >= 0) return;
-    await new Promise<void>((resolve) => this.waiters.push({ id: tip, resolve }));
+    await new Promise<void>((resolve, reject) => this.waiters.push({ id: tip, resolve, reject }));
+  }
+
+  /** Stops applying entries (a read under way is dropped) until `resetTo`. */
+  pause(): void {
+    this.paused = true;
+    this.generation++;
+    for (const w of this.waiters.splice(0)) w.reject(new FellBehindError());
+  }
+
+  /** Goes on from `id`: the view now holds everything up to it. */
+  resetTo(id: string): void {
+    this.lastId = id;
+    this.paused = false;
+    this.generation++;
+    this.resumed?.();
+    this.wake();
+  }
+
+  /** Where the tail is: the id of the last entry applied. */
+  get position(): string {
+    return this.lastId;
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
+      if (this.paused) {
+        await new Promise<void>((resolve) => (this.resumed = resolve));
+        this.resumed = undefined;
+        continue;
+      }
       try {
-        const reply = await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, this.lastId);
-        for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        const generation = this.generation;
+        const from = this.lastId;
+        const reply = await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, from);
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length > 0 && (await this.trimmedAfter(from))) {
+          if (generation !== this.generation) continue;
+          this.pause();
+          this.behind();
+          continue;
+        }
+        if (generation !== this.generation) continue;
+        for (const [id, fields] of entries) {
           this.lastId = id;
           try {
             this.apply(entryOf(id, fields));
@@ -73,9 +120,21 @@ export class ChangeStreamTail {
     }
   }
 
+  /**
+   * Whether entries after `from` may have been trimmed before they were read: the oldest entry left
+   * is after `from` (so `from` itself was trimmed, which MAXLEN does only far behind the newest).
+   * From '0-0' (an empty stream at start, or Redis back empty), whether anything was trimmed at all.
+   */
+  private async trimmedAfter(from: string): Promise<boolean> {
+    const info = fieldsOf((await this.tail.xinfo('STREAM', CHANGE_STREAM)) as unknown[]);
+    if (from === '0-0') return Number(info['entries-added'] ?? 0) > Number(info['length'] ?? 0);
+    const first = info['recorded-first-entry-id'] ?? (info['first-entry'] as [string] | null)?.[0];
+    return typeof first === 'string' && compareIds(first, from) > 0;
+  }
+
   /** After Redis came back empty its new ids may sort below ours: read the new stream from its start. */
   restartFromBeginning(): void {
-    this.lastId = '0-0';
+    this.resetTo('0-0');
   }
 
   private wake(): void {
@@ -87,6 +146,19 @@ export class ChangeStreamTail {
       }
     }
   }
+}
+
+/** A durable write must not run on a view that missed changes: it waits for the reload instead. */
+export class FellBehindError extends Error {
+  constructor() {
+    super('this node fell behind the change stream and is reloading its view');
+  }
+}
+
+function fieldsOf(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
 }
 
 function entryOf(id: string, fields: string[]): StreamEntry {

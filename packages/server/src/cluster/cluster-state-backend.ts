@@ -7,11 +7,11 @@ import {
   BeatProcessor,
   registrationOfBeat,
   effectiveBeatInterval,
-  Registry,
   type BeatCommand,
   type BeatReply,
   type Instance,
   type InstanceAddress,
+  type Registry,
   type RegistryOptions,
 } from '@beacon/core';
 import {
@@ -30,26 +30,31 @@ import { BeatBatcher } from './beat-batcher.js';
 import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
-import { JournalStore } from './journal-store.js';
+import { ephemeralGroupOf, publishGroup } from './instance-group.js';
+import type { JournalStore } from './journal-store.js';
 import {
   addressOf,
   CHANGE_STREAM,
   memberOf,
   metaOf,
   registrationOf,
-  SHARDS,
   shardKeys,
   shardOf,
   STREAM_MAXLEN,
-  type StoredRegistration,
 } from './redis-layout.js';
 import { withScripts, type ScriptedRedis } from './redis-scripts.js';
+import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
+import { ViewReconciler } from './view-reconciler.js';
+import { WriteGate } from './write-gate.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
 export class ClusterUnavailableError extends ServiceUnavailableException {}
 
-/** Durable writes are serialised cluster-wide by this transaction-scoped advisory lock. */
-const DURABLE_WRITE_LOCK = 'beacon:durable-writes';
+/** A write failed after this node's view applied it: the view is being reconciled with the engines. */
+class ViewOutOfStepError extends ClusterUnavailableError {}
+
+/** How long a failed write's answer waits for the view to be back in step, so the client then reads it right. */
+const RECONCILE_WAIT_MS = 2000;
 
 export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
   /** How often this node renews its leases and runs expiry for the shards it holds. */
@@ -80,6 +85,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly batch: BeatBatcher;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
   private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly gate = new WriteGate();
+  private readonly reconciler: ViewReconciler;
   private lastBeatErrorLogAt = 0;
 
   private constructor(
@@ -93,7 +100,22 @@ export class ClusterStateBackend implements StateBackend {
     this.redis = withScripts(engines.redis);
     this.processor = new BeatProcessor(registry);
     const report = (error: unknown) => this.logger.warn(`change stream: ${describe(error)}`);
-    this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
+    const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
+    this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
+    const warn = (message: string) => this.logger.warn(message);
+    this.reconciler = new ViewReconciler({
+      view: registry,
+      gate: this.gate,
+      tail: this.tail,
+      probe: async () => {
+        await engines.pool.query('SELECT 1');
+        // Redis back empty: its instances are being put back from the views; comparing now would drop them.
+        if ((await engines.redis.exists(EPOCH_KEY)) === 0)
+          throw new Error('Redis lost its data; waiting for it to be refilled');
+      },
+      load: () => loadView(engines, durable, options, warn),
+      warn,
+    });
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
     );
@@ -114,12 +136,8 @@ export class ClusterStateBackend implements StateBackend {
     try {
       await migratePostgres(engines.pool, undefined, (message) => logger.log(message));
       const durable = new PostgresStore(engines.pool);
-      // The stream position first: whatever changes while loading is replayed on top (idempotently).
-      const startId = await ChangeStreamTail.tip(engines.redis);
-      const journal = new JournalStore(await durable.load());
-      const registry = new Registry({ ...options, store: journal });
-      const backend = new ClusterStateBackend(engines, durable, journal, registry, startId, options);
-      await backend.loadEphemeral();
+      const view = await loadView(engines, durable, options, (message) => logger.warn(message));
+      const backend = new ClusterStateBackend(engines, durable, view.journal, view.registry, view.tip, options);
       await ensureEpoch(engines.redis);
       return backend;
     } catch (error) {
@@ -138,6 +156,7 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   async close(): Promise<void> {
+    this.reconciler.stop();
     this.batch.stop();
     this.tail.stop();
     await this.leases.stop();
@@ -145,7 +164,21 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   async apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>> {
-    const mutation = { kind, args } as Mutation<K>;
+    // Synchronous when the gate is open: a full beat's re-registration is in the view when this returns.
+    if (!this.gate.tryEnter()) await this.gate.enter();
+    let failure: unknown;
+    try {
+      return await this.route({ kind, args });
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      this.gate.leave();
+      if (failure instanceof ViewOutOfStepError) await this.reconciler.settled(RECONCILE_WAIT_MS);
+    }
+  }
+
+  private async route<K extends MutationKind>(mutation: Mutation<K>): Promise<MutationResult<K>> {
     if (this.isEphemeral(mutation)) return this.applyEphemeral(mutation);
     const creates = creationKey(mutation);
     if (creates === undefined) return this.applyDurable(mutation);
@@ -154,7 +187,7 @@ export class ClusterStateBackend implements StateBackend {
     const pending = this.creating.get(creates);
     if (pending) {
       await pending.catch(() => undefined);
-      return this.apply(kind, ...args);
+      return this.route(mutation);
     }
     const created = this.applyDurable(mutation);
     this.creating.set(creates, created);
@@ -200,8 +233,9 @@ export class ClusterStateBackend implements StateBackend {
       await this.publishInstance(address, m);
     } catch (error) {
       // Redis did not take a new instance: take it back out of the view, so no node serves what
-      // may be lost. (A change to a known instance stays: Redis still has it as it was.)
+      // may be lost. A changed known instance is put back as Redis has it once Redis answers.
       if (isNew) this.registry.deregisterInstance({ ...address, ephemeral: true });
+      else void this.reconciler.request(`Redis refused a change of ${memberOf(address)}`);
       throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${describe(error)}`);
     }
     return result;
@@ -231,6 +265,7 @@ export class ClusterStateBackend implements StateBackend {
         return await this.applyEphemeral(m);
       }
       let recorded: { result: MutationResult<K>; ops: ReturnType<JournalStore['record']>['ops'] };
+      const group = ephemeralGroupOf(this.registry, m);
       try {
         recorded = this.journal.record(() => applyMutation(this.registry, m));
       } catch (error) {
@@ -243,6 +278,8 @@ export class ClusterStateBackend implements StateBackend {
         const instance = address && this.registry.findInstance(address);
         if (address && (instance === undefined || instance.ephemeral) && isEphemeralTarget(m)) {
           await this.publishInstance(address, m);
+        } else if (group.length > 0) {
+          await publishGroup(this.redis, this.registry, group, this.node, m);
         } else {
           await this.redis.xadd(
             CHANGE_STREAM,
@@ -259,9 +296,11 @@ export class ClusterStateBackend implements StateBackend {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        // The view already holds the change: rare (an engine died within this transaction), and loud.
+        // The view already holds the change: rare (an engine died within this transaction). The
+        // view is brought back to what the engines hold before the client hears (or within a bound).
         this.logger.error(`a durable write failed after it was applied to this node's view: ${describe(error)}`);
-        throw new ClusterUnavailableError(`the write could not be completed: ${describe(error)}`);
+        void this.reconciler.request(`a ${m.kind} failed after this view applied it`);
+        throw new ViewOutOfStepError(`the write could not be completed: ${describe(error)}`);
       }
       return recorded.result;
     } finally {
@@ -354,27 +393,6 @@ export class ClusterStateBackend implements StateBackend {
     if (!instance?.ephemeral) return;
     if (entry.transition === 'expired') this.registry.expireInstance(instance);
     else this.registry.setHealth(instance, entry.transition === 'healthy');
-  }
-
-  /** Every ephemeral instance Redis holds, into the view (at start). */
-  private async loadEphemeral(): Promise<void> {
-    for (let s = 0; s < SHARDS; s++) {
-      const k = shardKeys(s);
-      const [registrations, metas] = await Promise.all([this.redis.hgetall(k.inst), this.redis.hgetall(k.meta)]);
-      for (const [member, json] of Object.entries(registrations)) {
-        const registration = JSON.parse(json) as StoredRegistration;
-        let instance: Instance;
-        try {
-          instance = this.registry.registerInstance({ ...registration, ephemeral: true });
-        } catch (error) {
-          this.logger.warn(`instance ${member} not loaded: ${describe(error)}`);
-          continue;
-        }
-        const meta = metas[member]?.split(',');
-        if (meta?.[2] === '0') this.registry.setHealth(instance, false);
-        if (meta?.[4] !== undefined) instance.lastBeat = Number(meta[4]);
-      }
-    }
   }
 
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */

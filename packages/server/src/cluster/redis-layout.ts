@@ -1,4 +1,5 @@
 import type { Instance, InstanceAddress } from '@beacon/core';
+import { streamMaxLenVar } from '../config/cluster-config.js';
 
 /**
  * Where ephemeral state lives in Redis. Instances are split into shards by service (the `{n}` hash
@@ -11,8 +12,8 @@ import type { Instance, InstanceAddress } from '@beacon/core';
  */
 export const SHARDS = 16;
 export const CHANGE_STREAM = 'beacon:changes';
-/** About this many changes are kept: a node further behind than that reloads (see ADR 0011). */
-export const STREAM_MAXLEN = 100_000;
+/** About this many changes are kept: a node further behind than that reloads its view (see ADR 0011). */
+export const STREAM_MAXLEN = streamMaxLenVar(process.env);
 
 export interface ShardKeys {
   readonly inst: string;

@@ -6,7 +6,7 @@ import { STREAM_MAXLEN } from './redis-layout.js';
  * every deletion happens exactly once cluster-wide, whichever node runs it and however often.
  * Meta values are "timeout,deleteTimeout,healthy,marked,lastBeat" (see redis-layout.ts).
  */
-const PARSE_META = `
+export const PARSE_META = `
 local function parse(m)
   local t, d, h, mk, last = string.match(m, '^(%d+),(%d+),(%d),(%d),(%d+)$')
   return tonumber(t), tonumber(d), h, mk, tonumber(last)

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError, intVar } from './config.js';
 
 /** Cluster mode: the shared engines every node of the cluster uses. Absent in embedded mode. */
 export interface ClusterConfig {
@@ -10,6 +10,7 @@ export interface ClusterConfig {
 
 export const REDIS_URL_VAR = 'BEACON_REDIS_URL';
 export const DATABASE_URL_VAR = 'BEACON_DATABASE_URL';
+export const STREAM_MAXLEN_VAR = 'BEACON_CLUSTER_STREAM_MAXLEN';
 
 const REDIS_SCHEMES = ['redis:', 'rediss:'];
 const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
@@ -37,7 +38,18 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
   }
   checkUrl(REDIS_URL_VAR, redisUrl, REDIS_SCHEMES);
   checkUrl(DATABASE_URL_VAR, databaseUrl, POSTGRES_SCHEMES);
+  // Read where the stream is written (redis-layout.ts); checked here so a bad value stops the start.
+  streamMaxLenVar(env);
   return { redisUrl, databaseUrl };
+}
+
+/**
+ * BEACON_CLUSTER_STREAM_MAXLEN: about how many changes the stream keeps (`MAXLEN ~`). A node
+ * further behind reloads its view from the engines (docs/adr/0011-cluster-mode.md); tests make it
+ * small to cause that.
+ */
+export function streamMaxLenVar(env: Readonly<Record<string, string | undefined>>): number {
+  return intVar(env, STREAM_MAXLEN_VAR, 100_000, 10, 100_000_000);
 }
 
 /**

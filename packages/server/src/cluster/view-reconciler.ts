@@ -1,0 +1,103 @@
+import type { Registry } from '@beacon/core';
+import type { ChangeStreamTail } from './change-stream.js';
+import type { LoadedView } from './view-loader.js';
+import { bringViewTo } from './view-differences.js';
+import type { WriteGate } from './write-gate.js';
+
+export interface ViewReconcilerDeps {
+  readonly view: Registry;
+  readonly gate: WriteGate;
+  readonly tail: ChangeStreamTail;
+  /** Answers once both engines do, before local writes are held. */
+  readonly probe: () => Promise<void>;
+  readonly load: () => Promise<LoadedView>;
+  readonly warn: (message: string) => void;
+}
+
+const FIRST_RETRY_MS = 200;
+const LAST_RETRY_MS = 5000;
+
+/**
+ * Brings a node's view back to what the engines hold, when it went out of step: a durable write
+ * failed after the view applied it, or the node fell further behind than the stream keeps. One run:
+ * local writes are held and those in flight finish (write-gate.ts), the tail pauses, a fresh view
+ * is loaded as at start (view-loader.ts), the live view is brought to it through the registry's
+ * own mutations, so its subscribers are pushed the differences (view-differences.ts), and the tail
+ * goes on from the loaded view's position, so no entry that came meanwhile is lost. A run that
+ * fails (an engine is down) is retried until one succeeds; requests during a run ask for one more.
+ */
+export class ViewReconciler {
+  private running: Promise<void> | undefined;
+  private wanted: string[] = [];
+  private stopped = false;
+
+  constructor(private readonly d: ViewReconcilerDeps) {}
+
+  /** Asks for a run (`why` goes to the log); resolves when the view is back in step. */
+  request(why: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.wanted.push(why);
+    this.running ??= this.runWhileWanted();
+    return this.running;
+  }
+
+  /** Waits for a run under way, at most `ms`. */
+  async settled(ms: number): Promise<void> {
+    if (!this.running) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async runWhileWanted(): Promise<void> {
+    while (this.wanted.length > 0 && !this.stopped) {
+      const why = this.wanted.splice(0).join('; ');
+      await this.runUntilDone(why);
+    }
+    // In the same turn as the last check: a request from now on starts a new loop.
+    this.running = undefined;
+  }
+
+  private async runUntilDone(why: string): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.run(why);
+        return;
+      } catch (error) {
+        const wait = Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS);
+        this.d.warn(`reconciling this node's view failed (${describe(error)}); retrying in ${wait} ms`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async run(why: string): Promise<void> {
+    await this.d.probe();
+    const started = Date.now();
+    await this.d.gate.close();
+    const from = this.d.tail.position;
+    this.d.tail.pause();
+    let resumeAt = from;
+    try {
+      const loaded = await this.d.load();
+      const { fixed, refused } = bringViewTo(this.d.view, loaded.registry);
+      resumeAt = loaded.tip;
+      this.d.warn(
+        `reconciled this node's view with the engines (${why}): ${fixed} difference(s) fixed in ` +
+          `${Date.now() - started} ms, tailing again from ${loaded.tip}` +
+          (refused.length > 0 ? `; refused by the view: ${refused.join('; ')}` : ''),
+      );
+    } finally {
+      this.d.tail.resetTo(resumeAt);
+      this.d.gate.open();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
