@@ -59,6 +59,7 @@ export class ChangeStreamTail {
   async caughtUp(): Promise<void> {
     if (this.paused) throw new FellBehindError();
     const tip = await ChangeStreamTail.tip(this.redis);
+    if (this.paused) throw new FellBehindError(); // paused while reading the tip: no wake until the reload
     if (compareIds(this.lastId, tip) >= 0) return;
     await new Promise<void>((resolve, reject) => this.waiters.push({ id: tip, resolve, reject }));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterConfigVar, redact } from './cluster-config.js';
+import { clusterConfigVar, redact, streamMaxLenVar } from './cluster-config.js';
 import { loadConfig } from './config.js';
 
 describe('cluster configuration', () => {
@@ -30,6 +30,8 @@ describe('cluster configuration', () => {
     ['BEACON_REDIS_URL', 'http://127.0.0.1:6379', 'must start with redis:// or rediss://'],
     ['BEACON_REDIS_URL', 'not a url', 'must be a URL'],
     ['BEACON_DATABASE_URL', 'mysql://127.0.0.1/beacon', 'must start with postgres:// or postgresql://'],
+    ['BEACON_CLUSTER_STREAM_MAXLEN', '5', 'must be a whole number from 10 to 100000000'],
+    ['BEACON_CLUSTER_STREAM_MAXLEN', 'lots', 'must be a whole number'],
   ])('refuses %s=%s', (variable, value, message) => {
     const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
     expect(() => clusterConfigVar({ ...env, [variable]: value })).toThrow(`${variable} ${message}`);
@@ -41,6 +43,11 @@ describe('cluster configuration', () => {
     expect(loadConfig({ ...env, BEACON_GRPC_PORT: 'off' }).grpcPort).toBe('off');
     expect(() => loadConfig({ ...env, BEACON_GRPC_PORT: '9848' })).toThrow('BEACON_GRPC_PORT must be');
     expect(loadConfig({}).grpcPort).toBe(9848);
+  });
+
+  it('keeps about 100000 changes in the stream unless told otherwise', () => {
+    expect(streamMaxLenVar({})).toBe(100_000);
+    expect(streamMaxLenVar({ BEACON_CLUSTER_STREAM_MAXLEN: '200' })).toBe(200);
   });
 
   it('never prints a password', () => {
