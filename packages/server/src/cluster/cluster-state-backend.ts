@@ -27,7 +27,7 @@ import type { ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
 import { BeatBatcher } from './beat-batcher.js';
-import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
+import { ChangeStreamTail, FellBehindError, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
 import { ephemeralGroupOf, publishGroup } from './instance-group.js';
@@ -256,7 +256,9 @@ export class ClusterStateBackend implements StateBackend {
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw new ClusterUnavailableError(
-          `the cluster's engines are unavailable, nothing was written: ${describe(error)}`,
+          error instanceof FellBehindError
+            ? `${error.message}: nothing was written, retry`
+            : `the cluster's engines are unavailable, nothing was written: ${describe(error)}`,
         );
       }
       // Registrations racing the one that created their service: now that it exists, Redis is enough.
@@ -299,7 +301,7 @@ export class ClusterStateBackend implements StateBackend {
         // The view already holds the change: rare (an engine died within this transaction). The
         // view is brought back to what the engines hold before the client hears (or within a bound).
         this.logger.error(`a durable write failed after it was applied to this node's view: ${describe(error)}`);
-        void this.reconciler.request(`a ${m.kind} failed after this view applied it`);
+        void this.reconciler.request(`a durable ${m.kind} failed after this view applied it`);
         throw new ViewOutOfStepError(`the write could not be completed: ${describe(error)}`);
       }
       return recorded.result;

@@ -84,7 +84,7 @@ describe('cluster mode: a view reconciled with the engines', () => {
       expect((await nacos(url, 'service', 'GET', { serviceName: 'ghost' })).status).not.toBe(200);
     }
     expect(cluster.nodes[0]!.server.stdout()).toMatch(
-      /reconciled this node's view with the engines \(a updateService failed/,
+      /reconciled this node's view with the engines \(a durable updateService failed/,
     );
     const { rows } = await db.query<{ name: string }>('SELECT name FROM services ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(['DEFAULT_GROUP@@orders']);
