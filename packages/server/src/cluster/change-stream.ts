@@ -96,14 +96,8 @@ export class ChangeStreamTail {
         const generation = this.generation;
         const from = this.lastId;
         const reply = await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, from);
-        const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length > 0 && (await this.trimmedAfter(from))) {
-          if (generation !== this.generation) continue;
-          this.pause();
-          this.behind();
-          continue;
-        }
         if (generation !== this.generation) continue;
+        const entries = reply?.[0]?.[1] ?? [];
         for (const [id, fields] of entries) {
           this.lastId = id;
           try {
@@ -111,6 +105,15 @@ export class ChangeStreamTail {
           } catch (error) {
             this.report(error);
           }
+        }
+        // Applied first, so the check costs the view no latency; but no durable write goes on
+        // (`wake`) before it says nothing was skipped. Past a gap the reload overwrites the view.
+        if (entries.length > 0 && (await this.trimmedAfter(from))) {
+          if (generation !== this.generation) continue;
+          this.lastId = from; // should the reload fail, reading again from here finds the gap again
+          this.pause();
+          this.behind();
+          continue;
         }
         this.wake();
       } catch (error) {
