@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
 import { CHANGE_STREAM } from './redis-layout.js';
 
-/** One entry of the change stream: a mutation from a node (`m`), or a transition Redis made (`t`, `k`). */
+/** One entry of the change stream: a mutation from a node (`m`), a transition Redis made (`t`, `k`), or `r`. */
 export interface StreamEntry {
   readonly id: string;
   readonly origin: string;
   readonly mutation?: string;
   readonly transition?: 'healthy' | 'unhealthy' | 'expired';
   readonly member?: string;
+  /** `r`: a node asks every node to reconcile its view (a durable write it appended did not commit). */
+  readonly reconcile?: true;
 }
 
 /**
@@ -174,6 +176,7 @@ function entryOf(id: string, fields: string[]): StreamEntry {
     ...(f['m'] !== undefined ? { mutation: f['m'] } : {}),
     ...(f['t'] !== undefined ? { transition: f['t'] as StreamEntry['transition'] } : {}),
     ...(f['k'] !== undefined ? { member: f['k'] } : {}),
+    ...(f['r'] !== undefined ? { reconcile: true as const } : {}),
   };
 }
 

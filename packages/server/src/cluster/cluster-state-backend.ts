@@ -114,6 +114,8 @@ export class ClusterStateBackend implements StateBackend {
           throw new Error('Redis lost its data; waiting for it to be refilled');
       },
       load: () => loadView(engines, durable, options, warn),
+      announce: async () =>
+        void (await engines.redis.xadd(CHANGE_STREAM, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'o', this.node, 'r', '1')),
       warn,
     });
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
@@ -274,8 +276,11 @@ export class ClusterStateBackend implements StateBackend {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error; // refused by the registry: nothing changed anywhere
       }
+      let appending = false;
       try {
         await this.durable.writeIn(client, recorded.ops);
+        // From here other nodes may apply it (also when an XADD's reply is lost, or COMMIT fails).
+        appending = true;
         const address = instanceAddressOf(m);
         const instance = address && this.registry.findInstance(address);
         if (address && (instance === undefined || instance.ephemeral) && isEphemeralTarget(m)) {
@@ -301,7 +306,7 @@ export class ClusterStateBackend implements StateBackend {
         // The view already holds the change: rare (an engine died within this transaction). The
         // view is brought back to what the engines hold before the client hears (or within a bound).
         this.logger.error(`a durable write failed after it was applied to this node's view: ${describe(error)}`);
-        void this.reconciler.request(`a durable ${m.kind} failed after this view applied it`);
+        void this.reconciler.request(`a durable ${m.kind} failed after this view applied it`, appending);
         throw new ViewOutOfStepError(`the write could not be completed: ${describe(error)}`);
       }
       return recorded.result;
@@ -382,6 +387,10 @@ export class ClusterStateBackend implements StateBackend {
 
   private applyEntry(entry: StreamEntry): void {
     if (entry.origin === this.node) return;
+    if (entry.reconcile) {
+      void this.reconciler.request(`node ${entry.origin} appended a durable write it could not commit`);
+      return;
+    }
     if (entry.mutation !== undefined) {
       try {
         applyMutation(this.registry, JSON.parse(entry.mutation) as Mutation);

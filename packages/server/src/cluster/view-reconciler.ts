@@ -11,6 +11,8 @@ export interface ViewReconcilerDeps {
   /** Answers once both engines do, before local writes are held. */
   readonly probe: () => Promise<void>;
   readonly load: () => Promise<LoadedView>;
+  /** Asks every other node to reconcile too (an entry in the change stream). */
+  readonly announce: () => Promise<void>;
   readonly warn: (message: string) => void;
 }
 
@@ -29,14 +31,19 @@ const LAST_RETRY_MS = 5000;
 export class ViewReconciler {
   private running: Promise<void> | undefined;
   private wanted: string[] = [];
+  private everywhere = false;
   private stopped = false;
 
   constructor(private readonly d: ViewReconcilerDeps) {}
 
-  /** Asks for a run (`why` goes to the log); resolves when the view is back in step. */
-  request(why: string): Promise<void> {
+  /**
+   * Asks for a run (`why` goes to the log); resolves when the view is back in step. `everywhere`:
+   * other nodes may have applied the change too (it reached the stream), so they are asked as well.
+   */
+  request(why: string, everywhere = false): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.wanted.push(why);
+    this.everywhere ||= everywhere;
     this.running ??= this.runWhileWanted();
     return this.running;
   }
@@ -56,16 +63,18 @@ export class ViewReconciler {
   private async runWhileWanted(): Promise<void> {
     while (this.wanted.length > 0 && !this.stopped) {
       const why = this.wanted.splice(0).join('; ');
-      await this.runUntilDone(why);
+      const everywhere = this.everywhere;
+      this.everywhere = false;
+      await this.runUntilDone(why, everywhere);
     }
     // In the same turn as the last check: a request from now on starts a new loop.
     this.running = undefined;
   }
 
-  private async runUntilDone(why: string): Promise<void> {
+  private async runUntilDone(why: string, everywhere: boolean): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        await this.run(why);
+        await this.run(why, everywhere);
         return;
       } catch (error) {
         const wait = Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS);
@@ -75,7 +84,7 @@ export class ViewReconciler {
     }
   }
 
-  private async run(why: string): Promise<void> {
+  private async run(why: string, everywhere: boolean): Promise<void> {
     await this.d.probe();
     const started = Date.now();
     await this.d.gate.close();
@@ -86,9 +95,11 @@ export class ViewReconciler {
       const loaded = await this.d.load();
       const { fixed, refused } = bringViewTo(this.d.view, loaded.registry);
       resumeAt = loaded.tip;
+      if (everywhere) await this.d.announce();
       this.d.warn(
         `reconciled this node's view with the engines (${why}): ${fixed} difference(s) fixed in ` +
           `${Date.now() - started} ms, tailing again from ${loaded.tip}` +
+          (everywhere ? '; asked the other nodes to reconcile too' : '') +
           (refused.length > 0 ? `; refused by the view: ${refused.join('; ')}` : ''),
       );
     } finally {

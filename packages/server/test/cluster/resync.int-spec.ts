@@ -95,6 +95,31 @@ describe('cluster mode: a view reconciled with the engines', () => {
     expect(await protectThresholdOn(a, 'DEFAULT_GROUP@@orders')).toBe(0.3);
   }, 60_000);
 
+  it('has every node take back a durable write whose COMMIT failed after it reached the stream', async () => {
+    // Checked at COMMIT, after the mutation was appended: the other node has applied it by then.
+    await db.query(`
+      CREATE FUNCTION refuse_at_commit() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.record->'metadata'->>'doom' = 'late' THEN RAISE EXCEPTION 'refused at commit by the test'; END IF;
+        RETURN NULL;
+      END $$ LANGUAGE plpgsql;
+      CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT OR UPDATE ON services
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();
+    `);
+    const update = await nacos(a, 'service', 'PUT', {
+      serviceName: 'orders',
+      protectThreshold: '0.7',
+      metadata: 'doom=late',
+    });
+    expect(update.status).toBe(503);
+    expect(await update.text()).toContain('refused at commit by the test');
+
+    expect(await protectThresholdOn(a, 'DEFAULT_GROUP@@orders')).toBe(0.3);
+    expect(await within(2000, async () => (await protectThresholdOn(b, 'DEFAULT_GROUP@@orders')) === 0.3)).toBe(true);
+    expect(cluster.nodes[0]!.server.stdout()).toMatch(/asked the other nodes to reconcile too/);
+    expect(cluster.nodes[1]!.server.stdout()).toMatch(/appended a durable write it could not commit\): 1 difference/);
+  }, 60_000);
+
   it('brings a node paused while more than MAXLEN changes were written back in step', async () => {
     const service = 'DEFAULT_GROUP@@parked';
     for (let port = 45_000; port < 45_005; port++) expect((await register(a, 'parked', port)).status).toBe(200);
