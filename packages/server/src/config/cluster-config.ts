@@ -44,15 +44,6 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
 }
 
 /**
- * BEACON_CLUSTER_STREAM_MAXLEN: about how many changes the stream keeps (`MAXLEN ~`). A node
- * further behind reloads its view from the engines (docs/adr/0011-cluster-mode.md); tests make it
- * small to cause that.
- */
-export function streamMaxLenVar(env: Readonly<Record<string, string | undefined>>): number {
-  return intVar(env, STREAM_MAXLEN_VAR, 100_000, 10, 100_000_000);
-}
-
-/**
  * The gRPC face holds its instances by connection, on one node; cluster mode does not share them
  * yet (docs/adr/0011-cluster-mode.md says how it would), so it is off there, and asking for it is
  * refused rather than silently serving instances no other node knows.
@@ -88,4 +79,13 @@ export function redact(raw: string): string {
   } catch {
     return raw.replace(/:[^:@/]*@/, ':***@');
   }
+}
+
+/**
+ * BEACON_CLUSTER_STREAM_MAXLEN: about how many changes the stream keeps (`MAXLEN ~`). A node
+ * further behind reloads its view from the engines (docs/adr/0011-cluster-mode.md); tests make it
+ * small to cause that.
+ */
+export function streamMaxLenVar(env: Readonly<Record<string, string | undefined>>): number {
+  return intVar(env, STREAM_MAXLEN_VAR, 100_000, 10, 100_000_000);
 }
