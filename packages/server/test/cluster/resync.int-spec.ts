@@ -25,6 +25,36 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
   return check();
 }
 
+/**
+ * Makes PostgreSQL refuse every service record whose metadata holds `entry` (`key=value`): on the
+ * row write (BEFORE), or only when the transaction commits (AT COMMIT, a deferred constraint trigger).
+ */
+async function refuseServices(db: pg.Client, entry: string, when: 'BEFORE' | 'AT COMMIT'): Promise<void> {
+  const [key, value] = entry.split('=') as [string, string];
+  const name = when === 'BEFORE' ? 'refuse_on_write' : 'refuse_at_commit';
+  await db.query(`
+    CREATE FUNCTION ${name}() RETURNS trigger AS $$
+    BEGIN
+      IF NEW.record->'metadata'->>'${key}' = '${value}' THEN RAISE EXCEPTION 'refused by the test: ${entry}'; END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql;
+    ${
+      when === 'BEFORE'
+        ? `CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON services`
+        : `CREATE CONSTRAINT TRIGGER ${name} AFTER INSERT OR UPDATE ON services DEFERRABLE INITIALLY DEFERRED`
+    } FOR EACH ROW EXECUTE FUNCTION ${name}();
+  `);
+}
+
+const editOrders = (base: string, protectThreshold: string, metadata = '') =>
+  nacos(base, 'service', 'PUT', { serviceName: 'orders', protectThreshold, metadata });
+
+/** 503, with PostgreSQL's refusal (refuseServices) in the message. */
+async function expectRefused(res: Response, entry: string): Promise<void> {
+  expect(res.status).toBe(503);
+  expect(await res.text()).toContain(`refused by the test: ${entry}`);
+}
+
 const sameKeys = (a: Map<string, boolean>, b: Map<string, boolean>) =>
   JSON.stringify([...a.keys()].sort()) === JSON.stringify([...b.keys()].sort());
 
@@ -59,22 +89,9 @@ describe('cluster mode: a view reconciled with the engines', () => {
     expect(await within(2000, async () => (await protectThresholdOn(b, 'DEFAULT_GROUP@@orders')) === 0.1)).toBe(true);
     // PostgreSQL refuses any service record carrying metadata doom=1: the view has applied the
     // change by the time the journal is written, so this is a failure inside the durable write.
-    await db.query(`
-      CREATE FUNCTION refuse_doomed() RETURNS trigger AS $$
-      BEGIN
-        IF NEW.record->'metadata'->>'doom' = '1' THEN RAISE EXCEPTION 'doomed by the test'; END IF;
-        RETURN NEW;
-      END $$ LANGUAGE plpgsql;
-      CREATE TRIGGER refuse_doomed BEFORE INSERT OR UPDATE ON services FOR EACH ROW EXECUTE FUNCTION refuse_doomed();
-    `);
+    await refuseServices(db, 'doom=1', 'BEFORE');
 
-    const update = await nacos(a, 'service', 'PUT', {
-      serviceName: 'orders',
-      protectThreshold: '0.9',
-      metadata: 'doom=1',
-    });
-    expect(update.status).toBe(503);
-    expect(await update.text()).toContain('doomed by the test');
+    await expectRefused(await editOrders(a, '0.9', 'doom=1'), 'doom=1');
     const create = await nacos(a, 'service', 'POST', { serviceName: 'ghost', metadata: 'doom=1' });
     expect(create.status).toBe(503);
 
@@ -90,29 +107,15 @@ describe('cluster mode: a view reconciled with the engines', () => {
     expect(rows.map((r) => r.name)).toEqual(['DEFAULT_GROUP@@orders']);
 
     // And the node goes on: a write PostgreSQL takes works, on every node.
-    expect((await nacos(a, 'service', 'PUT', { serviceName: 'orders', protectThreshold: '0.3' })).status).toBe(200);
+    expect((await editOrders(a, '0.3')).status).toBe(200);
     expect(await within(2000, async () => (await protectThresholdOn(b, 'DEFAULT_GROUP@@orders')) === 0.3)).toBe(true);
     expect(await protectThresholdOn(a, 'DEFAULT_GROUP@@orders')).toBe(0.3);
   }, 60_000);
 
   it('has every node take back a durable write whose COMMIT failed after it reached the stream', async () => {
     // Checked at COMMIT, after the mutation was appended: the other node has applied it by then.
-    await db.query(`
-      CREATE FUNCTION refuse_at_commit() RETURNS trigger AS $$
-      BEGIN
-        IF NEW.record->'metadata'->>'doom' = 'late' THEN RAISE EXCEPTION 'refused at commit by the test'; END IF;
-        RETURN NULL;
-      END $$ LANGUAGE plpgsql;
-      CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT OR UPDATE ON services
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();
-    `);
-    const update = await nacos(a, 'service', 'PUT', {
-      serviceName: 'orders',
-      protectThreshold: '0.7',
-      metadata: 'doom=late',
-    });
-    expect(update.status).toBe(503);
-    expect(await update.text()).toContain('refused at commit by the test');
+    await refuseServices(db, 'doom=late', 'AT COMMIT');
+    await expectRefused(await editOrders(a, '0.7', 'doom=late'), 'doom=late');
 
     expect(await protectThresholdOn(a, 'DEFAULT_GROUP@@orders')).toBe(0.3);
     expect(await within(2000, async () => (await protectThresholdOn(b, 'DEFAULT_GROUP@@orders')) === 0.3)).toBe(true);
