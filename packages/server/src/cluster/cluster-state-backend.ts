@@ -128,6 +128,11 @@ export class ClusterStateBackend implements StateBackend {
     }
   }
 
+  /** The PostgreSQL pool, shared with the cluster's auth store (postgres-auth-store.ts). */
+  get pool(): ClusterEngines['pool'] {
+    return this.engines.pool;
+  }
+
   start(): void {
     this.tail.start();
     this.leases.start();

@@ -8,6 +8,7 @@ import {
   spawnServer,
   startPostgres,
   startRedis,
+  type BeaconEnv,
   type PostgresEngine,
   type RedisEngine,
   type RedisOptions,
@@ -30,7 +31,7 @@ export interface TestCluster extends AsyncDisposable {
 
 export interface ClusterOptions {
   readonly nodes: number;
-  readonly env?: Record<string, string>;
+  readonly env?: BeaconEnv;
   readonly redis?: RedisOptions;
 }
 
