@@ -12,6 +12,8 @@ export class PostgresNotifications {
   private client: pg.Client | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Said once per outage, not at every attempt. */
+  private reported = false;
 
   constructor(
     private readonly databaseUrl: string,
@@ -44,7 +46,8 @@ export class PostgresNotifications {
       client.end().catch(() => undefined);
       if (this.client === client) this.client = undefined;
       if (this.stopped) return;
-      this.report(error);
+      if (!this.reported) this.report(error);
+      this.reported = true;
       this.retry = setTimeout(() => void this.resubscribe(), RECONNECT_DELAY_MS);
       this.retry.unref();
     };
@@ -66,6 +69,7 @@ export class PostgresNotifications {
       return false;
     }
     this.client = client;
+    this.reported = false;
     return true;
   }
 
