@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from '../push/push-support.js';
 import { sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { resetAdminPassword } from '../auth/support/reset-admin-password.js';
 
 const PASSWORD = 'member-Passw0rd';
-const RESET = fileURLToPath(new URL('../../dist/bin/reset-admin-password.js', import.meta.url));
 const BANNER = 'Beacon created the admin user';
 
 /** A Nacos-face call with every parameter in the query; `token` is sent as a Bearer header. */
@@ -39,18 +36,6 @@ async function within(ms: number, what: string, check: () => Promise<boolean>): 
     if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
     await sleep(5);
   }
-}
-
-/** `pnpm reset-admin-password` as an operator would run it, with only the given environment. */
-async function reset(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [RESET], { env: { PATH: process.env['PATH'] ?? '', ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? 1,
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? '',
-    }),
-  );
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -220,12 +205,19 @@ describe('cluster mode: users, roles, permissions and tokens shared by every nod
 
   it('resets the admin password in PostgreSQL while the nodes run: every node takes it at once', async () => {
     const env = { BEACON_DATA_DIR: ':memory:', BEACON_REDIS_URL: cluster.redis.url };
-    const wrong = await reset({ ...env, BEACON_DATABASE_URL: cluster.postgres.createDatabase('not_beacon') });
+    const wrong = await resetAdminPassword({
+      ...env,
+      BEACON_DATABASE_URL: cluster.postgres.createDatabase('not_beacon'),
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('holds no Beacon schema');
 
     const newPassword = 'reset-Admin-Passw0rd';
-    const done = await reset({ ...env, BEACON_DATABASE_URL: cluster.postgres.url, BEACON_ADMIN_PASSWORD: newPassword });
+    const done = await resetAdminPassword({
+      ...env,
+      BEACON_DATABASE_URL: cluster.postgres.url,
+      BEACON_ADMIN_PASSWORD: newPassword,
+    });
     expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).toContain('The running nodes use the new password already');
     for (const url of urls) {
