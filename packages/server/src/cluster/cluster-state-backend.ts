@@ -31,6 +31,7 @@ import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
 import { JournalStore } from './journal-store.js';
+import { LeasedHealthChecks } from './leased-health-checks.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -78,6 +79,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly leases: ExpiryLeases;
   private readonly processor: BeatProcessor;
   private readonly batch: BeatBatcher;
+  /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
+  readonly checks: LeasedHealthChecks;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
   private readonly creating = new Map<string, Promise<unknown>>();
   private lastBeatErrorLogAt = 0;
@@ -96,6 +99,11 @@ export class ClusterStateBackend implements StateBackend {
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.checks = new LeasedHealthChecks(
+      this.leases.held,
+      (address, healthy) => this.apply('setCheckedHealth', address, healthy),
+      (message) => this.logger.warn(message),
     );
     this.batch = new BeatBatcher(
       this.redis,
