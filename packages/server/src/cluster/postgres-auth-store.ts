@@ -62,13 +62,12 @@ export class PostgresAuthStore implements AuthStore {
     await this.notifications?.stop();
   }
 
-  async load(): Promise<AuthSnapshot> {
-    try {
-      const [users, roles, permissions] = await Promise.all([
-        this.pool.query<UserRow>('SELECT * FROM auth_users'),
-        this.pool.query<RoleBinding>('SELECT role, username FROM auth_roles'),
-        this.pool.query<PermissionRecord>('SELECT role, resource, action FROM auth_permissions'),
-      ]);
+  /** The three tables as of one moment (one repeatable-read transaction), not three. */
+  load(): Promise<AuthSnapshot> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
+      const users = await c.query<UserRow>('SELECT * FROM auth_users');
+      const roles = await c.query<RoleBinding>('SELECT role, username FROM auth_roles');
+      const permissions = await c.query<PermissionRecord>('SELECT role, resource, action FROM auth_permissions');
       return {
         users: users.rows.map((r) => ({
           username: r.username,
@@ -80,9 +79,7 @@ export class PostgresAuthStore implements AuthStore {
         roles: roles.rows,
         permissions: permissions.rows,
       };
-    } catch (error) {
-      throw unavailable(error);
-    }
+    });
   }
 
   addUser(u: UserRecord): Promise<boolean> {
@@ -156,7 +153,16 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   /** One transaction; when it changed something, the NOTIFY goes out with its commit. */
-  private async write<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private write<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', async (c) => {
+      const result = await work(c);
+      if (result !== false) await c.query('SELECT pg_notify($1, $2)', [AUTH_CHANNEL, this.node]);
+      return result;
+    });
+  }
+
+  /** `work` inside `begin` … COMMIT on a pooled connection; any failure rolls back and answers 503. */
+  private async transaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -165,9 +171,8 @@ export class PostgresAuthStore implements AuthStore {
     }
     let failed = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
-      if (result !== false) await client.query('SELECT pg_notify($1, $2)', [AUTH_CHANNEL, this.node]);
       await client.query('COMMIT');
       return result;
     } catch (error) {
