@@ -58,6 +58,11 @@ export interface StateBackend {
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
   /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
   readonly beats: BeatHandler;
+  /**
+   * In a cluster, this node's id: instances its gRPC connections hold carry it, so that every node
+   * knows whose they are (connection-registrations.ts). Absent in embedded mode.
+   */
+  readonly node?: string;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */
   start?(): void;
   close?(): Promise<void>;

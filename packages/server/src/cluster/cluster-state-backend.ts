@@ -31,6 +31,7 @@ import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
 import { JournalStore } from './journal-store.js';
+import { holderOf, NodePresence } from './node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -76,6 +77,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
+  private readonly presence: NodePresence;
   private readonly processor: BeatProcessor;
   private readonly batch: BeatBatcher;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
@@ -96,6 +98,9 @@ export class ClusterStateBackend implements StateBackend {
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
+      this.logger.warn(`node presence: ${describe(error)}`),
     );
     this.batch = new BeatBatcher(
       this.redis,
@@ -121,6 +126,7 @@ export class ClusterStateBackend implements StateBackend {
       const backend = new ClusterStateBackend(engines, durable, journal, registry, startId, options);
       await backend.loadEphemeral();
       await ensureEpoch(engines.redis);
+      await backend.presence.renew();
       return backend;
     } catch (error) {
       await closeEngines(engines);
@@ -131,6 +137,7 @@ export class ClusterStateBackend implements StateBackend {
   start(): void {
     this.tail.start();
     this.leases.start();
+    this.presence.start();
     // Between the drop and the node's look at what came back, no expiry may run on stale beats.
     this.engines.redis.on('close', () => this.leases.suspend());
     this.engines.redis.on('ready', () => void this.afterReconnect());
@@ -141,6 +148,7 @@ export class ClusterStateBackend implements StateBackend {
     this.batch.stop();
     this.tail.stop();
     await this.leases.stop();
+    await this.presence.stop();
     await closeEngines(this.engines);
   }
 
@@ -280,6 +288,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         member,
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, instance.lastBeat),
@@ -287,6 +297,7 @@ export class ClusterStateBackend implements StateBackend {
         JSON.stringify(m),
         '0',
         STREAM_MAXLEN,
+        holderOf(instance),
       );
     } else {
       await this.redis.beaconRemove(
@@ -294,6 +305,7 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
         member,
         this.node,
         JSON.stringify(m),
@@ -317,7 +329,8 @@ export class ClusterStateBackend implements StateBackend {
     }
     // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
     if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
-    if (instance.ephemeral) {
+    // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
+    if (instance.ephemeral && instance.connectionId === undefined) {
       const now = Date.now();
       instance.lastBeat = now;
       this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
@@ -388,6 +401,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         memberOf(address),
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, Date.now()),
@@ -395,6 +410,7 @@ export class ClusterStateBackend implements StateBackend {
         '',
         '1',
         STREAM_MAXLEN,
+        holderOf(instance),
       )
       .catch((error: unknown) => this.reportBeatError(error));
   }

@@ -33,7 +33,9 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     // A closed connection takes its instances and subscriptions with it, at once.
     connections.onClose((connection) => {
       discovery.forget(connection);
-      registrations.releaseAll(connection.id);
+      registrations
+        .releaseAll(connection.id)
+        .catch((error: unknown) => this.logger.warn(`instances of ${connection.id} not released: ${String(error)}`));
     });
     metrics.gauge('beacon_grpc_connections', 'Open Nacos 2.x gRPC connections', () => connections.size);
   }
