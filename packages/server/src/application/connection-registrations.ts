@@ -49,6 +49,17 @@ export class ConnectionRegistrations {
     });
   }
 
+  /**
+   * In a cluster, when the cluster deleted instances a live connection still holds (this node was
+   * taken for dead), `listener` gets the connection: resetting it makes the client register again.
+   */
+  onLost(listener: (connectionId: string) => void): void {
+    this.backend.onHeldLost?.((heldId) => {
+      const connectionId = heldId.slice(heldId.indexOf('/') + 1);
+      if (this.published.has(connectionId)) listener(connectionId);
+    });
+  }
+
   /** The connection is gone: everything it published goes, and subscribers hear it. */
   releaseAll(connectionId: string): Promise<void> {
     return this.inOrder(connectionId, async () => {

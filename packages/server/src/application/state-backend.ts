@@ -63,6 +63,11 @@ export interface StateBackend {
    * knows whose they are (connection-registrations.ts). Absent in embedded mode.
    */
   readonly node?: string;
+  /**
+   * In a cluster: the cluster deleted an instance a connection of this node still holds (the node
+   * was taken for dead); the listener gets that connection-held id (`<node>/<connection>`).
+   */
+  onHeldLost?(listener: (connectionId: string) => void): void;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */
   start?(): void;
   close?(): Promise<void>;

@@ -173,6 +173,10 @@ export class ClusterStateBackend implements StateBackend {
     }
   }
 
+  onHeldLost(listener: (connectionId: string) => void): void {
+    this.presence.onLost(listener);
+  }
+
   // ---- writes --------------------------------------------------------------------------------
 
   /** Only an ephemeral instance of a service and cluster that exist: nothing durable changes. */
@@ -365,8 +369,10 @@ export class ClusterStateBackend implements StateBackend {
     if (entry.member === undefined) return;
     const instance = this.registry.findInstance(addressOf(entry.member));
     if (!instance?.ephemeral) return;
-    if (entry.transition === 'expired') this.registry.expireInstance(instance);
-    else this.registry.setHealth(instance, entry.transition === 'healthy');
+    if (entry.transition === 'expired') {
+      this.registry.expireInstance(instance);
+      this.presence.expired(instance);
+    } else this.registry.setHealth(instance, entry.transition === 'healthy');
   }
 
   /** Every ephemeral instance Redis holds, into the view (at start). */

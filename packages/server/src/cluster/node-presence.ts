@@ -21,6 +21,7 @@ export class NodePresence {
   private holdUntil = 0;
   private disconnected = false;
   private running = false;
+  private readonly lostListeners: ((connectionId: string) => void)[] = [];
 
   constructor(
     private readonly redis: ScriptedRedis,
@@ -51,6 +52,23 @@ export class NodePresence {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.redis.del(nodeKey(this.node)).catch(() => 0);
+  }
+
+  /** Called with the connection id of each instance of this node's that the cluster deleted. */
+  onLost(listener: (connectionId: string) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /**
+   * The stream says an instance expired. When this node holds it, its key lapsed while the node
+   * lives (cut off from Redis for longer than NODE_TTL_MS) and another node deleted it: the
+   * connection still thinks it is registered, so the listeners reset it and the client registers
+   * again.
+   */
+  expired(instance: Instance): void {
+    const held = instance.connectionId;
+    if (held === undefined || holdingNodeOf(held) !== this.node) return;
+    for (const listener of this.lostListeners) listener(held);
   }
 
   private async tick(): Promise<void> {

@@ -80,6 +80,16 @@ export class NacosGrpcServer {
     return this.boundPort;
   }
 
+  /** Tells one client to reconnect (ConnectResetRequest) and closes its connection; it registers again. */
+  reset(connectionId: string): void {
+    for (const connection of this.connections.all()) {
+      if (connection.id !== connectionId) continue;
+      connection.notify('ConnectResetRequest', { connectionId, module: 'internal' });
+      this.connections.remove(connection);
+      return;
+    }
+  }
+
   /** Tells every client to reconnect elsewhere (ConnectResetRequest), then closes. */
   async stop(): Promise<void> {
     const server = this.server;

@@ -37,6 +37,11 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         .releaseAll(connection.id)
         .catch((error: unknown) => this.logger.warn(`instances of ${connection.id} not released: ${String(error)}`));
     });
+    // In a cluster: instances deleted while their connection lives come back when the client reconnects.
+    registrations.onLost((connectionId) => {
+      this.logger.warn(`the cluster deleted instances of connection ${connectionId}: resetting it`);
+      this.server.reset(connectionId);
+    });
     metrics.gauge('beacon_grpc_connections', 'Open Nacos 2.x gRPC connections', () => connections.size);
   }
 

@@ -98,6 +98,32 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
     await within(3000, 'gone from B after the connection closed', async () => !(await listed(b, 41_002)));
   }, 30_000);
 
+  it('a node taken for dead while it lives resets the connection, and the client registers again', async () => {
+    const [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
+    const publisher = await client(a);
+    await publisher.register('orders', 'DEFAULT_GROUP', instance(41_005));
+    await within(2000, 'on B', () => listed(b, 41_005));
+    // What the lease holder's DROP_NODE does when A's key lapsed (A cut off from Redis for 3 s).
+    const k = shardKeys(shardOf('public', SERVICE));
+    const member = memberOf({
+      ...instance(41_005),
+      namespaceId: 'public',
+      serviceName: SERVICE,
+      clusterName: 'DEFAULT',
+    });
+    await redis
+      .multi()
+      .hdel(k.inst, member)
+      .hdel(k.meta, member)
+      .hdel(k.owner, member)
+      .xadd('beacon:changes', '*', 'o', 'redis', 't', 'expired', 'k', member)
+      .exec();
+    await within(2000, 'gone from B', async () => !(await listed(b, 41_005)));
+    await within(15_000, 'registered again through A', async () => (await holderPid(41_005)) === a.server.child.pid);
+    expect(await listed(b, 41_005)).toBe(true);
+    await publisher.kill('SIGKILL');
+  }, 30_000);
+
   it("kill -9 of the node holding the connection: its instances go from the other node within 5 s, and that node's subscribers hear it; a client listing both nodes registers again on the survivor", async () => {
     const both = await client(...cluster.nodes);
     await both.register('orders', 'DEFAULT_GROUP', instance(41_003));
