@@ -10,6 +10,11 @@ function instance(port: number): NacosInstance {
   return { ip: '127.0.0.1', port, weight: 1, healthy: true, enabled: true, ephemeral: true };
 }
 
+/** The instance's member in Redis, and its shard's keys. */
+const memberAt = (port: number) =>
+  memberOf({ ...instance(port), namespaceId: 'public', serviceName: SERVICE, clusterName: 'DEFAULT' });
+const keys = shardKeys(shardOf('public', SERVICE));
+
 const has = (port: number) => (p: Push) => p.key === SERVICE && p.instances.some((i) => i.port === port);
 const lacks = (port: number) => (p: Push) => p.key === SERVICE && !p.instances.some((i) => i.port === port);
 
@@ -43,15 +48,19 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
   };
   /** The pid of the node Redis says holds the instance (node ids are host:pid:random), if any. */
   const holderPid = async (port: number): Promise<number | undefined> => {
-    const owner = shardKeys(shardOf('public', SERVICE)).owner;
-    const node = await redis.hget(
-      owner,
-      memberOf({ ...instance(port), namespaceId: 'public', serviceName: SERVICE, clusterName: 'DEFAULT' }),
-    );
+    const node = await redis.hget(keys.owner, memberAt(port));
     return node === null ? undefined : Number(node.split(':').at(-2));
   };
   const listed = async (node: ClusterNode, port: number) =>
     (await hostsOn(node.server.baseUrl, SERVICE)).has(`127.0.0.1:${port}`);
+  /** A client of node A registers `port`; it is back once node B lists it. */
+  const publishedThroughA = async (port: number): Promise<RustClient> => {
+    const [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
+    const publisher = await client(a);
+    await publisher.register('orders', 'DEFAULT_GROUP', instance(port));
+    await within(2000, 'on B', () => listed(b, port));
+    return publisher;
+  };
 
   beforeAll(async () => {
     cluster = await startCluster({ nodes: 2, grpc: true });
@@ -83,9 +92,7 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
 
   it('puts its connection-held instances back when Redis restarts empty, and keeps them', async () => {
     const [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
-    const publisher = await client(a);
-    await publisher.register('orders', 'DEFAULT_GROUP', instance(41_002));
-    await within(2000, 'on B', () => listed(b, 41_002));
+    const publisher = await publishedThroughA(41_002);
 
     await cluster.redis.restartEmpty();
     await within(5000, 'back in Redis, held by A', async () => (await holderPid(41_002)) === a.server.child.pid);
@@ -100,22 +107,14 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
 
   it('a node taken for dead while it lives resets the connection, and the client registers again', async () => {
     const [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
-    const publisher = await client(a);
-    await publisher.register('orders', 'DEFAULT_GROUP', instance(41_005));
-    await within(2000, 'on B', () => listed(b, 41_005));
+    const publisher = await publishedThroughA(41_005);
     // What the lease holder's DROP_NODE does when A's key lapsed (A cut off from Redis for 3 s).
-    const k = shardKeys(shardOf('public', SERVICE));
-    const member = memberOf({
-      ...instance(41_005),
-      namespaceId: 'public',
-      serviceName: SERVICE,
-      clusterName: 'DEFAULT',
-    });
+    const member = memberAt(41_005);
     await redis
       .multi()
-      .hdel(k.inst, member)
-      .hdel(k.meta, member)
-      .hdel(k.owner, member)
+      .hdel(keys.inst, member)
+      .hdel(keys.meta, member)
+      .hdel(keys.owner, member)
       .xadd('beacon:changes', '*', 'o', 'redis', 't', 'expired', 'k', member)
       .exec();
     await within(2000, 'gone from B', async () => !(await listed(b, 41_005)));
