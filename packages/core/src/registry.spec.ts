@@ -596,6 +596,20 @@ describe('services and clusters', () => {
     expect(instance.healthy).toBe(false);
   });
 
+  it('setCheckedHealth flips a persistent instance and stores it; refuses ephemeral and unknown ones', () => {
+    const { registry, store, changes } = setup();
+    const persistent = registry.registerInstance(cmd({ port: 9, ephemeral: false }));
+    registry.registerInstance(cmd());
+    registry.setCheckedHealth(testAddress({ port: 9 }), false);
+    expect(persistent.healthy).toBe(false);
+    expect(store.load().instances[0]!.healthy).toBe(false);
+    expect(changes.at(-1)!.reason).toBe('instance.unhealthy');
+    const before = snapshot(registry, store);
+    expect(() => registry.setCheckedHealth(testAddress(), false)).toThrow(NotFoundError);
+    expect(() => registry.setCheckedHealth(testAddress({ port: 10 }), false)).toThrow(NotFoundError);
+    expect(snapshot(registry, store)).toBe(before);
+  });
+
   it('batchMetadata merges and removes keys and answers datum keys', () => {
     const { registry } = setup();
     const a = registry.registerInstance(cmd({ metadata: { k: '1', keep: 'y' } }));

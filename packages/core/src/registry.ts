@@ -303,6 +303,16 @@ export class Registry {
     this.emit(instance.service, healthy ? 'instance.healthy' : 'instance.unhealthy', instance);
   }
 
+  /**
+   * What an active check decided about a persistent instance, by address: in cluster mode the
+   * probing node shares it with every node as a mutation. Refused for an instance that is gone.
+   */
+  setCheckedHealth(address: InstanceAddress, healthy: boolean): void {
+    const instance = this.findInstance(address);
+    if (!instance || instance.ephemeral) throw new NotFoundError('no matched ip found!');
+    this.setHealth(instance, healthy);
+  }
+
   /** Removal by beat expiry. */
   expireInstance(instance: Instance): void {
     if (this.isAttached(instance)) this.removeInstance(instance, 'instance.expired');

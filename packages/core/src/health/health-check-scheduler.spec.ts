@@ -345,3 +345,40 @@ describe('HealthCheckScheduler: timers', () => {
     expect(prober.calls).toEqual([]);
   });
 });
+
+describe('HealthCheckScheduler: shared by several nodes (cluster mode)', () => {
+  it('probes only the services this node owns, and hands a change to the sharing instead of flipping it', async () => {
+    const { register, registry, prober, cluster, changes } = setup();
+    let owned = false;
+    const decided: [number, boolean][] = [];
+    const shared = new HealthCheckScheduler(registry, prober, () => 0, {
+      owns: (namespaceId, serviceName) => owned && namespaceId === 'public' && serviceName === SVC,
+      setHealth: (instance, healthy) => decided.push([instance.port, healthy]),
+    });
+    const instance = register();
+    changes.length = 0;
+    prober.next = 'fail-now';
+
+    await shared.checkCluster(cluster());
+    expect(prober.calls).toEqual([]);
+
+    owned = true;
+    await shared.checkCluster(cluster());
+    expect(prober.calls).toHaveLength(1);
+    expect(decided).toEqual([[8080, false]]);
+    // The view changes when the shared change comes back, not before.
+    expect(instance.healthy).toBe(true);
+    expect(changes).toEqual([]);
+
+    // Not applied (the engines were down): the next check decides it again.
+    await shared.checkCluster(cluster());
+    expect(decided).toEqual([
+      [8080, false],
+      [8080, false],
+    ]);
+    // Applied: a check that agrees with the view decides nothing.
+    registry.setCheckedHealth(instance.address, false);
+    await shared.checkCluster(cluster());
+    expect(decided).toHaveLength(2);
+  });
+});

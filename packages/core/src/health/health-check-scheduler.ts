@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Instance } from '../model/instance.js';
+import type { Service } from '../model/service.js';
 import type { InstanceTracker, Registry } from '../registry.js';
 import { nextCheckRecord } from './check-record.js';
 import type { Prober, ProbeResult } from './prober.js';
@@ -18,8 +19,21 @@ const PARAMS: Record<'TCP' | 'HTTP', CheckParams> = {
 };
 
 interface ClusterTask {
+  readonly service: Service;
   timer: TimerHandle | undefined;
   normalizedRt: number;
+}
+
+/**
+ * How nodes that share one registry share its checks (cluster mode): each service is probed by one
+ * node, and what a check decides reaches every node. Without it a scheduler checks every service and
+ * flips health in its own registry.
+ */
+export interface CheckSharing {
+  /** Whether this node probes the service's persistent instances now; asked before every round, so cheap. */
+  owns(namespaceId: string, serviceName: string): boolean;
+  /** A health change a check decided (the instance's health differs): applied for every node. */
+  setHealth(instance: Instance, healthy: boolean): void;
 }
 
 /**
@@ -36,6 +50,7 @@ export class HealthCheckScheduler implements InstanceTracker {
     private readonly registry: Registry,
     private readonly prober: Prober,
     private readonly random: () => number = Math.random,
+    private readonly sharing?: CheckSharing,
   ) {
     this.clock = registry.clock;
     registry.addTracker(this);
@@ -58,7 +73,7 @@ export class HealthCheckScheduler implements InstanceTracker {
     if (instance.ephemeral) return;
     const cluster = instance.service.cluster(instance.clusterName);
     if (!cluster || this.tasks.has(cluster)) return;
-    const task: ClusterTask = { timer: undefined, normalizedRt: 0 };
+    const task: ClusterTask = { service: instance.service, timer: undefined, normalizedRt: 0 };
     this.tasks.set(cluster, task);
     if (this.running) this.arm(cluster, task, this.firstDelay());
   }
@@ -75,6 +90,8 @@ export class HealthCheckScheduler implements InstanceTracker {
     if (checker.type !== 'TCP' && checker.type !== 'HTTP') return;
     if (!this.registry.switches.healthCheckEnabled) return;
     const task = this.tasks.get(cluster);
+    // Another node's to probe (its timer keeps running here, so this node takes over when it must).
+    if (this.sharing && !(task && this.sharing.owns(task.service.namespaceId, task.service.name))) return;
     const rounds: Promise<void>[] = [];
     for (const instance of cluster.persistent.values()) {
       if (instance.marked || instance.checkRunning) continue;
@@ -106,14 +123,20 @@ export class HealthCheckScheduler implements InstanceTracker {
       instance.checkFailStreak = 0;
       // Like Nacos, only oks seen while unhealthy count towards flipping back.
       instance.checkOkStreak = instance.healthy ? 0 : instance.checkOkStreak + 1;
-      if (!instance.healthy && instance.checkOkStreak >= checkTimes) this.registry.setHealth(instance, true);
+      if (!instance.healthy && instance.checkOkStreak >= checkTimes) this.setHealth(instance, true);
       return;
     }
     instance.checkOkStreak = 0;
     instance.checkFailStreak++;
     if (instance.healthy && (result.outcome === 'fail-now' || instance.checkFailStreak >= checkTimes)) {
-      this.registry.setHealth(instance, false);
+      this.setHealth(instance, false);
     }
+  }
+
+  /** A change the streaks decided; in cluster mode the view changes once the change is shared. */
+  private setHealth(instance: Instance, healthy: boolean): void {
+    if (this.sharing) this.sharing.setHealth(instance, healthy);
+    else this.registry.setHealth(instance, healthy);
   }
 
   private learnRt(task: ClusterTask, type: 'TCP' | 'HTTP', result: ProbeResult): void {

@@ -1,4 +1,4 @@
-import type { BeatCommand, BeatReply, Registry } from '@beacon/core';
+import type { BeatCommand, BeatReply, CheckSharing, Registry } from '@beacon/core';
 
 /**
  * Every change of registry state the application layer makes, by name: the name and its arguments
@@ -12,6 +12,7 @@ export const MUTATIONS = {
   deregisterInstance: (r: Registry, cmd: Parameters<Registry['deregisterInstance']>[0]) => r.deregisterInstance(cmd),
   patchInstance: (r: Registry, cmd: Parameters<Registry['patchInstance']>[0]) => r.patchInstance(cmd),
   setHealthManually: (r: Registry, ...a: Parameters<Registry['setHealthManually']>) => r.setHealthManually(...a),
+  setCheckedHealth: (r: Registry, ...a: Parameters<Registry['setCheckedHealth']>) => r.setCheckedHealth(...a),
   editInstanceMetadata: (r: Registry, ...a: Parameters<Registry['editInstanceMetadata']>) =>
     r.editInstanceMetadata(...a),
   editInstance: (r: Registry, ...a: Parameters<Registry['editInstance']>) => r.editInstance(...a),
@@ -68,6 +69,8 @@ export interface StateBackend {
    * was taken for dead); the listener gets that connection-held id (`<node>/<connection>`).
    */
   onHeldLost?(listener: (connectionId: string) => void): void;
+  /** A backend shared by several nodes (cluster) says which active checks this node runs, and shares their results. */
+  readonly checks?: CheckSharing;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */
   start?(): void;
   close?(): Promise<void>;

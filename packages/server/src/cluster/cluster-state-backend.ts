@@ -31,6 +31,7 @@ import { ChangeStreamTail, type StreamEntry } from './change-stream.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
 import { JournalStore } from './journal-store.js';
+import { LeasedHealthChecks } from './leased-health-checks.js';
 import { holderOf, NodePresence } from './node-presence.js';
 import {
   addressOf,
@@ -80,6 +81,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly presence: NodePresence;
   private readonly processor: BeatProcessor;
   private readonly batch: BeatBatcher;
+  /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
+  readonly checks: LeasedHealthChecks;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
   private readonly creating = new Map<string, Promise<unknown>>();
   private lastBeatErrorLogAt = 0;
@@ -101,6 +104,11 @@ export class ClusterStateBackend implements StateBackend {
     );
     this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
       this.logger.warn(`node presence: ${describe(error)}`),
+    );
+    this.checks = new LeasedHealthChecks(
+      this.leases.held,
+      (address, healthy) => this.apply('setCheckedHealth', address, healthy),
+      (message) => this.logger.warn(message),
     );
     this.batch = new BeatBatcher(
       this.redis,

@@ -22,6 +22,7 @@ export class ExpiryLeases {
   /** Set from the moment the connection drops until the node has looked at what came back. */
   private disconnected = false;
   private running = false;
+  /** The shards this node holds: it also runs their active checks (leased-health-checks.ts). */
   readonly held = new Set<number>();
 
   constructor(

@@ -5,7 +5,7 @@ import type { StoreOp } from '../storage/store-op.js';
  * Core's Store for a node's view in cluster mode. The view is memory; what is durable lives in
  * PostgreSQL, written by the cluster backend. While `record` runs a mutation, every write the
  * registry makes is kept as a StoreOp, for the backend to commit; outside it (changes arriving from
- * the stream, active health checks) writes are dropped, because their originator wrote them.
+ * the stream) writes are dropped, because their originator wrote them.
  */
 export class JournalStore implements Store {
   private journal: StoreOp[] | undefined;

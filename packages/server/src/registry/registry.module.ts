@@ -103,11 +103,14 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     },
     {
       provide: HealthCheckScheduler,
-      inject: [Registry, CONFIG],
-      useFactory: (registry: Registry, config: BeaconConfig) =>
+      inject: [STATE_BACKEND, CONFIG],
+      // In cluster mode each service is checked by one node and the results are shared (src/cluster/).
+      useFactory: (backend: StateBackend, config: BeaconConfig) =>
         new HealthCheckScheduler(
-          registry,
+          backend.registry,
           new SocketProber(new ProbeTargetPolicy(config.healthCheckAllow, config.healthCheckDeny)),
+          Math.random,
+          backend.checks,
         ),
     },
     RegistryLifecycle,
