@@ -32,6 +32,7 @@ import { closeEngines, connectEngines, type ClusterEngines } from './cluster-eng
 import { ExpiryLeases } from './expiry-leases.js';
 import { JournalStore } from './journal-store.js';
 import { LeasedHealthChecks } from './leased-health-checks.js';
+import { holderOf, NodePresence } from './node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -77,6 +78,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
+  private readonly presence: NodePresence;
   private readonly processor: BeatProcessor;
   private readonly batch: BeatBatcher;
   /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
@@ -99,6 +101,9 @@ export class ClusterStateBackend implements StateBackend {
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report);
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
+      this.logger.warn(`node presence: ${describe(error)}`),
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
@@ -129,6 +134,7 @@ export class ClusterStateBackend implements StateBackend {
       const backend = new ClusterStateBackend(engines, durable, journal, registry, startId, options);
       await backend.loadEphemeral();
       await ensureEpoch(engines.redis);
+      await backend.presence.renew();
       return backend;
     } catch (error) {
       await closeEngines(engines);
@@ -144,6 +150,7 @@ export class ClusterStateBackend implements StateBackend {
   start(): void {
     this.tail.start();
     this.leases.start();
+    this.presence.start();
     // Between the drop and the node's look at what came back, no expiry may run on stale beats.
     this.engines.redis.on('close', () => this.leases.suspend());
     this.engines.redis.on('ready', () => void this.afterReconnect());
@@ -154,6 +161,7 @@ export class ClusterStateBackend implements StateBackend {
     this.batch.stop();
     this.tail.stop();
     await this.leases.stop();
+    await this.presence.stop();
     await closeEngines(this.engines);
   }
 
@@ -176,6 +184,10 @@ export class ClusterStateBackend implements StateBackend {
     } finally {
       this.creating.delete(creates);
     }
+  }
+
+  onHeldLost(listener: (connectionId: string) => void): void {
+    this.presence.onLost(listener);
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -293,6 +305,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         member,
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, instance.lastBeat),
@@ -300,6 +314,7 @@ export class ClusterStateBackend implements StateBackend {
         JSON.stringify(m),
         '0',
         STREAM_MAXLEN,
+        holderOf(instance),
       );
     } else {
       await this.redis.beaconRemove(
@@ -307,6 +322,7 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
         member,
         this.node,
         JSON.stringify(m),
@@ -330,7 +346,8 @@ export class ClusterStateBackend implements StateBackend {
     }
     // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
     if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
-    if (instance.ephemeral) {
+    // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
+    if (instance.ephemeral && instance.connectionId === undefined) {
       const now = Date.now();
       instance.lastBeat = now;
       this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
@@ -365,8 +382,10 @@ export class ClusterStateBackend implements StateBackend {
     if (entry.member === undefined) return;
     const instance = this.registry.findInstance(addressOf(entry.member));
     if (!instance?.ephemeral) return;
-    if (entry.transition === 'expired') this.registry.expireInstance(instance);
-    else this.registry.setHealth(instance, entry.transition === 'healthy');
+    if (entry.transition === 'expired') {
+      this.registry.expireInstance(instance);
+      this.presence.expired(instance);
+    } else this.registry.setHealth(instance, entry.transition === 'healthy');
   }
 
   /** Every ephemeral instance Redis holds, into the view (at start). */
@@ -401,6 +420,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         memberOf(address),
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, Date.now()),
@@ -408,6 +429,7 @@ export class ClusterStateBackend implements StateBackend {
         '',
         '1',
         STREAM_MAXLEN,
+        holderOf(instance),
       )
       .catch((error: unknown) => this.reportBeatError(error));
   }
