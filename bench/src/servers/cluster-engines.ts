@@ -26,7 +26,7 @@ export class ClusterEngines {
     return this.redis.pid!;
   }
 
-  /** A node on these engines; cluster mode does not serve gRPC yet, so that face is off. */
+  /** A node on these engines; the cluster scenarios beat over HTTP, so the gRPC face is off. */
   get env(): Record<string, string> {
     return { BEACON_REDIS_URL: this.redis.url, BEACON_DATABASE_URL: this.postgres.url, BEACON_GRPC_PORT: 'off' };
   }

@@ -59,8 +59,8 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b.beats) },
     {
       provide: ConnectionRegistrations,
-      inject: [Registry],
-      useFactory: (r: Registry) => new ConnectionRegistrations(r),
+      inject: [STATE_BACKEND],
+      useFactory: (b: StateBackend) => new ConnectionRegistrations(b),
     },
     {
       provide: ConnectionDiscovery,

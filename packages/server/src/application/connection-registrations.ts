@@ -1,5 +1,6 @@
-import type { DeregisterCommand, Instance, RegisterCommand, Registry } from '@beacon/core';
+import type { DeregisterCommand, Instance, RegisterCommand } from '@beacon/core';
 import { instanceKey, InvalidParameterError } from '@beacon/core';
+import type { StateBackend } from './state-backend.js';
 
 /**
  * Instances held by connections (Nacos 2.x clients over gRPC), following Nacos 2.x's publisher
@@ -7,40 +8,76 @@ import { instanceKey, InvalidParameterError } from '@beacon/core';
  * with the one instance, a batch replaces it with the batch, and when the connection closes the
  * whole of it goes at once. Persistent instances are never held: they are registered and checked
  * exactly like those of 1.x clients.
+ *
+ * Every change goes through the state backend's `apply`, so in a cluster it reaches Redis and the
+ * change stream, and every node's subscribers hear it. One connection's requests are applied one
+ * after the other, in the order they came, so a close always follows the registrations before it.
  */
 export class ConnectionRegistrations {
   /** connection id -> `namespace##service` -> the instances it publishes there. */
   private readonly published = new Map<string, Map<string, Set<Instance>>>();
+  /** connection id -> the end of its queue of changes. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly backend: StateBackend) {}
 
   /** InstanceRequest `registerInstance`: an ephemeral instance is held by the connection. */
-  register(connectionId: string, cmd: RegisterCommand): void {
-    if (cmd.ephemeral) this.publish(connectionId, [cmd]);
-    else this.registry.registerInstance(cmd);
+  register(connectionId: string, cmd: RegisterCommand): Promise<void> {
+    return this.inOrder(connectionId, async () => {
+      if (cmd.ephemeral) await this.publish(connectionId, [cmd]);
+      else await this.backend.apply('registerInstance', cmd);
+    });
   }
 
   /** BatchInstanceRequest `batchRegisterInstance`: the batch becomes what the connection publishes. */
-  batchRegister(connectionId: string, commands: readonly RegisterCommand[]): void {
+  batchRegister(connectionId: string, commands: readonly RegisterCommand[]): Promise<void> {
     if (commands.some((cmd) => !cmd.ephemeral)) {
-      throw new InvalidParameterError('Batch registration is for ephemeral instances only');
+      return Promise.reject(new InvalidParameterError('Batch registration is for ephemeral instances only'));
     }
-    this.publish(connectionId, commands);
+    return this.inOrder(connectionId, () => this.publish(connectionId, commands));
   }
 
   /** InstanceRequest `deregisterInstance`: only what the connection holds, or a persistent instance. */
-  deregister(connectionId: string, cmd: DeregisterCommand): void {
-    if (cmd.ephemeral) this.unpublish(connectionId, cmd);
-    else this.registry.deregisterInstance(cmd);
+  deregister(connectionId: string, cmd: DeregisterCommand): Promise<void> {
+    return this.inOrder(connectionId, () => this.deregisterNow(connectionId, cmd));
   }
 
   /** BatchInstanceRequest `batchDeregisterInstance`: each instance as `deregister` would, in order. */
-  batchDeregister(connectionId: string, commands: readonly DeregisterCommand[]): void {
-    for (const cmd of commands) this.deregister(connectionId, cmd);
+  batchDeregister(connectionId: string, commands: readonly DeregisterCommand[]): Promise<void> {
+    return this.inOrder(connectionId, async () => {
+      for (const cmd of commands) await this.deregisterNow(connectionId, cmd);
+    });
+  }
+
+  /**
+   * In a cluster, when the cluster deleted instances a live connection still holds (this node was
+   * taken for dead), `listener` gets the connection: resetting it makes the client register again.
+   */
+  onLost(listener: (connectionId: string) => void): void {
+    this.backend.onHeldLost?.((heldId) => {
+      const connectionId = heldId.slice(heldId.indexOf('/') + 1);
+      if (this.published.has(connectionId)) listener(connectionId);
+    });
+  }
+
+  /** The connection is gone: everything it published goes, and subscribers hear it. */
+  releaseAll(connectionId: string): Promise<void> {
+    return this.inOrder(connectionId, async () => {
+      const services = this.published.get(connectionId);
+      this.published.delete(connectionId);
+      if (!services) return;
+      const held = [...services.values()].flatMap((instances) => [...instances]);
+      await Promise.all(held.map((instance) => this.release(connectionId, instance)));
+    });
+  }
+
+  private async deregisterNow(connectionId: string, cmd: DeregisterCommand): Promise<void> {
+    if (cmd.ephemeral) await this.unpublish(connectionId, cmd);
+    else await this.backend.apply('deregisterInstance', cmd);
   }
 
   /** Registers `commands` (all of one service) as everything the connection publishes for that service. */
-  private publish(connectionId: string, commands: readonly RegisterCommand[]): void {
+  private async publish(connectionId: string, commands: readonly RegisterCommand[]): Promise<void> {
     const first = commands[0];
     if (!first) return;
     const key = serviceKey(first.namespaceId, first.serviceName);
@@ -51,39 +88,39 @@ export class ConnectionRegistrations {
     }
     const previous = services.get(key);
     const now = new Set<Instance>();
-    for (const cmd of commands) now.add(this.registry.registerInstance({ ...cmd, connectionId }));
     services.set(key, now);
-    if (previous) for (const instance of previous) if (!now.has(instance)) this.release(connectionId, instance);
+    const heldBy = this.heldId(connectionId);
+    try {
+      for (const cmd of commands)
+        now.add(await this.backend.apply('registerInstance', { ...cmd, connectionId: heldBy }));
+    } catch (error) {
+      // Refused part-way: nothing is released, and all of it goes with the connection.
+      for (const instance of previous ?? []) now.add(instance);
+      throw error;
+    }
+    if (previous) {
+      await Promise.all([...previous].filter((i) => !now.has(i)).map((i) => this.release(connectionId, i)));
+    }
   }
 
   /** Removes one instance the connection published; instances others hold are left alone. */
-  private unpublish(connectionId: string, cmd: DeregisterCommand): void {
+  private async unpublish(connectionId: string, cmd: DeregisterCommand): Promise<void> {
     const services = this.published.get(connectionId);
     const key = serviceKey(cmd.namespaceId, cmd.serviceName);
     const instances = services?.get(key);
     if (!services || !instances) return;
     const wanted = instanceKey(cmd.ip, cmd.port);
-    for (const instance of instances) {
-      if (instance.key === wanted && instance.clusterName === cmd.clusterName) {
-        instances.delete(instance);
-        this.release(connectionId, instance);
-      }
-    }
+    const released = [...instances].filter((i) => i.key === wanted && i.clusterName === cmd.clusterName);
+    for (const instance of released) instances.delete(instance);
     if (instances.size === 0) services.delete(key);
-  }
-
-  /** The connection is gone: everything it published goes, and subscribers hear it. */
-  releaseAll(connectionId: string): void {
-    const services = this.published.get(connectionId);
-    this.published.delete(connectionId);
-    if (!services) return;
-    for (const instances of services.values()) for (const instance of instances) this.release(connectionId, instance);
+    await Promise.all(released.map((instance) => this.release(connectionId, instance)));
   }
 
   /** Only while the instance is still this connection's: an HTTP re-register took it over otherwise. */
-  private release(connectionId: string, instance: Instance): void {
-    if (instance.connectionId !== connectionId || !this.registry.isAttached(instance)) return;
-    this.registry.deregisterInstance({
+  private async release(connectionId: string, instance: Instance): Promise<void> {
+    const registry = this.backend.registry;
+    if (instance.connectionId !== this.heldId(connectionId) || !registry.isAttached(instance)) return;
+    await this.backend.apply('deregisterInstance', {
       namespaceId: instance.service.namespaceId,
       serviceName: instance.service.name,
       clusterName: instance.clusterName,
@@ -92,6 +129,28 @@ export class ConnectionRegistrations {
       ephemeral: true,
     });
   }
+
+  /** In a cluster the instance carries the node holding the connection (see `holdingNodeOf`). */
+  private heldId(connectionId: string): string {
+    return this.backend.node === undefined ? connectionId : `${this.backend.node}/${connectionId}`;
+  }
+
+  /** Runs `task` after every earlier change of the same connection has settled. */
+  private inOrder(connectionId: string, task: () => Promise<void>): Promise<void> {
+    const run = (this.queues.get(connectionId) ?? Promise.resolve()).then(task, task);
+    const settled = run.catch(() => undefined);
+    this.queues.set(connectionId, settled);
+    void settled.then(() => {
+      if (this.queues.get(connectionId) === settled) this.queues.delete(connectionId);
+    });
+    return run;
+  }
+}
+
+/** The node whose connection holds an instance (cluster mode), from its connection id; else undefined. */
+export function holdingNodeOf(connectionId: string | undefined): string | undefined {
+  const slash = connectionId?.indexOf('/') ?? -1;
+  return slash < 0 ? undefined : connectionId!.slice(0, slash);
 }
 
 function serviceKey(namespaceId: string, serviceName: string): string {

@@ -59,6 +59,16 @@ export interface StateBackend {
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
   /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
   readonly beats: BeatHandler;
+  /**
+   * In a cluster, this node's id: instances its gRPC connections hold carry it, so that every node
+   * knows whose they are (connection-registrations.ts). Absent in embedded mode.
+   */
+  readonly node?: string;
+  /**
+   * In a cluster: the cluster deleted an instance a connection of this node still holds (the node
+   * was taken for dead); the listener gets that connection-held id (`<node>/<connection>`).
+   */
+  onHeldLost?(listener: (connectionId: string) => void): void;
   /** A backend shared by several nodes (cluster) says which active checks this node runs, and shares their results. */
   readonly checks?: CheckSharing;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */

@@ -1,6 +1,6 @@
 import { compareNames as compare, ConflictError, InvalidParameterError, NotFoundError } from '@beacon/core';
 import { MIN_PASSWORD_LENGTH } from '../config/config.js';
-import type { AuthRepository, PermissionRecord, RoleBinding, UserRecord } from './auth-repository.js';
+import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { ACTIONS, PermissionPattern, type Action, type NamingResource } from './resource.js';
 
@@ -18,23 +18,31 @@ interface Grant {
 
 /**
  * Who exists, which roles they hold and what each role may do. Kept in memory (a few rows) so the
- * per-request check costs no I/O; every change is written to SQLite first, then applied here.
+ * per-request check costs no I/O. Every change is written to the AuthStore first, then applied
+ * here: when the store refuses or fails, nothing changes. Changes run one at a time (with the
+ * reloads another node's changes cause), so a reload never undoes a change made here meanwhile.
  */
 export class AccessDirectory {
   private readonly users = new Map<string, UserRecord>();
   private readonly rolesOfUser = new Map<string, Set<string>>();
   private readonly grantsOfRole = new Map<string, Grant[]>();
   private readonly listeners: (() => void)[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private pendingReload: Promise<void> | undefined;
 
   constructor(
-    private readonly repository: AuthRepository,
+    private readonly store: AuthStore,
     private readonly hasher: PasswordHasher,
+    stored: AuthSnapshot,
     private readonly now: () => number = Date.now,
   ) {
-    const stored = repository.load();
-    for (const u of stored.users) this.users.set(u.username, u);
-    for (const b of stored.roles) this.bindInMemory(b);
-    for (const p of stored.permissions) this.grantInMemory(p);
+    this.replace(stored);
+    store.onRemoteChange?.(() => this.reload());
+  }
+
+  /** Loads the store's rows; in cluster mode, also follows the changes other nodes make. */
+  static async open(store: AuthStore, hasher: PasswordHasher): Promise<AccessDirectory> {
+    return new AccessDirectory(store, hasher, await store.load());
   }
 
   /** Called after every change (the credential cache listens). */
@@ -107,110 +115,146 @@ export class AccessDirectory {
     checkPassword(password);
     if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
     const passwordHash = await this.hasher.hash(password);
-    // Checked again: another request may have created the same user while we were hashing.
-    if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
-    const now = this.now();
-    const record: UserRecord = { username, passwordHash, passwordChangedAt: now, createdAt: now };
-    this.repository.putUser(record);
-    this.users.set(username, record);
-    this.changed();
-    return record;
+    return this.exclusive(async () => {
+      // Checked again: another request may have created the same user while we were hashing.
+      if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
+      const now = this.now();
+      const record: UserRecord = { username, passwordHash, passwordChangedAt: now, createdAt: now };
+      // False when another node created it a moment ago.
+      if (!(await this.store.addUser(record))) throw new ConflictError(`user '${username}' already exist!`);
+      this.users.set(username, record);
+      this.changed();
+      return record;
+    });
   }
 
-  /** The first start's admin: user `nacos` holding ROLE_ADMIN, in one transaction. */
-  async createAdmin(password: string): Promise<void> {
+  /**
+   * The first start's admin: user `nacos` holding ROLE_ADMIN, in one transaction. False when the
+   * admin exists already (another node of the cluster created it first): then it is loaded here.
+   */
+  async createAdmin(password: string): Promise<boolean> {
     const passwordHash = await this.hasher.hash(password);
     const now = this.now();
     const record: UserRecord = { username: ADMIN_USER, passwordHash, passwordChangedAt: now, createdAt: now };
     const binding: RoleBinding = { role: ADMIN_ROLE, username: ADMIN_USER };
-    this.repository.transaction(() => {
-      this.repository.putUser(record);
-      this.repository.putRole(binding);
+    return this.exclusive(async () => {
+      if (!(await this.store.addAdmin(record, binding))) {
+        this.replace(await this.store.load());
+        this.changed();
+        return false;
+      }
+      this.users.set(ADMIN_USER, record);
+      this.bindInMemory(binding);
+      this.changed();
+      return true;
     });
-    this.users.set(ADMIN_USER, record);
-    this.bindInMemory(binding);
-    this.changed();
   }
 
   async changePassword(username: string, password: string): Promise<void> {
-    const existing = this.requireUser(username);
+    this.requireUser(username);
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
-    // Also the user's token version: strictly increasing, so tokens of the old password never match it.
-    const passwordChangedAt = Math.max(this.now(), existing.passwordChangedAt + 1);
-    const record: UserRecord = { ...existing, passwordHash, passwordChangedAt };
-    this.repository.putUser(record);
-    this.users.set(username, record);
-    this.changed();
+    return this.exclusive(async () => {
+      const existing = this.requireUser(username);
+      // Also the user's token version: strictly increasing, so tokens of the old password never match it.
+      const passwordChangedAt = Math.max(this.now(), existing.passwordChangedAt + 1);
+      const record: UserRecord = { ...existing, passwordHash, passwordChangedAt };
+      if (!(await this.store.updateUser(record))) throw new NotFoundError(`user ${username} not exist!`);
+      this.users.set(username, record);
+      this.changed();
+    });
   }
 
-  deleteUser(username: string): void {
-    this.requireUser(username);
-    if (this.isAdmin(username)) throw new InvalidParameterError(`cannot delete admin: ${username}`);
-    this.repository.deleteUser(username);
-    this.users.delete(username);
-    const roles = this.rolesOfUser.get(username) ?? new Set<string>();
-    this.rolesOfUser.delete(username);
-    for (const role of roles) this.dropRoleIfUnused(role);
-    this.changed();
+  deleteUser(username: string): Promise<void> {
+    return this.exclusive(async () => {
+      this.requireUser(username);
+      if (this.isAdmin(username)) throw new InvalidParameterError(`cannot delete admin: ${username}`);
+      const roles = [...(this.rolesOfUser.get(username) ?? [])];
+      const orphaned = roles.filter((role) => this.orphanedWithout(role, [username]));
+      await this.store.deleteUser(username, orphaned);
+      this.users.delete(username);
+      this.rolesOfUser.delete(username);
+      for (const role of orphaned) this.grantsOfRole.delete(role);
+      this.changed();
+    });
   }
 
-  bindRole(role: string, username: string): void {
-    checkName('role', role);
-    if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' is not permitted to create!`);
-    if (!this.users.has(username)) throw new NotFoundError(`user '${username}' not found!`);
-    if (this.rolesOfUser.get(username)?.has(role)) {
-      throw new ConflictError(`user '${username}' already bound to the role '${role}'!`);
-    }
-    const binding = { role, username };
-    this.repository.putRole(binding);
-    this.bindInMemory(binding);
-    this.changed();
+  bindRole(role: string, username: string): Promise<void> {
+    return this.exclusive(async () => {
+      checkName('role', role);
+      if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' is not permitted to create!`);
+      if (!this.users.has(username)) throw new NotFoundError(`user '${username}' not found!`);
+      const conflict = new ConflictError(`user '${username}' already bound to the role '${role}'!`);
+      if (this.rolesOfUser.get(username)?.has(role)) throw conflict;
+      const binding = { role, username };
+      if (!(await this.store.addRole(binding))) throw conflict;
+      this.bindInMemory(binding);
+      this.changed();
+    });
   }
 
   /** Unbinds one user, or every user when `username` is omitted; a role nobody holds loses its grants. */
-  unbindRole(role: string, username?: string): void {
-    if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' cannot be removed`);
-    const holders = username === undefined ? this.holdersOf(role) : [username];
-    if (!holders.some((u) => this.rolesOfUser.get(u)?.has(role))) {
-      throw new NotFoundError(`role '${role}'${username === undefined ? '' : ` of user '${username}'`} not found!`);
-    }
-    this.repository.deleteRole(role, username);
-    for (const u of holders) this.rolesOfUser.get(u)?.delete(role);
-    this.dropRoleIfUnused(role);
-    this.changed();
+  unbindRole(role: string, username?: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' cannot be removed`);
+      const holders = username === undefined ? this.holdersOf(role) : [username];
+      if (!holders.some((u) => this.rolesOfUser.get(u)?.has(role))) {
+        throw new NotFoundError(`role '${role}'${username === undefined ? '' : ` of user '${username}'`} not found!`);
+      }
+      const orphaned = this.orphanedWithout(role, holders);
+      await this.store.deleteRole(role, username, orphaned);
+      for (const u of holders) this.rolesOfUser.get(u)?.delete(role);
+      if (orphaned) this.grantsOfRole.delete(role);
+      this.changed();
+    });
   }
 
-  grant(role: string, resource: string, action: string): PermissionRecord {
-    if (!this.holdersOf(role).length) throw new NotFoundError(`role ${role} not found!`);
-    if (!(ACTIONS as readonly string[]).includes(action)) {
-      throw new InvalidParameterError(`action must be one of ${ACTIONS.join(', ')}, got '${action}'`);
-    }
-    const pattern = PermissionPattern.parse(resource);
-    const record: PermissionRecord = { role, resource: pattern.text, action };
-    if (this.grantsOfRole.get(role)?.some((g) => sameGrant(g.record, record))) {
-      throw new ConflictError(`permission already exist!`);
-    }
-    this.repository.putPermission(record);
-    this.grantInMemory(record);
-    this.changed();
-    return record;
+  grant(role: string, resource: string, action: string): Promise<PermissionRecord> {
+    return this.exclusive(async () => {
+      if (!this.holdersOf(role).length) throw new NotFoundError(`role ${role} not found!`);
+      if (!(ACTIONS as readonly string[]).includes(action)) {
+        throw new InvalidParameterError(`action must be one of ${ACTIONS.join(', ')}, got '${action}'`);
+      }
+      const pattern = PermissionPattern.parse(resource);
+      const record: PermissionRecord = { role, resource: pattern.text, action };
+      const conflict = new ConflictError(`permission already exist!`);
+      if (this.grantsOfRole.get(role)?.some((g) => sameGrant(g.record, record))) throw conflict;
+      if (!(await this.store.addPermission(record))) throw conflict;
+      this.grantInMemory(record);
+      this.changed();
+      return record;
+    });
   }
 
-  revoke(role: string, resource: string, action: string): void {
-    const grants = this.grantsOfRole.get(role) ?? [];
-    // Match the stored (normalized) form as well as what the caller typed.
-    let text = resource;
-    try {
-      text = PermissionPattern.parse(resource).text;
-    } catch {
-      // not a valid pattern: it can only match nothing
-    }
-    const index = grants.findIndex((g) => g.record.action === action && g.record.resource === text);
-    if (index < 0) throw new NotFoundError(`permission not found!`);
-    this.repository.deletePermission(grants[index]!.record);
-    grants.splice(index, 1);
-    this.changed();
+  revoke(role: string, resource: string, action: string): Promise<void> {
+    return this.exclusive(async () => {
+      const grants = this.grantsOfRole.get(role) ?? [];
+      // Match the stored (normalized) form as well as what the caller typed.
+      let text = resource;
+      try {
+        text = PermissionPattern.parse(resource).text;
+      } catch {
+        // not a valid pattern: it can only match nothing
+      }
+      const index = grants.findIndex((g) => g.record.action === action && g.record.resource === text);
+      if (index < 0) throw new NotFoundError(`permission not found!`);
+      await this.store.deletePermission(grants[index]!.record);
+      grants.splice(index, 1);
+      this.changed();
+    });
+  }
+
+  /**
+   * Another node changed the rows (cluster mode): read them all again, then tell the listeners, as
+   * for a change made here. Coalesced: one reload still waiting to run covers later notifications.
+   */
+  reload(): Promise<void> {
+    this.pendingReload ??= this.exclusive(async () => {
+      this.pendingReload = undefined;
+      this.replace(await this.store.load());
+      this.changed();
+    });
+    return this.pendingReload;
   }
 
   private requireUser(username: string): UserRecord {
@@ -223,12 +267,25 @@ export class AccessDirectory {
     return [...this.rolesOfUser].filter(([, roles]) => roles.has(role)).map(([username]) => username);
   }
 
-  private dropRoleIfUnused(role: string): void {
-    if (this.holdersOf(role).length > 0) return;
-    if (this.grantsOfRole.has(role)) {
-      this.repository.deletePermissionsOfRole(role);
-      this.grantsOfRole.delete(role);
-    }
+  /** Whether `role` has grants and nobody but `leaving` holds it: then its grants go with them. */
+  private orphanedWithout(role: string, leaving: readonly string[]): boolean {
+    return this.grantsOfRole.has(role) && this.holdersOf(role).every((u) => leaving.includes(u));
+  }
+
+  /** Runs `work` after every change queued before it: changes and reloads never interleave. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private replace(stored: AuthSnapshot): void {
+    this.users.clear();
+    this.rolesOfUser.clear();
+    this.grantsOfRole.clear();
+    for (const u of stored.users) this.users.set(u.username, u);
+    for (const b of stored.roles) this.bindInMemory(b);
+    for (const p of stored.permissions) this.grantInMemory(p);
   }
 
   private bindInMemory(b: RoleBinding): void {

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { ADMIN_USER, AccessDirectory } from './access-directory.js';
+import { redact } from '../config/cluster-config.js';
 import { AuthRepository } from './auth-repository.js';
+import type { AuthStore } from './auth-store.js';
 import { forgetInitialPassword, generateAdminPassword, keepInitialPassword } from './initial-admin-password.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -37,16 +39,65 @@ export async function resetAdminPassword(dataDir: string, given: string | undefi
   const database = new SqliteDatabase(dataDir);
   try {
     claimExclusively(database);
-    const directory = new AccessDirectory(new AuthRepository(database), new PasswordHasher());
-    const password = given ?? generateAdminPassword();
-    if (directory.user(ADMIN_USER)) await directory.changePassword(ADMIN_USER, password);
-    else await directory.createAdmin(password);
+    const password = await setAdminPassword(new AuthRepository(database), given);
     const file = given === undefined ? keepInitialPassword(dataDir, password) : undefined;
     if (given !== undefined) forgetInitialPassword(dataDir);
     return { password, generated: given === undefined, file };
   } finally {
     database.close();
   }
+}
+
+/**
+ * Cluster mode: sets the admin's password in the cluster's PostgreSQL (BEACON_DATABASE_URL). The
+ * nodes may keep running: the change is announced to them as any other is, so every node takes the
+ * new password at once. A generated password is printed only: no node's data dir is at hand here.
+ */
+export async function resetClusterAdminPassword(
+  databaseUrl: string,
+  given: string | undefined,
+): Promise<AdminResetResult> {
+  // Loaded on demand, as in the server: an embedded reset never loads pg.
+  const [{ default: pg }, { PostgresAuthStore }] = await Promise.all([
+    import('pg'),
+    import('../cluster/postgres-auth-store.js'),
+  ]);
+  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 3000, max: 2 });
+  pool.on('error', () => undefined);
+  try {
+    let hasSchema: boolean;
+    try {
+      const { rows } = await pool.query<{ ok: boolean }>("SELECT to_regclass('auth_users') IS NOT NULL AS ok");
+      hasSchema = rows[0]!.ok;
+    } catch (error) {
+      throw new AdminResetError(`cannot reach PostgreSQL at ${redact(databaseUrl)}: ${describe(error)}`);
+    }
+    // Never create a schema here: a mistyped URL must not become an empty cluster.
+    if (!hasSchema) {
+      throw new AdminResetError(`${redact(databaseUrl)} holds no Beacon schema: is BEACON_DATABASE_URL right?`);
+    }
+    try {
+      const password = await setAdminPassword(new PostgresAuthStore(pool, 'reset-admin-password'), given);
+      return { password, generated: given === undefined, file: undefined };
+    } catch (error) {
+      throw new AdminResetError(describe(error));
+    }
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** The given or a generated password, set on the admin (created if missing); returns it. */
+async function setAdminPassword(store: AuthStore, given: string | undefined): Promise<string> {
+  const directory = await AccessDirectory.open(store, new PasswordHasher());
+  const password = given ?? generateAdminPassword();
+  if (directory.user(ADMIN_USER)) await directory.changePassword(ADMIN_USER, password);
+  else await directory.createAdmin(password);
+  return password;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Holds the database's exclusive lock until the connection closes; a running server holds it open. */

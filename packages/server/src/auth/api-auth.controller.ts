@@ -153,8 +153,8 @@ export class ApiAuthController {
   @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user and their role bindings (admins)' })
   @ApiResponse({ status: 204, description: 'Deleted; their tokens stop working' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  deleteUser(@Param('username') username: string): void {
-    this.directory.deleteUser(username);
+  async deleteUser(@Param('username') username: string): Promise<void> {
+    await this.directory.deleteUser(username);
   }
 
   @Get('roles')
@@ -169,11 +169,11 @@ export class ApiAuthController {
   @ApiOperation({ operationId: 'bindRole', summary: 'Give a user a role (admins)' })
   @ApiBody({ type: RoleBindingDto })
   @ApiResponse({ status: 201, type: RoleBindingDto })
-  bindRole(@Body() body: unknown): RoleBindingDto {
+  async bindRole(@Body() body: unknown): Promise<RoleBindingDto> {
     const b = new BodyReader(body);
     const role = b.string('role') ?? '';
     const username = b.string('username') ?? '';
-    this.directory.bindRole(role, username);
+    await this.directory.bindRole(role, username);
     return { role, username };
   }
 
@@ -186,8 +186,8 @@ export class ApiAuthController {
   @ApiQuery({ name: 'username', required: false })
   @ApiResponse({ status: 204, description: 'Removed; a role nobody holds loses its permissions' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  unbindRole(@Param('role') role: string, @Query('username') username?: string): void {
-    this.directory.unbindRole(role, username?.trim() || undefined);
+  async unbindRole(@Param('role') role: string, @Query('username') username?: string): Promise<void> {
+    await this.directory.unbindRole(role, username?.trim() || undefined);
   }
 
   @Get('permissions')
@@ -202,7 +202,7 @@ export class ApiAuthController {
   @ApiOperation({ operationId: 'grantPermission', summary: 'Let a role read (r) or read and write (rw) resources' })
   @ApiBody({ type: PermissionDto })
   @ApiResponse({ status: 201, type: PermissionDto })
-  grant(@Body() body: unknown): PermissionDto {
+  grant(@Body() body: unknown): Promise<PermissionDto> {
     const b = new BodyReader(body);
     return this.directory.grant(b.string('role') ?? '', b.string('resource') ?? '', b.string('action') ?? '');
   }
@@ -215,8 +215,12 @@ export class ApiAuthController {
   @ApiQuery({ name: 'action', required: true, enum: ['r', 'w', 'rw'] })
   @ApiResponse({ status: 204, description: 'Removed' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  revoke(@Query('role') role?: string, @Query('resource') resource?: string, @Query('action') action?: string): void {
-    this.directory.revoke(role ?? '', resource ?? '', action ?? '');
+  async revoke(
+    @Query('role') role?: string,
+    @Query('resource') resource?: string,
+    @Query('action') action?: string,
+  ): Promise<void> {
+    await this.directory.revoke(role ?? '', resource ?? '', action ?? '');
   }
 
   private userDto(username: string): UserDto {

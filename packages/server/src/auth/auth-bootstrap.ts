@@ -17,6 +17,11 @@ import { TOKEN_SECRET, type TokenSecret } from './token-secret.js';
  * printed once and kept in `<data dir>/initial-admin-password` until the admin changes it. There is
  * no built-in password. With auth off it says so loudly, and creates the admin only when a password
  * is given (nothing would use a generated one).
+ *
+ * In cluster mode the admin is created once for the cluster: of nodes starting together the first
+ * to insert it wins (the others find it), and only that node prints and keeps the generated
+ * password, in its own data dir. Any node removes its kept file when the admin's password changes,
+ * wherever the change was made.
  */
 @Injectable()
 export class AuthBootstrap implements OnModuleInit {
@@ -45,11 +50,11 @@ export class AuthBootstrap implements OnModuleInit {
   private async createAdmin(): Promise<void> {
     const given = this.config.adminPassword;
     if (given !== undefined) {
-      await this.directory.createAdmin(given);
+      if (!(await this.directory.createAdmin(given))) return this.createdElsewhere();
       this.logger.log(`created the admin user '${ADMIN_USER}' with the password from BEACON_ADMIN_PASSWORD`);
     } else if (this.config.authEnabled) {
       const generated = generateAdminPassword();
-      await this.directory.createAdmin(generated);
+      if (!(await this.directory.createAdmin(generated))) return this.createdElsewhere();
       const file = keepInitialPassword(this.config.dataDir, generated);
       // Written past the log level on purpose: this is the only time the log shows this password.
       process.stderr.write(
@@ -69,6 +74,11 @@ export class AuthBootstrap implements OnModuleInit {
         ].join('\n') + '\n',
       );
     }
+  }
+
+  /** Cluster mode: nodes starting together race to create the admin; the first wins, the others say so. */
+  private createdElsewhere(): void {
+    this.logger.log(`the admin user '${ADMIN_USER}' was created by another node of the cluster`);
   }
 
   /** A kept password that no longer logs the admin in (changed while the server was stopped) goes. */

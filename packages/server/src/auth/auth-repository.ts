@@ -1,24 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../storage/sqlite-database.js';
-
-export interface UserRecord {
-  readonly username: string;
-  readonly passwordHash: string;
-  /** Milliseconds; tokens issued before this second are refused. */
-  readonly passwordChangedAt: number;
-  readonly createdAt: number;
-}
-
-export interface RoleBinding {
-  readonly role: string;
-  readonly username: string;
-}
-
-export interface PermissionRecord {
-  readonly role: string;
-  readonly resource: string;
-  readonly action: string;
-}
+import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
 
 interface UserRow {
   username: string;
@@ -27,8 +9,11 @@ interface UserRow {
   created_at: number;
 }
 
-/** Users, role bindings and permissions in the registry's own SQLite database (Nacos's three tables). */
-export class AuthRepository {
+/**
+ * The embedded AuthStore: users, role bindings and permissions in the registry's own SQLite
+ * database (Nacos's three tables). Synchronous, as SQLite is: a change is durable when it returns.
+ */
+export class AuthRepository implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -36,21 +21,22 @@ export class AuthRepository {
     this.db = database.connection;
     const db = this.db;
     this.statements = {
-      putUser: db.prepare(
-        'INSERT OR REPLACE INTO auth_users (username, password_hash, password_changed_at, created_at) VALUES (?, ?, ?, ?)',
+      addUser: db.prepare(
+        'INSERT OR IGNORE INTO auth_users (username, password_hash, password_changed_at, created_at) VALUES (?, ?, ?, ?)',
       ),
+      updateUser: db.prepare('UPDATE auth_users SET password_hash = ?, password_changed_at = ? WHERE username = ?'),
       deleteUser: db.prepare('DELETE FROM auth_users WHERE username = ?'),
       deleteRolesOfUser: db.prepare('DELETE FROM auth_roles WHERE username = ?'),
-      putRole: db.prepare('INSERT OR IGNORE INTO auth_roles (role, username) VALUES (?, ?)'),
+      addRole: db.prepare('INSERT OR IGNORE INTO auth_roles (role, username) VALUES (?, ?)'),
       deleteRole: db.prepare('DELETE FROM auth_roles WHERE role = ?'),
       deleteRoleOfUser: db.prepare('DELETE FROM auth_roles WHERE role = ? AND username = ?'),
-      putPermission: db.prepare('INSERT OR IGNORE INTO auth_permissions (role, resource, action) VALUES (?, ?, ?)'),
+      addPermission: db.prepare('INSERT OR IGNORE INTO auth_permissions (role, resource, action) VALUES (?, ?, ?)'),
       deletePermission: db.prepare('DELETE FROM auth_permissions WHERE role = ? AND resource = ? AND action = ?'),
       deletePermissionsOfRole: db.prepare('DELETE FROM auth_permissions WHERE role = ?'),
     };
   }
 
-  load(): { users: UserRecord[]; roles: RoleBinding[]; permissions: PermissionRecord[] } {
+  load(): AuthSnapshot {
     return {
       users: (this.db.prepare('SELECT * FROM auth_users').all() as UserRow[]).map((r) => ({
         username: r.username,
@@ -63,40 +49,51 @@ export class AuthRepository {
     };
   }
 
-  putUser(u: UserRecord): void {
-    this.statements.putUser.run(u.username, u.passwordHash, u.passwordChangedAt, u.createdAt);
+  addUser(u: UserRecord): boolean {
+    return this.statements.addUser.run(u.username, u.passwordHash, u.passwordChangedAt, u.createdAt).changes === 1;
   }
 
-  /** Removes the user with its role bindings. */
-  deleteUser(username: string): void {
-    this.transaction(() => {
-      this.statements.deleteRolesOfUser.run(username);
-      this.statements.deleteUser.run(username);
+  addAdmin(u: UserRecord, binding: RoleBinding): boolean {
+    return this.transaction(() => {
+      if (!this.addUser(u)) return false;
+      this.addRole(binding);
+      return true;
     });
   }
 
-  putRole(b: RoleBinding): void {
-    this.statements.putRole.run(b.role, b.username);
+  updateUser(u: UserRecord): boolean {
+    return this.statements.updateUser.run(u.passwordHash, u.passwordChangedAt, u.username).changes === 1;
   }
 
-  deleteRole(role: string, username?: string): void {
-    if (username === undefined) this.statements.deleteRole.run(role);
-    else this.statements.deleteRoleOfUser.run(role, username);
+  deleteUser(username: string, orphanedRoles: readonly string[]): void {
+    this.transaction(() => {
+      this.statements.deleteRolesOfUser.run(username);
+      this.statements.deleteUser.run(username);
+      for (const role of orphanedRoles) this.statements.deletePermissionsOfRole.run(role);
+    });
   }
 
-  putPermission(p: PermissionRecord): void {
-    this.statements.putPermission.run(p.role, p.resource, p.action);
+  addRole(b: RoleBinding): boolean {
+    return this.statements.addRole.run(b.role, b.username).changes === 1;
+  }
+
+  deleteRole(role: string, username: string | undefined, orphaned: boolean): void {
+    this.transaction(() => {
+      if (username === undefined) this.statements.deleteRole.run(role);
+      else this.statements.deleteRoleOfUser.run(role, username);
+      if (orphaned) this.statements.deletePermissionsOfRole.run(role);
+    });
+  }
+
+  addPermission(p: PermissionRecord): boolean {
+    return this.statements.addPermission.run(p.role, p.resource, p.action).changes === 1;
   }
 
   deletePermission(p: PermissionRecord): void {
     this.statements.deletePermission.run(p.role, p.resource, p.action);
   }
 
-  deletePermissionsOfRole(role: string): void {
-    this.statements.deletePermissionsOfRole.run(role);
-  }
-
-  transaction<T>(work: () => T): T {
+  private transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }
 }

@@ -4,12 +4,11 @@ import { STATE_BACKEND, type StateBackend } from '../application/state-backend.j
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
 import { RegistryModule } from '../registry/registry.module.js';
-import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { AccessDirectory } from './access-directory.js';
 import { ApiAuthController } from './api-auth.controller.js';
 import { AuthBootstrap } from './auth-bootstrap.js';
 import { AuthGuard } from './auth-guard.js';
-import { AuthRepository } from './auth-repository.js';
+import { AUTH_STORE, type AuthStore } from './auth-store.js';
 import { Authenticator } from './authenticator.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { LoginService } from './login-service.js';
@@ -19,15 +18,19 @@ import { TOKEN_SECRET, resolveTokenSecret, type TokenSecret } from './token-secr
 import { TokenService } from './token-service.js';
 
 /**
- * Users, roles and permissions (in the registry's SQLite database), tokens, login, and the guard
- * that createBeaconApp installs on every request. BEACON_AUTH=off keeps all of it but lets
- * every request through.
+ * Users, roles and permissions (in the registry's SQLite database, or PostgreSQL in cluster mode),
+ * tokens, login, and the guard that createBeaconApp installs on every request. BEACON_AUTH=off
+ * keeps all of it but lets every request through.
  */
 @Module({
   imports: [RegistryModule],
   controllers: [NacosAuthController, ApiAuthController],
   providers: [
-    { provide: TOKEN_SECRET, inject: [CONFIG], useFactory: (config: BeaconConfig) => resolveTokenSecret(config) },
+    {
+      provide: TOKEN_SECRET,
+      inject: [CONFIG, AUTH_STORE],
+      useFactory: (config: BeaconConfig, store: AuthStore) => resolveTokenSecret(config, store),
+    },
     {
       provide: TokenService,
       inject: [TOKEN_SECRET, CONFIG],
@@ -35,14 +38,10 @@ import { TokenService } from './token-service.js';
     },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     {
-      provide: AuthRepository,
-      inject: [SqliteDatabase],
-      useFactory: (database: SqliteDatabase) => new AuthRepository(database),
-    },
-    {
+      // The store is RegistryModule's choice: SQLite embedded, PostgreSQL in cluster mode.
       provide: AccessDirectory,
-      inject: [AuthRepository, PasswordHasher],
-      useFactory: (repository: AuthRepository, hasher: PasswordHasher) => new AccessDirectory(repository, hasher),
+      inject: [AUTH_STORE, PasswordHasher],
+      useFactory: (store: AuthStore, hasher: PasswordHasher) => AccessDirectory.open(store, hasher),
     },
     {
       provide: LoginRateLimiter,

@@ -163,8 +163,8 @@ export class NacosAuthController {
   }
 
   @Delete('users')
-  deleteUser(@Params() p: ParamReader): RestResult {
-    this.directory.deleteUser(p.required('username'));
+  async deleteUser(@Params() p: ParamReader): Promise<RestResult> {
+    await this.directory.deleteUser(p.required('username'));
     return restResult('delete user ok!');
   }
 
@@ -185,16 +185,16 @@ export class NacosAuthController {
 
   @Post('roles')
   @HttpCode(200)
-  bindRole(@Params() p: ParamReader): RestResult {
-    this.directory.bindRole(p.required('role'), p.required('username'));
+  async bindRole(@Params() p: ParamReader): Promise<RestResult> {
+    await this.directory.bindRole(p.required('role'), p.required('username'));
     return restResult('add role ok!');
   }
 
   @Delete('roles')
-  unbindRole(@Params() p: ParamReader): RestResult {
+  async unbindRole(@Params() p: ParamReader): Promise<RestResult> {
     const role = p.required('role');
     const username = p.get('username');
-    this.directory.unbindRole(role, username);
+    await this.directory.unbindRole(role, username);
     return restResult(username === undefined ? 'delete role ok!' : `delete role of user ${username} ok!`);
   }
 
@@ -209,14 +209,14 @@ export class NacosAuthController {
 
   @Post('permissions')
   @HttpCode(200)
-  grant(@Params() p: ParamReader): RestResult {
-    this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
+  async grant(@Params() p: ParamReader): Promise<RestResult> {
+    await this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('add permission ok!');
   }
 
   @Delete('permissions')
-  revoke(@Params() p: ParamReader): RestResult {
-    this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
+  async revoke(@Params() p: ParamReader): Promise<RestResult> {
+    await this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
     return restResult('delete permission ok!');
   }
 }

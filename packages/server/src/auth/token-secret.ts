@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, MIN_TOKEN_SECRET_BYTES, type BeaconConfig } from '../config/config.js';
+import type { AuthStore } from './auth-store.js';
 
 export const TOKEN_SECRET_FILE = 'token-secret';
 
@@ -16,11 +17,16 @@ export interface TokenSecret {
 
 /**
  * There is no default secret. BEACON_TOKEN_SECRET wins; otherwise a random one is generated on the
- * first start and kept in `<data dir>/token-secret` (mode 0600), so tokens survive restarts.
+ * first start and kept: in cluster mode in PostgreSQL, shared by every node (so a token one node
+ * issued is good on all), else in `<data dir>/token-secret` (mode 0600), so tokens survive restarts.
  */
-export function resolveTokenSecret(config: BeaconConfig): TokenSecret {
+export async function resolveTokenSecret(config: BeaconConfig, store: AuthStore): Promise<TokenSecret> {
   if (config.tokenSecret !== undefined) {
     return { key: Buffer.from(config.tokenSecret, 'utf8'), description: 'from BEACON_TOKEN_SECRET' };
+  }
+  if (store.sharedTokenSecret) {
+    const key = Buffer.from(await store.sharedTokenSecret(generate()), 'utf8');
+    return { key, description: 'shared by the cluster, kept in PostgreSQL' };
   }
   if (config.dataDir === ':memory:') {
     return { key: Buffer.from(generate(), 'utf8'), description: 'generated for this process only (no data dir)' };

@@ -33,6 +33,7 @@ import { ExpiryLeases } from './expiry-leases.js';
 import { ephemeralGroupOf, publishGroup } from './instance-group.js';
 import type { JournalStore } from './journal-store.js';
 import { LeasedHealthChecks } from './leased-health-checks.js';
+import { holderOf, NodePresence } from './node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -82,6 +83,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
+  private readonly presence: NodePresence;
   private readonly processor: BeatProcessor;
   private readonly batch: BeatBatcher;
   /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
@@ -120,9 +122,14 @@ export class ClusterStateBackend implements StateBackend {
       announce: async () =>
         void (await engines.redis.xadd(CHANGE_STREAM, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'o', this.node, 'r', '1')),
       warn,
+      // One of this node's gRPC connections may still count on it: reset, it registers again.
+      removed: (instance) => this.presence.expired(instance),
     });
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${describe(error)}`),
+    );
+    this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
+      this.logger.warn(`node presence: ${describe(error)}`),
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
@@ -149,6 +156,7 @@ export class ClusterStateBackend implements StateBackend {
       const view = await loadView(engines, durable, options, (message) => logger.warn(message));
       const backend = new ClusterStateBackend(engines, durable, view.journal, view.registry, view.tip, options);
       await ensureEpoch(engines.redis);
+      await backend.presence.renew();
       return backend;
     } catch (error) {
       await closeEngines(engines);
@@ -156,9 +164,15 @@ export class ClusterStateBackend implements StateBackend {
     }
   }
 
+  /** The PostgreSQL pool, shared with the cluster's auth store (postgres-auth-store.ts). */
+  get pool(): ClusterEngines['pool'] {
+    return this.engines.pool;
+  }
+
   start(): void {
     this.tail.start();
     this.leases.start();
+    this.presence.start();
     // Between the drop and the node's look at what came back, no expiry may run on stale beats.
     this.engines.redis.on('close', () => this.leases.suspend());
     this.engines.redis.on('ready', () => void this.afterReconnect());
@@ -170,6 +184,7 @@ export class ClusterStateBackend implements StateBackend {
     this.batch.stop();
     this.tail.stop();
     await this.leases.stop();
+    await this.presence.stop();
     await closeEngines(this.engines);
   }
 
@@ -206,6 +221,10 @@ export class ClusterStateBackend implements StateBackend {
     } finally {
       this.creating.delete(creates);
     }
+  }
+
+  onHeldLost(listener: (connectionId: string) => void): void {
+    this.presence.onLost(listener);
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -334,6 +353,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         member,
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, instance.lastBeat),
@@ -341,6 +362,7 @@ export class ClusterStateBackend implements StateBackend {
         JSON.stringify(m),
         '0',
         STREAM_MAXLEN,
+        holderOf(instance),
       );
     } else {
       await this.redis.beaconRemove(
@@ -348,6 +370,7 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
         member,
         this.node,
         JSON.stringify(m),
@@ -371,7 +394,8 @@ export class ClusterStateBackend implements StateBackend {
     }
     // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
     if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
-    if (instance.ephemeral) {
+    // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
+    if (instance.ephemeral && instance.connectionId === undefined) {
       const now = Date.now();
       instance.lastBeat = now;
       this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
@@ -410,8 +434,10 @@ export class ClusterStateBackend implements StateBackend {
     if (entry.member === undefined) return;
     const instance = this.registry.findInstance(addressOf(entry.member));
     if (!instance?.ephemeral) return;
-    if (entry.transition === 'expired') this.registry.expireInstance(instance);
-    else this.registry.setHealth(instance, entry.transition === 'healthy');
+    if (entry.transition === 'expired') {
+      this.registry.expireInstance(instance);
+      this.presence.expired(instance);
+    } else this.registry.setHealth(instance, entry.transition === 'healthy');
   }
 
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
@@ -425,6 +451,8 @@ export class ClusterStateBackend implements StateBackend {
         k.meta,
         k.due,
         CHANGE_STREAM,
+        k.owner,
+        k.holders,
         memberOf(address),
         JSON.stringify(registrationOf(instance)),
         metaOf(instance, Date.now()),
@@ -432,6 +460,7 @@ export class ClusterStateBackend implements StateBackend {
         '',
         '1',
         STREAM_MAXLEN,
+        holderOf(instance),
       )
       .catch((error: unknown) => this.reportBeatError(error));
   }

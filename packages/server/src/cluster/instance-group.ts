@@ -5,10 +5,11 @@ import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_MAXLEN } from './re
 import { PARSE_META } from './redis-scripts.js';
 
 /**
- * KEYS inst meta due stream; ARGV origin mutation maxlen, then member, timings pairs ("timeout,
- * deleteTimeout", or '' for an instance that is gone). New timings keep Redis's health and last
- * beat and move the deadline; a gone instance's records go. The mutation is appended in the same
- * call, so other nodes hear of it only if Redis took it all.
+ * KEYS inst meta due stream owner; ARGV origin mutation maxlen, then member, timings pairs
+ * ("timeout,deleteTimeout", or '' for an instance that is gone). New timings keep Redis's health
+ * and last beat and move the deadline (a connection-held instance, in `owner`, has none); a gone
+ * instance's records go. The mutation is appended in the same call, so other nodes hear of it only
+ * if Redis took it all.
  */
 const GROUP = `${PARSE_META}
 for i = 4, #ARGV, 2 do
@@ -17,6 +18,7 @@ for i = 4, #ARGV, 2 do
     redis.call('HDEL', KEYS[1], k)
     redis.call('HDEL', KEYS[2], k)
     redis.call('ZREM', KEYS[3], k)
+    redis.call('HDEL', KEYS[5], k)
   else
     local m = redis.call('HGET', KEYS[2], k)
     if m then
@@ -25,7 +27,9 @@ for i = 4, #ARGV, 2 do
       t = tonumber(t)
       d = tonumber(d)
       redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
-      if mk == '0' then redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k) end
+      if mk == '0' and redis.call('HEXISTS', KEYS[5], k) == 0 then
+        redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k)
+      end
     end
   end
 end
@@ -69,5 +73,6 @@ export async function publishGroup(
     const { timeoutMs, deleteTimeoutMs } = instance.timings;
     pairs.push(memberOf(instance.address), registry.isAttached(instance) ? `${timeoutMs},${deleteTimeoutMs}` : '');
   }
-  await redis.eval(GROUP, 4, k.inst, k.meta, k.due, CHANGE_STREAM, origin, JSON.stringify(m), STREAM_MAXLEN, ...pairs);
+  const keys = [k.inst, k.meta, k.due, CHANGE_STREAM, k.owner];
+  await redis.eval(GROUP, keys.length, ...keys, origin, JSON.stringify(m), STREAM_MAXLEN, ...pairs);
 }

@@ -8,7 +8,11 @@ import { streamMaxLenVar } from '../config/cluster-config.js';
  *   beacon:{n}:meta   HASH  member -> "timeout,deleteTimeout,healthy,marked,lastBeat"
  *   beacon:{n}:due    ZSET  member -> the instance's next expiry deadline (ms)
  *   beacon:{n}:lease  STRING the node that runs this shard's expiry (SET NX PX)
- * and every change goes to one bounded stream, beacon:changes, that every node tails.
+ *   beacon:{n}:owner  HASH  member -> the node holding its gRPC connection (connection-held only)
+ *   beacon:{n}:holders SET  the nodes that have held connection-held instances of the shard
+ * and every change goes to one bounded stream, beacon:changes, that every node tails. Each node
+ * keeps beacon:node:<id> (SET PX) while it lives: its connection-held instances live as long
+ * (node-presence.ts).
  */
 export const SHARDS = 16;
 export const CHANGE_STREAM = 'beacon:changes';
@@ -20,6 +24,8 @@ export interface ShardKeys {
   readonly meta: string;
   readonly due: string;
   readonly lease: string;
+  readonly owner: string;
+  readonly holders: string;
 }
 
 const KEYS: readonly ShardKeys[] = Array.from({ length: SHARDS }, (_, n) => ({
@@ -27,7 +33,14 @@ const KEYS: readonly ShardKeys[] = Array.from({ length: SHARDS }, (_, n) => ({
   meta: `beacon:{${n}}:meta`,
   due: `beacon:{${n}}:due`,
   lease: `beacon:{${n}}:lease`,
+  owner: `beacon:{${n}}:owner`,
+  holders: `beacon:{${n}}:holders`,
 }));
+
+/** The key a live node renews: while it exists, the node's connection-held instances live. */
+export function nodeKey(node: string): string {
+  return `beacon:node:${node}`;
+}
 
 export function shardKeys(shard: number): ShardKeys {
   return KEYS[shard]!;
@@ -72,6 +85,8 @@ export interface StoredRegistration extends InstanceAddress {
   readonly healthy: boolean;
   readonly metadata: Readonly<Record<string, string>>;
   readonly app: string;
+  /** Held by a gRPC connection: `<node>/<connection>` (see connection-registrations.ts). */
+  readonly connectionId?: string;
 }
 
 export function registrationOf(instance: Instance): StoredRegistration {
@@ -82,5 +97,6 @@ export function registrationOf(instance: Instance): StoredRegistration {
     healthy: instance.healthy,
     metadata: instance.registeredMetadata,
     app: instance.app,
+    ...(instance.connectionId === undefined ? {} : { connectionId: instance.connectionId }),
   };
 }

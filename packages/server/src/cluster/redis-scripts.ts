@@ -47,9 +47,11 @@ return unknown
 `;
 
 /**
- * KEYS inst meta due stream; ARGV member registration meta origin mutation maxlen onlyIfMissing.
- * Writes an instance and appends the mutation that made it; with onlyIfMissing=1 (re-seeding after
- * Redis lost its data) an instance Redis already knows is left alone and nothing is appended.
+ * KEYS inst meta due stream owner holders; ARGV member registration meta origin mutation
+ * onlyIfMissing maxlen holder. Writes an instance and appends the mutation that made it; with
+ * onlyIfMissing=1 (re-seeding after Redis lost its data) an instance Redis already knows is left
+ * alone and nothing is appended. `holder` names the node whose gRPC connection holds the instance
+ * (empty for one that beats): such an instance has no beat deadline, it lives while that node does.
  */
 const UPSERT = `${PARSE_META}
 if ARGV[6] == '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
@@ -62,19 +64,27 @@ if old then
   if oldLast > last then last = oldLast end
 end
 redis.call('HSET', KEYS[2], ARGV[1], t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
-if mk == '0' then redis.call('ZADD', KEYS[3], deadline(t, d, h, last), ARGV[1])
-else redis.call('ZREM', KEYS[3], ARGV[1]) end
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[5], ARGV[1], ARGV[8])
+  redis.call('SADD', KEYS[6], ARGV[8])
+  redis.call('ZREM', KEYS[3], ARGV[1])
+else
+  redis.call('HDEL', KEYS[5], ARGV[1])
+  if mk == '0' then redis.call('ZADD', KEYS[3], deadline(t, d, h, last), ARGV[1])
+  else redis.call('ZREM', KEYS[3], ARGV[1]) end
+end
 if ARGV[5] ~= '' then
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'o', ARGV[4], 'm', ARGV[5])
 end
 return 1
 `;
 
-/** KEYS inst meta due stream; ARGV member origin mutation maxlen. */
+/** KEYS inst meta due stream owner; ARGV member origin mutation maxlen. */
 const REMOVE = `
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'o', ARGV[2], 'm', ARGV[3])
 return 1
 `;
@@ -118,6 +128,31 @@ end
 return #due
 `;
 
+/**
+ * KEYS inst meta due stream owner holders nodeKey; ARGV node maxlen. The node's key is gone (it
+ * died, or stopped): every instance its connections held in the shard is deleted, each appended
+ * to the stream as expired. Does nothing while the key exists, so a node that renewed in the
+ * meantime keeps its instances. Returns how many it deleted.
+ */
+const DROP_NODE = `
+if redis.call('EXISTS', KEYS[7]) == 1 then return 0 end
+local owners = redis.call('HGETALL', KEYS[5])
+local dropped = 0
+for i = 1, #owners, 2 do
+  if owners[i + 1] == ARGV[1] then
+    local k = owners[i]
+    redis.call('HDEL', KEYS[1], k)
+    redis.call('HDEL', KEYS[2], k)
+    redis.call('ZREM', KEYS[3], k)
+    redis.call('HDEL', KEYS[5], k)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'expired', 'k', k)
+    dropped = dropped + 1
+  end
+end
+redis.call('SREM', KEYS[6], ARGV[1])
+return dropped
+`;
+
 /** KEYS lease; ARGV node ttlMs. 1 when this node holds the lease (taken or renewed). */
 const LEASE = `
 local holder = redis.call('GET', KEYS[1])
@@ -145,6 +180,8 @@ export interface ClusterScripts {
     meta: string,
     due: string,
     stream: string,
+    owner: string,
+    holders: string,
     member: string,
     registration: string,
     metaValue: string,
@@ -152,12 +189,14 @@ export interface ClusterScripts {
     mutation: string,
     onlyIfMissing: '0' | '1',
     maxlen: number,
+    holder: string,
   ): Promise<number>;
   beaconRemove(
     inst: string,
     meta: string,
     due: string,
     stream: string,
+    owner: string,
     member: string,
     origin: string,
     mutation: string,
@@ -173,6 +212,17 @@ export interface ClusterScripts {
     maxlen: number,
     deleteEnabled: '0' | '1',
   ): Promise<number>;
+  beaconDropNode(
+    inst: string,
+    meta: string,
+    due: string,
+    stream: string,
+    owner: string,
+    holders: string,
+    nodeKey: string,
+    node: string,
+    maxlen: number,
+  ): Promise<number>;
   beaconLease(lease: string, node: string, ttlMs: number): Promise<number>;
   beaconRelease(lease: string, node: string): Promise<number>;
 }
@@ -182,8 +232,9 @@ export type ScriptedRedis = Redis & ClusterScripts;
 /** Registers the scripts on a connection (ioredis sends EVALSHA, and the script once if Redis lost it). */
 export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('beaconBeats', { numberOfKeys: 3, lua: BEATS });
-  redis.defineCommand('beaconUpsert', { numberOfKeys: 4, lua: UPSERT });
-  redis.defineCommand('beaconRemove', { numberOfKeys: 4, lua: REMOVE });
+  redis.defineCommand('beaconUpsert', { numberOfKeys: 6, lua: UPSERT });
+  redis.defineCommand('beaconRemove', { numberOfKeys: 5, lua: REMOVE });
+  redis.defineCommand('beaconDropNode', { numberOfKeys: 7, lua: DROP_NODE });
   redis.defineCommand('beaconExpire', { numberOfKeys: 4, lua: EXPIRE });
   redis.defineCommand('beaconLease', { numberOfKeys: 1, lua: LEASE });
   redis.defineCommand('beaconRelease', { numberOfKeys: 1, lua: RELEASE });

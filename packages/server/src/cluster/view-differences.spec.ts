@@ -34,6 +34,7 @@ function stateOf(r: Registry): unknown {
             ephemeral: i.ephemeral,
             healthy: i.healthy,
             app: i.app,
+            connectionId: i.connectionId,
             timings: i.timings,
             ...r.overrideView(i),
             override: r.overrideFor(i.address) ?? null,
@@ -97,6 +98,8 @@ describe('bringViewTo (a node view reconciled with the engines)', () => {
     );
     target.setHealth(target.findInstance(registerCommand({ serviceName: DB, port: 5432 }))!, false);
     target.putNamespace({ id: 'qa', name: 'qa', description: '' });
+    // Held by a gRPC connection on some node: the view must keep who holds it.
+    target.registerInstance(registerCommand({ serviceName: DB, port: 6000, connectionId: 'node-a/c1' }));
     const reasons = reasonsOf(view);
 
     const result = bringViewTo(view, target);
@@ -128,11 +131,14 @@ describe('bringViewTo (a node view reconciled with the engines)', () => {
     common(view);
     common(target);
     view.registerInstance(registerCommand({ serviceName: WEB, port: 9, clusterName: 'ghost', ephemeral: false }));
+    const removed: string[] = [];
 
-    bringViewTo(view, target);
+    bringViewTo(view, target, (i) => removed.push(i.key));
 
     expect(stateOf(view)).toEqual(stateOf(target));
     expect(view.findService('public', WEB)!.cluster('ghost')).toBeUndefined();
+    // Each instance taken out is told, also those the service comes back with.
+    expect(removed.sort()).toEqual(['10.0.0.1:1', '10.0.0.1:2', '10.0.0.1:9']);
   });
 });
 

@@ -15,14 +15,16 @@ export interface Reconciled {
 }
 
 type Fix = (what: string, work: () => void) => void;
+type Removed = (instance: Instance) => void;
 
 /**
  * Brings `view` to `target` (a registry loaded from the engines) through the registry's own
  * mutations, so the view's change listeners (UDP and SSE pushes) hear each difference as a change.
  * Pure: no I/O, synchronous, so nothing else runs on the view meanwhile. Removals go first, so
- * the namespace limits never refuse an addition the target holds.
+ * the namespace limits never refuse an addition the target holds; `removed` hears of each instance
+ * taken out (a gRPC connection that still holds it must register again).
  */
-export function bringViewTo(view: Registry, target: Registry): Reconciled {
+export function bringViewTo(view: Registry, target: Registry, removed: Removed = () => undefined): Reconciled {
   let fixed = 0;
   const refused: string[] = [];
   const fix: Fix = (what, work) => {
@@ -41,9 +43,11 @@ export function bringViewTo(view: Registry, target: Registry): Reconciled {
       const wanted = target.findService(namespaceId, service.name);
       // A cluster cannot be removed on its own: the service goes, and comes back as the target has it.
       if (wanted === undefined || [...service.clusters.keys()].some((c) => !wanted.clusters.has(c))) {
+        const instances = [...service.instances()];
         fix(`delete service ${service.name}`, () => view.deleteService(namespaceId, service.name));
+        instances.filter((i) => !view.isAttached(i)).forEach(removed);
       } else {
-        removeInstancesBeyond(view, service, wanted, fix);
+        removeInstancesBeyond(view, service, wanted, fix, removed);
       }
     }
   }
@@ -66,13 +70,14 @@ function reconcileNamespaceRecords(view: Registry, target: Registry, fix: Fix): 
   }
 }
 
-function removeInstancesBeyond(view: Registry, service: Service, wanted: Service, fix: Fix): void {
+function removeInstancesBeyond(view: Registry, service: Service, wanted: Service, fix: Fix, removed: Removed): void {
   for (const cluster of service.clusters.values()) {
     const other = wanted.cluster(cluster.name)!;
     for (const ephemeral of [true, false]) {
       for (const instance of [...cluster.instancesOf(ephemeral).values()]) {
         if (!other.instancesOf(ephemeral).has(instance.key)) {
           fix(`remove ${describe(instance)}`, () => view.deregisterInstance({ ...instance.address, ephemeral }));
+          if (!view.isAttached(instance)) removed(instance);
         }
       }
     }
@@ -118,6 +123,7 @@ function reconcileInstance(view: Registry, target: Registry, wanted: Instance, f
         healthy: wanted.healthy,
         metadata: wanted.registeredMetadata,
         app: wanted.app,
+        ...(wanted.connectionId === undefined ? {} : { connectionId: wanted.connectionId }),
       }),
     );
   }
@@ -160,6 +166,7 @@ function sameRegistration(a: Instance, b: Instance): boolean {
     a.registeredWeight === b.registeredWeight &&
     a.registeredEnabled === b.registeredEnabled &&
     a.app === b.app &&
+    a.connectionId === b.connectionId &&
     sameMetadata(a.registeredMetadata, b.registeredMetadata)
   );
 }

@@ -1,4 +1,4 @@
-import type { Registry } from '@beacon/core';
+import type { Instance, Registry } from '@beacon/core';
 import type { ChangeStreamTail } from './change-stream.js';
 import type { LoadedView } from './view-loader.js';
 import { bringViewTo } from './view-differences.js';
@@ -14,6 +14,8 @@ export interface ViewReconcilerDeps {
   /** Asks every other node to reconcile too (an entry in the change stream). */
   readonly announce: () => Promise<void>;
   readonly warn: (message: string) => void;
+  /** Each instance the reconcile took out of the view. */
+  readonly removed?: (instance: Instance) => void;
 }
 
 const FIRST_RETRY_MS = 200;
@@ -93,7 +95,7 @@ export class ViewReconciler {
     let resumeAt = from;
     try {
       const loaded = await this.d.load();
-      const { fixed, refused } = bringViewTo(this.d.view, loaded.registry);
+      const { fixed, refused } = bringViewTo(this.d.view, loaded.registry, this.d.removed);
       resumeAt = loaded.tip;
       if (everywhere) await this.d.announce();
       this.d.warn(

@@ -37,12 +37,12 @@ describe('cluster configuration', () => {
     expect(() => clusterConfigVar({ ...env, [variable]: value })).toThrow(`${variable} ${message}`);
   });
 
-  it('turns the gRPC face off, and refuses it when asked for, since its instances are not shared yet', () => {
+  it('serves gRPC as embedded mode does: on PORT + 1000 unless set', () => {
     const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
-    expect(loadConfig(env).grpcPort).toBe('off');
+    expect(loadConfig(env).grpcPort).toBe(9848);
+    expect(loadConfig({ ...env, PORT: '8000' }).grpcPort).toBe(9000);
+    expect(loadConfig({ ...env, BEACON_GRPC_PORT: '9999' }).grpcPort).toBe(9999);
     expect(loadConfig({ ...env, BEACON_GRPC_PORT: 'off' }).grpcPort).toBe('off');
-    expect(() => loadConfig({ ...env, BEACON_GRPC_PORT: '9848' })).toThrow('BEACON_GRPC_PORT must be');
-    expect(loadConfig({}).grpcPort).toBe(9848);
   });
 
   it('keeps about 100000 changes in the stream unless told otherwise', () => {

@@ -43,20 +43,6 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
   return { redisUrl, databaseUrl };
 }
 
-/**
- * The gRPC face holds its instances by connection, on one node; cluster mode does not share them
- * yet (docs/adr/0011-cluster-mode.md says how it would), so it is off there, and asking for it is
- * refused rather than silently serving instances no other node knows.
- */
-export function clusterGrpcPortVar(env: Readonly<Record<string, string | undefined>>): 'off' {
-  const raw = env['BEACON_GRPC_PORT']?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'off') return 'off';
-  throw new ConfigError(
-    'BEACON_GRPC_PORT',
-    `must be 'off' (or unset) in cluster mode: the gRPC face is not shared yet`,
-  );
-}
-
 function checkUrl(variable: string, raw: string, schemes: readonly string[]): void {
   let url: URL;
   try {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type NameLengths } from '@beacon/core';
 import { AddressList } from '../net/address-list.js';
-import { clusterConfigVar, clusterGrpcPortVar, type ClusterConfig } from './cluster-config.js';
+import { clusterConfigVar, type ClusterConfig } from './cluster-config.js';
 
 export interface BeaconConfig {
   readonly port: number;
@@ -198,7 +198,7 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     watchBacklogBytes: intVar(env, 'BEACON_WATCH_BACKLOG_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     watchHistoryBytes: intVar(env, 'BEACON_WATCH_HISTORY_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     cluster,
-    grpcPort: cluster ? clusterGrpcPortVar(env) : grpcPortVar(env, port),
+    grpcPort: grpcPortVar(env, port),
     grpcMaxConnectionsPerIp: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
     grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
     grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),

@@ -65,7 +65,7 @@ export class NacosGrpcServer {
     });
     server.addService(services.request, {
       request: (call: ServerUnaryCall<WirePayload, WirePayload>, callback: sendUnaryData<WirePayload>) =>
-        callback(null, this.encode(this.unary(call.getPeer(), call.request))),
+        void this.unary(call.getPeer(), call.request).then((reply) => callback(null, this.encode(reply))),
     });
     server.addService(services.biRequestStream, {
       requestBiStream: (call: ServerDuplexStream<WirePayload, WirePayload>) => this.stream(call),
@@ -78,6 +78,16 @@ export class NacosGrpcServer {
     });
     this.server = server;
     return this.boundPort;
+  }
+
+  /** Tells one client to reconnect (ConnectResetRequest) and closes its connection; it registers again. */
+  reset(connectionId: string): void {
+    for (const connection of this.connections.all()) {
+      if (connection.id !== connectionId) continue;
+      connection.notify('ConnectResetRequest', { connectionId, module: 'internal' });
+      this.connections.remove(connection);
+      return;
+    }
   }
 
   /** Tells every client to reconnect elsewhere (ConnectResetRequest), then closes. */
@@ -106,7 +116,7 @@ export class NacosGrpcServer {
   }
 
   /** Every unary request ends in exactly one reply; no client mistake throws. */
-  private unary(peer: string, payload: WirePayload): Reply {
+  private async unary(peer: string, payload: WirePayload): Promise<Reply> {
     let message: Message;
     try {
       message = decodePayload(payload);
@@ -135,7 +145,7 @@ export class NacosGrpcServer {
       const { resource, action } = handler.access(message, connection);
       const refusal = this.access.refusal(message, resource, action);
       if (refusal !== undefined) return failure(ErrorCode.NO_RIGHT, refusal, requestId);
-      return handler.handle(message, connection);
+      return await handler.handle(message, connection);
     } catch (error) {
       const { reply, ours } = failureOf(error, requestId);
       if (ours) this.logger.error(`${message.type} from ${connection.id} failed`, (error as Error)?.stack);

@@ -33,7 +33,14 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     // A closed connection takes its instances and subscriptions with it, at once.
     connections.onClose((connection) => {
       discovery.forget(connection);
-      registrations.releaseAll(connection.id);
+      registrations
+        .releaseAll(connection.id)
+        .catch((error: unknown) => this.logger.warn(`instances of ${connection.id} not released: ${String(error)}`));
+    });
+    // In a cluster: instances deleted while their connection lives come back when the client reconnects.
+    registrations.onLost((connectionId) => {
+      this.logger.warn(`the cluster deleted instances of connection ${connectionId}: resetting it`);
+      this.server.reset(connectionId);
     });
     metrics.gauge('beacon_grpc_connections', 'Open Nacos 2.x gRPC connections', () => connections.size);
   }

@@ -22,7 +22,7 @@ import { success, type Reply } from './responses.js';
 export interface RequestHandler {
   /** What the request touches and how, checked before it runs. */
   access(message: Message, connection: GrpcConnection): { resource: NamingResource; action: Action };
-  handle(message: Message, connection: GrpcConnection): Reply;
+  handle(message: Message, connection: GrpcConnection): Reply | Promise<Reply>;
 }
 
 /** Largest page a ServiceListRequest gets, whatever it asks for. */
@@ -57,14 +57,14 @@ export function namingHandlers(
 ): Map<string, RequestHandler> {
   const instance: RequestHandler = {
     access: serviceAccess('w'),
-    handle(message, connection) {
+    async handle(message, connection) {
       const type = stringField(message, 'type');
       const [item] = instanceObjects(message, 'instance');
       const ns = connection.setup.namespaceId;
       if (type === 'registerInstance') {
-        registrations.register(connection.id, registerCommandFrom(message, ns, item!));
+        await registrations.register(connection.id, registerCommandFrom(message, ns, item!));
       } else if (type === 'deregisterInstance') {
-        registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item!));
+        await registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item!));
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
@@ -74,17 +74,17 @@ export function namingHandlers(
 
   const batch: RequestHandler = {
     access: serviceAccess('w'),
-    handle(message, connection) {
+    async handle(message, connection) {
       const type = stringField(message, 'type');
       const items = instanceObjects(message, 'instances');
       const ns = connection.setup.namespaceId;
       if (type === 'batchRegisterInstance') {
         // Every instance is read (and checked) before any is applied.
         const commands = items.map((item) => registerCommandFrom(message, ns, item));
-        registrations.batchRegister(connection.id, commands);
+        await registrations.batchRegister(connection.id, commands);
       } else if (type === 'batchDeregisterInstance') {
         const commands = items.map((item) => deregisterCommandFrom(message, ns, item));
-        registrations.batchDeregister(connection.id, commands);
+        await registrations.batchDeregister(connection.id, commands);
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }

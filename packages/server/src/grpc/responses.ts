@@ -1,3 +1,4 @@
+import { ServiceUnavailableException } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 
 /** Nacos's ResponseCode: every response says 200 or 500 in `resultCode`. */
@@ -58,6 +59,10 @@ const DOMAIN_CODES: Record<DomainError['kind'], number> = {
 export function failureOf(error: unknown, requestId: unknown): { reply: Reply; ours: boolean } {
   if (error instanceof DomainError) {
     return { reply: failure(DOMAIN_CODES[error.kind], error.message, requestId), ours: false };
+  }
+  // A cluster engine is down (cluster-state-backend.ts): the client may retry; nothing was changed.
+  if (error instanceof ServiceUnavailableException) {
+    return { reply: failure(ErrorCode.OVER_THRESHOLD, error.message, requestId), ours: false };
   }
   return { reply: failure(ErrorCode.SERVER_ERROR, 'internal error', requestId), ours: true };
 }

@@ -21,6 +21,9 @@ import { SocketProber } from '../probes/socket-prober.js';
 import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { SqliteStore } from '../storage/sqlite-store.js';
 import { CONFIG } from '../config/tokens.js';
+import { AuthRepository } from '../auth/auth-repository.js';
+import { AUTH_STORE, type AuthStore } from '../auth/auth-store.js';
+import type { ClusterStateBackend } from '../cluster/cluster-state-backend.js';
 
 /** Starts the schedulers once the app is ready; stops them and closes storage on shutdown. */
 @Injectable()
@@ -32,6 +35,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler,
     @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
     @Inject(SqliteDatabase) private readonly database: SqliteDatabase,
+    @Inject(AUTH_STORE) private readonly authStore: AuthStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,6 +52,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.expiry.stop();
     this.checks.stop();
+    await this.authStore.close?.();
     await this.backend.close?.();
     this.database.close();
   }
@@ -94,6 +99,19 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
         return new EmbeddedStateBackend(registry, new BeatProcessor(registry));
       },
     },
+    {
+      // Users, roles and permissions live where the durable state does: SQLite, or the cluster's PostgreSQL.
+      provide: AUTH_STORE,
+      inject: [CONFIG, STATE_BACKEND, SqliteDatabase],
+      useFactory: async (config: BeaconConfig, backend: StateBackend, database: SqliteDatabase) => {
+        if (!config.cluster) return new AuthRepository(database);
+        const { PostgresAuthStore } = await import('../cluster/postgres-auth-store.js');
+        const cluster = backend as ClusterStateBackend;
+        const store = new PostgresAuthStore(cluster.pool, cluster.node);
+        await store.follow(config.cluster.databaseUrl);
+        return store;
+      },
+    },
     { provide: Registry, inject: [STATE_BACKEND], useFactory: (backend: StateBackend) => backend.registry },
     {
       provide: ExpiryScheduler,
@@ -115,6 +133,6 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     },
     RegistryLifecycle,
   ],
-  exports: [STATE_BACKEND, Registry, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
+  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
 })
 export class RegistryModule {}

@@ -35,4 +35,10 @@ CREATE TABLE auth_permissions (role TEXT NOT NULL, resource TEXT NOT NULL, actio
   PRIMARY KEY (role, resource, action));
 `,
   },
+  {
+    version: 2,
+    description: 'the token secret shared by every node',
+    // One row, inserted by the first node to start (ON CONFLICT DO NOTHING): nodes starting together agree.
+    sql: `CREATE TABLE token_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);`,
+  },
 ];

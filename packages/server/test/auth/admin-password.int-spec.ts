@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '@beacon/test-support';
 import { Http, q } from './support/auth-server.js';
+import { resetAdminPassword } from './support/reset-admin-password.js';
 
-const RESET = fileURLToPath(new URL('../../dist/bin/reset-admin-password.js', import.meta.url));
 // Empty means unset: the built server runs with auth at its default, like a real first start,
 // and without the test launcher's admin password and token secret.
 const AUTH_DEFAULT = {
@@ -53,18 +50,6 @@ async function token(http: Http, password: string): Promise<string> {
   const res = await http.send('POST', `/nacos/v1/auth/login?${q({ username: 'nacos', password })}`);
   expect(res.status, res.body).toBe(200);
   return res.json<{ accessToken: string }>().accessToken;
-}
-
-/** Runs `node dist/bin/reset-admin-password.js` as an operator would, with only the given environment. */
-async function reset(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [RESET], { env: { PATH: process.env['PATH'] ?? '', ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? 1,
-      stdout: error.stdout ?? '',
-      stderr: error.stderr ?? '',
-    }),
-  );
 }
 
 const passwordFile = (dataDir: string) => join(dataDir, 'initial-admin-password');
@@ -147,7 +132,7 @@ describe('reset-admin-password (node packages/server/dist/bin/reset-admin-passwo
     // Token times are whole seconds: a token from the second of the reset would still count.
     await new Promise((r) => setTimeout(r, 1100));
 
-    const result = await reset({ BEACON_DATA_DIR: dataDir });
+    const result = await resetAdminPassword({ BEACON_DATA_DIR: dataDir });
     expect(result.code, result.stderr).toBe(0);
     const fresh = /is now:\s*\n\s*\n\s+(\S+)\s*\n/.exec(result.stdout)?.[1];
     expect(fresh, result.stdout).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -170,7 +155,7 @@ describe('reset-admin-password (node packages/server/dist/bin/reset-admin-passwo
     const dataDir = tempDir();
     (await start(dataDir)).http.close();
     await servers.pop()!.kill();
-    const result = await reset({ BEACON_DATA_DIR: dataDir, BEACON_ADMIN_PASSWORD: 'reset-by-operator-1' });
+    const result = await resetAdminPassword({ BEACON_DATA_DIR: dataDir, BEACON_ADMIN_PASSWORD: 'reset-by-operator-1' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('reset-by-operator-1');
     expect(existsSync(passwordFile(dataDir))).toBe(false);
@@ -183,7 +168,7 @@ describe('reset-admin-password (node packages/server/dist/bin/reset-admin-passwo
     const dataDir = tempDir();
     const { server, http } = await start(dataDir);
     const original = generatedPassword(server.stderr())!;
-    const result = await reset({ BEACON_DATA_DIR: dataDir, BEACON_ADMIN_PASSWORD: 'never-applied-1' });
+    const result = await resetAdminPassword({ BEACON_DATA_DIR: dataDir, BEACON_ADMIN_PASSWORD: 'never-applied-1' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('a Beacon server is using');
     expect(result.stderr).toContain('stop it');
@@ -198,11 +183,11 @@ describe('reset-admin-password (node packages/server/dist/bin/reset-admin-passwo
 
   it('refuses a directory without a Beacon database, and creates nothing there', async () => {
     const empty = tempDir();
-    const result = await reset({ BEACON_DATA_DIR: empty });
+    const result = await resetAdminPassword({ BEACON_DATA_DIR: empty });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('holds no Beacon database');
     expect(readdirSync(empty)).toEqual([]);
-    const invalid = await reset({ BEACON_DATA_DIR: empty, BEACON_ADMIN_PASSWORD: 'short' });
+    const invalid = await resetAdminPassword({ BEACON_DATA_DIR: empty, BEACON_ADMIN_PASSWORD: 'short' });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('BEACON_ADMIN_PASSWORD');
   });

@@ -238,11 +238,18 @@ describe('docker-compose.yml, cluster profile', () => {
     }
   });
 
-  it('publishes each node on its own loopback-only port', () => {
-    const ports = nodes.flatMap(([, node]) => node.ports ?? []);
-    expect(ports).toHaveLength(3);
-    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:8848$/);
-    expect(new Set(ports).size).toBe(3);
+  it('publishes each node on its own loopback-only port, and its gRPC port at that port + 1000', () => {
+    const published = nodes.map(([, node]) => {
+      const { port, grpcPort } = loadConfig(composeEnvironment(node));
+      const byTarget = new Map((node.ports ?? []).map((p) => [Number(p.split(':')[2]), p]));
+      expect(byTarget.size).toBe(2);
+      for (const p of byTarget.values()) expect(p).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      const http = Number(byTarget.get(port)?.split(':')[1]);
+      // Nacos 2.x clients add 1000 to the HTTP port they are given.
+      expect(byTarget.get(grpcPort as number)).toBe(`127.0.0.1:${http + 1000}:${grpcPort}`);
+      return http;
+    });
+    expect(new Set(published).size).toBe(3);
     for (const name of ['redis', 'postgres']) expect(services[name]?.ports, name).toBeUndefined();
   });
 });

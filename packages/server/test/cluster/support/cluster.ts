@@ -8,11 +8,13 @@ import {
   spawnServer,
   startPostgres,
   startRedis,
+  type BeaconEnv,
   type PostgresEngine,
   type RedisEngine,
   type RedisOptions,
   type SpawnedServer,
 } from '@beacon/test-support';
+import { freePortPair } from '../../grpc/support/grpc-server.js';
 
 export interface ClusterNode {
   readonly server: SpawnedServer;
@@ -30,8 +32,13 @@ export interface TestCluster extends AsyncDisposable {
 
 export interface ClusterOptions {
   readonly nodes: number;
-  readonly env?: Record<string, string>;
+  readonly env?: BeaconEnv;
   readonly redis?: RedisOptions;
+  /**
+   * Serve gRPC on PORT + 1000, as Nacos 2.x clients expect (each node on a free port pair). Off
+   * otherwise: the other suites need no gRPC, and a random PORT's + 1000 may be taken.
+   */
+  readonly grpc?: boolean;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
@@ -41,13 +48,14 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     BEACON_REDIS_URL: redis.url,
     BEACON_DATABASE_URL: postgres.url,
     BEACON_EXPIRY_TICK_MS: '100',
-    // Connection-held (gRPC) instances are not shared in cluster mode yet: the face is off there.
     BEACON_GRPC_PORT: 'off',
     ...options.env,
   };
   const startNode = async (index?: number): Promise<ClusterNode> => {
     const dataDir = index !== undefined ? nodes[index]!.dataDir : makeDataDir();
-    const server = await spawnServer({ dataDir, env });
+    const port = options.grpc ? (index !== undefined ? nodes[index]!.server.port : await freePortPair()) : undefined;
+    const grpcPort = port === undefined ? {} : { BEACON_GRPC_PORT: String(port + 1000) };
+    const server = await spawnServer({ dataDir, port, env: { ...env, ...grpcPort } });
     const node = { server, dataDir };
     if (index !== undefined) nodes[index] = node;
     else nodes.push(node);
