@@ -188,8 +188,10 @@ describe('cluster mode: users, roles, permissions and tokens shared by every nod
       { role: 'reader', resource: 'public:*:*', action: 'r' },
       adminToken,
     );
-    const bobToken = (await login(urls[1]!, 'bob', PASSWORD))!;
-    expect(await readStatus(urls[2]!, bobToken)).toBe(200);
+    // The grant reaches the other nodes within milliseconds, not at once.
+    let bobToken: string | undefined;
+    await within(1000, 'bob on node B', async () => (bobToken = await login(urls[1]!, 'bob', PASSWORD)) !== undefined);
+    await within(1000, 'the permission on node C', async () => (await readStatus(urls[2]!, bobToken!)) === 200);
 
     await Promise.all(cluster.nodes.map((n) => n.server.kill('SIGTERM')));
     for (let i = 0; i < cluster.nodes.length; i++) await cluster.startNode(i);
@@ -197,7 +199,7 @@ describe('cluster mode: users, roles, permissions and tokens shared by every nod
 
     for (const url of urls) {
       // Tokens issued before the restart still work: the secret did not change.
-      expect(await readStatus(url, bobToken)).toBe(200);
+      expect(await readStatus(url, bobToken!)).toBe(200);
       expect(await login(url, 'nacos', adminPassword)).toBeDefined();
     }
     expect(cluster.nodes.filter((n) => n.server.stderr().includes(BANNER))).toHaveLength(0);
