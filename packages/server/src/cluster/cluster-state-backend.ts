@@ -93,6 +93,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
   private lastBeatErrorLogAt = 0;
+  /** The Redis dataset this node last saw (EPOCH_KEY's value): another value means Redis lost its data. */
+  private epoch: string | undefined;
 
   private constructor(
     private readonly engines: ClusterEngines,
@@ -140,7 +142,7 @@ export class ClusterStateBackend implements StateBackend {
       this.redis,
       (member) => {
         const instance = this.registry.findInstance(addressOf(member));
-        if (instance) this.reseed(instance);
+        if (instance) void this.reseed(instance);
       },
       (error) => this.reportBeatError(error),
     );
@@ -155,7 +157,7 @@ export class ClusterStateBackend implements StateBackend {
       const durable = new PostgresStore(engines.pool);
       const view = await loadView(engines, durable, options, (message) => logger.warn(message));
       const backend = new ClusterStateBackend(engines, durable, view.journal, view.registry, view.tip, options);
-      await ensureEpoch(engines.redis);
+      backend.epoch = await ensureEpoch(engines.redis);
       await backend.presence.renew();
       return backend;
     } catch (error) {
@@ -441,11 +443,11 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
-  private reseed(instance: Instance): void {
+  private async reseed(instance: Instance): Promise<void> {
     if (!this.registry.isAttached(instance)) return;
     const address = instance.address;
     const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
-    this.redis
+    await this.redis
       .beaconUpsert(
         k.inst,
         k.meta,
@@ -466,10 +468,11 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   /**
-   * Redis is back. With its data (the epoch key is still there): beats were lost while it was
-   * away, so expiry holds for one beat timeout. Empty: this node puts back every ephemeral instance
-   * of its view with a fresh last beat, the restart grace; clients that are gone expire one timeout
-   * later.
+   * Redis is back. With its data (the epoch this node knows is still there): beats were lost while
+   * it was away, so expiry holds for one beat timeout. Empty (no epoch, or another node's new one):
+   * this node puts back every ephemeral instance of its view with a fresh last beat, the restart
+   * grace; clients that are gone expire one timeout later. The epoch is written only after the
+   * instances are back, so a node reconciling meanwhile does not take the half-filled Redis as whole.
    */
   private async afterReconnect(): Promise<void> {
     let epoch: string | null;
@@ -479,27 +482,31 @@ export class ClusterStateBackend implements StateBackend {
       this.leases.resume(true);
       return;
     }
-    if (epoch !== null) {
+    if (epoch !== null && epoch === this.epoch) {
       this.leases.resume(true);
       return;
     }
-    await ensureEpoch(this.engines.redis).catch(() => undefined);
     this.logger.warn('Redis came back empty: putting back the ephemeral instances of this view');
     this.tail.restartFromBeginning();
+    const reseeds: Promise<void>[] = [];
     for (const namespaceId of this.registry.namespaceIds()) {
       for (const service of this.registry.services(namespaceId)) {
-        for (const instance of service.instances()) if (instance.ephemeral) this.reseed(instance);
+        for (const instance of service.instances()) if (instance.ephemeral) reseeds.push(this.reseed(instance));
       }
     }
+    await Promise.all(reseeds);
+    this.epoch = await ensureEpoch(this.engines.redis).catch(() => this.epoch);
     this.leases.resume(false);
   }
 }
 
-/** Set once per Redis dataset: when it is missing after a reconnect, Redis lost its data. */
+/** Set once per Redis dataset: when it is missing or changed after a reconnect, Redis lost its data. */
 const EPOCH_KEY = 'beacon:epoch';
 
-async function ensureEpoch(redis: ClusterEngines['redis']): Promise<void> {
+/** The dataset's epoch, created by the first node to ask. */
+async function ensureEpoch(redis: ClusterEngines['redis']): Promise<string | undefined> {
   await redis.set(EPOCH_KEY, randomUUID(), 'NX');
+  return (await redis.get(EPOCH_KEY)) ?? undefined;
 }
 
 /** For an ephemeral registration: the service and cluster it creates (so that others can wait). */

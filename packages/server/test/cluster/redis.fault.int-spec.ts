@@ -47,6 +47,11 @@ describe('cluster mode: Redis restarted empty', () => {
     console.log(`Redis restarted empty: ${back} instances back in Redis after ${backWithin} ms`);
     expect(back).toBe(beaters.keys.length + 1);
     expect(backWithin).toBeLessThanOrEqual(INTERVAL_MS + 1500);
+    // Every node saw the loss, not only the first to reconnect (which writes the new epoch).
+    const sawLoss = () =>
+      cluster.nodes.filter((n) => (n.server.stdout() + n.server.stderr()).includes('Redis came back empty')).length;
+    while (sawLoss() < cluster.nodes.length && Date.now() - restartedAt <= 5000) await sleep(50);
+    expect(sawLoss()).toBe(cluster.nodes.length);
 
     expect(await watchAllHealthy(nodes, beaters.keys, 7 * INTERVAL_MS)).toEqual([]);
     const transitions = await transitionsSince(cluster.redis.url);
