@@ -202,6 +202,32 @@ describe('cluster mode: active health checks run once cluster-wide, their result
     expect((await sharedResults()).slice(shared)).toEqual([false, true]);
   }, 60_000);
 
+  it('Redis away: the nodes go on and warn at most every 5 s; once it is back, new records show on both', async () => {
+    const warnings = () =>
+      cluster.nodes.map(
+        (n) => (n.server.stdout() + n.server.stderr()).split('check records are not shared').length - 1,
+      );
+    const before = warnings();
+    const stoppedAt = Date.now();
+    await cluster.redis.stop();
+    try {
+      await sleep(7000);
+      for (const record of await Promise.all(urls().map(lastCheckOn))) expect(record).toBeDefined();
+    } finally {
+      await cluster.redis.start();
+    }
+    const outageMs = Date.now() - stoppedAt;
+    // (Commands wait in ioredis's queue while it reconnects, so a node may not warn at all.)
+    warnings().forEach((count, i) => expect(count - before[i]!).toBeLessThanOrEqual(Math.ceil(outageMs / 5000) + 1));
+    const backAt = Date.now();
+    const after = await until(
+      'new records on both nodes',
+      recordEverywhere(backAt, (r) => r.outcome === 'ok'),
+      10_000,
+    );
+    console.log(`records shared again ${after} ms after Redis came back (empty)`);
+  }, 60_000);
+
   it('kill -9 of the probing node: the other takes the checks over within a few seconds', async () => {
     const shared = (await sharedResults()).length;
     const holderPid = await leaseHolderPid(cluster.redis.url, shardOf('public', SERVICE));
