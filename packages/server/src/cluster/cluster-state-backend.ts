@@ -165,9 +165,9 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   async close(): Promise<void> {
-    this.checkRecords.stop();
     this.batch.stop();
     this.tail.stop();
+    this.checkRecords.stop();
     await this.leases.stop();
     await this.presence.stop();
     await closeEngines(this.engines);
