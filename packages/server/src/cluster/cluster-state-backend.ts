@@ -28,6 +28,7 @@ import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
 import { BeatBatcher } from './beat-batcher.js';
 import { ChangeStreamTail, FellBehindError, type StreamEntry } from './change-stream.js';
+import { SharedCheckRecords } from './check-records.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
 import { ExpiryLeases } from './expiry-leases.js';
 import { ephemeralGroupOf, publishGroup } from './instance-group.js';
@@ -88,6 +89,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly batch: BeatBatcher;
   /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
   readonly checks: LeasedHealthChecks;
+  /** Their last check records, for every node's API and console (check-records.ts). */
+  private readonly checkRecords: SharedCheckRecords;
   /** Durable registrations in flight that create a service or cluster, by creationKey. */
   private readonly creating = new Map<string, Promise<unknown>>();
   private readonly gate = new WriteGate();
@@ -138,6 +141,9 @@ export class ClusterStateBackend implements StateBackend {
       (address, healthy) => this.apply('setCheckedHealth', address, healthy),
       (message) => this.logger.warn(message),
     );
+    this.checkRecords = new SharedCheckRecords(engines.redis, registry, this.leases.held, (message) =>
+      this.logger.warn(message),
+    );
     this.batch = new BeatBatcher(
       this.redis,
       (member) => {
@@ -175,6 +181,7 @@ export class ClusterStateBackend implements StateBackend {
     this.tail.start();
     this.leases.start();
     this.presence.start();
+    this.checkRecords.start();
     // Between the drop and the node's look at what came back, no expiry may run on stale beats.
     this.engines.redis.on('close', () => this.leases.suspend());
     this.engines.redis.on('ready', () => void this.afterReconnect());
@@ -185,6 +192,7 @@ export class ClusterStateBackend implements StateBackend {
     this.reconciler.stop();
     this.batch.stop();
     this.tail.stop();
+    this.checkRecords.stop();
     await this.leases.stop();
     await this.presence.stop();
     await closeEngines(this.engines);

@@ -17,7 +17,7 @@ describe('Redis layout of cluster mode', () => {
 
   it("keeps a shard's keys in one Redis Cluster slot (one hash tag)", () => {
     const k = shardKeys(7);
-    for (const key of [k.inst, k.meta, k.due, k.lease, k.owner, k.holders]) expect(key).toContain('{7}');
+    for (const key of [k.inst, k.meta, k.due, k.lease, k.owner, k.holders, k.checks]) expect(key).toContain('{7}');
   });
 
   it('reads back the address it wrote as a member, whatever the names contain', () => {

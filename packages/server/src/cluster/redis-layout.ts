@@ -10,6 +10,8 @@ import { streamMaxLenVar } from '../config/cluster-config.js';
  *   beacon:{n}:lease  STRING the node that runs this shard's expiry (SET NX PX)
  *   beacon:{n}:owner  HASH  member -> the node holding its gRPC connection (connection-held only)
  *   beacon:{n}:holders SET  the nodes that have held connection-held instances of the shard
+ *   beacon:{n}:checks HASH  member -> the last check record of a persistent instance (JSON),
+ *                            written by the shard's lease holder, read by the others (check-records.ts)
  * and every change goes to one bounded stream, beacon:changes, that every node tails. Each node
  * keeps beacon:node:<id> (SET PX) while it lives: its connection-held instances live as long
  * (node-presence.ts).
@@ -26,6 +28,7 @@ export interface ShardKeys {
   readonly lease: string;
   readonly owner: string;
   readonly holders: string;
+  readonly checks: string;
 }
 
 const KEYS: readonly ShardKeys[] = Array.from({ length: SHARDS }, (_, n) => ({
@@ -35,6 +38,7 @@ const KEYS: readonly ShardKeys[] = Array.from({ length: SHARDS }, (_, n) => ({
   lease: `beacon:{${n}}:lease`,
   owner: `beacon:{${n}}:owner`,
   holders: `beacon:{${n}}:holders`,
+  checks: `beacon:{${n}}:checks`,
 }));
 
 /** The key a live node renews: while it exists, the node's connection-held instances live. */

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckRecord } from '@beacon/core';
 import { shardOf } from '../../src/cluster/redis-layout.js';
 import { leaseHolderPid } from './support/beaters.js';
 import { register, sleep, startCluster, type TestCluster } from './support/cluster.js';
@@ -51,7 +52,8 @@ async function until(what: string, predicate: () => Promise<boolean>, timeoutMs:
 /**
  * Active checks of a persistent instance in cluster mode: only the node holding the service's shard
  * lease probes it; what a check decides is written to PostgreSQL and the change stream once, so
- * every node answers the same health; when the probing node is killed the other takes over.
+ * every node answers the same health; the last check record reaches every node through Redis
+ * (check-records.ts); when the probing node is killed the other takes over.
  */
 describe('cluster mode: active health checks run once cluster-wide, their results shared', () => {
   let cluster: TestCluster;
@@ -93,6 +95,16 @@ describe('cluster mode: active health checks run once cluster-wide, their result
       await db.end();
     }
   };
+  /** The last check record one node's native API shows for the instance (as the console does). */
+  const lastCheckOn = async (url: string) => {
+    const res = await fetch(`${url}/api/v1/namespaces/public/services/DEFAULT_GROUP/checked-db`);
+    if (res.status !== 200) return undefined;
+    const body = (await res.json()) as { clusters: { instances: { port: number; lastCheck?: CheckRecord }[] }[] };
+    return body.clusters.flatMap((c) => c.instances).find((i) => i.port === target.port)?.lastCheck;
+  };
+  /** Every node shows a record of a check settled after `since` that passes `test`. */
+  const recordEverywhere = (since: number, test: (record: CheckRecord) => boolean) => async () =>
+    (await Promise.all(urls().map(lastCheckOn))).every((r) => r !== undefined && r.at >= since && test(r));
   /** The check results appended to the change stream, in order. */
   const sharedResults = async (): Promise<boolean[]> => {
     const redis = new Redis(cluster.redis.url);
@@ -134,6 +146,44 @@ describe('cluster mode: active health checks run once cluster-wide, their result
     expect(await sharedResults()).toEqual([false, true]);
   }, 60_000);
 
+  it("every node shows the last check's time and outcome, then its failure reason", async () => {
+    // Only one node probes: the other's record can only come from it (through Redis).
+    const holderPid = await leaseHolderPid(cluster.redis.url, shardOf('public', SERVICE));
+    expect(cluster.nodes.filter((n) => n.server.child.pid === holderPid)).toHaveLength(1);
+
+    const okSince = Date.now();
+    const okAfter = await until(
+      'a recent ok record on both nodes',
+      recordEverywhere(okSince, (r) => r.outcome === 'ok'),
+      5000,
+    );
+    console.log(`an ok check shown on both nodes ${okAfter} ms after asking`);
+    for (const record of await Promise.all(urls().map(lastCheckOn))) {
+      expect(record!.reason).toBeUndefined();
+      // A few seconds stale at most: a check every second, written and read once a second.
+      expect(Date.now() - record!.at).toBeLessThan(4000);
+    }
+
+    const closedAt = Date.now();
+    await target.close();
+    const failedAfter = await until(
+      'the failure reason on both nodes',
+      recordEverywhere(closedAt, (r) => r.outcome !== 'ok' && r.reason === 'connection refused'),
+      6000,
+    );
+    console.log(`a failed check shown on both nodes ${failedAfter} ms after the socket closed`);
+
+    const reopenedAt = Date.now();
+    await target.open();
+    await until('healthy again on both nodes', everywhere(true, urls()), 10_000);
+    // Back to ok; the failure is kept for operators ("what went wrong at 03:12").
+    await until(
+      'an ok record keeping the last failure on both nodes',
+      recordEverywhere(reopenedAt, (r) => r.outcome === 'ok' && r.lastFailureReason === 'connection refused'),
+      5000,
+    );
+  }, 60_000);
+
   it('PostgreSQL down: a result is dropped and nobody changes; once it is back the next check writes it', async () => {
     const shared = (await sharedResults()).length;
     await cluster.postgres.stop();
@@ -150,6 +200,32 @@ describe('cluster mode: active health checks run once cluster-wide, their result
     await target.open();
     await until('healthy again on both nodes', everywhere(true, urls()), 10_000);
     expect((await sharedResults()).slice(shared)).toEqual([false, true]);
+  }, 60_000);
+
+  it('Redis away: the nodes go on and warn at most every 5 s; once it is back, new records show on both', async () => {
+    const warnings = () =>
+      cluster.nodes.map(
+        (n) => (n.server.stdout() + n.server.stderr()).split('check records are not shared').length - 1,
+      );
+    const before = warnings();
+    const stoppedAt = Date.now();
+    await cluster.redis.stop();
+    try {
+      await sleep(7000);
+      for (const record of await Promise.all(urls().map(lastCheckOn))) expect(record).toBeDefined();
+    } finally {
+      await cluster.redis.start();
+    }
+    const outageMs = Date.now() - stoppedAt;
+    // (Commands wait in ioredis's queue while it reconnects, so a node may not warn at all.)
+    warnings().forEach((count, i) => expect(count - before[i]!).toBeLessThanOrEqual(Math.ceil(outageMs / 5000) + 1));
+    const backAt = Date.now();
+    const after = await until(
+      'new records on both nodes',
+      recordEverywhere(backAt, (r) => r.outcome === 'ok'),
+      10_000,
+    );
+    console.log(`records shared again ${after} ms after Redis came back (empty)`);
   }, 60_000);
 
   it('kill -9 of the probing node: the other takes the checks over within a few seconds', async () => {
