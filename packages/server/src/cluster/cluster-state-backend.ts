@@ -48,6 +48,7 @@ import {
 import { withScripts, type ScriptedRedis } from './redis-scripts.js';
 import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
 import { ViewReconciler } from './view-reconciler.js';
+import { creationKey, instanceAddressOf, isEphemeralTarget, takesEphemeralPath } from './mutation-routing.js';
 import { WriteGate } from './write-gate.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
@@ -214,7 +215,7 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   private async route<K extends MutationKind>(mutation: Mutation<K>): Promise<MutationResult<K>> {
-    if (this.isEphemeral(mutation)) return this.applyEphemeral(mutation);
+    if (takesEphemeralPath(this.registry, mutation)) return this.applyEphemeral(mutation);
     const creates = creationKey(mutation);
     if (creates === undefined) return this.applyDurable(mutation);
     // Registrations arriving while another creates their service and cluster wait for it and then
@@ -238,29 +239,6 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   // ---- writes --------------------------------------------------------------------------------
-
-  /** Only an ephemeral instance of a service and cluster that exist: nothing durable changes. */
-  private isEphemeral(m: Mutation): boolean {
-    switch (m.kind) {
-      case 'registerInstance': {
-        const [cmd] = (m as Mutation<'registerInstance'>).args;
-        return (
-          cmd.ephemeral &&
-          this.registry.findService(cmd.namespaceId, cmd.serviceName)?.cluster(cmd.clusterName) !== undefined
-        );
-      }
-      case 'deregisterInstance':
-        return (m as Mutation<'deregisterInstance'>).args[0].ephemeral;
-      case 'patchInstance': {
-        const [cmd] = (m as Mutation<'patchInstance'>).args;
-        return cmd.metadata === undefined && this.registry.findInstance(cmd)?.ephemeral === true;
-      }
-      case 'setHealthManually':
-        return this.registry.findInstance((m as Mutation<'setHealthManually'>).args[0])?.ephemeral === true;
-      default:
-        return false;
-    }
-  }
 
   private async applyEphemeral<K extends MutationKind>(m: Mutation<K>): Promise<MutationResult<K>> {
     // Synchronous up to the Redis call: a full beat's re-registration is in the view when `apply` returns.
@@ -301,7 +279,7 @@ export class ClusterStateBackend implements StateBackend {
         );
       }
       // Registrations racing the one that created their service: now that it exists, Redis is enough.
-      if (this.isEphemeral(m)) {
+      if (takesEphemeralPath(this.registry, m)) {
         await client.query('ROLLBACK').catch(() => undefined);
         return await this.applyEphemeral(m);
       }
@@ -515,40 +493,6 @@ const EPOCH_KEY = 'beacon:epoch';
 async function ensureEpoch(redis: ClusterEngines['redis']): Promise<string | undefined> {
   await redis.set(EPOCH_KEY, randomUUID(), 'NX');
   return (await redis.get(EPOCH_KEY)) ?? undefined;
-}
-
-/** For an ephemeral registration: the service and cluster it creates (so that others can wait). */
-function creationKey(m: Mutation): string | undefined {
-  if (m.kind !== 'registerInstance') return undefined;
-  const [cmd] = (m as Mutation<'registerInstance'>).args;
-  return cmd.ephemeral ? `${cmd.namespaceId}\u0000${cmd.serviceName}\u0000${cmd.clusterName}` : undefined;
-}
-
-function instanceAddressOf(m: Mutation): InstanceAddress | undefined {
-  switch (m.kind) {
-    case 'registerInstance':
-    case 'updateInstance':
-    case 'deregisterInstance':
-    case 'patchInstance':
-    case 'setHealthManually':
-    case 'editInstanceMetadata':
-    case 'editInstance':
-      return toAddress(m.args[0] as InstanceAddress);
-    default:
-      return undefined;
-  }
-}
-
-/** Mutations whose instance, when ephemeral, lives in Redis and must be written there too. */
-function isEphemeralTarget(m: Mutation): boolean {
-  if (m.kind === 'registerInstance' || m.kind === 'updateInstance' || m.kind === 'deregisterInstance') {
-    return (m.args[0] as { ephemeral: boolean }).ephemeral;
-  }
-  return instanceAddressOf(m) !== undefined;
-}
-
-function toAddress(a: InstanceAddress): InstanceAddress {
-  return { namespaceId: a.namespaceId, serviceName: a.serviceName, clusterName: a.clusterName, ip: a.ip, port: a.port };
 }
 
 function describe(error: unknown): string {
