@@ -12,8 +12,7 @@ export function takesEphemeralPath(registry: Registry, m: Mutation): boolean {
     case 'registerInstance': {
       const [cmd] = (m as Mutation<'registerInstance'>).args;
       return (
-        cmd.ephemeral &&
-        registry.findService(cmd.namespaceId, cmd.serviceName)?.cluster(cmd.clusterName) !== undefined
+        cmd.ephemeral && registry.findService(cmd.namespaceId, cmd.serviceName)?.cluster(cmd.clusterName) !== undefined
       );
     }
     case 'deregisterInstance':
