@@ -8,7 +8,7 @@ export interface BenchOptions {
   pin: boolean;
   /** Take a CPU profile of the server during the saturation run of scenario 2. */
   profile: boolean;
-  /** Rewrite docs/performance.md from this run (default: full runs only). */
+  /** Rewrite docs/performance.md from this run (default: full runs of every scenario only). */
   publish: boolean | undefined;
   label: string | undefined;
   /** Another build of the server to measure (A/B comparisons): path to its main.js. */
@@ -27,7 +27,7 @@ export const USAGE = `usage: pnpm bench [--quick | --smoke] [--only=1,2,capacity
                 7 gRPC connections, cluster (Redis + PostgreSQL: needs redis-server and postgresql 15)
   --no-pin      do not pin server and load generator to separate cores
   --profile     CPU profile (.cpuprofile) of Beacon during the saturation run, into the results dir
-  --publish     regenerate docs/performance.md from this run (full runs do by default)
+  --publish     regenerate docs/performance.md from this run (full runs without --only do by default)
   --label       a name for this run, kept in the results (before/after comparisons)
   --server      the main.js of another server build to measure instead (A/B comparisons)
   --grpc        size of scenario 7, e.g. --grpc=10000x100 (default: 1000x100; --quick 200x100)`;

@@ -51,8 +51,12 @@ export async function runBench(
     generatorCpu: pinned ? 1 : undefined,
     outDir,
     log: (message) => console.log(message),
-    startBeacon: (extra) =>
-      BeaconServer.start({ ...extra, cpu: pinned ? 0 : undefined, main: options.server && resolve(options.server) }),
+    startBeacon: ({ pin = true, ...extra } = {}) =>
+      BeaconServer.start({
+        ...extra,
+        cpu: pinned && pin ? 0 : undefined,
+        main: options.server && resolve(options.server),
+      }),
     shared: {},
   };
   const selected = SCENARIOS.filter((s) => options.only.length === 0 || options.only.includes(s.id));
@@ -103,7 +107,8 @@ export async function runBench(
   const slug = options.label ? '-' + options.label.replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase() : '';
   const file = join(outDir, `${stamp}-${options.mode}${slug}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  copyFileSync(file, join(outDir, `latest-${options.mode}.json`));
+  // `latest-<mode>` is the last complete run: a run of a few scenarios does not replace it.
+  if (options.only.length === 0) copyFileSync(file, join(outDir, `latest-${options.mode}.json`));
   return { results, file };
 }
 
@@ -141,7 +146,8 @@ async function main(): Promise<void> {
   const { results, file } = await runBench(options, argv);
   console.log(`\n${formatTable(results.scenarios.flatMap((s) => s.rows))}\n`);
   console.log(`results: ${file}`);
-  if (options.publish ?? options.mode === 'full') {
+  // A partial run would replace the whole document with its few rows: only complete runs publish by default.
+  if (options.publish ?? (options.mode === 'full' && options.only.length === 0)) {
     const doc = join(REPO_ROOT, 'docs/performance.md');
     mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
     await writePerformanceDoc(results, file, join(REPO_ROOT, 'bench/results'), doc, REPO_ROOT);

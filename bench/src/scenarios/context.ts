@@ -67,8 +67,11 @@ export interface ScenarioContext {
   generatorCpu: number | undefined;
   outDir: string;
   log: (message: string) => void;
-  /** Starts the server under test on the server CPU (the build chosen with --server, if any). */
-  startBeacon: (options?: Omit<BeaconServerOptions, 'cpu' | 'main'>) => Promise<BeaconServer>;
+  /**
+   * Starts the server under test on the server CPU (the build chosen with --server, if any);
+   * `pin: false` leaves it to the scheduler (several servers at once would share one CPU).
+   */
+  startBeacon: (options?: Omit<BeaconServerOptions, 'cpu' | 'main'> & { pin?: boolean }) => Promise<BeaconServer>;
   /** Figures one scenario leaves for a later one (the capacity search starts near saturation). */
   shared: { beaconSaturation?: number; rawSaturation?: number };
 }
