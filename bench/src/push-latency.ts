@@ -68,10 +68,25 @@ interface Server extends PushServer {
   stop(): Promise<void>;
 }
 
+/**
+ * One process plays every subscriber, from one address as one user: the caps that stop one client
+ * from holding thousands of streams, connections or push targets (issue 11) are raised to fit them.
+ */
+export function pushServerEnv(options: Options): Record<string, string> {
+  const subscribers = Math.max(options.watchers, options.udpTargets);
+  return {
+    BEACON_PUSH_COALESCE_MS: String(options.coalesceMs),
+    BEACON_MAX_WATCH_STREAMS_PER_USER: String(Math.max(1, options.watchers)),
+    BEACON_PUSH_TARGETS_PER_SOURCE: String(Math.max(1, options.udpTargets)),
+    // The byte budget is per target IP, and every target here is 127.0.0.1.
+    BEACON_PUSH_BYTES_PER_SECOND: String(1024 * 1024 * 1024),
+    // The streams, plus the connections that make the changes and poll.
+    BEACON_MAX_CONNECTIONS_PER_IP: String(subscribers + 100),
+  };
+}
+
 async function startServer(options: Options): Promise<Server> {
-  const server = await spawnServer({
-    env: { BEACON_LOG_LEVEL: 'log', BEACON_PUSH_COALESCE_MS: String(options.coalesceMs) },
-  });
+  const server = await spawnServer({ env: { BEACON_LOG_LEVEL: 'log', ...pushServerEnv(options) } });
   return { port: server.port, baseUrl: server.baseUrl, stop: () => server.close() };
 }
 
@@ -91,7 +106,7 @@ async function nacos(server: PushServer, method: string, path: string, params: R
 function change(server: PushServer, seq: number): Promise<string> {
   return nacos(server, 'PATCH', '/instance', {
     serviceName: SERVICE,
-    ip: '10.0.0.1',
+    ip: '127.0.0.2',
     port: 8080,
     metadata: JSON.stringify({ seq: String(seq) }),
   });
@@ -377,7 +392,7 @@ async function serverLatency(server: PushServer, channel: string): Promise<{ p50
 export async function measurePushLatency(server: PushServer, options: Options): Promise<ChannelResult[]> {
   const results: ChannelResult[] = [];
   for (let i = 1; i <= 3; i++) {
-    await nacos(server, 'POST', '/instance', { serviceName: SERVICE, ip: `10.0.0.${i}`, port: 8080 });
+    await nacos(server, 'POST', '/instance', { serviceName: SERVICE, ip: `127.0.0.${i + 1}`, port: 8080 });
   }
   if (options.watchers > 0) results.push(await measureWatch(server, options));
   if (options.udpTargets > 0) results.push(await measureUdp(server, options));

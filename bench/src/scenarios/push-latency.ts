@@ -1,4 +1,4 @@
-import { measurePushLatency, type ChannelResult, type Options } from '../push-latency.js';
+import { measurePushLatency, pushServerEnv, type ChannelResult, type Options } from '../push-latency.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
 import type { Scenario, ScenarioContext } from './context.js';
 import { fmt } from './measure.js';
@@ -23,7 +23,7 @@ export const pushLatency: Scenario = {
       changes: sizes.changes,
       coalesceMs: COALESCE_MS,
     };
-    const server = await ctx.startBeacon({ env: { BEACON_PUSH_COALESCE_MS: String(COALESCE_MS) } });
+    const server = await ctx.startBeacon({ env: pushServerEnv(options) });
     let results: ChannelResult[];
     try {
       ctx.log(`  ${sizes.subscribers} watchers, then ${sizes.subscribers} UDP targets, ${sizes.changes} changes each`);
