@@ -20,6 +20,8 @@ import { namingHandlers } from './request-handlers.js';
 @Injectable()
 class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Grpc');
+  /** Releases of closed connections' instances still in flight (awaited at shutdown). */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(
     @Inject(CONFIG) private readonly config: BeaconConfig,
@@ -33,9 +35,11 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     // A closed connection takes its instances and subscriptions with it, at once.
     connections.onClose((connection) => {
       discovery.forget(connection);
-      registrations
+      const released = registrations
         .releaseAll(connection.id)
         .catch((error: unknown) => this.logger.warn(`instances of ${connection.id} not released: ${String(error)}`));
+      this.releasing.add(released);
+      void released.finally(() => this.releasing.delete(released));
     });
     // In a cluster: instances deleted while their connection lives come back when the client reconnects.
     registrations.onLost((connectionId) => {
@@ -55,6 +59,9 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.detector.stop();
     await this.server.stop();
+    // The closed connections' instances leave before storage closes (in a cluster: Redis, where
+    // they would otherwise stay until a lease holder sees this node's key gone, or none is left).
+    await Promise.all(this.releasing);
   }
 }
 

@@ -151,4 +151,13 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
     );
     expect(await listed(survivor, 41_003)).toBe(true);
   }, 45_000);
+
+  it('a node stopping cleanly deregisters the instances of its connections before it goes', async () => {
+    // After the kill -9 above, one node is left, holding 41_003: nobody else could drop it later.
+    const [last] = cluster.nodes.filter((n) => n.server.child.exitCode === null && n.server.child.signalCode === null);
+    expect(await holderPid(41_003)).toBe(last!.server.child.pid);
+    await last!.server.kill('SIGTERM');
+    expect(await redis.hexists(keys.inst, memberAt(41_003))).toBe(0);
+    expect(await holderPid(41_003)).toBeUndefined();
+  }, 30_000);
 });
