@@ -7,6 +7,7 @@ import { AuthRepository } from './auth-repository.js';
 import type { AuthStore } from './auth-store.js';
 import { forgetInitialPassword, generateAdminPassword, keepInitialPassword } from './initial-admin-password.js';
 import { PasswordHasher } from './password-hasher.js';
+import { reasonOf } from '../cluster/error-reason.js';
 
 /** The file SqliteDatabase keeps in the data directory. */
 const DATABASE_FILE = 'beacon.db';
@@ -70,7 +71,7 @@ export async function resetClusterAdminPassword(
       const { rows } = await pool.query<{ ok: boolean }>("SELECT to_regclass('auth_users') IS NOT NULL AS ok");
       hasSchema = rows[0]!.ok;
     } catch (error) {
-      throw new AdminResetError(`cannot reach PostgreSQL at ${redact(databaseUrl)}: ${describe(error)}`);
+      throw new AdminResetError(`cannot reach PostgreSQL at ${redact(databaseUrl)}: ${reasonOf(error)}`);
     }
     // Never create a schema here: a mistyped URL must not become an empty cluster.
     if (!hasSchema) {
@@ -80,7 +81,7 @@ export async function resetClusterAdminPassword(
       const password = await setAdminPassword(new PostgresAuthStore(pool, 'reset-admin-password'), given);
       return { password, generated: given === undefined, file: undefined };
     } catch (error) {
-      throw new AdminResetError(describe(error));
+      throw new AdminResetError(reasonOf(error));
     }
   } finally {
     await pool.end().catch(() => undefined);
@@ -94,10 +95,6 @@ async function setAdminPassword(store: AuthStore, given: string | undefined): Pr
   if (directory.user(ADMIN_USER)) await directory.changePassword(ADMIN_USER, password);
   else await directory.createAdmin(password);
   return password;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Holds the database's exclusive lock until the connection closes; a running server holds it open. */

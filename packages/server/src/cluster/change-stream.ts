@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
-import { CHANGE_STREAM } from './redis-layout.js';
+import { CHANGE_STREAM, STREAM_MAXLEN } from './redis-layout.js';
+
+/** Entries read per XREAD. */
+const READ_COUNT = 1000;
 
 /** One entry of the change stream: a mutation from a node (`m`), a transition Redis made (`t`, `k`), or `r`. */
 export interface StreamEntry {
@@ -97,7 +100,7 @@ export class ChangeStreamTail {
       try {
         const generation = this.generation;
         const from = this.lastId;
-        const reply = await this.tail.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, from);
+        const reply = await this.tail.xread('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', CHANGE_STREAM, from);
         if (generation !== this.generation) continue;
         const entries = reply?.[0]?.[1] ?? [];
         for (const [id, fields] of entries) {
@@ -110,7 +113,9 @@ export class ChangeStreamTail {
         }
         // Applied first, so the check costs the view no latency; but no durable write goes on
         // (`wake`) before it says nothing was skipped. Past a gap the reload overwrites the view.
-        if (entries.length > 0 && (await this.trimmedAfter(from))) {
+        // Only a full read can follow a gap: trimming keeps at least STREAM_MAXLEN entries, all
+        // after a trimmed `from`; so a shorter read costs the writers no extra round trip.
+        if (entries.length >= Math.min(READ_COUNT, STREAM_MAXLEN) && (await this.trimmedAfter(from))) {
           if (generation !== this.generation) continue;
           this.lastId = from; // should the reload fail, reading again from here finds the gap again
           this.pause();

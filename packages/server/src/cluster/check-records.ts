@@ -1,6 +1,7 @@
 import type { CheckRecord, Instance, InstanceTracker, Registry } from '@beacon/core';
 import type { Redis } from 'ioredis';
 import { memberOf, SHARDS, shardKeys, shardOf } from './redis-layout.js';
+import { reasonOf } from './error-reason.js';
 
 /** How often records are written and read: a record another node shows is at most about two of these old. */
 export const CHECK_RECORDS_TICK_MS = 1000;
@@ -128,7 +129,7 @@ export class SharedCheckRecords implements InstanceTracker {
     const now = Date.now();
     if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
     this.lastReportAt = now;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = reasonOf(error);
     this.report(`check records are not shared, retrying: ${reason}`);
   }
 }

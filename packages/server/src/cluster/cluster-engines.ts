@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DATABASE_URL_VAR, redact, REDIS_URL_VAR, type ClusterConfig } from '../config/cluster-config.js';
 import { ConfigError } from '../config/config.js';
+import { reasonOf } from './error-reason.js';
 
 /** The connections a node holds: commands, a second Redis connection for the blocking stream read, the pool. */
 export interface ClusterEngines {
@@ -31,7 +32,7 @@ export async function connectEngines(config: ClusterConfig): Promise<ClusterEngi
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new ConfigError(REDIS_URL_VAR, `cannot reach Redis at ${redact(config.redisUrl)}: ${describe(error)}`);
+    throw new ConfigError(REDIS_URL_VAR, `cannot reach Redis at ${redact(config.redisUrl)}: ${reasonOf(error)}`);
   }
   const tail = redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
   const pool = new pg.Pool({
@@ -51,7 +52,7 @@ export async function connectEngines(config: ClusterConfig): Promise<ClusterEngi
     await pool.end().catch(() => undefined);
     throw new ConfigError(
       DATABASE_URL_VAR,
-      `cannot reach PostgreSQL at ${redact(config.databaseUrl)}: ${describe(error)}`,
+      `cannot reach PostgreSQL at ${redact(config.databaseUrl)}: ${reasonOf(error)}`,
     );
   }
   return { redis, tail, pool };
@@ -61,9 +62,4 @@ export async function closeEngines(engines: ClusterEngines): Promise<void> {
   engines.tail.disconnect();
   await engines.redis.quit().catch(() => engines.redis.disconnect());
   await engines.pool.end().catch(() => undefined);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError) return error.errors.map(describe).join('; ') || error.message;
-  return error instanceof Error ? error.message || error.name : String(error);
 }

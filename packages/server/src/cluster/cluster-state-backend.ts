@@ -50,6 +50,7 @@ import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
 import { ViewReconciler } from './view-reconciler.js';
 import { creationKey, instanceAddressOf, isEphemeralTarget, takesEphemeralPath } from './mutation-routing.js';
 import { WriteGate } from './write-gate.js';
+import { reasonOf } from './error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
 export class ClusterUnavailableError extends ServiceUnavailableException {}
@@ -110,7 +111,7 @@ export class ClusterStateBackend implements StateBackend {
   ) {
     this.redis = withScripts(engines.redis);
     this.processor = new BeatProcessor(registry);
-    const report = (error: unknown) => this.logger.warn(`change stream: ${describe(error)}`);
+    const report = (error: unknown) => this.logger.warn(`change stream: ${reasonOf(error)}`);
     const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
     const warn = (message: string) => this.logger.warn(message);
@@ -120,8 +121,9 @@ export class ClusterStateBackend implements StateBackend {
       tail: this.tail,
       probe: async () => {
         await engines.pool.query('SELECT 1');
-        // Redis back empty: its instances are being put back from the views; comparing now would drop them.
-        if ((await engines.redis.exists(EPOCH_KEY)) === 0)
+        // Redis back empty: its instances are being put back from the views; comparing before this
+        // node has put back its own (and learnt the new epoch, afterReconnect) would drop them.
+        if ((await engines.redis.get(EPOCH_KEY)) !== this.epoch)
           throw new Error('Redis lost its data; waiting for it to be refilled');
       },
       load: () => loadView(engines, durable, options, warn),
@@ -132,10 +134,10 @@ export class ClusterStateBackend implements StateBackend {
       removed: (instance) => this.presence.expired(instance),
     });
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
-      this.logger.warn(`expiry: ${describe(error)}`),
+      this.logger.warn(`expiry: ${reasonOf(error)}`),
     );
     this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
-      this.logger.warn(`node presence: ${describe(error)}`),
+      this.logger.warn(`node presence: ${reasonOf(error)}`),
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
@@ -253,7 +255,7 @@ export class ClusterStateBackend implements StateBackend {
       // may be lost. A changed known instance is put back as Redis has it once Redis answers.
       if (isNew) this.registry.deregisterInstance({ ...address, ephemeral: true });
       else void this.reconciler.request(`Redis refused a change of ${memberOf(address)}`);
-      throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${describe(error)}`);
+      throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${reasonOf(error)}`);
     }
     return result;
   }
@@ -263,7 +265,7 @@ export class ClusterStateBackend implements StateBackend {
     try {
       client = await this.engines.pool.connect();
     } catch (error) {
-      throw new ClusterUnavailableError(`PostgreSQL is unavailable, nothing was written: ${describe(error)}`);
+      throw new ClusterUnavailableError(`PostgreSQL is unavailable, nothing was written: ${reasonOf(error)}`);
     }
     try {
       try {
@@ -275,7 +277,7 @@ export class ClusterStateBackend implements StateBackend {
         throw new ClusterUnavailableError(
           error instanceof FellBehindError
             ? `${error.message}: nothing was written, retry`
-            : `the cluster's engines are unavailable, nothing was written: ${describe(error)}`,
+            : `the cluster's engines are unavailable, nothing was written: ${reasonOf(error)}`,
         );
       }
       // Registrations racing the one that created their service: now that it exists, Redis is enough.
@@ -320,9 +322,9 @@ export class ClusterStateBackend implements StateBackend {
         await client.query('ROLLBACK').catch(() => undefined);
         // The view already holds the change: rare (an engine died within this transaction). The
         // view is brought back to what the engines hold before the client hears (or within a bound).
-        this.logger.error(`a durable write failed after it was applied to this node's view: ${describe(error)}`);
+        this.logger.error(`a durable write failed after it was applied to this node's view: ${reasonOf(error)}`);
         void this.reconciler.request(`a durable ${m.kind} failed after this view applied it`, appending);
-        throw new ViewOutOfStepError(`the write could not be completed: ${describe(error)}`);
+        throw new ViewOutOfStepError(`the write could not be completed: ${reasonOf(error)}`);
       }
       return recorded.result;
     } finally {
@@ -400,7 +402,7 @@ export class ClusterStateBackend implements StateBackend {
     const now = Date.now();
     if (now - this.lastBeatErrorLogAt < 5000) return;
     this.lastBeatErrorLogAt = now;
-    this.logger.warn(`beats are not reaching Redis: ${describe(error)}`);
+    this.logger.warn(`beats are not reaching Redis: ${reasonOf(error)}`);
   }
 
   // ---- the view ------------------------------------------------------------------------------
@@ -493,8 +495,4 @@ const EPOCH_KEY = 'beacon:epoch';
 async function ensureEpoch(redis: ClusterEngines['redis']): Promise<string | undefined> {
   await redis.set(EPOCH_KEY, randomUUID(), 'NX');
   return (await redis.get(EPOCH_KEY)) ?? undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

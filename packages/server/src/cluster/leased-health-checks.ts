@@ -1,5 +1,6 @@
 import { NotFoundError, type CheckSharing, type Instance, type InstanceAddress } from '@beacon/core';
 import { memberOf, shardOf } from './redis-layout.js';
+import { reasonOf } from './error-reason.js';
 
 /** A failed write is reported at most this often, not at every check of every instance. */
 const REPORT_INTERVAL_MS = 5000;
@@ -38,7 +39,7 @@ export class LeasedHealthChecks implements CheckSharing {
         const now = Date.now();
         if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
         this.lastReportAt = now;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = reasonOf(error);
         this.report(`a health check result was not shared, the next check retries: ${reason}`);
       })
       .finally(() => this.writing.delete(member));

@@ -2,6 +2,7 @@ import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from '../auth/auth-store.js';
 import { PostgresNotifications } from './postgres-notifications.js';
+import { reasonOf } from './error-reason.js';
 
 /** The channel every auth change is announced on; the payload is the writing node's id. */
 const AUTH_CHANNEL = 'beacon_auth';
@@ -45,7 +46,7 @@ export class PostgresAuthStore implements AuthStore {
         this.logger.log('listening to auth changes again: reloading users, roles and permissions');
         this.remoteChange();
       },
-      (error) => this.logger.warn(`auth changes of other nodes are not heard: ${describe(error)}`),
+      (error) => this.logger.warn(`auth changes of other nodes are not heard: ${reasonOf(error)}`),
     );
     await this.notifications.start();
   }
@@ -192,7 +193,7 @@ export class PostgresAuthStore implements AuthStore {
     }
     for (const listener of this.listeners) {
       listener().catch((error: unknown) => {
-        this.logger.warn(`reloading users, roles and permissions failed, retrying: ${describe(error)}`);
+        this.logger.warn(`reloading users, roles and permissions failed, retrying: ${reasonOf(error)}`);
         setTimeout(() => this.remoteChange(), RELOAD_RETRY_MS).unref();
       });
     }
@@ -218,11 +219,6 @@ async function insertRole(c: PoolClient, b: RoleBinding): Promise<boolean> {
 
 function unavailable(error: unknown): ServiceUnavailableException {
   return new ServiceUnavailableException(
-    `PostgreSQL is unavailable, nothing was changed in users, roles or permissions: ${describe(error)}`,
+    `PostgreSQL is unavailable, nothing was changed in users, roles or permissions: ${reasonOf(error)}`,
   );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError) return error.errors.map(describe).join('; ') || error.message;
-  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -7,6 +7,7 @@ import {
   type Registry,
   type Service,
 } from '@beacon/core';
+import { reasonOf } from './error-reason.js';
 
 /** What bringing a view to its target did: differences fixed, and those the view refused. */
 export interface Reconciled {
@@ -32,7 +33,7 @@ export function bringViewTo(view: Registry, target: Registry, removed: Removed =
       work();
       fixed++;
     } catch (error) {
-      refused.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      refused.push(`${what}: ${reasonOf(error)}`);
     }
   };
   if (!sameValue(view.switches, target.switches)) fix('switches', () => view.updateSwitches({ ...target.switches }));

@@ -4,6 +4,7 @@ import { ChangeStreamTail } from './change-stream.js';
 import type { ClusterEngines } from './cluster-engines.js';
 import { JournalStore } from './journal-store.js';
 import { SHARDS, shardKeys, type StoredRegistration } from './redis-layout.js';
+import { reasonOf } from './error-reason.js';
 
 /** Durable writes are serialised cluster-wide by this transaction-scoped advisory lock. */
 export const DURABLE_WRITE_LOCK = 'beacon:durable-writes';
@@ -28,9 +29,11 @@ export async function loadView(
 ): Promise<LoadedView> {
   // The position first: whatever changes while loading is replayed on top (idempotently).
   const tip = await settledTip(engines);
-  const journal = new JournalStore(await durable.load());
+  // Both engines at once: a reconcile holds this node's writes meanwhile.
+  const [stored, shards] = await Promise.all([durable.load(), readShards(engines)]);
+  const journal = new JournalStore(stored);
   const registry = new Registry({ ...options, store: journal });
-  await loadEphemeral(registry, engines, warn);
+  loadEphemeral(registry, shards, warn);
   return { registry, journal, tip };
 }
 
@@ -50,18 +53,28 @@ async function settledTip(engines: ClusterEngines): Promise<string> {
   }
 }
 
+type ShardHashes = [registrations: Record<string, string>, metas: Record<string, string>];
+
+/** Every shard's instance and timing hashes, in one round of requests (ioredis pipelines them). */
+function readShards(engines: ClusterEngines): Promise<ShardHashes[]> {
+  return Promise.all(
+    Array.from({ length: SHARDS }, (_, s) => {
+      const k = shardKeys(s);
+      return Promise.all([engines.redis.hgetall(k.inst), engines.redis.hgetall(k.meta)]);
+    }),
+  );
+}
+
 /** Every ephemeral instance Redis holds, into the registry, with its health and last beat. */
-async function loadEphemeral(registry: Registry, engines: ClusterEngines, warn: (message: string) => void) {
-  for (let s = 0; s < SHARDS; s++) {
-    const k = shardKeys(s);
-    const [registrations, metas] = await Promise.all([engines.redis.hgetall(k.inst), engines.redis.hgetall(k.meta)]);
+function loadEphemeral(registry: Registry, shards: ShardHashes[], warn: (message: string) => void): void {
+  for (const [registrations, metas] of shards) {
     for (const [member, json] of Object.entries(registrations)) {
       const registration = JSON.parse(json) as StoredRegistration;
       let instance: Instance;
       try {
         instance = registry.registerInstance({ ...registration, ephemeral: true });
       } catch (error) {
-        warn(`instance ${member} not loaded: ${error instanceof Error ? error.message : String(error)}`);
+        warn(`instance ${member} not loaded: ${reasonOf(error)}`);
         continue;
       }
       const meta = metas[member]?.split(',');

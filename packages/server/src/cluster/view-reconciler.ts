@@ -3,6 +3,7 @@ import type { ChangeStreamTail } from './change-stream.js';
 import type { LoadedView } from './view-loader.js';
 import { bringViewTo } from './view-differences.js';
 import type { WriteGate } from './write-gate.js';
+import { reasonOf } from './error-reason.js';
 
 export interface ViewReconcilerDeps {
   readonly view: Registry;
@@ -80,8 +81,9 @@ export class ViewReconciler {
         return;
       } catch (error) {
         const wait = Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS);
-        this.d.warn(`reconciling this node's view failed (${describe(error)}); retrying in ${wait} ms`);
-        await new Promise((r) => setTimeout(r, wait));
+        this.d.warn(`reconciling this node's view failed (${reasonOf(error)}); retrying in ${wait} ms`);
+        // Unref'd: a node closing while the engines are down does not wait out the back-off.
+        await new Promise((r) => setTimeout(r, wait).unref());
       }
     }
   }
@@ -109,8 +111,4 @@ export class ViewReconciler {
       this.d.gate.open();
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   Server,
   ServerCredentials,
+  status,
   type sendUnaryData,
   type ServerDuplexStream,
   type ServerUnaryCall,
@@ -65,7 +66,13 @@ export class NacosGrpcServer {
     });
     server.addService(services.request, {
       request: (call: ServerUnaryCall<WirePayload, WirePayload>, callback: sendUnaryData<WirePayload>) =>
-        void this.unary(call.getPeer(), call.request).then((reply) => callback(null, this.encode(reply))),
+        void this.unary(call.getPeer(), call.request)
+          .then((reply) => callback(null, this.encode(reply)))
+          // Never an unhandled rejection (it would end the process) nor a call left without an answer.
+          .catch((error: unknown) => {
+            this.logger.error(`a gRPC request failed`, (error as Error)?.stack);
+            callback({ code: status.INTERNAL, details: 'internal error' });
+          }),
     });
     server.addService(services.biRequestStream, {
       requestBiStream: (call: ServerDuplexStream<WirePayload, WirePayload>) => this.stream(call),
