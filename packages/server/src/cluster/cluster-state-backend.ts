@@ -38,6 +38,7 @@ import { holderOf, NodePresence } from './node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
+  instanceScriptKeys,
   memberOf,
   metaOf,
   registrationOf,
@@ -334,39 +335,37 @@ export class ClusterStateBackend implements StateBackend {
 
   /** Writes the instance as the view now has it (or its removal) and appends the mutation, in one Lua call. */
   private async publishInstance(address: InstanceAddress, m: Mutation): Promise<void> {
-    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
-    const member = memberOf(address);
     const instance = this.registry.findInstance(address);
     if (instance?.ephemeral) {
-      await this.redis.beaconUpsert(
-        k.inst,
-        k.meta,
-        k.due,
-        CHANGE_STREAM,
-        k.owner,
-        k.holders,
-        member,
-        JSON.stringify(registrationOf(instance)),
-        metaOf(instance, instance.lastBeat),
-        this.node,
-        JSON.stringify(m),
-        '0',
-        STREAM_MAXLEN,
-        holderOf(instance),
-      );
-    } else {
-      await this.redis.beaconRemove(
-        k.inst,
-        k.meta,
-        k.due,
-        CHANGE_STREAM,
-        k.owner,
-        member,
-        this.node,
-        JSON.stringify(m),
-        STREAM_MAXLEN,
-      );
+      await this.upsert(instance, instance.lastBeat, JSON.stringify(m), '0');
+      return;
     }
+    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
+    await this.redis.beaconRemove(
+      ...instanceScriptKeys(k),
+      memberOf(address),
+      this.node,
+      JSON.stringify(m),
+      STREAM_MAXLEN,
+    );
+  }
+
+  /** The instance as this view has it, into Redis (`onlyIfMissing`: unless Redis has it), with `mutation` appended. */
+  private upsert(instance: Instance, lastBeat: number, mutation: string, onlyIfMissing: '0' | '1'): Promise<number> {
+    const address = instance.address;
+    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
+    return this.redis.beaconUpsert(
+      ...instanceScriptKeys(k),
+      k.holders,
+      memberOf(address),
+      JSON.stringify(registrationOf(instance)),
+      metaOf(instance, lastBeat),
+      this.node,
+      mutation,
+      onlyIfMissing,
+      STREAM_MAXLEN,
+      holderOf(instance),
+    );
   }
 
   // ---- the beat ------------------------------------------------------------------------------
@@ -433,26 +432,7 @@ export class ClusterStateBackend implements StateBackend {
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
   private async reseed(instance: Instance): Promise<void> {
     if (!this.registry.isAttached(instance)) return;
-    const address = instance.address;
-    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
-    await this.redis
-      .beaconUpsert(
-        k.inst,
-        k.meta,
-        k.due,
-        CHANGE_STREAM,
-        k.owner,
-        k.holders,
-        memberOf(address),
-        JSON.stringify(registrationOf(instance)),
-        metaOf(instance, Date.now()),
-        this.node,
-        '',
-        '1',
-        STREAM_MAXLEN,
-        holderOf(instance),
-      )
-      .catch((error: unknown) => this.reportBeatError(error));
+    await this.upsert(instance, Date.now(), '', '1').catch((error: unknown) => this.reportBeatError(error));
   }
 
   /**

@@ -50,6 +50,16 @@ export function shardKeys(shard: number): ShardKeys {
   return KEYS[shard]!;
 }
 
+/**
+ * The keys every instance script takes first, in this order (redis-scripts.ts): the shard's
+ * instances, timings, deadlines, the change stream, the owners of connection-held instances.
+ */
+export type InstanceScriptKeys = [inst: string, meta: string, due: string, stream: string, owner: string];
+
+export function instanceScriptKeys(k: ShardKeys): InstanceScriptKeys {
+  return [k.inst, k.meta, k.due, CHANGE_STREAM, k.owner];
+}
+
 /** The shard of a service: every instance of a service lives in one shard. */
 export function shardOf(namespaceId: string, serviceName: string): number {
   let h = 0;

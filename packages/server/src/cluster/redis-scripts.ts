@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { STREAM_MAXLEN } from './redis-layout.js';
+import { STREAM_MAXLEN, type InstanceScriptKeys } from './redis-layout.js';
 
 /**
  * The Lua scripts of cluster mode: each runs atomically in Redis, so every health transition and
@@ -176,31 +176,21 @@ export interface ClusterScripts {
     ...memberBeats: (string | number)[]
   ): Promise<string[]>;
   beaconUpsert(
-    inst: string,
-    meta: string,
-    due: string,
-    stream: string,
-    owner: string,
-    holders: string,
-    member: string,
-    registration: string,
-    metaValue: string,
-    origin: string,
-    mutation: string,
-    onlyIfMissing: '0' | '1',
-    maxlen: number,
-    holder: string,
+    ...args: [
+      ...InstanceScriptKeys,
+      holders: string,
+      member: string,
+      registration: string,
+      metaValue: string,
+      origin: string,
+      mutation: string,
+      onlyIfMissing: '0' | '1',
+      maxlen: number,
+      holder: string,
+    ]
   ): Promise<number>;
   beaconRemove(
-    inst: string,
-    meta: string,
-    due: string,
-    stream: string,
-    owner: string,
-    member: string,
-    origin: string,
-    mutation: string,
-    maxlen: number,
+    ...args: [...InstanceScriptKeys, member: string, origin: string, mutation: string, maxlen: number]
   ): Promise<number>;
   beaconExpire(
     inst: string,
@@ -213,15 +203,7 @@ export interface ClusterScripts {
     deleteEnabled: '0' | '1',
   ): Promise<number>;
   beaconDropNode(
-    inst: string,
-    meta: string,
-    due: string,
-    stream: string,
-    owner: string,
-    holders: string,
-    nodeKey: string,
-    node: string,
-    maxlen: number,
+    ...args: [...InstanceScriptKeys, holders: string, nodeKey: string, node: string, maxlen: number]
   ): Promise<number>;
   beaconLease(lease: string, node: string, ttlMs: number): Promise<number>;
   beaconRelease(lease: string, node: string): Promise<number>;
