@@ -21,7 +21,7 @@ import {
   type WirePayload,
 } from './payload.js';
 import type { RequestHandler } from './request-handlers.js';
-import { ErrorCode, failure, failureOf, success, type Reply } from './responses.js';
+import { ErrorCode, failure, failureOf, refusal, success, type Reply } from './responses.js';
 
 export interface GrpcServerOptions {
   readonly host: string;
@@ -150,11 +150,11 @@ export class NacosGrpcServer {
     connection.lastActiveAt = this.options.now();
     try {
       const { resource, action } = handler.access(message, connection);
-      const refusal = this.access.refusal(message, resource, action);
-      if (refusal !== undefined) return failure(ErrorCode.NO_RIGHT, refusal, requestId);
+      const denied = this.access.refusal(message, resource, action);
+      if (denied !== undefined) return refusal(handler.responseType, ErrorCode.NO_RIGHT, denied, requestId);
       return await handler.handle(message, connection);
     } catch (error) {
-      const { reply, ours } = failureOf(error, requestId);
+      const { reply, ours } = failureOf(error, handler.responseType, requestId);
       if (ours) this.logger.error(`${message.type} from ${connection.id} failed`, (error as Error)?.stack);
       return reply;
     }
