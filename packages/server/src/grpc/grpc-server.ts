@@ -21,6 +21,7 @@ import {
   type WirePayload,
 } from './payload.js';
 import type { RequestHandler } from './request-handlers.js';
+import { SERVER_ABILITIES, wantsAbilities } from './server-abilities.js';
 import { ErrorCode, failure, failureOf, refusal, success, type Reply } from './responses.js';
 
 export interface GrpcServerOptions {
@@ -137,7 +138,7 @@ export class NacosGrpcServer {
       case 'ServerCheckRequest': {
         // Java clients check before they open their stream: the id is the one setup will give.
         const id = connection?.id ?? connectionIdOf(peer, this.epoch);
-        return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: false });
+        return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: true });
       }
       case 'HealthCheckRequest':
         if (!connection) return failure(ErrorCode.UN_REGISTER, 'Connection is unregistered.', requestId);
@@ -218,6 +219,7 @@ export class NacosGrpcServer {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
       return undefined;
     }
+    if (wantsAbilities(b)) connection.notify('SetupAckRequest', { abilityTable: SERVER_ABILITIES, module: 'internal' });
     return connection;
   }
 }

@@ -4,6 +4,7 @@ import { FakeClock, registerCommand, TEST_SERVICE } from '@beacon/core/testing';
 import { buildServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 import { decodePayload, encodePayload, toWireJson } from './payload.js';
 import { ErrorCode, failure, failureOf, refusal, success, type Reply } from './responses.js';
+import { SERVER_ABILITIES } from './server-abilities.js';
 
 /** Every null anywhere in a decoded JSON value, by path. */
 function nullsIn(value: unknown, path = '$'): string[] {
@@ -40,6 +41,7 @@ function everyReply(): Reply[] {
     failureOf(new InvalidParameterError('bad'), 'QueryServiceResponse', noId).reply,
     failureOf(new Error('boom'), 'InstanceResponse', noId).reply,
     { type: 'NotifySubscriberRequest', body: { namespace: 'public', serviceInfo: missing, module: 'naming' } },
+    { type: 'SetupAckRequest', body: { abilityTable: SERVER_ABILITIES, module: 'internal' } },
     { type: 'ConnectResetRequest', body: { connectionId: 'c', module: 'internal', serverIp: null } },
   ];
 }
