@@ -208,16 +208,28 @@ describe('Registry.registerInstance', () => {
     expect(registry.serviceCount()).toBe(0);
   });
 
+  it.each([-1, 65536, 70000, 1.5])('refuses port %d with Nacos 2.x text, and creates nothing', (port) => {
+    const { registry } = setup();
+    expect(() => registry.registerInstance(cmd({ port }))).toThrow(
+      new InvalidParameterError("Param 'port' is illegal, the value should be between 0 and 65535."),
+    );
+    expect(registry.serviceCount()).toBe(0);
+  });
+
+  it('accepts the port bounds 0 and 65535', () => {
+    const { registry } = setup();
+    expect(registry.registerInstance(cmd({ port: 0 })).port).toBe(0);
+    expect(registry.registerInstance(cmd({ port: 65535 })).port).toBe(65535);
+  });
+
   it('accepts the weight bounds 0 and 10000', () => {
     const { registry } = setup();
     expect(registry.registerInstance(cmd({ port: 1, weight: 0 })).weight).toBe(0);
     expect(registry.registerInstance(cmd({ port: 2, weight: 10000 })).weight).toBe(10000);
   });
 
-  it('accepts any port number and any ip string (no range checks in 1.x)', () => {
+  it('accepts any ip string: an address or a host name', () => {
     const { registry } = setup();
-    expect(registry.registerInstance(cmd({ port: -1 })).key).toBe('10.0.0.1:-1');
-    expect(registry.registerInstance(cmd({ port: 70000 })).key).toBe('10.0.0.1:70000');
     expect(registry.registerInstance(cmd({ ip: 'my-host.local' })).ip).toBe('my-host.local');
   });
 
