@@ -100,6 +100,20 @@ describe('requests', () => {
     expect(list.body).toMatchObject({ resultCode: 200, count: 1, serviceNames: ['svc'] });
   });
 
+  it('a blank request namespace means public; only a request naming none takes the connection tenant', async () => {
+    const { client, http } = await setup();
+    const c = client();
+    await c.connect('dev-ns');
+    await c.request('InstanceRequest', { ...register('127.0.0.43', 80), namespace: '' });
+    await c.request('InstanceRequest', { ...register('127.0.0.44', 80), namespace: undefined });
+    const ips = async (namespaceId: string) => {
+      const res = await http.get(`${NS}/instance/list`, { serviceName: 'svc', groupName: 'G', namespaceId });
+      return res.json<{ hosts: { ip: string }[] }>().hosts.map((h) => h.ip);
+    };
+    expect(await ips('public')).toEqual(['127.0.0.43']);
+    expect(await ips('dev-ns')).toEqual(['127.0.0.44']);
+  });
+
   it('pushes changes to subscribers down their stream', async () => {
     const { client, http } = await setup();
     const watcher = client();
