@@ -244,8 +244,8 @@ describe('Registry.registerInstance', () => {
     expect(() => registry.registerInstance(cmd({ serviceName: 'grp@@' }))).toThrow(
       "Param 'serviceName' is illegal, it should be format as 'groupName@@serviceName'",
     );
-    expect(() => registry.registerInstance(cmd({ clusterName: 'a_b' }))).toThrow(
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: a_b',
+    expect(() => registry.registerInstance(cmd({ clusterName: 'a.b' }))).toThrow(
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     );
     expect(registry.serviceCount()).toBe(0);
   });
@@ -711,7 +711,7 @@ describe('revisions and change events', () => {
     const big = { big: 'x'.repeat(100) };
     const refused: [string, () => unknown][] = [
       ['bad weight', () => registry.registerInstance(cmd({ weight: -1 }))],
-      ['bad cluster', () => registry.registerInstance(cmd({ clusterName: 'a_b' }))],
+      ['bad cluster', () => registry.registerInstance(cmd({ clusterName: 'a.b' }))],
       ['bad service chars', () => registry.registerInstance(cmd({ serviceName: 'g@@a b' }))],
       ['bad group format', () => registry.registerInstance(cmd({ serviceName: '@@demo' }))],
       ['metadata too big (register)', () => registry.registerInstance(cmd({ metadata: big }))],
@@ -734,7 +734,7 @@ describe('revisions and change events', () => {
       ['update service, metadata too big', () => registry.updateService(service(SVC, { metadata: big }))],
       ['delete missing service', () => registry.deleteService('public', 'g@@none')],
       ['cluster of missing service', () => registry.updateCluster('public', 'g@@none', 'C', {})],
-      ['cluster bad name', () => registry.updateCluster('public', SVC, 'a_b', {})],
+      ['cluster bad name', () => registry.updateCluster('public', SVC, 'a.b', {})],
       ['manual health with TCP checker', () => registry.setHealthManually(testAddress(), false)],
       ['batch on missing service', () => registry.batchMetadata('public', 'g@@none', 'ephemeral', { a: '1' }, 'merge')],
       ['get missing service', () => registry.getService('public', 'g@@none')],

@@ -280,7 +280,7 @@ describe('bad input gets an error response and changes nothing', () => {
       [register('127.0.0.24', 80, { weight: -1 }), /weight/i],
       [register('127.0.0.24', 70_000), /^Param 'port' is illegal, the value should be between 0 and 65535\.$/],
       [register('127.0.0.24', -1), /^Param 'port' is illegal/],
-      [register('127.0.0.24', 80, { clusterName: 'a b' }), /cluster name/],
+      [register('127.0.0.24', 80, { clusterName: 'a b' }), /^Param 'cluster' is illegal/],
       [{ ...register('127.0.0.24', 80), serviceName: '@@x' }, /serviceName/],
       [{ ...register('127.0.0.24', 80), type: 'explode' }, /Unsupported request type/],
     ];
