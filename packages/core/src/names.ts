@@ -6,7 +6,8 @@ export const DEFAULT_CLUSTER = 'DEFAULT';
 export const GROUP_SEPARATOR = '@@';
 
 const SERVICE_NAME_CHARS = /^[0-9a-zA-Z@.:_-]+$/;
-const CLUSTER_NAME_CHARS = /^[0-9a-zA-Z-]+$/;
+/** Nacos 2.x's ParamCheckRule.clusterPatternString: 1.x's set plus `_`. */
+const CLUSTER_NAME_CHARS = /^[0-9a-zA-Z_-]+$/;
 
 /** Code-unit order of two names, the order every service listing uses (not locale-aware, like Java's). */
 export function compareNames(a: string, b: string): number {
@@ -49,7 +50,7 @@ export function checkServiceNameChars(groupedName: string): void {
 
 export function checkClusterName(clusterName: string): void {
   if (!CLUSTER_NAME_CHARS.test(clusterName)) {
-    throw new InvalidParameterError(`cluster name can only have these characters: 0-9a-zA-Z-, current: ${clusterName}`);
+    throw new InvalidParameterError("Param 'cluster' is illegal, illegal characters should not appear in the param.");
   }
 }
 

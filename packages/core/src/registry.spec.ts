@@ -208,16 +208,28 @@ describe('Registry.registerInstance', () => {
     expect(registry.serviceCount()).toBe(0);
   });
 
+  it.each([-1, 65536, 70000, 1.5])('refuses port %d with Nacos 2.x text, and creates nothing', (port) => {
+    const { registry } = setup();
+    expect(() => registry.registerInstance(cmd({ port }))).toThrow(
+      new InvalidParameterError("Param 'port' is illegal, the value should be between 0 and 65535."),
+    );
+    expect(registry.serviceCount()).toBe(0);
+  });
+
+  it('accepts the port bounds 0 and 65535', () => {
+    const { registry } = setup();
+    expect(registry.registerInstance(cmd({ port: 0 })).port).toBe(0);
+    expect(registry.registerInstance(cmd({ port: 65535 })).port).toBe(65535);
+  });
+
   it('accepts the weight bounds 0 and 10000', () => {
     const { registry } = setup();
     expect(registry.registerInstance(cmd({ port: 1, weight: 0 })).weight).toBe(0);
     expect(registry.registerInstance(cmd({ port: 2, weight: 10000 })).weight).toBe(10000);
   });
 
-  it('accepts any port number and any ip string (no range checks in 1.x)', () => {
+  it('accepts any ip string: an address or a host name', () => {
     const { registry } = setup();
-    expect(registry.registerInstance(cmd({ port: -1 })).key).toBe('10.0.0.1:-1');
-    expect(registry.registerInstance(cmd({ port: 70000 })).key).toBe('10.0.0.1:70000');
     expect(registry.registerInstance(cmd({ ip: 'my-host.local' })).ip).toBe('my-host.local');
   });
 
@@ -232,8 +244,8 @@ describe('Registry.registerInstance', () => {
     expect(() => registry.registerInstance(cmd({ serviceName: 'grp@@' }))).toThrow(
       "Param 'serviceName' is illegal, it should be format as 'groupName@@serviceName'",
     );
-    expect(() => registry.registerInstance(cmd({ clusterName: 'a_b' }))).toThrow(
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: a_b',
+    expect(() => registry.registerInstance(cmd({ clusterName: 'a.b' }))).toThrow(
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     );
     expect(registry.serviceCount()).toBe(0);
   });
@@ -699,7 +711,7 @@ describe('revisions and change events', () => {
     const big = { big: 'x'.repeat(100) };
     const refused: [string, () => unknown][] = [
       ['bad weight', () => registry.registerInstance(cmd({ weight: -1 }))],
-      ['bad cluster', () => registry.registerInstance(cmd({ clusterName: 'a_b' }))],
+      ['bad cluster', () => registry.registerInstance(cmd({ clusterName: 'a.b' }))],
       ['bad service chars', () => registry.registerInstance(cmd({ serviceName: 'g@@a b' }))],
       ['bad group format', () => registry.registerInstance(cmd({ serviceName: '@@demo' }))],
       ['metadata too big (register)', () => registry.registerInstance(cmd({ metadata: big }))],
@@ -722,7 +734,7 @@ describe('revisions and change events', () => {
       ['update service, metadata too big', () => registry.updateService(service(SVC, { metadata: big }))],
       ['delete missing service', () => registry.deleteService('public', 'g@@none')],
       ['cluster of missing service', () => registry.updateCluster('public', 'g@@none', 'C', {})],
-      ['cluster bad name', () => registry.updateCluster('public', SVC, 'a_b', {})],
+      ['cluster bad name', () => registry.updateCluster('public', SVC, 'a.b', {})],
       ['manual health with TCP checker', () => registry.setHealthManually(testAddress(), false)],
       ['batch on missing service', () => registry.batchMetadata('public', 'g@@none', 'ephemeral', { a: '1' }, 'merge')],
       ['get missing service', () => registry.getService('public', 'g@@none')],

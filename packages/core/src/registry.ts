@@ -24,7 +24,7 @@ import { defaultSwitches, type Switches } from './switches.js';
 export type { DeregisterCommand, PatchCommand, RegisterCommand, ServiceCommand } from './registry/commands.js';
 export type { InstanceTracker } from './registry/instance-sync.js';
 export type { BatchTargets } from './registry/operator-edits.js';
-export { checkWeight } from './registry/instance-rules.js';
+export { checkPort, checkWeight } from './registry/instance-rules.js';
 
 export interface RegistryOptions {
   clock: Clock;

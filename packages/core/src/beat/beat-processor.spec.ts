@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceChange } from '../events.js';
 import { Registry } from '../registry.js';
 import { MemoryStore } from '../store.js';
-import { FakeClock, lightBeat, registerCommand, testAddress } from '../testing/index.js';
+import { FakeClock, lightBeat, registerCommand, TEST_SERVICE, testAddress } from '../testing/index.js';
 import { REREGISTER_BEAT_INTERVAL_MS } from './beat-interval.js';
 import { BEAT_NOT_FOUND, BEAT_OK, BeatProcessor, type BeatCommand, type BeatInfo } from './beat-processor.js';
 
@@ -55,10 +55,9 @@ describe('BeatProcessor: missing instance', () => {
     expect(beats.beat(light()).lightBeatEnabled).toBe(false);
   });
 
-  it('answers 20404 to a light beat when the service exists but the cluster or port do not match', () => {
+  it('answers 20404 to a light beat when the service exists but the port or namespace do not match', () => {
     const { registry, beats } = setup();
     registry.registerInstance(reg());
-    expect(beats.beat(light({ clusterName: 'OTHER' })).code).toBe(BEAT_NOT_FOUND);
     expect(beats.beat(light({ port: 1 })).code).toBe(BEAT_NOT_FOUND);
     expect(beats.beat(light({ namespaceId: 'dev' })).code).toBe(BEAT_NOT_FOUND);
     expect(registry.instanceCount()).toBe(1);
@@ -243,5 +242,35 @@ describe('BeatProcessor: clientBeatInterval', () => {
     expect(beats.beat(light()).clientBeatInterval).toBe(2000);
     registry.editInstanceMetadata(address, { 'preserved.heart.beat.interval': '3000' });
     expect(beats.beat(light()).clientBeatInterval).toBe(3000);
+  });
+});
+
+describe('BeatProcessor: a beat naming another cluster (Nacos 2.x matches by ip:port)', () => {
+  it('beats the one ephemeral instance at that ip:port in another cluster, creating nothing', () => {
+    const { registry, beats, clock } = setup();
+    // nacos-sdk-python 1.0.0 registers in cluster `None` and beats without a cluster.
+    const instance = registry.registerInstance(reg({ clusterName: 'None' }));
+    clock.advance(3000);
+    const reply = beats.beat(full({ ip: '10.0.0.1', port: 8080, serviceName: TEST_SERVICE }));
+    expect(reply.code).toBe(BEAT_OK);
+    expect(instance.lastBeat).toBe(clock.now());
+    expect(registry.instanceCount()).toBe(1);
+    expect(beats.beat(light()).code).toBe(BEAT_OK);
+  });
+
+  it('matches none when the ip:port is in several other clusters, so a full beat registers its own', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg({ clusterName: 'A' }));
+    registry.registerInstance(reg({ clusterName: 'B' }));
+    expect(beats.beat(light()).code).toBe(BEAT_NOT_FOUND);
+    beats.beat(full({ ip: '10.0.0.1', port: 8080 }));
+    expect(registry.findInstance(testAddress())).toBeDefined();
+    expect(registry.instanceCount()).toBe(3);
+  });
+
+  it('never takes a persistent instance of another cluster for the beat', () => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg({ clusterName: 'P', ephemeral: false }));
+    expect(beats.beat(light()).code).toBe(BEAT_NOT_FOUND);
   });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from '../metadata.js';
+import { instanceKey, type Instance } from '../model/instance.js';
 import type { InstanceAddress } from '../model/instance-address.js';
 import type { RegisterCommand, Registry } from '../registry.js';
 import { effectiveBeatInterval, reregisterBeatInterval } from './beat-interval.js';
@@ -47,8 +48,9 @@ export class BeatProcessor {
     const registry = this.registry;
     const switches = registry.switches;
 
-    const address = beatAddress(cmd);
-    let instance = registry.findInstance(address);
+    const target = beatTarget(registry, cmd);
+    const address = target.address;
+    let instance = target.instance;
     if (instance === undefined) {
       // The client re-registers on 20404, then waits this long before its next beat.
       if (beat === undefined) return { clientBeatInterval: reregisterBeatInterval(switches), code: BEAT_NOT_FOUND };
@@ -78,6 +80,33 @@ export function beatAddress(cmd: BeatCommand): InstanceAddress {
     ip: beat?.ip ?? cmd.ip,
     port: beat?.port ?? cmd.port,
   };
+}
+
+/**
+ * The instance a beat is for, and its address: the instance at the beat's address; failing that,
+ * the one ephemeral instance at the same ip:port in another cluster of the service, as Nacos 2.x
+ * matches a beat to the instance of that ip:port whatever cluster it names (nacos-sdk-python 1.0.0
+ * registers in cluster `None` and beats without one). Several candidates match none. Only a miss
+ * scans the service's clusters; a hit costs one lookup, as before.
+ */
+export function beatTarget(
+  registry: Pick<Registry, 'findInstance' | 'findService'>,
+  cmd: BeatCommand,
+): { address: InstanceAddress; instance: Instance | undefined } {
+  const address = beatAddress(cmd);
+  const exact = registry.findInstance(address);
+  if (exact !== undefined) return { address, instance: exact };
+  const service = registry.findService(address.namespaceId, address.serviceName);
+  if (service === undefined) return { address, instance: undefined };
+  const key = instanceKey(address.ip, address.port);
+  let found: Instance | undefined;
+  for (const cluster of service.clusters.values()) {
+    const candidate = cluster.instancesOf(true).get(key);
+    if (candidate === undefined) continue;
+    if (found !== undefined) return { address, instance: undefined };
+    found = candidate;
+  }
+  return found === undefined ? { address, instance: undefined } : { address: found.address, instance: found };
 }
 
 /** The registration a full beat makes for an instance the registry does not have. */

@@ -12,7 +12,14 @@ export function checkWeight(weight: number): void {
   }
 }
 
-/** Register and update: names within their bounds and characters, `ip` an address or host name, a sane weight. */
+/** Nacos 2.x's DefaultParamChecker bounds, and its text, on every face. */
+export function checkPort(port: number): void {
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new InvalidParameterError("Param 'port' is illegal, the value should be between 0 and 65535.");
+  }
+}
+
+/** Register and update: names within their bounds and characters, `ip` an address or host name, a port, a sane weight. */
 export function checkInstanceCommand(cmd: RegisterCommand, limits: Limits): void {
   checkGroupedName(cmd.serviceName);
   checkNameLengths(limits.nameLengths, {
@@ -25,6 +32,7 @@ export function checkInstanceCommand(cmd: RegisterCommand, limits: Limits): void
   checkServiceNameChars(cmd.serviceName);
   checkClusterName(cmd.clusterName);
   checkInstanceHost(cmd.ip);
+  checkPort(cmd.port);
   checkWeight(cmd.weight);
 }
 

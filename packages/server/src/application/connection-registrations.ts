@@ -1,5 +1,6 @@
 import type { DeregisterCommand, Instance, RegisterCommand } from '@beacon/core';
 import { instanceKey, InvalidParameterError } from '@beacon/core';
+import { checkServiceKind } from './service-kind-rule.js';
 import type { StateBackend } from './state-backend.js';
 
 /**
@@ -7,7 +8,7 @@ import type { StateBackend } from './state-backend.js';
  * model: a connection publishes one set of instances per service. Registering replaces that set
  * with the one instance, a batch replaces it with the batch, and when the connection closes the
  * whole of it goes at once. Persistent instances are never held: they are registered and checked
- * exactly like those of 1.x clients.
+ * exactly like those of 1.x clients. A service takes only instances of its kind (service-kind-rule.ts).
  *
  * Every change goes through the state backend's `apply`, so in a cluster it reaches Redis and the
  * change stream, and every node's subscribers hear it. One connection's requests are applied one
@@ -24,6 +25,7 @@ export class ConnectionRegistrations {
   /** InstanceRequest `registerInstance`: an ephemeral instance is held by the connection. */
   register(connectionId: string, cmd: RegisterCommand): Promise<void> {
     return this.inOrder(connectionId, async () => {
+      checkServiceKind(this.backend.registry.findService(cmd.namespaceId, cmd.serviceName), cmd.ephemeral);
       if (cmd.ephemeral) await this.publish(connectionId, [cmd]);
       else await this.backend.apply('registerInstance', cmd);
     });
@@ -34,7 +36,11 @@ export class ConnectionRegistrations {
     if (commands.some((cmd) => !cmd.ephemeral)) {
       return Promise.reject(new InvalidParameterError('Batch registration is for ephemeral instances only'));
     }
-    return this.inOrder(connectionId, () => this.publish(connectionId, commands));
+    return this.inOrder(connectionId, async () => {
+      const first = commands[0];
+      if (first) checkServiceKind(this.backend.registry.findService(first.namespaceId, first.serviceName), true, true);
+      await this.publish(connectionId, commands);
+    });
   }
 
   /** InstanceRequest `deregisterInstance`: only what the connection holds, or a persistent instance. */

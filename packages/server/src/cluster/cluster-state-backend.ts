@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   BEAT_OK,
-  beatAddress,
+  beatTarget,
   BeatProcessor,
   registrationOfBeat,
   effectiveBeatInterval,
@@ -371,9 +371,10 @@ export class ClusterStateBackend implements StateBackend {
   // ---- the beat ------------------------------------------------------------------------------
 
   private beatInCluster(cmd: BeatCommand): BeatReply {
-    const address = beatAddress(cmd);
     const registry = this.registry;
-    let instance = registry.findInstance(address);
+    const target = beatTarget(registry, cmd);
+    const address = target.address;
+    let instance = target.instance;
     if (instance === undefined && cmd.beat !== undefined) {
       // A full beat re-registers, as a registration would; for a known service the view has it at once.
       this.apply('registerInstance', registrationOfBeat(address, cmd.beat)).catch((error: unknown) =>

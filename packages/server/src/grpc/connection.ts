@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { ConnectionSubscriber } from '../application/connection-discovery.js';
 import { encodePayload, type Message, type WirePayload } from './payload.js';
 
@@ -90,7 +90,11 @@ export class GrpcConnection implements ConnectionSubscriber {
     return true;
   }
 
-  /** Ends the stream; the client sees the connection gone and reconnects. Safe to call twice. */
+  /**
+   * Ends the stream with UNAVAILABLE, not OK: Python clients only notice a stream that fails (an OK
+   * end leaves them polling a connection the server has forgotten), and every client answers a
+   * failed stream by reconnecting, as after a Nacos server goes away. Safe to call twice.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -100,7 +104,8 @@ export class GrpcConnection implements ConnectionSubscriber {
     }
     this.pending.clear();
     try {
-      this.stream.end();
+      // grpc-js turns an 'error' on a server stream into its status and ends the call.
+      this.stream.emit('error', { code: status.UNAVAILABLE, details: 'connection closed by the server' });
     } catch {
       // the transport is already gone
     }

@@ -21,7 +21,8 @@ import {
   type WirePayload,
 } from './payload.js';
 import type { RequestHandler } from './request-handlers.js';
-import { ErrorCode, failure, failureOf, success, type Reply } from './responses.js';
+import { SERVER_ABILITIES, wantsAbilities } from './server-abilities.js';
+import { ErrorCode, failure, failureOf, refusal, success, type Reply } from './responses.js';
 
 export interface GrpcServerOptions {
   readonly host: string;
@@ -137,7 +138,7 @@ export class NacosGrpcServer {
       case 'ServerCheckRequest': {
         // Java clients check before they open their stream: the id is the one setup will give.
         const id = connection?.id ?? connectionIdOf(peer, this.epoch);
-        return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: false });
+        return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: true });
       }
       case 'HealthCheckRequest':
         if (!connection) return failure(ErrorCode.UN_REGISTER, 'Connection is unregistered.', requestId);
@@ -150,11 +151,11 @@ export class NacosGrpcServer {
     connection.lastActiveAt = this.options.now();
     try {
       const { resource, action } = handler.access(message, connection);
-      const refusal = this.access.refusal(message, resource, action);
-      if (refusal !== undefined) return failure(ErrorCode.NO_RIGHT, refusal, requestId);
+      const denied = this.access.refusal(message, resource, action);
+      if (denied !== undefined) return refusal(handler.responseType, ErrorCode.NO_RIGHT, denied, requestId);
       return await handler.handle(message, connection);
     } catch (error) {
-      const { reply, ours } = failureOf(error, requestId);
+      const { reply, ours } = failureOf(error, handler.responseType, requestId);
       if (ours) this.logger.error(`${message.type} from ${connection.id} failed`, (error as Error)?.stack);
       return reply;
     }
@@ -218,6 +219,7 @@ export class NacosGrpcServer {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
       return undefined;
     }
+    if (wantsAbilities(b)) connection.notify('SetupAckRequest', { abilityTable: SERVER_ABILITIES, module: 'internal' });
     return connection;
   }
 }

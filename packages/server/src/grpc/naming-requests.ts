@@ -1,5 +1,6 @@
 import {
   checkClusterName,
+  checkPort,
   checkWeight,
   DEFAULT_CLUSTER,
   type DeregisterCommand,
@@ -95,6 +96,7 @@ export function registerCommandFrom(
     metadata: parseMetadata(p.get('metadata')),
     app: p.get('app'),
   };
+  checkPort(cmd.port);
   checkWeight(cmd.weight);
   checkClusterName(cmd.clusterName);
   return cmd;

@@ -34,11 +34,26 @@ export function decodePayload(payload: WirePayload): Message {
   return { type, headers: { ...stringRecord(record['headers']), ...payload.metadata?.headers }, body: record };
 }
 
+/**
+ * Every body that leaves the server, responses and server requests alike, is written here. Null
+ * fields are left out, as Nacos's JacksonUtils writes them (`Include.NON_NULL`): Python's pydantic
+ * models refuse `"message": null` where a string is declared, and every client has a default for
+ * an absent field.
+ */
 export function encodePayload(type: string, body: object): WirePayload {
   return {
     metadata: { type, clientIp: '', headers: {} },
-    body: { type_url: '', value: Buffer.from(JSON.stringify(body)) },
+    body: { type_url: '', value: Buffer.from(toWireJson(body)) },
   };
+}
+
+/** JSON without null object fields, at any depth (nulls inside arrays stay, as with Jackson). */
+export function toWireJson(body: object): string {
+  return JSON.stringify(body, omitNullFields);
+}
+
+function omitNullFields(this: unknown, key: string, value: unknown): unknown {
+  return value === null && key !== '' && !Array.isArray(this) ? undefined : value;
 }
 
 /** Nacos reads request headers case-insensitively (a TreeMap with CASE_INSENSITIVE_ORDER). */

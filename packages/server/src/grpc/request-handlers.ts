@@ -20,6 +20,8 @@ import { success, type Reply } from './responses.js';
 
 /** One request type of the Nacos 2.x naming module. */
 export interface RequestHandler {
+  /** The response type a client waits for: refusals come in it too (responses.ts `refusal`). */
+  readonly responseType: string;
   /** What the request touches and how, checked before it runs. */
   access(message: Message, connection: GrpcConnection): { resource: NamingResource; action: Action };
   handle(message: Message, connection: GrpcConnection): Reply | Promise<Reply>;
@@ -55,24 +57,28 @@ export function namingHandlers(
   discovery: ConnectionDiscovery,
   catalog: ServiceCatalog,
 ): Map<string, RequestHandler> {
-  const instance: RequestHandler = {
+  /** InstanceRequest, or PersistentInstanceRequest (Java 2.3+), whose instances are persistent whatever they say. */
+  const instanceHandler = (persistent: boolean): RequestHandler => ({
+    responseType: 'InstanceResponse',
     access: serviceAccess('w'),
     async handle(message, connection) {
       const type = stringField(message, 'type');
-      const [item] = instanceObjects(message, 'instance');
+      const [sent] = instanceObjects(message, 'instance');
+      const item = persistent ? { ...sent, ephemeral: false } : sent!;
       const ns = connection.setup.namespaceId;
       if (type === 'registerInstance') {
-        await registrations.register(connection.id, registerCommandFrom(message, ns, item!));
+        await registrations.register(connection.id, registerCommandFrom(message, ns, item));
       } else if (type === 'deregisterInstance') {
-        await registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item!));
+        await registrations.deregister(connection.id, deregisterCommandFrom(message, ns, item));
       } else {
         throw new InvalidParameterError(`Unsupported request type ${type}`);
       }
       return success('InstanceResponse', message.body['requestId'], { type });
     },
-  };
+  });
 
   const batch: RequestHandler = {
+    responseType: 'BatchInstanceResponse',
     access: serviceAccess('w'),
     async handle(message, connection) {
       const type = stringField(message, 'type');
@@ -93,6 +99,7 @@ export function namingHandlers(
   };
 
   const query: RequestHandler = {
+    responseType: 'QueryServiceResponse',
     access: serviceAccess('r'),
     handle(message, connection) {
       const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
@@ -107,6 +114,7 @@ export function namingHandlers(
   };
 
   const subscribe: RequestHandler = {
+    responseType: 'SubscribeServiceResponse',
     access: serviceAccess('r'),
     handle(message, connection) {
       const { namespaceId, serviceName } = serviceOf(message, connection.setup.namespaceId);
@@ -122,6 +130,7 @@ export function namingHandlers(
   };
 
   const list: RequestHandler = {
+    responseType: 'ServiceListResponse',
     access: (message, connection) => ({
       resource: namespaceResource(safeNamespace(message, connection.setup.namespaceId)),
       action: 'r',
@@ -142,9 +151,10 @@ export function namingHandlers(
   };
 
   return new Map<string, RequestHandler>([
-    ['InstanceRequest', instance],
-    // Java clients from 2.3 send persistent instances as their own type; the body is the same.
-    ['PersistentInstanceRequest', instance],
+    ['InstanceRequest', instanceHandler(false)],
+    // Java clients from 2.3 send persistent instances as their own type once the server's
+    // abilities say it takes them (server-abilities.ts); the body is the same.
+    ['PersistentInstanceRequest', instanceHandler(true)],
     ['BatchInstanceRequest', batch],
     ['ServiceQueryRequest', query],
     ['SubscribeServiceRequest', subscribe],

@@ -24,14 +24,16 @@ export interface Reply {
   readonly body: Record<string, unknown>;
 }
 
-/** Field order and names of Nacos's Response, serialized by Jackson (`success` from isSuccess()). */
+/**
+ * Field order and names of Nacos's Response, serialized by Jackson (`success` from isSuccess()); an
+ * absent `message` or `requestId` is left out (payload.ts writes no nulls).
+ */
 export function success(type: string, requestId: unknown, fields: Record<string, unknown> = {}): Reply {
   return {
     type,
     body: {
       resultCode: SUCCESS,
       errorCode: 0,
-      message: null,
       requestId: requestIdOf(requestId),
       success: true,
       ...fields,
@@ -39,7 +41,24 @@ export function success(type: string, requestId: unknown, fields: Record<string,
   };
 }
 
-/** What every Nacos server answers when a request fails: an ErrorResponse with the reason. */
+/**
+ * A request the server understood and refused (auth, a parameter rule, a missing service): the
+ * response type the request expects, with `resultCode` 500 and the NacosException code, as Nacos's
+ * request filters answer (AbstractRequestFilter.getDefaultResponseInstance + setErrorInfo). Clients
+ * raise it as an error of that call and stay connected.
+ */
+export function refusal(type: string, errorCode: number, message: string, requestId: unknown): Reply {
+  return {
+    type,
+    body: { resultCode: FAIL, errorCode, message, requestId: requestIdOf(requestId), success: false },
+  };
+}
+
+/**
+ * A fault of the transport or of the server (unreadable payload, unknown type, unregistered
+ * connection, an engine down): an ErrorResponse, which Java clients take as a failed connection
+ * and answer by switching server — right for these, wrong for a refusal.
+ */
 export function failure(errorCode: number, message: string, requestId: unknown): Reply {
   return {
     type: 'ErrorResponse',
@@ -55,10 +74,13 @@ const DOMAIN_CODES: Record<DomainError['kind'], number> = {
   limit: ErrorCode.INVALID_PARAM,
 };
 
-/** A rule the client broke becomes its error code; anything else is our fault (500). */
-export function failureOf(error: unknown, requestId: unknown): { reply: Reply; ours: boolean } {
+/**
+ * A rule the client broke is a refusal in the expected response type, carrying its error code;
+ * anything else is a server fault (an ErrorResponse), and `ours` when it is a defect (500).
+ */
+export function failureOf(error: unknown, responseType: string, requestId: unknown): { reply: Reply; ours: boolean } {
   if (error instanceof DomainError) {
-    return { reply: failure(DOMAIN_CODES[error.kind], error.message, requestId), ours: false };
+    return { reply: refusal(responseType, DOMAIN_CODES[error.kind], error.message, requestId), ours: false };
   }
   // A cluster engine is down (cluster-state-backend.ts): the client may retry; nothing was changed.
   if (error instanceof ServiceUnavailableException) {
@@ -67,6 +89,6 @@ export function failureOf(error: unknown, requestId: unknown): { reply: Reply; o
   return { reply: failure(ErrorCode.SERVER_ERROR, 'internal error', requestId), ours: true };
 }
 
-function requestIdOf(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+function requestIdOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,18 +1,29 @@
-import { groupOf, type Service } from '@beacon/core';
-import { buildServiceInfo, type ServiceInfo } from './nacos-service-info.js';
+import { bareName, groupOf, type Service } from '@beacon/core';
+import { buildServiceInfo, type ServiceInfoHost } from './nacos-service-info.js';
 
 /**
- * The ServiceInfo of Nacos 2.x responses and pushes: the 1.x list view (grouped names, which 2.x
- * clients key their caches on) plus the fields 2.x clients require even for a service that does not
- * exist (`reachProtectionThreshold` is not optional for the Rust client's decoder).
+ * The ServiceInfo of Nacos 2.x responses and pushes, field for field what Nacos 2.x's Jackson
+ * writes (api/.../naming/pojo/ServiceInfo.java, 2.3.2): `name` is the BARE service name and
+ * `groupName` the group — Java 2.3 and Go v2 key their listeners as `groupName@@name`, so a grouped
+ * `name` would match no listener. `hosts[].serviceName` stays grouped, as Nacos's
+ * InstanceUtil.parseToApiInstance writes it. Every field is present even for a service that does
+ * not exist (the Rust decoder requires `reachProtectionThreshold`; pydantic models require strings).
  */
-export type ServiceInfoV2 = ServiceInfo & {
+export interface ServiceInfoV2 {
+  readonly name: string;
   readonly groupName: string;
+  /** The clusters asked for, exactly as sent: clients key their caches on it. */
+  readonly clusters: string;
+  readonly cacheMillis: number;
+  readonly hosts: readonly ServiceInfoHost[];
   readonly lastRefTime: number;
   readonly checksum: string;
+  /** Jackson's name for `isAllIPs()` up to Nacos 2.x (3.x writes `allIps`; the Rust client reads both). */
   readonly allIPs: boolean;
   readonly reachProtectionThreshold: boolean;
-};
+  /** Jackson writes `isValid()` too: hosts != null, always true on the server. */
+  readonly valid: boolean;
+}
 
 export function buildServiceInfoV2(
   service: Service | undefined,
@@ -28,11 +39,15 @@ export function buildServiceInfoV2(
     now,
   );
   return {
-    lastRefTime: now,
-    checksum: '',
-    ...v1,
+    name: bareName(serviceName),
     groupName: groupOf(serviceName),
+    clusters,
+    cacheMillis,
+    hosts: v1.hosts,
+    lastRefTime: now,
+    checksum: 'checksum' in v1 ? v1.checksum : '',
     allIPs: false,
     reachProtectionThreshold: service?.protectionReached() ?? false,
+    valid: true,
   };
 }

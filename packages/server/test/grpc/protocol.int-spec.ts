@@ -73,7 +73,6 @@ describe('requests', () => {
       body: {
         resultCode: 200,
         errorCode: 0,
-        message: null,
         requestId: '7',
         success: true,
         type: 'registerInstance',
@@ -87,7 +86,7 @@ describe('requests', () => {
     const query = await c.request('ServiceQueryRequest', { namespace: 'public', serviceName: 'svc', groupName: 'G' });
     expect(query.type).toBe('QueryServiceResponse');
     expect(query.body['serviceInfo']).toMatchObject({
-      name: 'G@@svc',
+      name: 'svc',
       groupName: 'G',
       reachProtectionThreshold: false,
       hosts: [{ ip: '127.0.0.21', port: 80, healthy: true, ephemeral: true, metadata: { k: 'v' } }],
@@ -99,6 +98,20 @@ describe('requests', () => {
       pageSize: 10,
     });
     expect(list.body).toMatchObject({ resultCode: 200, count: 1, serviceNames: ['svc'] });
+  });
+
+  it('a blank request namespace means public; only a request naming none takes the connection tenant', async () => {
+    const { client, http } = await setup();
+    const c = client();
+    await c.connect('dev-ns');
+    await c.request('InstanceRequest', { ...register('127.0.0.43', 80), namespace: '' });
+    await c.request('InstanceRequest', { ...register('127.0.0.44', 80), namespace: undefined });
+    const ips = async (namespaceId: string) => {
+      const res = await http.get(`${NS}/instance/list`, { serviceName: 'svc', groupName: 'G', namespaceId });
+      return res.json<{ hosts: { ip: string }[] }>().hosts.map((h) => h.ip);
+    };
+    expect(await ips('public')).toEqual(['127.0.0.43']);
+    expect(await ips('dev-ns')).toEqual(['127.0.0.44']);
   });
 
   it('pushes changes to subscribers down their stream', async () => {
@@ -122,6 +135,58 @@ describe('requests', () => {
     }
     const push = watcher.received.find((m) => m.type === 'NotifySubscriberRequest');
     expect(push?.body['serviceInfo']).toMatchObject({ hosts: [{ ip: '127.0.0.22', port: 81 }] });
+  });
+});
+
+describe('ability negotiation and persistent instances (Nacos 2.3)', () => {
+  it('offers negotiation, and acks a setup that carries an ability table with the server table', async () => {
+    const { client } = await setup();
+    const java23 = client();
+    expect((await java23.request('ServerCheckRequest', {})).body['supportAbilityNegotiation']).toBe(true);
+    await java23.connect('public', { module: 'naming' }, { abilityTable: {} });
+    const ack = await java23.nextReceived('SetupAckRequest');
+    expect(ack?.body).toMatchObject({ abilityTable: { supportPersistentInstanceByGrpc: true }, module: 'internal' });
+    // A client that announces no table (Go, C#, Rust, Java <= 2.2) is sent none: C# stops reading at one.
+    const go = client();
+    await go.connect();
+    expect(await go.nextReceived('SetupAckRequest', 300)).toBeUndefined();
+  });
+
+  it('takes PersistentInstanceRequest as persistent, whatever the instance says, and deregisters it', async () => {
+    const { client, hosts, server } = await setup();
+    const c = client();
+    await c.connect();
+    const body = { ...register('127.0.0.38', 80), type: 'registerInstance' };
+    const reply = await c.request('PersistentInstanceRequest', body);
+    expect(reply).toMatchObject({ type: 'InstanceResponse', body: { resultCode: 200, type: 'registerInstance' } });
+    const detail = await fetch(`${server.baseUrl}/api/v1/namespaces/public/services/G/svc`);
+    const { clusters } = (await detail.json()) as { clusters: { instances: { ephemeral: boolean }[] }[] };
+    expect(clusters[0]?.instances).toMatchObject([{ ephemeral: false }]);
+    await c.request('PersistentInstanceRequest', { ...body, type: 'deregisterInstance' });
+    expect(await hosts('svc')).toEqual([]);
+  });
+
+  it('refuses a persistent instance in an ephemeral service and the reverse, as Nacos 2.x', async () => {
+    const { client, hosts } = await setup();
+    const c = client();
+    await c.connect();
+    await c.request('InstanceRequest', register('127.0.0.39', 80));
+    const persistent = await c.request('PersistentInstanceRequest', register('127.0.0.40', 80));
+    expect(persistent).toMatchObject({
+      type: 'InstanceResponse',
+      body: {
+        resultCode: 500,
+        errorCode: 400,
+        message: "Current service G@@svc is ephemeral service, can't register persistent instance.",
+      },
+    });
+    const other = { ...register('127.0.0.41', 80, { ephemeral: false }), serviceName: 'kept' };
+    await c.request('InstanceRequest', other);
+    const ephemeral = await c.request('InstanceRequest', { ...register('127.0.0.42', 80), serviceName: 'kept' });
+    expect(ephemeral.body['message']).toBe(
+      "Current service G@@kept is persistent service, can't register ephemeral instance.",
+    );
+    expect(await hosts('svc')).toEqual(['127.0.0.39:80']);
   });
 });
 
@@ -168,6 +233,8 @@ describe('one registry', () => {
     await c.connect();
     await server.close();
     expect(c.received.map((m) => m.type)).toContain('ConnectResetRequest');
+    // An error status, not OK: Python clients reconnect only when their stream fails.
+    expect(await c.streamEnded()).toBe(GrpcStatus.UNAVAILABLE);
     expect(c.ended).toBe(true);
   });
 });
@@ -211,14 +278,21 @@ describe('bad input gets an error response and changes nothing', () => {
       [register('127.0.0.24', 'eighty' as never), /For input string/],
       [{ ...register('127.0.0.24', 80), instance: { port: 80 } }, /ip/],
       [register('127.0.0.24', 80, { weight: -1 }), /weight/i],
+      [register('127.0.0.24', 70_000), /^Param 'port' is illegal, the value should be between 0 and 65535\.$/],
+      [register('127.0.0.24', -1), /^Param 'port' is illegal/],
+      [register('127.0.0.24', 80, { clusterName: 'a b' }), /^Param 'cluster' is illegal/],
+      [{ ...register('127.0.0.24', 80), serviceName: '@@x' }, /serviceName/],
       [{ ...register('127.0.0.24', 80), type: 'explode' }, /Unsupported request type/],
     ];
     for (const [body, message] of cases) {
       const reply = await c.request('InstanceRequest', body);
-      expect(reply.type).toBe('ErrorResponse');
-      expect(reply.body['errorCode']).toBe(400);
+      // A refusal, in the type the client waits for (an ErrorResponse would make Java switch server).
+      expect(reply.type).toBe('InstanceResponse');
+      expect(reply.body).toMatchObject({ resultCode: 500, errorCode: 400, success: false });
       expect(String(reply.body['message'])).toMatch(message);
     }
+    // Still connected after every refusal.
+    expect((await c.request('HealthCheckRequest', {})).type).toBe('HealthCheckResponse');
     const batch = await c.request('BatchInstanceRequest', {
       type: 'batchRegisterInstance',
       namespace: 'public',
@@ -229,7 +303,7 @@ describe('bad input gets an error response and changes nothing', () => {
         { ip: '127.0.0.26', port: 2, weight: 20_000 },
       ],
     });
-    expect(batch.body).toMatchObject({ resultCode: 500, errorCode: 400 });
+    expect(batch).toMatchObject({ type: 'BatchInstanceResponse', body: { resultCode: 500, errorCode: 400 } });
     expect(await hosts('svc')).toEqual([]);
   });
 
@@ -321,11 +395,15 @@ describe('auth', () => {
     const c = client();
     await c.connect();
     const none = await c.request('InstanceRequest', register('127.0.0.32', 80));
-    expect(none.body).toMatchObject({ resultCode: 500, errorCode: 403, message: 'user not found!' });
+    expect(none).toMatchObject({
+      type: 'InstanceResponse',
+      body: { resultCode: 500, errorCode: 403, message: 'user not found!' },
+    });
     const forged = await c.request('InstanceRequest', register('127.0.0.32', 80), { accessToken: 'forged' });
     expect(forged.body).toMatchObject({ errorCode: 403, message: 'token invalid!' });
     const query = await c.request('ServiceQueryRequest', { serviceName: 'svc', groupName: 'G' });
-    expect(query.body['errorCode']).toBe(403);
+    expect(query).toMatchObject({ type: 'QueryServiceResponse', body: { resultCode: 500, errorCode: 403 } });
+    expect((await c.request('HealthCheckRequest', {})).type).toBe('HealthCheckResponse');
 
     const login = await fetch(`${server.baseUrl}/nacos/v1/auth/login`, {
       method: 'POST',

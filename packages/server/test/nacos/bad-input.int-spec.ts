@@ -83,14 +83,14 @@ describe('register: each refused with the exact message, nothing created', () =>
       'dom name can only have these characters: 0-9a-zA-Z-._:, current: G G@@svc',
     ],
     [
-      'an underscore in the cluster name',
-      { ...VALID, clusterName: 'c_1' },
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: c_1',
+      'a dot in the cluster name',
+      { ...VALID, clusterName: 'c.1' },
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     ],
     [
       'a bad `cluster` alias',
       { ...VALID, cluster: 'c.1' },
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: c.1',
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     ],
     ['an empty group', { ...VALID, serviceName: '@@svc' }, "Param 'serviceName' is illegal, groupName can't be empty"],
     [
@@ -147,7 +147,7 @@ describe('writes to an existing instance: refused, and the instance is unchanged
       'PUT bad cluster',
       'PUT',
       { clusterName: 'a b' },
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: a b',
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     ],
     [
       'PATCH weight out of range',
@@ -211,9 +211,9 @@ describe('beat: refused beats create nothing', () => {
       {
         namespaceId: BAD_NS,
         serviceName: 's',
-        beat: '{"ip":"10.42.0.1","port":80,"cluster":"a_b","serviceName":"DEFAULT_GROUP@@s"}',
+        beat: '{"ip":"10.42.0.1","port":80,"cluster":"a.b","serviceName":"DEFAULT_GROUP@@s"}',
       },
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: a_b',
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     ],
     [
       'a bad service name with a full beat',
@@ -309,12 +309,12 @@ describe('service, cluster and batch writes: refused, nothing created', () => {
       '/cluster',
       {
         serviceName: 's',
-        clusterName: 'c_1',
+        clusterName: 'c.1',
         checkPort: 80,
         useInstancePort4Check: 'true',
         healthChecker: '{"type":"TCP"}',
       },
-      'cluster name can only have these characters: 0-9a-zA-Z-, current: c_1',
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
     ],
     [
       'cluster: bad checker JSON',

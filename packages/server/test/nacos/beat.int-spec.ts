@@ -162,11 +162,23 @@ describe('light beats (Java >= 1.2: no `beat` field)', () => {
     expect((await wire('plain').get(NS + '/service', { serviceName: 'light-unknown' })).status).toBe(404);
   });
 
-  it('a light beat looks in `clusterName` only', async () => {
+  it('a light beat looks in `clusterName` only (with the ip:port in two clusters, nothing else tells them apart)', async () => {
     await register({ serviceName: 'light-cluster', ip: '10.11.0.3', port: 80, clusterName: 'c1' });
+    await register({ serviceName: 'light-cluster', ip: '10.11.0.3', port: 80, clusterName: 'c2' });
     const params = { serviceName: 'light-cluster', ip: '10.11.0.3', port: 80 };
     expectReply(await wire('java14').beat({ ...params, cluster: 'c1' }, undefined), NOT_FOUND_REPLY);
     expectReply(await wire('java14').beat({ ...params, clusterName: 'c1' }, undefined), OK_REPLY);
+  });
+
+  it('a beat naming no cluster reaches the one instance at that ip:port in another cluster, as Nacos 2.x', async () => {
+    // nacos-sdk-python 1.0.0 registers with clusterName=None (the text) and beats without a cluster.
+    await register({ serviceName: 'py-none', ip: '10.11.0.4', port: 80, clusterName: 'None' });
+    const params = { serviceName: 'py-none', ip: '10.11.0.4', port: 80 };
+    expectReply(await wire('java14').beat(params, undefined), OK_REPLY);
+    const full = { serviceName: 'DEFAULT_GROUP@@py-none', ip: '10.11.0.4', port: 80 };
+    expectReply(await wire('java14').beat(params, full), OK_REPLY);
+    const res = await wire('plain').get(NS + '/instance/list', { serviceName: 'py-none' });
+    expect(res.json<{ hosts: { clusterName: string }[] }>().hosts.map((h) => h.clusterName)).toEqual(['None']);
   });
 });
 

@@ -308,12 +308,15 @@ describe('register (POST /instance) as each client sends it', () => {
     expect((await list('reg-ns', { namespaceId: 'public' })).hosts.map((h) => h.ip)).toEqual(['10.0.0.9']);
   });
 
-  it('accepts any port number and any ip string, as 1.4 does', async () => {
+  it('accepts any ip string and ports 0 to 65535; refuses other ports with Nacos 2.x text, changing nothing', async () => {
     await register({ serviceName: 'reg-ports', ip: 'host.example', port: 0 });
-    await register({ serviceName: 'reg-ports', ip: '10.0.0.10', port: -1 });
-    await register({ serviceName: 'reg-ports', ip: '10.0.0.10', port: 70000 });
+    await register({ serviceName: 'reg-ports', ip: '10.0.0.10', port: 65535 });
+    for (const port of [-1, 65536, 70000]) {
+      const res = await wire('plain').post(NS + '/instance', { serviceName: 'reg-ports', ip: '10.0.0.11', port });
+      expectError(res, 400, "Param 'port' is illegal, the value should be between 0 and 65535.");
+    }
     const ports = (await list('reg-ports')).hosts.map((h) => `${h.ip}:${h.port}`).sort();
-    expect(ports).toEqual(['10.0.0.10:-1', '10.0.0.10:70000', 'host.example:0']);
+    expect(ports).toEqual(['10.0.0.10:65535', 'host.example:0']);
   });
 });
 

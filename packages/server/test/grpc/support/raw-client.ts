@@ -33,6 +33,8 @@ export class RawClient {
   /** Whether server requests are answered (client detection, pushes). */
   answering = true;
   ended = false;
+  /** The gRPC status the stream ended with (OK = 0), once it ended. */
+  endStatus: number | undefined;
 
   constructor(port: number) {
     const services = loadNacosServices();
@@ -58,7 +60,12 @@ export class RawClient {
   }
 
   /** Opens the stream and sends ConnectionSetupRequest; resolves once the server knows it. */
-  async connect(tenant = 'public', labels: Record<string, string> = { module: 'naming' }): Promise<void> {
+  async connect(
+    tenant = 'public',
+    labels: Record<string, string> = { module: 'naming' },
+    /** More ConnectionSetupRequest fields, e.g. a Java 2.3 client's `abilityTable`. */
+    setup: Record<string, unknown> = {},
+  ): Promise<void> {
     const stream = this.bi.requestBiStream();
     this.stream = stream;
     stream.on('data', (p: WirePayload) => {
@@ -71,7 +78,8 @@ export class RawClient {
     });
     stream.on('end', () => (this.ended = true));
     stream.on('error', () => (this.ended = true));
-    stream.write(payload('ConnectionSetupRequest', { clientVersion: 'raw-test', tenant, labels }));
+    stream.on('status', (s: { code: number }) => (this.endStatus = s.code));
+    stream.write(payload('ConnectionSetupRequest', { clientVersion: 'raw-test', tenant, labels, ...setup }));
     // The setup is processed when a health check (which needs it) passes.
     for (let i = 0; i < 50; i++) {
       const health = await this.request('HealthCheckRequest', {});
@@ -79,6 +87,23 @@ export class RawClient {
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error('connection setup was not accepted');
+  }
+
+  /** The first server request of this type that came down the stream, waiting up to `ms` for it. */
+  async nextReceived(type: string, ms = 2000): Promise<Decoded | undefined> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.received.find((m) => m.type === type);
+      if (found || Date.now() > deadline) return found;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Resolves once the stream has ended (status received), or after `ms`. */
+  async streamEnded(ms = 2000): Promise<number | undefined> {
+    const deadline = Date.now() + ms;
+    while (this.endStatus === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return this.endStatus;
   }
 
   close(): void {
