@@ -18,5 +18,6 @@ describe('parseCommandLine', () => {
   it('calls anything else unknown, so that no server starts by mistake', () => {
     expect(parseCommandLine(['--port=9000'])).toEqual({ kind: 'unknown', argument: '--port=9000' });
     expect(parseCommandLine(['serve', '--help'])).toEqual({ kind: 'unknown', argument: '--help' });
+    expect(parseCommandLine(['--port', '9000'])).toEqual({ kind: 'unknown', argument: '--port' });
   });
 });

@@ -26,9 +26,14 @@ BEACON_ADMIN_PASSWORD, BEACON_LOG_LEVEL (log|debug|...) and the others in the RE
 
 /** One optional argument; anything else is a mistake that must not start a server. */
 export function parseCommandLine(args: readonly string[]): Command {
-  if (args.length === 0) return { kind: 'serve' };
-  const [first = '', ...rest] = args;
-  if (rest.length > 0) return { kind: 'unknown', argument: rest[0]! };
+  const [first, ...rest] = args;
+  const command = commandNamed(first);
+  if (command.kind !== 'unknown' && rest.length > 0) return { kind: 'unknown', argument: rest[0]! };
+  return command;
+}
+
+function commandNamed(first: string | undefined): Command {
+  if (first === undefined) return { kind: 'serve' };
   switch (first) {
     case 'serve':
       return { kind: 'serve' };

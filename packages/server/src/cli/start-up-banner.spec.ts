@@ -14,8 +14,7 @@ describe('startUpBanner', () => {
   it('gives the URLs to type, the data directory and where the generated password is', () => {
     const banner = startUpBanner(facts);
     expect(banner).toContain('Beacon 0.1.0');
-    expect(banner).toContain('http://localhost:8848  (Nacos 1.x');
-    expect(banner).toContain('listening on 0.0.0.0');
+    expect(banner).toContain('http://localhost:8848 (listening on 0.0.0.0)  (Nacos 1.x');
     expect(banner).toContain('localhost:9848');
     expect(banner).toMatch(/console\s+http:\/\/localhost:8848\//);
     expect(banner).toContain('/srv/beacon/data\n');
