@@ -21,7 +21,9 @@ function run(command, args, cwd) {
     return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
-    throw new Error(`pack-all: \`${command} ${args.join(' ')}\` failed in ${cwd} (its output is above)`);
+    throw new Error(`pack-all: \`${command} ${args.join(' ')}\` failed in ${cwd} (its output is above)`, {
+      cause: error,
+    });
   }
 }
 

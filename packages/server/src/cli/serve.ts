@@ -36,7 +36,9 @@ export async function serve(): Promise<void> {
   } catch (error) {
     // An operator's situation, not a bug: the message says what to do, a stack trace would bury it.
     if (isOperatorError(error)) {
-      console.error(error.message.startsWith('Invalid configuration') ? error.message : `Beacon cannot start: ${error.message}`);
+      console.error(
+        error.message.startsWith('Invalid configuration') ? error.message : `Beacon cannot start: ${error.message}`,
+      );
       process.exit(2);
     }
     console.error('Beacon failed to start:', error);

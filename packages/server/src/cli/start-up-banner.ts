@@ -45,7 +45,10 @@ export function startUpBanner(facts: StartUpFacts): string {
       : config.dataDir;
   const rows: [string, string][] = [
     ['HTTP', `${http}${listening}  (Nacos 1.x: /nacos/v1, native API: /api/v1)`],
-    ['gRPC', facts.grpcPort === undefined ? 'off (BEACON_GRPC_PORT=off)' : `${host}:${facts.grpcPort}  (Nacos 2.x clients)`],
+    [
+      'gRPC',
+      facts.grpcPort === undefined ? 'off (BEACON_GRPC_PORT=off)' : `${host}:${facts.grpcPort}  (Nacos 2.x clients)`,
+    ],
     ['console', facts.consoleBuilt ? `${http}/` : 'not built: the API works; `pnpm build` builds it'],
     ['data', data],
     ['auth', auth],

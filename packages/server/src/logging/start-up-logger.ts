@@ -4,11 +4,19 @@ import { PostgresSchemaTooNewError } from '../storage/postgres-migrator.js';
 import { SchemaTooNewError } from '../storage/schema-migrator.js';
 
 /** Nest's own wiring reports: one line per module, controller and route (about 90 at start). */
-const WIRING_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const WIRING_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /** Errors that stop the start for a reason the operator fixes; main prints their one-line message. */
 export function isOperatorError(error: unknown): error is Error {
-  return error instanceof ConfigError || error instanceof SchemaTooNewError || error instanceof PostgresSchemaTooNewError;
+  return (
+    error instanceof ConfigError || error instanceof SchemaTooNewError || error instanceof PostgresSchemaTooNewError
+  );
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];

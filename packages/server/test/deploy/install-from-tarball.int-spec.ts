@@ -12,8 +12,9 @@ import { READINESS_PATH, REPO_ROOT, freePort } from '@beacon/test-support';
 // registry (third-party dependencies; better-sqlite3 compiles there) and the tarballs alone.
 
 const PASSWORD = 'tarball-admin-password';
-const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/server/package.json'), 'utf8')) as { version: string })
-  .version;
+const version = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'packages/server/package.json'), 'utf8')) as { version: string }
+).version;
 
 interface Run {
   code: number;
@@ -22,7 +23,11 @@ interface Run {
 }
 
 /** Runs a command to its end; a failure is returned (code, output), never thrown. */
-async function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeout?: number }) {
+async function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeout?: number },
+) {
   return promisify(execFile)(command, args, { ...options, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout, stderr }): Run => ({ code: 0, stdout, stderr }),
     (error: { code?: number; stdout?: string; stderr?: string }): Run => ({
@@ -53,7 +58,10 @@ let installToServingMs = 0;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'beacon-tarball-'));
   packed = join(root, 'packed');
-  mustSucceed('pack-all', await run(process.execPath, ['scripts/pack-all.mjs', packed], { cwd: REPO_ROOT, env: process.env }));
+  mustSucceed(
+    'pack-all',
+    await run(process.execPath, ['scripts/pack-all.mjs', packed], { cwd: REPO_ROOT, env: process.env }),
+  );
   prefix = join(root, 'prefix');
   appDir = join(root, 'app');
   mkdirSync(appDir);
@@ -100,7 +108,12 @@ beforeAll(async () => {
   server.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(base + READINESS_PATH).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(base + READINESS_PATH).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || server.exitCode !== null) throw new Error(`beacon did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
