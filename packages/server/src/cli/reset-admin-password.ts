@@ -29,7 +29,7 @@ export async function resetAdminPasswordCommand(): Promise<number> {
     }
     console.log(
       config.cluster
-        ? 'Tokens issued before this reset no longer work. Every node of the cluster uses the new password already; no restart is needed.'
+        ? 'Tokens issued before this reset no longer work. The running nodes use the new password already; no restart is needed.'
         : 'Tokens issued before this reset no longer work. Start the server again.',
     );
     return 0;
