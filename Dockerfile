@@ -24,6 +24,8 @@ RUN pnpm build
 # What the server needs at run time, in /runtime: the server with its production dependencies only
 # (pnpm deploy --prod; no TypeScript, React or TanStack: the console is a built bundle) and the
 # built console. packages/server/test/deploy builds the same tree without Docker and starts it.
+# It takes the packages from the store `pnpm fetch` filled and asks the registry for metadata only:
+# nothing here relies on a warm pnpm cache.
 RUN sh scripts/build-runtime-tree.sh /runtime
 
 # ---- runtime: Node and the runtime tree, run by the unprivileged user `node` ----

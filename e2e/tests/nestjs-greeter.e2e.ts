@@ -16,7 +16,7 @@ let caller: ExampleApp;
 /** Short beat timings so a crash shows within seconds. */
 function appEnv(): Record<string, string> {
   return {
-    BEACON_SERVER_ADDRESSES: server.baseUrl,
+    BEACON_SERVERS: server.baseUrl,
     BEACON_IP: '127.0.0.1',
     BEACON_BEAT_INTERVAL_MS: '1000',
     BEACON_BEAT_TIMEOUT_MS: '3000',

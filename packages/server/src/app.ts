@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -16,8 +15,7 @@ import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { installTrafficFilter } from './nacos/traffic-filter.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { StartUpLogger } from './logging/start-up-logger.js';
 
 /** Builds the whole server (not yet listening), for main.ts and for tests alike. */
 export async function createBeaconApp(config: BeaconConfig): Promise<NestFastifyApplication> {
@@ -31,7 +29,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
     clientErrorHandler: closeOnClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: new StartUpLogger(config.logLevel),
     abortOnError: false,
     // Body parsing is ours (form bodies of every kind, see acceptFormBodies); Fastify keeps JSON.
     bodyParser: false,

@@ -1,38 +1,25 @@
-import { Logger } from '@nestjs/common';
-import { createBeaconApp } from './app.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { PostgresSchemaTooNewError } from './storage/postgres-migrator.js';
-import { SchemaTooNewError } from './storage/schema-migrator.js';
+import { USAGE, parseCommandLine } from './cli/command-line.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const app = await createBeaconApp(config);
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  new Logger('Beacon').log(`listening on http://${config.host}:${port} (data: ${config.dataDir})`);
+/**
+ * `node dist/main.js [command]`, also the installed `beacon` command (bin/beacon.js). Without an
+ * argument it serves; help, version and unknown arguments print and start nothing.
+ */
+const command = parseCommandLine(process.argv.slice(2));
+switch (command.kind) {
+  case 'serve':
+    await (await import('./cli/serve.js')).serve();
+    break;
+  case 'reset-admin-password':
+    process.exitCode = await (await import('./cli/reset-admin-password.js')).resetAdminPasswordCommand();
+    break;
+  case 'version':
+    console.log((await import('./cli/version.js')).serverVersion());
+    break;
+  case 'help':
+    process.stdout.write(USAGE);
+    break;
+  case 'unknown':
+    process.stderr.write(`beacon: unknown argument '${command.argument}'\n\n${USAGE}`);
+    process.exitCode = 2;
+    break;
 }
-
-main().catch((error: unknown) => {
-  // An operator's situation, not a bug: the message says what to do, a stack trace would bury it.
-  if (error instanceof SchemaTooNewError || error instanceof PostgresSchemaTooNewError) {
-    console.error(`Beacon cannot start: ${error.message}`);
-    process.exit(2);
-  }
-  // Cluster mode finds an unreachable engine only when it connects: named like any invalid variable.
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  console.error('Beacon failed to start:', error);
-  process.exit(1);
-});

@@ -27,12 +27,20 @@ export async function connectEngines(config: ClusterConfig): Promise<ClusterEngi
     // A command waits out at most two reconnection attempts, then fails: callers decide (503, retry).
     maxRetriesPerRequest: 2,
   });
+  // While connecting, the socket's own error (ECONNREFUSED, ENOTFOUND) is the reason to report; unheard,
+  // ioredis would print it as an "Unhandled error event" beside the one-line message.
+  let socketError: unknown;
+  const onError = (error: unknown) => (socketError ??= error);
+  redis.on('error', onError);
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new ConfigError(REDIS_URL_VAR, `cannot reach Redis at ${redact(config.redisUrl)}: ${reasonOf(error)}`);
+    const reason = reasonOf(socketError ?? error);
+    throw new ConfigError(REDIS_URL_VAR, `cannot reach Redis at ${redact(config.redisUrl)}: ${reason}`);
+  } finally {
+    redis.off('error', onError);
   }
   const tail = redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
   const pool = new pg.Pool({

@@ -6,11 +6,26 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Where `pnpm build` puts the console: apps/console/dist, from packages/server/{src,dist}/console. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../../apps/console/dist', import.meta.url));
+/**
+ * Where the built console is: `console/` inside an installed package (`pnpm pack:all` puts it there),
+ * else where `pnpm build` puts it in a checkout, apps/console/dist (from packages/server/{src,dist}/console).
+ */
+export const CONSOLE_DIRS = [
+  fileURLToPath(new URL('../../console', import.meta.url)),
+  fileURLToPath(new URL('../../../../apps/console/dist', import.meta.url)),
+];
+export const DEFAULT_CONSOLE_DIR = CONSOLE_DIRS.find((dir) => existsSync(join(dir, 'index.html'))) ?? CONSOLE_DIRS[1]!;
+
+/** Whether a built console is there to serve. */
+export function consoleIsBuilt(dir: string = DEFAULT_CONSOLE_DIR): boolean {
+  return existsSync(join(dir, 'index.html'));
+}
 
 /** Paths that belong to the server's own faces; never answered with the console's index.html. */
 const SERVER_PREFIXES = ['/api/', '/nacos/', '/metrics'];
+
+/** Nacos's console addresses (through this wildcard route: no face owns them). */
+const NACOS_CONSOLE_PATHS = new Set(['/nacos', '/nacos/', '/nacos/index.html']);
 
 /** Top-level files of the build (favicon.svg, robots.txt); anything else is a console route. */
 const ROOT_FILE = /^\/[\w-]+(\.[\w-]+)+$/;
@@ -23,7 +38,7 @@ const ROOT_FILE = /^\/[\w-]+(\.[\w-]+)+$/;
  */
 export function serveConsole(fastify: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): boolean {
   const logger = new Logger('Console');
-  if (!existsSync(join(dir, 'index.html'))) {
+  if (!consoleIsBuilt(dir)) {
     logger.warn(
       `console not built (no ${join(dir, 'index.html')}): the API is up; run \`pnpm build\` to serve it at /`,
     );
@@ -35,7 +50,7 @@ export function serveConsole(fastify: FastifyInstance, dir: string = DEFAULT_CON
     await scope.register(fastifyHelmet, CONSOLE_SECURITY_HEADERS);
     registerConsoleRoutes(scope, dir);
   });
-  logger.log(`serving the console from ${dir}`);
+  logger.debug(`serving the console from ${dir}`);
   return true;
 }
 
@@ -66,6 +81,8 @@ function registerConsoleRoutes(fastify: FastifyInstance, dir: string): void {
 
   const fallback = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '/';
+    // Where Nacos serves its console: Nacos users type these, and find ours at /.
+    if (NACOS_CONSOLE_PATHS.has(path)) return reply.redirect('/', 302);
     if (SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
     const file = ROOT_FILE.test(path) && isFile(join(dir, path)) ? path.slice(1) : 'index.html';
     return reply.header('cache-control', 'no-cache').sendFile(file);

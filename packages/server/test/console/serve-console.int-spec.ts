@@ -126,4 +126,18 @@ describe('the whole server with the console registered', () => {
     expect(await nacos.text()).toBe('no such api:GET:/nacos/v1/ns/nope');
     expect((await fetch(`${base}/api/v1/status`)).status).toBe(200);
   });
+
+  it("opens the console at Nacos's console addresses", async () => {
+    for (const path of ['/nacos', '/nacos/', '/nacos/index.html']) {
+      const redirect = await fetch(base + path, { redirect: 'manual' });
+      expect(redirect.status, path).toBe(302);
+      expect(redirect.headers.get('location'), path).toBe('/');
+      const page = await fetch(base + path);
+      expect(page.status, path).toBe(200);
+      expect(page.url, path).toBe(`${base}/`);
+      expect(page.headers.get('content-type'), path).toContain('text/html');
+    }
+    // Only those: the rest of /nacos/ stays the Nacos face's.
+    expect((await fetch(`${base}/nacos/index.htm`)).status).not.toBe(302);
+  });
 });

@@ -356,7 +356,12 @@ describe("the image's runtime tree, built as the Dockerfile builds it, started a
     root = mkdtempSync(join(tmpdir(), 'beacon-runtime-'));
     chmodSync(root, 0o755); // the unprivileged user must reach the tree
     app = join(root, 'app');
-    await promisify(execFile)('sh', ['scripts/build-runtime-tree.sh', app], { cwd: ROOT });
+    await promisify(execFile)('sh', ['scripts/build-runtime-tree.sh', app], { cwd: ROOT }).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        // The script's own words, not just "Command failed".
+        throw new Error(`scripts/build-runtime-tree.sh failed:\n${error.stderr ?? ''}${error.stdout ?? ''}`);
+      },
+    );
     dataDir = join(root, 'data');
     mkdirSync(dataDir);
     if (user) chownSync(dataDir, user.uid, user.gid);
@@ -426,6 +431,10 @@ describe("the image's runtime tree, built as the Dockerfile builds it, started a
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // Where Nacos users look for it, without credentials though auth is on.
+    const nacosConsole = await fetch(`http://127.0.0.1:${port}/nacos/`);
+    expect(nacosConsole.url).toBe(`http://127.0.0.1:${port}/`);
+    expect(nacosConsole.headers.get('content-type')).toContain('text/html');
     const anonymous = await fetch(`http://127.0.0.1:${port}/nacos/v1/ns/instance/list?serviceName=x`);
     expect(anonymous.status).toBe(403); // auth is on, as compose sets it
   });

@@ -29,4 +29,25 @@ describe('invalid configuration', () => {
     expect(server.stderr()).toContain(name);
     expect(server.stderr()).toContain(value);
   });
+
+  it.each([
+    ['PORT=abc', { PORT: 'abc' }, 'PORT'],
+    // Found only when the node connects, inside Nest's start: still one line, without Nest's stack.
+    [
+      'an unreachable Redis',
+      { BEACON_REDIS_URL: 'redis://127.0.0.1:1', BEACON_DATABASE_URL: 'postgres://beacon@127.0.0.1:1/beacon' },
+      'BEACON_REDIS_URL',
+    ],
+  ])('%s: one line naming the variable, exit code 2, no stack trace', async (_case, env, name) => {
+    const server = await spawnServer({ dataDir: dir, env, waitUntilReady: false });
+    const exit = await Promise.race([
+      server.exited,
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000)),
+    ]);
+    if (exit === 'timeout') await server.kill('SIGKILL');
+    expect(exit).toEqual({ code: 2, signal: null });
+    const lines = server.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+  });
 });
