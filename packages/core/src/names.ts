@@ -49,7 +49,10 @@ export function checkServiceNameChars(groupedName: string): void {
 
 export function checkClusterName(clusterName: string): void {
   if (!CLUSTER_NAME_CHARS.test(clusterName)) {
-    throw new InvalidParameterError(`cluster name can only have these characters: 0-9a-zA-Z-, current: ${clusterName}`);
+    throw new InvalidParameterError(
+      `cluster name can only have these characters: 0-9a-zA-Z-, current: ${clusterName}`,
+      'instance',
+    );
   }
 }
 
