@@ -16,7 +16,9 @@ export type DomainErrorReason =
   | 'service-exists'
   | 'service-missing'
   | 'service-not-empty'
-  | 'namespace';
+  | 'namespace'
+  | 'namespace-missing'
+  | 'illegal-state';
 
 export class DomainError extends Error {
   constructor(
