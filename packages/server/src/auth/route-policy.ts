@@ -205,8 +205,13 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET ${NS2}/service/list`]: read(nacosNamespace),
   [`PUT ${NS2}/health`]: write(nacosService),
   [`PUT ${NS2}/health/instance`]: write(nacosService),
-  [`GET ${NS2}/operator/metrics`]: PUBLIC,
-  [`GET ${NS2}/ops/metrics`]: PUBLIC,
+  ...Object.fromEntries(
+    ['operator', 'ops'].flatMap((prefix): [string, Access][] => [
+      [`GET ${NS2}/${prefix}/metrics`, PUBLIC],
+      [`GET ${NS2}/${prefix}/switches`, PUBLIC],
+      [`PUT ${NS2}/${prefix}/switches`, ADMIN],
+    ]),
+  ),
   [`GET /nacos/v2/core/cluster/node/self`]: AUTHENTICATED,
   [`GET /nacos/v2/core/cluster/node/list`]: AUTHENTICATED,
   [`GET /nacos/v2/core/cluster/node/self/health`]: PUBLIC,

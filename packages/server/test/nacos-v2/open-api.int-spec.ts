@@ -368,6 +368,32 @@ describe('core and console', () => {
   });
 });
 
+describe('operator switches', () => {
+  it('are those of /nacos/v1, changed with the same bounds', async () => {
+    const v1 = (await send('GET', '/nacos/v1/ns/operator/switches')).json<Record<string, unknown>>();
+    expect(expectResult<Record<string, unknown>>(await send('GET', `${NS2}/operator/switches`))).toEqual(v1);
+    const set = await send('PUT', `${NS2}/operator/switches`, { entry: 'defaultCacheMillis', value: 4000 });
+    expect(expectResult<string>(set)).toBe('ok');
+    const after = (await send('GET', '/nacos/v1/ns/operator/switches')).json<Record<string, unknown>>();
+    expect(after['defaultCacheMillis']).toBe(4000);
+    const low = await send('PUT', `${NS2}/operator/switches`, { entry: 'defaultCacheMillis', value: 10 });
+    expectError(low, 400, 20002, 'parameter validate error');
+    expectError(await send('PUT', `${NS2}/operator/switches`, { value: 1 }), 400, 10000, 'parameter missing');
+  });
+
+  it('while the server is DOWN, v2 naming answers 503 but the switches stay open', async () => {
+    const down = await send('PUT', `${NS2}/ops/switches`, { entry: 'overriddenServerStatus', value: 'DOWN' });
+    expect(expectResult<string>(down)).toBe('ok');
+    try {
+      const refused = await send('POST', `${NS2}/instance`, { serviceName: SERVICE, ip: '127.0.0.25', port: 1 });
+      expect(refused.status).toBe(503);
+    } finally {
+      await send('PUT', `${NS2}/ops/switches`, { entry: 'overriddenServerStatus', value: 'NULL' });
+    }
+    expect(await v1Hosts(SERVICE)).toEqual(['127.0.0.21:8080']);
+  });
+});
+
 describe('Prometheus HTTP SD', () => {
   // The instance's metadata is { team: core } now: the PUT above replaced it, as 2.x's PUT does.
   it('lists every instance as a target group with Nacos labels, service metadata below instance metadata', async () => {
