@@ -21,13 +21,17 @@ export type DomainErrorReason =
   | 'illegal-state';
 
 export class DomainError extends Error {
+  declare readonly reason?: DomainErrorReason;
+
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
-    readonly reason?: DomainErrorReason,
+    reason?: DomainErrorReason,
   ) {
     super(message);
     this.name = new.target.name;
+    // Not enumerable: two errors with the same message still compare equal; the reason is a hint.
+    if (reason !== undefined) Object.defineProperty(this, 'reason', { value: reason, enumerable: false });
   }
 }
 
