@@ -212,6 +212,13 @@ const TABLE: Readonly<Record<string, Access>> = {
       [`PUT ${NS2}/${prefix}/switches`, ADMIN],
     ]),
   ),
+  // Clients (addresses, connections, what they publish and hear): Nacos's `nacos/admin` resource.
+  [`GET ${NS2}/client/list`]: ADMIN,
+  [`GET ${NS2}/client`]: ADMIN,
+  [`GET ${NS2}/client/publish/list`]: ADMIN,
+  [`GET ${NS2}/client/subscribe/list`]: ADMIN,
+  [`GET ${NS2}/client/service/publisher/list`]: ADMIN,
+  [`GET ${NS2}/client/service/subscriber/list`]: ADMIN,
   [`GET /nacos/v2/core/cluster/node/self`]: AUTHENTICATED,
   [`GET /nacos/v2/core/cluster/node/list`]: AUTHENTICATED,
   [`GET /nacos/v2/core/cluster/node/self/health`]: PUBLIC,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationModule } from '../application/application.module.js';
+import { ClientV2Controller } from './client-v2.controller.js';
 import { ClusterV2Controller } from './cluster-v2.controller.js';
 import { HealthV2Controller } from './health-v2.controller.js';
 import { InstanceV2Controller } from './instance-v2.controller.js';
@@ -20,6 +21,7 @@ import { ServiceV2Controller } from './service-v2.controller.js';
     ServiceV2Controller,
     HealthV2Controller,
     OperatorV2Controller,
+    ClientV2Controller,
     ClusterV2Controller,
     NamespaceV2Controller,
     PrometheusController,

@@ -86,3 +86,50 @@ export interface ScrapeTargetGroup {
   readonly targets: string[];
   readonly labels: Record<string, string>;
 }
+
+/** GET /client: a gRPC connection, or an address (`ipPort`) or a watch stream (`watch`). */
+export interface ClientDetailV2 {
+  readonly clientId: string;
+  readonly ephemeral: boolean;
+  readonly lastUpdatedTime: number;
+  readonly clientType: 'connection' | 'ipPort' | 'watch';
+  readonly connectType?: string;
+  readonly appName?: string;
+  readonly version?: string;
+  readonly clientIp: string;
+  readonly clientPort: string;
+}
+
+export interface RegisteredInstanceV2 {
+  readonly ip: string;
+  readonly port: number;
+  readonly cluster: string;
+}
+
+/** GET /client/publish/list: one instance a client publishes. */
+export interface PublishedServiceV2 {
+  readonly namespace: string;
+  readonly group: string;
+  readonly serviceName: string;
+  readonly registeredInstance: RegisteredInstanceV2;
+}
+
+/** GET /client/subscribe/list: one service a client subscribes to. */
+export interface SubscribedServiceV2 {
+  readonly namespace: string;
+  readonly group: string;
+  readonly serviceName: string;
+  readonly subscriberInfo: { readonly app: string; readonly agent: string; readonly addr: string };
+}
+
+/** GET /client/service/publisher/list. */
+export interface ServicePublisherV2 extends RegisteredInstanceV2 {
+  readonly clientId: string;
+}
+
+/** GET /client/service/subscriber/list. */
+export interface ServiceSubscriberV2 {
+  readonly clientId: string;
+  readonly ip: string;
+  readonly port: number;
+}
