@@ -63,7 +63,7 @@ afterAll(async () => {
 
 async function get<T>(path: string, params: Record<string, string | number> = {}): Promise<T> {
   const res = await http.get(path, params);
-  expect(res.status, res.body).toBe(200);
+  expect(res.status, res.text).toBe(200);
   const body = res.json<Result<T>>();
   expect(body.code).toBe(0);
   return body.data;
