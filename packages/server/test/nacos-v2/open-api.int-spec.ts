@@ -153,6 +153,39 @@ describe('one registry on every face', () => {
   });
 });
 
+describe('same rules as the other faces', () => {
+  it("an operator's override (native API) survives a v2 re-registration, and v2 reads it", async () => {
+    const name = 'v2-overridden';
+    const at = { serviceName: name, ip: '127.0.0.26', port: 8080 };
+    expectResult(await send('POST', `${NS2}/instance`, { ...at, weight: 1 }));
+    const edit = await server.http.send(
+      'PATCH',
+      `/api/v1/namespaces/public/services/DEFAULT_GROUP/${name}/instances/DEFAULT/127.0.0.26/8080`,
+      { headers: admin, json: { weight: 7 } },
+    );
+    expect(edit.status, edit.body).toBe(200);
+    expectResult(await send('POST', `${NS2}/instance`, { ...at, weight: 1 }));
+    const detail = expectResult<{ weight: number }>(await send('GET', `${NS2}/instance`, at));
+    expect(detail.weight).toBe(7);
+    expectResult(await send('DELETE', `${NS2}/instance`, at));
+    expectResult(await send('DELETE', `${NS2}/service`, { serviceName: name }));
+  });
+
+  it('the metadata bound is the same on v2 as on v1, and a refusal changes nothing', async () => {
+    const form = {
+      serviceName: 'v2-bounded',
+      ip: '127.0.0.27',
+      port: '8080',
+      metadata: JSON.stringify({ big: 'x'.repeat(20 * 1024) }),
+    };
+    const v1 = await server.http.send('POST', '/nacos/v1/ns/instance', { headers: admin, form });
+    expect(v1.status).toBe(400);
+    const v2 = await server.http.send('POST', `${NS2}/instance`, { headers: admin, form });
+    expectError(v2, 400, 20002, 'parameter validate error', v1.body);
+    expect(await v1Hosts('v2-bounded')).toEqual([]);
+  });
+});
+
 describe('services', () => {
   it('create, detail, list, update, and delete only when empty', async () => {
     const name = 'v2-catalog';
