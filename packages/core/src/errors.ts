@@ -4,32 +4,63 @@
  */
 export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit';
 
+/**
+ * What exactly went wrong, where a face tells more than the kind (the Nacos 2.x API's numeric
+ * codes: a weight out of range is 21001, an unknown service 21008). Most errors need none.
+ */
+export type DomainErrorReason =
+  | 'missing-parameter'
+  | 'weight'
+  | 'instance'
+  | 'selector'
+  | 'service-exists'
+  | 'service-missing'
+  | 'service-not-empty'
+  | 'namespace'
+  | 'namespace-missing'
+  | 'illegal-state';
+
 export class DomainError extends Error {
+  declare readonly reason?: DomainErrorReason;
+
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
+    reason?: DomainErrorReason,
   ) {
     super(message);
     this.name = new.target.name;
+    // Not enumerable: two errors with the same message still compare equal; the reason is a hint.
+    if (reason !== undefined) Object.defineProperty(this, 'reason', { value: reason, enumerable: false });
   }
 }
 
 export class InvalidParameterError extends DomainError {
-  constructor(message: string) {
-    super('invalid', message);
+  constructor(message: string, reason?: DomainErrorReason) {
+    super('invalid', message, reason);
+  }
+}
+
+/** A required parameter is missing or blank; `javaType` is how Nacos 2.x names its type. */
+export class MissingParameterError extends InvalidParameterError {
+  constructor(
+    readonly parameter: string,
+    readonly javaType = 'String',
+  ) {
+    super(`Param '${parameter}' is required.`, 'missing-parameter');
   }
 }
 
 export class NotFoundError extends DomainError {
-  constructor(message: string) {
-    super('not-found', message);
+  constructor(message: string, reason?: DomainErrorReason) {
+    super('not-found', message, reason);
   }
 }
 
 /** Something already exists. Nacos answers 400 for this; the native API answers 409. */
 export class ConflictError extends DomainError {
-  constructor(message: string) {
-    super('conflict', message);
+  constructor(message: string, reason?: DomainErrorReason) {
+    super('conflict', message, reason);
   }
 }
 
@@ -40,9 +71,9 @@ export class LimitExceededError extends DomainError {
   }
 }
 
-export function requireParam<T>(value: T | undefined, name: string): T {
+export function requireParam<T>(value: T | undefined, name: string, javaType?: string): T {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    throw new InvalidParameterError(`Param '${name}' is required.`);
+    throw new MissingParameterError(name, javaType);
   }
   return value;
 }

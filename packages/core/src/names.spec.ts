@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError, requireParam } from './errors.js';
+import { InvalidParameterError, MissingParameterError, requireParam } from './errors.js';
 import {
   bareName,
   byName,
@@ -125,7 +125,8 @@ describe('groupOf / bareName', () => {
 describe('requireParam', () => {
   it('refuses missing, null, empty and blank with the Nacos message', () => {
     for (const value of [undefined, null, '', '  ']) {
-      expect(() => requireParam(value, 'ip')).toThrow(new InvalidParameterError("Param 'ip' is required."));
+      expect(() => requireParam(value, 'ip')).toThrow(new MissingParameterError('ip'));
+      expect(() => requireParam(value, 'ip')).toThrow(InvalidParameterError);
     }
   });
 

@@ -50,7 +50,10 @@ export function checkServiceNameChars(groupedName: string): void {
 
 export function checkClusterName(clusterName: string): void {
   if (!CLUSTER_NAME_CHARS.test(clusterName)) {
-    throw new InvalidParameterError("Param 'cluster' is illegal, illegal characters should not appear in the param.");
+    throw new InvalidParameterError(
+      "Param 'cluster' is illegal, illegal characters should not appear in the param.",
+      'instance',
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { GrpcModule } from './grpc/grpc.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NacosModule } from './nacos/nacos.module.js';
+import { NacosV2Module } from './nacos-v2/nacos-v2.module.js';
 import { PushModule } from './push/push.module.js';
 
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         AuthModule,
         MetricsModule,
         NacosModule,
+        NacosV2Module,
         ApiModule,
         PushModule,
         GrpcModule,

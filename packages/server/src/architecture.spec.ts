@@ -10,7 +10,7 @@ const serverSrc = dirname(fileURLToPath(import.meta.url));
 const coreSrc = resolve(serverSrc, '../../core/src');
 
 /** The faces: each one parses and renders a protocol, and calls the application layer. */
-const FACES = ['nacos', 'api', 'grpc'];
+const FACES = ['nacos', 'nacos-v2', 'api', 'grpc'];
 
 /** Node modules that touch the outside world (files, sockets, processes, the host). */
 const NODE_IO = [

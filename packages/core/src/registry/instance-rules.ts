@@ -8,7 +8,7 @@ import type { RegisterCommand } from './commands.js';
 
 export function checkWeight(weight: number): void {
   if (!(weight >= 0 && weight <= 10000)) {
-    throw new InvalidParameterError('instance format invalid: The weights range from 0.0 to 10000.0');
+    throw new InvalidParameterError('instance format invalid: The weights range from 0.0 to 10000.0', 'weight');
   }
 }
 

@@ -29,11 +29,14 @@ export class OperatorEdits {
     checkInstanceCommand(cmd, this.d.limits);
     const service = this.d.tree.findService(cmd.namespaceId, cmd.serviceName);
     if (strict && !service) {
-      throw new InvalidParameterError(`service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`);
+      throw new InvalidParameterError(
+        `service not found, namespace: ${cmd.namespaceId}, service: ${cmd.serviceName}`,
+        'instance',
+      );
     }
     const existing = this.d.tree.findOfKind(cmd, cmd.ephemeral);
     if (!existing) {
-      if (strict) throw new InvalidParameterError(`instance not exist: ${describeCommand(cmd)}`);
+      if (strict) throw new InvalidParameterError(`instance not exist: ${describeCommand(cmd)}`, 'instance');
       return this.d.register(cmd);
     }
     checkMetadataSize(cmd.metadata, this.d.limits);

@@ -25,7 +25,7 @@ export class ServiceEdits {
     checkServiceNameChars(cmd.serviceName);
     checkMetadataSize(cmd.metadata, this.d.limits);
     if (this.d.tree.findService(cmd.namespaceId, cmd.serviceName)) {
-      throw new ConflictError(`specified service already exists, serviceName : ${cmd.serviceName}`);
+      throw new ConflictError(`specified service already exists, serviceName : ${cmd.serviceName}`, 'service-exists');
     }
     const service = this.newService(cmd.namespaceId, cmd.serviceName, {
       protectThreshold: cmd.protectThreshold,
@@ -39,7 +39,7 @@ export class ServiceEdits {
   update(cmd: ServiceCommand): Service {
     checkGroupedName(cmd.serviceName);
     const service = this.d.tree.findService(cmd.namespaceId, cmd.serviceName);
-    if (!service) throw new InvalidParameterError(`service ${cmd.serviceName} not found!`);
+    if (!service) throw new InvalidParameterError(`service ${cmd.serviceName} not found!`, 'service-missing');
     checkMetadataSize(cmd.metadata, this.d.limits);
     const settings = { protectThreshold: cmd.protectThreshold, metadata: cmd.metadata, selector: cmd.selector };
     this.d.store.putService({ namespaceId: service.namespaceId, name: service.name, ...settings });
@@ -53,7 +53,9 @@ export class ServiceEdits {
     checkGroupedName(serviceName);
     const ns = this.d.tree.get(namespaceId);
     const service = ns?.services.get(serviceName);
-    if (!ns || !service) throw new InvalidParameterError(`specified service not exist, serviceName : ${serviceName}`);
+    if (!ns || !service) {
+      throw new InvalidParameterError(`specified service not exist, serviceName : ${serviceName}`, 'service-missing');
+    }
     this.d.store.deleteService(namespaceId, serviceName);
     this.d.overrides.forgetService(namespaceId, serviceName);
     for (const instance of [...service.instances()]) detach(instance);

@@ -7,6 +7,7 @@ import { PushModule } from '../push/push.module.js';
 import { Subscriptions } from '../push/subscriptions.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { BeatService } from './beat-service.js';
+import { ClientViews } from './client-views.js';
 import { ConnectionDiscovery } from './connection-discovery.js';
 import { ConnectionRegistrations } from './connection-registrations.js';
 import { DiscoveryService } from './discovery-service.js';
@@ -67,6 +68,11 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
       inject: [ConnectionSubscribers, ConnectionPusher],
       useFactory: (s: ConnectionSubscribers, p: ConnectionPusher) => new ConnectionDiscovery(s, p),
     },
+    {
+      provide: ClientViews,
+      inject: [STATE_BACKEND, Subscriptions],
+      useFactory: (b: StateBackend, s: Subscriptions) => new ClientViews(b, s),
+    },
     { provide: HealthHistory, inject: [Registry], useFactory: (r: Registry) => new HealthHistory(r) },
     {
       provide: ServiceInsights,
@@ -86,6 +92,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     ConnectionRegistrations,
     ConnectionDiscovery,
     ServiceInsights,
+    ClientViews,
   ],
 })
 export class ApplicationModule {}

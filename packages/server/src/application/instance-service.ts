@@ -51,6 +51,11 @@ export class InstanceService {
     return this.state.apply('updateInstance', this.withDefaults(registration), isModernJava(caller));
   }
 
+  /** Strict whoever calls: 400 when the service or the instance does not exist (the Nacos 2.x API). */
+  updateExisting(registration: InstanceRegistration): Promise<Instance> {
+    return this.state.apply('updateInstance', this.withDefaults(registration), true);
+  }
+
   deregister(cmd: DeregisterCommand): Promise<boolean> {
     return this.state.apply('deregisterInstance', cmd);
   }

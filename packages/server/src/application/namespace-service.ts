@@ -78,6 +78,14 @@ export class NamespaceService {
     };
   }
 
+  /** One namespace for the Nacos 2.x console API: 404 unless public, named, or holding services. */
+  requireConsoleNamespace(id: string): ConsoleNamespace {
+    if (id !== '' && id !== PUBLIC_NAMESPACE && !this.exists(id) && !this.registry.namespaceIds().includes(id)) {
+      throw new NotFoundError(`namespaceId [ ${id} ] not exist`, 'namespace-missing');
+    }
+    return this.consoleNamespace(id);
+  }
+
   /** The Nacos console's list: the public namespace, then the named ones (not the implicit ones). */
   consoleNamespaces(): ConsoleNamespace[] {
     return [
@@ -158,9 +166,10 @@ export class NamespaceService {
     if (!isValidId(id)) {
       throw new InvalidParameterError(
         `namespace id must be 1 to ${MAX_NAMESPACE_ID_LENGTH} letters, digits, '_' or '-'`,
+        'namespace',
       );
     }
-    if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`);
+    if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`, 'namespace');
     await this.state.apply('putNamespace', { id, name: displayName(input.name), description: input.description ?? '' });
     return this.summary(id);
   }
@@ -172,7 +181,9 @@ export class NamespaceService {
   ): Promise<NamespaceSummary> {
     this.refusePublic(id, 'edited');
     const existing = this.registry.namespaceRecord(id);
-    if (!existing && !this.registry.namespaceIds().includes(id)) throw new NotFoundError(`namespace ${id} not found`);
+    if (!existing && !this.registry.namespaceIds().includes(id)) {
+      throw new NotFoundError(`namespace ${id} not found`, 'namespace-missing');
+    }
     await this.state.apply('putNamespace', {
       id,
       name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),

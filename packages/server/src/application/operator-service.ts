@@ -123,6 +123,24 @@ export class OperatorService {
     };
   }
 
+  /**
+   * The cluster's members: in cluster mode the live nodes at the addresses they announce (this one
+   * with its own status, the others UP while their key lives), else this server alone.
+   */
+  async members(localAddress: string | undefined, localPort: number | undefined): Promise<ServerMember[]> {
+    const self = this.selfMember(localAddress, localPort);
+    const nodes = await this.state.members?.();
+    if (!nodes) return [self];
+    return nodes.map((n) => {
+      const colon = n.address.lastIndexOf(':');
+      const at = {
+        ip: colon < 0 ? n.address : n.address.slice(0, colon),
+        port: Number(n.address.slice(colon + 1)) || 0,
+      };
+      return n.self ? { ...self, ...at } : { ...at, state: 'UP' as const, lastRefreshTime: self.lastRefreshTime };
+    });
+  }
+
   hostLoad(): HostLoad {
     return {
       cpu: round(process.cpuUsage().user / 1e6 / Math.max(1, process.uptime()) / cpus().length),

@@ -1,4 +1,5 @@
 import {
+  InvalidParameterError,
   NO_SELECTOR,
   NotFoundError,
   byName,
@@ -204,7 +205,9 @@ export class ServiceCatalog {
   /** 404 naming the namespace when missing. */
   require(namespaceId: string, serviceName: string): Service {
     const service = this.registry.findService(namespaceId, serviceName);
-    if (!service) throw new NotFoundError(`service ${serviceName} not found in namespace ${namespaceId}`);
+    if (!service) {
+      throw new NotFoundError(`service ${serviceName} not found in namespace ${namespaceId}`, 'service-missing');
+    }
     return service;
   }
 
@@ -249,6 +252,30 @@ export class ServiceCatalog {
   deleteExisting(namespaceId: string, serviceName: string): Promise<void> {
     this.require(namespaceId, serviceName);
     return this.state.apply('deleteService', namespaceId, serviceName);
+  }
+
+  /** Deletes a service only while it has no instances (the Nacos 2.x API refuses the others). */
+  deleteEmpty(namespaceId: string, serviceName: string): Promise<void> {
+    const service = this.require(namespaceId, serviceName);
+    if (service.instanceCount() > 0) {
+      throw new InvalidParameterError(
+        `Service ${serviceName} is not empty, can't be delete. Please unregister instance first`,
+        'service-not-empty',
+      );
+    }
+    return this.state.apply('deleteService', namespaceId, serviceName);
+  }
+
+  /**
+   * What Prometheus scrapes: the services of one namespace (or of every namespace), those whose
+   * bare name is `bareName` in any group when given, sorted by name.
+   */
+  scrapeable(namespaceId: string | undefined, bareName?: string): Service[] {
+    const namespaces = namespaceId === undefined ? this.registry.namespaceIds() : [namespaceId];
+    const filter: ServiceFilter = { withInstances: true };
+    return namespaces.flatMap((ns) =>
+      this.find(ns, filter).filter((s) => bareName === undefined || s.bareName === bareName),
+    );
   }
 
   updateCluster(

@@ -69,11 +69,19 @@ export interface StateBackend {
    * was taken for dead); the listener gets that connection-held id (`<node>/<connection>`).
    */
   onHeldLost?(listener: (connectionId: string) => void): void;
+  /** In a cluster: the live nodes, as they announce themselves (each its id and advertised `host:port`). */
+  members?(): Promise<ClusterMember[]>;
   /** A backend shared by several nodes (cluster) says which active checks this node runs, and shares their results. */
   readonly checks?: CheckSharing;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */
   start?(): void;
   close?(): Promise<void>;
+}
+
+export interface ClusterMember {
+  readonly node: string;
+  readonly address: string;
+  readonly self: boolean;
 }
 
 export interface BeatHandler {

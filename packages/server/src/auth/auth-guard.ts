@@ -11,6 +11,17 @@ import { formatResource } from './resource.js';
 import { isClassified, policyOf, type Access, type Face, type RoutePolicy } from './route-policy.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
+
+/** `Authorization: Basic base64(user:password)`, or undefined when it is not that. */
+function basicCredentials(header: string): { username: string; password: string } | undefined {
+  const match = BASIC.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
 
 /**
  * The one place that decides who may do what. A Fastify preHandler hook: it runs after routing (so
@@ -103,11 +114,14 @@ export class AuthGuard implements OnApplicationBootstrap {
     }
   }
 
-  /** Nacos's order: the Bearer header, then `accessToken`, then `username` + `password` (Nacos face only). */
+  /** Nacos's order: the Bearer header, then Basic, `accessToken`, `username` + `password` (those three Nacos face only). */
   private authenticate(request: FastifyRequest, face: Face): AuthResult | Promise<AuthResult> {
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' ? BEARER.exec(header) : null;
     if (bearer) return this.authenticator.byToken(bearer[1]!);
+    // Basic, as Nacos's Prometheus endpoints take it (Prometheus's `basic_auth`): Nacos face only.
+    const basic = face === 'nacos' && typeof header === 'string' ? basicCredentials(header) : undefined;
+    if (basic) return this.authenticator.byPassword(basic.username, basic.password, request.ip);
     if (face === 'api') {
       // The native API reads a token from the query only (EventSource cannot send headers).
       const token = (request.query as Record<string, unknown> | undefined)?.['accessToken'];

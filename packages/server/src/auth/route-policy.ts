@@ -113,6 +113,11 @@ const apiWatch: Resources = (request) => {
   return names.map((name) => serviceResource(namespaceId, toGroupedName(name, undefined)));
 };
 
+/** Prometheus discovery of one namespace: `:namespaceId` from the path. */
+const prometheusNamespace: Resources = (request) => [
+  namespaceResource(normalizeNamespace(routeParams(request)['namespaceId'])),
+];
+
 const PUSH_STATE: Access = {
   kind: 'admin-when',
   when: (request) => {
@@ -122,6 +127,7 @@ const PUSH_STATE: Access = {
 };
 
 const NS = '/nacos/v1/ns';
+const NS2 = '/nacos/v2/ns';
 const SERVICE_PATH = '/api/v1/namespaces/:namespaceId/services/:groupName/:serviceName';
 
 /**
@@ -182,6 +188,49 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET /nacos/v1/console/server/state`]: PUBLIC,
   [`GET /nacos/v1/console/health/liveness`]: PUBLIC,
   [`GET /nacos/v1/console/health/readiness`]: PUBLIC,
+  // Nacos 2.x HTTP API: the same resources as 1.x, read from the same parameters
+  [`POST ${NS2}/instance`]: write(nacosService),
+  [`DELETE ${NS2}/instance`]: write(nacosService),
+  [`PUT ${NS2}/instance`]: write(nacosService),
+  [`PATCH ${NS2}/instance`]: write(nacosService),
+  [`GET ${NS2}/instance`]: read(nacosService),
+  [`GET ${NS2}/instance/list`]: read(nacosService),
+  [`PUT ${NS2}/instance/beat`]: write(nacosService),
+  [`PUT ${NS2}/instance/metadata/batch`]: write(nacosService),
+  [`DELETE ${NS2}/instance/metadata/batch`]: write(nacosService),
+  [`POST ${NS2}/service`]: write(nacosService),
+  [`DELETE ${NS2}/service`]: write(nacosService),
+  [`PUT ${NS2}/service`]: write(nacosService),
+  [`GET ${NS2}/service`]: read(nacosService),
+  [`GET ${NS2}/service/list`]: read(nacosNamespace),
+  [`PUT ${NS2}/health`]: write(nacosService),
+  [`PUT ${NS2}/health/instance`]: write(nacosService),
+  ...Object.fromEntries(
+    ['operator', 'ops'].flatMap((prefix): [string, Access][] => [
+      [`GET ${NS2}/${prefix}/metrics`, PUBLIC],
+      [`GET ${NS2}/${prefix}/switches`, PUBLIC],
+      [`PUT ${NS2}/${prefix}/switches`, ADMIN],
+    ]),
+  ),
+  // Clients (addresses, connections, what they publish and hear): Nacos's `nacos/admin` resource.
+  [`GET ${NS2}/client/list`]: ADMIN,
+  [`GET ${NS2}/client`]: ADMIN,
+  [`GET ${NS2}/client/publish/list`]: ADMIN,
+  [`GET ${NS2}/client/subscribe/list`]: ADMIN,
+  [`GET ${NS2}/client/service/publisher/list`]: ADMIN,
+  [`GET ${NS2}/client/service/subscriber/list`]: ADMIN,
+  [`GET /nacos/v2/core/cluster/node/self`]: AUTHENTICATED,
+  [`GET /nacos/v2/core/cluster/node/list`]: AUTHENTICATED,
+  [`GET /nacos/v2/core/cluster/node/self/health`]: PUBLIC,
+  [`GET /nacos/v2/console/namespace/list`]: PUBLIC,
+  [`GET /nacos/v2/console/namespace`]: AUTHENTICATED,
+  [`POST /nacos/v2/console/namespace`]: ADMIN,
+  [`PUT /nacos/v2/console/namespace`]: ADMIN,
+  [`DELETE /nacos/v2/console/namespace`]: ADMIN,
+  // Prometheus HTTP SD: every namespace's instances, or one namespace's
+  [`GET /nacos/prometheus`]: read(() => [ALL_NAMESPACES]),
+  [`GET /nacos/prometheus/namespaceId/:namespaceId`]: read(prometheusNamespace),
+  [`GET /nacos/prometheus/namespaceId/:namespaceId/service/:service`]: read(prometheusNamespace),
   // Nacos auth: login is public (and rate limited); the rest is user administration
   [`POST /nacos/v1/auth/login`]: PUBLIC,
   [`POST /nacos/v1/auth/users/login`]: PUBLIC,

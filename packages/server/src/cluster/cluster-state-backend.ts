@@ -22,6 +22,7 @@ import {
   type MutationResult,
   type BeatHandler,
   type StateBackend,
+  type ClusterMember,
 } from '../application/state-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
@@ -65,6 +66,8 @@ const RECONCILE_WAIT_MS = 2000;
 export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
   /** How often this node renews its leases and runs expiry for the shards it holds. */
   readonly expiryTickMs: number;
+  /** `host:port` other nodes and tools reach this node at, announced in its node key. */
+  readonly advertisedAddress?: string;
 }
 
 /**
@@ -137,8 +140,13 @@ export class ClusterStateBackend implements StateBackend {
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${reasonOf(error)}`),
     );
-    this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
-      this.logger.warn(`node presence: ${reasonOf(error)}`),
+    this.presence = new NodePresence(
+      this.redis,
+      this.node,
+      this.leases.held,
+      options.expiryTickMs,
+      (error) => this.logger.warn(`node presence: ${reasonOf(error)}`),
+      options.advertisedAddress ?? '',
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
@@ -239,6 +247,10 @@ export class ClusterStateBackend implements StateBackend {
 
   onHeldLost(listener: (connectionId: string) => void): void {
     this.presence.onLost(listener);
+  }
+
+  members(): Promise<ClusterMember[]> {
+    return this.presence.members();
   }
 
   // ---- writes --------------------------------------------------------------------------------

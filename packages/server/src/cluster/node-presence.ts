@@ -1,4 +1,5 @@
 import type { Instance } from '@beacon/core';
+import type { ClusterMember } from '../application/state-backend.js';
 import { holdingNodeOf } from '../application/connection-registrations.js';
 import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
 import type { ScriptedRedis } from './redis-scripts.js';
@@ -30,11 +31,35 @@ export class NodePresence {
     private readonly leased: ReadonlySet<number>,
     private readonly tickMs: number,
     private readonly report: (error: unknown) => void,
+    /** `host:port` the node serves HTTP at; the key's value, for the member list. */
+    private readonly address = '',
   ) {}
 
-  /** Says this node is alive; done once before the node serves, then every tick. */
+  /** Says this node is alive (and where it serves); done once before the node serves, then every tick. */
   async renew(): Promise<void> {
-    await this.redis.set(nodeKey(this.node), '1', 'PX', NODE_TTL_MS);
+    await this.redis.set(nodeKey(this.node), JSON.stringify({ address: this.address }), 'PX', NODE_TTL_MS);
+  }
+
+  /**
+   * The live nodes, from their keys (a node that stopped renewing is gone within NODE_TTL_MS). A
+   * key written by an older node holds `1`: listed with no address.
+   */
+  async members(): Promise<ClusterMember[]> {
+    const prefix = nodeKey('');
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys);
+    return keys
+      .map((key, i) => ({ node: key.slice(prefix.length), address: addressIn(values[i]) }))
+      .filter((m, i) => values[i] !== null && m.node !== '')
+      .map((m) => ({ ...m, self: m.node === this.node }))
+      .sort((a, b) => a.address.localeCompare(b.address) || a.node.localeCompare(b.node));
   }
 
   start(): void {
@@ -108,4 +133,13 @@ export class NodePresence {
 /** The node whose connection holds the instance, or '' for one that beats (as Redis stores it). */
 export function holderOf(instance: Instance): string {
   return holdingNodeOf(instance.connectionId) ?? '';
+}
+
+function addressIn(value: string | null | undefined): string {
+  try {
+    const parsed = JSON.parse(value ?? '') as { address?: unknown };
+    return typeof parsed.address === 'string' ? parsed.address : '';
+  } catch {
+    return '';
+  }
 }

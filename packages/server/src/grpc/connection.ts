@@ -56,7 +56,8 @@ export class GrpcConnection implements ConnectionSubscriber {
   }
 
   get describe(): ConnectionSubscriber['describe'] {
-    return { ip: this.remoteIp, port: this.remotePort, agent: this.setup.clientVersion, app: this.setup.appName };
+    const { remoteIp: ip, remotePort: port } = this;
+    return { id: this.id, ip, port, agent: this.setup.clientVersion, app: this.setup.appName };
   }
 
   /** A server request the client answers on the stream; false when no answer came in time. */

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { DomainError } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redactUrl } from '../auth/redact.js';
+import { v2DomainError, v2StatusError } from './nacos-v2-result.js';
 
 const NACOS_STATUS: Record<DomainError['kind'], number> = {
   invalid: 400,
@@ -19,9 +20,13 @@ const API_STATUS: Record<DomainError['kind'], number> = {
   limit: 422,
 };
 
+/** The Nacos 2.x HTTP API answers errors as a Result with a numeric code (http/nacos-v2-result.ts). */
+const NACOS_V2 = /^\/nacos\/v2\//;
+
 /**
- * The one place errors become responses. The Nacos face answers plain text with Nacos's status
- * codes; the native API answers JSON. Only our own faults are 500, and those are logged.
+ * The one place errors become responses. The Nacos 1.x face answers plain text with Nacos's status
+ * codes; the Nacos 2.x face a `{code, message, data}` Result; the native API answers JSON. Only
+ * our own faults are 500, and those are logged.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -40,7 +45,14 @@ export class ErrorFilter implements ExceptionFilter {
         (exception as Error)?.stack,
       );
     }
-    if (isApi) {
+    if (NACOS_V2.test(request.url)) {
+      // A path no route serves is Spring's 404 there, not the 1.x face's 501.
+      const v2 =
+        exception instanceof DomainError
+          ? v2DomainError(exception)
+          : v2StatusError(status === 501 ? 404 : status, message);
+      void reply.status(v2.status).type('application/json').send(v2.body);
+    } else if (isApi) {
       void reply
         .status(status)
         .type('application/json')

@@ -55,7 +55,7 @@ export class ParamReader {
   }
 
   requiredInt(name: string): number {
-    return parseJavaInt(this.required(name));
+    return parseJavaInt(requireParam(this.get(name), name, 'Integer'));
   }
 
   float(name: string, fallback: number): number {

@@ -14,7 +14,7 @@ import {
   instanceListOf,
   patchCommandOf,
   registrationOf,
-} from './nacos-params.js';
+} from '../http/nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')

@@ -3,9 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { OperatorService, type PushState } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import type { OperatorMetrics, ServerList, SwitchDomain } from './responses.js';
-
-const SWITCH_DOMAIN_NAME = '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00';
+import { switchDomainOf, type SwitchDomain } from '../wire/nacos-switch-domain.js';
+import type { OperatorMetrics, ServerList } from './responses.js';
 
 /** Operator endpoints, mapped under both `/operator` and `/ops` as in Nacos. */
 @Controller(['nacos/v1/ns/operator', 'nacos/v1/ns/ops'])
@@ -32,43 +31,7 @@ export class OperatorController {
 
   @Get('switches')
   switches(): SwitchDomain {
-    const s = this.operator.switches;
-    return {
-      name: SWITCH_DOMAIN_NAME,
-      masters: null,
-      adWeightMap: {},
-      defaultPushCacheMillis: s.defaultPushCacheMillis,
-      clientBeatInterval: s.clientBeatInterval,
-      defaultCacheMillis: s.defaultCacheMillis,
-      distroThreshold: 0.7,
-      healthCheckEnabled: s.healthCheckEnabled,
-      autoChangeHealthCheckEnabled: true,
-      distroEnabled: true,
-      enableStandalone: true,
-      pushEnabled: s.pushEnabled,
-      checkTimes: s.checkTimes,
-      httpHealthParams: { max: 5000, min: 500, factor: 0.85 },
-      tcpHealthParams: { max: 5000, min: 1000, factor: 0.75 },
-      mysqlHealthParams: { max: 3000, min: 2000, factor: 0.65 },
-      incrementalList: [],
-      serverStatusSynchronizationPeriodMillis: 2000,
-      serviceStatusSynchronizationPeriodMillis: 5000,
-      disableAddIP: false,
-      sendBeatOnly: false,
-      lightBeatEnabled: s.lightBeatEnabled,
-      limitedUrlMap: {},
-      distroServerExpiredMillis: 10000,
-      pushGoVersion: '0.1.0',
-      pushJavaVersion: '0.1.0',
-      pushPythonVersion: '0.4.3',
-      pushCVersion: '1.0.12',
-      pushCSharpVersion: '0.9.0',
-      enableAuthentication: false,
-      overriddenServerStatus: this.operator.overriddenServerStatus ?? null,
-      defaultInstanceEphemeral: s.defaultInstanceEphemeral,
-      healthCheckWhiteList: [],
-      checksum: null,
-    };
+    return switchDomainOf(this.operator.switches, this.operator.overriddenServerStatus ?? null);
   }
 
   @Put('switches')

@@ -163,50 +163,6 @@ export interface OperatorMetrics {
   readonly mem: number;
 }
 
-interface HealthParams {
-  readonly max: number;
-  readonly min: number;
-  readonly factor: number;
-}
-
-/** GET /operator/switches: Nacos's SwitchDomain, with the fields Beacon does not use at their defaults. */
-export interface SwitchDomain {
-  readonly name: string;
-  readonly masters: null;
-  readonly adWeightMap: Record<string, never>;
-  readonly defaultPushCacheMillis: number;
-  readonly clientBeatInterval: number;
-  readonly defaultCacheMillis: number;
-  readonly distroThreshold: number;
-  readonly healthCheckEnabled: boolean;
-  readonly autoChangeHealthCheckEnabled: boolean;
-  readonly distroEnabled: boolean;
-  readonly enableStandalone: boolean;
-  readonly pushEnabled: boolean;
-  readonly checkTimes: number;
-  readonly httpHealthParams: HealthParams;
-  readonly tcpHealthParams: HealthParams;
-  readonly mysqlHealthParams: HealthParams;
-  readonly incrementalList: [];
-  readonly serverStatusSynchronizationPeriodMillis: number;
-  readonly serviceStatusSynchronizationPeriodMillis: number;
-  readonly disableAddIP: boolean;
-  readonly sendBeatOnly: boolean;
-  readonly lightBeatEnabled: boolean;
-  readonly limitedUrlMap: Record<string, never>;
-  readonly distroServerExpiredMillis: number;
-  readonly pushGoVersion: string;
-  readonly pushJavaVersion: string;
-  readonly pushPythonVersion: string;
-  readonly pushCVersion: string;
-  readonly pushCSharpVersion: string;
-  readonly enableAuthentication: boolean;
-  readonly overriddenServerStatus: string | null;
-  readonly defaultInstanceEphemeral: boolean;
-  readonly healthCheckWhiteList: [];
-  readonly checksum: null;
-}
-
 /** GET /operator/servers: a standalone server knows no peers. */
 /** GET /operator/servers: the cluster members, Nacos's Member objects (here, this one server). */
 export interface ServerList {

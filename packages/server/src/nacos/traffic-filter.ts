@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerStatusHolder } from '../application/server-status.js';
 
-const NAMING_PREFIX = '/nacos/v1/ns/';
+/** The naming APIs of Nacos 1.x and 2.x. */
+const NAMING_PREFIXES = ['/nacos/v1/ns/', '/nacos/v2/ns/'];
 /** The switches stay reachable, or an operator who set the status could not undo it. */
-const ALWAYS_OPEN = ['/nacos/v1/ns/operator/switches', '/nacos/v1/ns/ops/switches'];
+const ALWAYS_OPEN = ['/nacos/v1/ns/', '/nacos/v2/ns/'].flatMap((ns) => [`${ns}operator/switches`, `${ns}ops/switches`]);
 
 /**
  * Nacos's TrafficReviseFilter: while the server is not UP, naming requests the status does not
@@ -24,5 +25,5 @@ export function installTrafficFilter(fastify: FastifyInstance, status: ServerSta
 }
 
 function isFiltered(url: string): boolean {
-  return url.startsWith(NAMING_PREFIX) && !ALWAYS_OPEN.some((open) => url.startsWith(open));
+  return NAMING_PREFIXES.some((prefix) => url.startsWith(prefix)) && !ALWAYS_OPEN.some((open) => url.startsWith(open));
 }

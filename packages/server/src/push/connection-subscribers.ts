@@ -6,8 +6,14 @@ export interface ConnectionSubscriber {
   /** Sends a server request down the connection; resolves with whether it was acknowledged in time. */
   request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<boolean>;
   readonly isClosed: boolean;
-  /** For `/service/subscribers`. */
-  readonly describe: { readonly ip: string; readonly port: number; readonly agent: string; readonly app: string };
+  /** For `/service/subscribers` and the client views; `id` is the connection's. */
+  readonly describe: {
+    readonly id: string;
+    readonly ip: string;
+    readonly port: number;
+    readonly agent: string;
+    readonly app: string;
+  };
 }
 
 /** What one subscriber asked for: a service, and the clusters (`a,b`, or '' for all). */

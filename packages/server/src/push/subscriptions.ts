@@ -35,6 +35,8 @@ export interface Subscriber {
 
 export interface Listener {
   readonly kind: 'udp' | 'watch' | 'grpc';
+  /** The gRPC connection's id (kind `grpc` only). */
+  readonly connectionId?: string;
   readonly ip: string;
   readonly port: number;
   readonly agent: string;
@@ -109,6 +111,7 @@ export class Subscriptions {
     const connected = [...this.connections.of(serviceKeyOf(namespaceId, serviceName)).keys()].map(
       ({ describe }): Listener => ({
         kind: 'grpc',
+        connectionId: describe.id,
         ip: describe.ip,
         port: describe.port,
         agent: describe.agent,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -93,6 +94,7 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
           return ClusterStateBackend.open(config.cluster, {
             ...registryOptions(config),
             expiryTickMs: config.expiryTickMs,
+            advertisedAddress: advertisedAddress(config.host, config.port),
           });
         }
         const registry = new Registry({ ...registryOptions(config), store: new SqliteStore(database) });
@@ -136,3 +138,8 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
   exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
 })
 export class RegistryModule {}
+
+/** Where other nodes and tools reach this node: HOST, or the host name when HOST is a wildcard. */
+function advertisedAddress(host: string, port: number): string {
+  return `${host === '0.0.0.0' || host === '::' ? hostname() : host}:${port}`;
+}

@@ -121,7 +121,72 @@ export const NACOS_ENDPOINTS: readonly NacosEndpoint[] = [
   { method: 'DELETE', path: '/nacos/v1/auth/permissions', params: ['role', 'resource', 'action'] },
   { method: 'GET', path: '/nacos/v1/console/health/liveness', params: [] },
   { method: 'GET', path: '/nacos/v1/console/health/readiness', params: [] },
+  ...nacosV2Endpoints(),
 ];
+
+/** The Nacos 2.x HTTP face (nacos-v2/*.controller.ts) and Prometheus discovery. */
+function nacosV2Endpoints(): NacosEndpoint[] {
+  const NS2 = '/nacos/v2/ns';
+  const SERVICE = [...SVC, 'protectThreshold', 'metadata', 'selector', 'ephemeral'];
+  const CLIENT_OF_SERVICE = [...SVC, 'ephemeral', 'ip', 'port'];
+  const NAMESPACE = ['namespaceId', 'namespaceName', 'namespaceDesc'];
+  return [
+    { method: 'POST', path: `${NS2}/instance`, params: REGISTER },
+    { method: 'PUT', path: `${NS2}/instance`, params: REGISTER },
+    { method: 'DELETE', path: `${NS2}/instance`, params: [...SVC, 'ip', 'port', 'clusterName', 'ephemeral'] },
+    { method: 'PATCH', path: `${NS2}/instance`, params: [...INSTANCE_WRITE, 'metadata', 'app'] },
+    { method: 'GET', path: `${NS2}/instance`, params: [...SVC, 'ip', 'port', 'clusterName'] },
+    {
+      method: 'GET',
+      path: `${NS2}/instance/list`,
+      params: [...SVC, 'clusterName', 'healthyOnly', 'app', 'ip', 'port'],
+    },
+    { method: 'PUT', path: `${NS2}/instance/beat`, params: [...SVC, 'clusterName', 'ip', 'port', 'beat'] },
+    {
+      method: 'PUT',
+      path: `${NS2}/instance/metadata/batch`,
+      params: [...SVC, 'metadata', 'consistencyType', 'instances'],
+    },
+    {
+      method: 'DELETE',
+      path: `${NS2}/instance/metadata/batch`,
+      params: [...SVC, 'metadata', 'consistencyType', 'instances'],
+    },
+    { method: 'POST', path: `${NS2}/service`, params: SERVICE },
+    { method: 'PUT', path: `${NS2}/service`, params: SERVICE },
+    { method: 'DELETE', path: `${NS2}/service`, params: SVC },
+    { method: 'GET', path: `${NS2}/service`, params: SVC },
+    {
+      method: 'GET',
+      path: `${NS2}/service/list`,
+      params: ['namespaceId', 'groupName', 'pageNo', 'pageSize', 'selector'],
+    },
+    { method: 'PUT', path: `${NS2}/health`, params: [...SVC, 'ip', 'port', 'healthy', 'clusterName'] },
+    { method: 'PUT', path: `${NS2}/health/instance`, params: [...SVC, 'ip', 'port', 'healthy', 'clusterName'] },
+    ...['operator', 'ops'].flatMap((base) => [
+      { method: 'GET', path: `${NS2}/${base}/metrics`, params: ['onlyStatus'] },
+      { method: 'GET', path: `${NS2}/${base}/switches`, params: [] },
+      { method: 'PUT', path: `${NS2}/${base}/switches`, params: ['entry', 'value', 'debug'] },
+    ]),
+    { method: 'GET', path: `${NS2}/client/list`, params: [] },
+    { method: 'GET', path: `${NS2}/client`, params: ['clientId'] },
+    { method: 'GET', path: `${NS2}/client/publish/list`, params: ['clientId'] },
+    { method: 'GET', path: `${NS2}/client/subscribe/list`, params: ['clientId'] },
+    { method: 'GET', path: `${NS2}/client/service/publisher/list`, params: CLIENT_OF_SERVICE },
+    { method: 'GET', path: `${NS2}/client/service/subscriber/list`, params: CLIENT_OF_SERVICE },
+    { method: 'GET', path: '/nacos/v2/core/cluster/node/self', params: [] },
+    { method: 'GET', path: '/nacos/v2/core/cluster/node/list', params: ['address', 'state'] },
+    { method: 'GET', path: '/nacos/v2/core/cluster/node/self/health', params: [] },
+    { method: 'GET', path: '/nacos/v2/console/namespace/list', params: [] },
+    { method: 'GET', path: '/nacos/v2/console/namespace', params: ['namespaceId'] },
+    { method: 'POST', path: '/nacos/v2/console/namespace', params: NAMESPACE },
+    { method: 'PUT', path: '/nacos/v2/console/namespace', params: NAMESPACE },
+    { method: 'DELETE', path: '/nacos/v2/console/namespace', params: ['namespaceId'] },
+    { method: 'GET', path: '/nacos/prometheus', params: [] },
+    { method: 'GET', path: '/nacos/prometheus/namespaceId/:namespaceId', params: [] },
+    { method: 'GET', path: '/nacos/prometheus/namespaceId/:namespaceId/service/:service', params: [] },
+  ];
+}
 
 const metadataJson = jsonObjectOf({
   k: fc.constantFrom('v', ''),

@@ -13,7 +13,7 @@ import {
   type ServiceCommand,
   toStringMap,
 } from '@beacon/core';
-import { parseJavaDouble, type ParamReader } from '../http/param-reader.js';
+import { parseJavaDouble, type ParamReader } from './param-reader.js';
 import type { HostQuery } from '../application/discovery-service.js';
 import type { InstanceRegistration, InstanceTarget } from '../application/instance-service.js';
 import type { LabelMatch } from '../application/service-catalog.js';
@@ -161,7 +161,7 @@ export function parseSelector(raw: string | undefined): Selector {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new InvalidParameterError(`selector format incorrect:${raw}`);
+    throw new InvalidParameterError(`selector format incorrect:${raw}`, 'selector');
   }
   const v = (value ?? {}) as Record<string, unknown>;
   const type = typeof v['type'] === 'string' ? v['type'] : '';
@@ -170,7 +170,7 @@ export function parseSelector(raw: string | undefined): Selector {
     const expression = typeof v['expression'] === 'string' ? v['expression'] : '';
     return { type: 'label', expression };
   }
-  throw new InvalidParameterError(`not match any type of selector!`);
+  throw new InvalidParameterError(`not match any type of selector!`, 'selector');
 }
 
 /**
