@@ -9,6 +9,7 @@ import {
 } from '@grpc/grpc-js';
 import type { GrpcAccess } from './access.js';
 import { GrpcConnection } from './connection.js';
+import { GrpcConnectionGuard, type GrpcConnectionLimits, type GrpcGuardEvents } from './connection-guard.js';
 import { splitPeer, type Connections } from './connections.js';
 import { setupNamespace } from './naming-requests.js';
 import { loadNacosServices } from './nacos-proto.js';
@@ -28,6 +29,12 @@ export interface GrpcServerOptions {
   readonly port: number;
   /** Largest message accepted from a client, in bytes; larger ones are refused by grpc-js. */
   readonly maxMessageBytes: number;
+  /** Connection caps and the setup deadline, enforced where connections are accepted. */
+  readonly limits: GrpcConnectionLimits;
+  /** HTTP/2 streams (calls) one connection may have open at once. */
+  readonly maxConcurrentStreams: number;
+  /** Told of each connection the guard closes (for the log and metrics). */
+  readonly guardEvents: GrpcGuardEvents;
   readonly now: () => number;
 }
 
@@ -40,6 +47,7 @@ export interface GrpcServerOptions {
 export class NacosGrpcServer {
   private readonly logger = new Logger('Grpc');
   private server: Server | undefined;
+  private guard: GrpcConnectionGuard | undefined;
   private boundPort: number | undefined;
   /** Prefix of connection ids: the same peer gets the same id at server check and at setup. */
   private readonly epoch = Date.now();
@@ -50,6 +58,11 @@ export class NacosGrpcServer {
     private readonly handlers: ReadonlyMap<string, RequestHandler>,
     private readonly access: GrpcAccess,
   ) {}
+
+  /** Open TCP connections on the gRPC port, set up or not. */
+  get socketCount(): number {
+    return this.guard?.size ?? 0;
+  }
 
   /** The port listened on, once started. */
   get port(): number | undefined {
@@ -63,6 +76,11 @@ export class NacosGrpcServer {
       // Keeps NAT and proxies from dropping idle connections; client detection finds the dead ones.
       'grpc.keepalive_time_ms': 60_000,
       'grpc.keepalive_permit_without_calls': 1,
+      // Nacos clients use one stream and a few unary calls at a time; HTTP/2's default is unlimited.
+      'grpc.max_concurrent_streams': this.options.maxConcurrentStreams,
+      // Node's HTTP/2 session memory cap (MB) instead of grpc-js's "unlimited": headers, frames
+      // and buffered data of one connection. Header lists stay under Node's 64 KiB default.
+      'grpc-node.max_session_memory': 10,
     });
     server.addService(services.request, {
       request: (call: ServerUnaryCall<WirePayload, WirePayload>, callback: sendUnaryData<WirePayload>) =>
@@ -77,12 +95,15 @@ export class NacosGrpcServer {
     server.addService(services.biRequestStream, {
       requestBiStream: (call: ServerDuplexStream<WirePayload, WirePayload>) => this.stream(call),
     });
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${host}:${this.options.port}`, ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    // Our own listener in front of grpc-js: connections are counted and timed where they are accepted.
+    const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+    const guard = new GrpcConnectionGuard(
+      this.options.limits,
+      (socket) => injector.injectConnection(socket),
+      this.options.guardEvents,
+    );
+    this.boundPort = await guard.listen(this.options.host, this.options.port);
+    this.guard = guard;
     this.server = server;
     return this.boundPort;
   }
@@ -100,7 +121,9 @@ export class NacosGrpcServer {
   /** Tells every client to reconnect elsewhere (ConnectResetRequest), then closes. */
   async stop(): Promise<void> {
     const server = this.server;
+    const guard = this.guard;
     this.server = undefined;
+    this.guard = undefined;
     if (!server) return;
     for (const connection of [...this.connections.all()]) {
       connection.notify('ConnectResetRequest', { connectionId: connection.id, module: 'internal' });
@@ -116,6 +139,7 @@ export class NacosGrpcServer {
         resolve();
       });
     });
+    await guard?.close();
   }
 
   private encode(reply: Reply): WirePayload {
@@ -218,6 +242,7 @@ export class NacosGrpcServer {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
       return undefined;
     }
+    this.guard?.settled(peer);
     return connection;
   }
 }

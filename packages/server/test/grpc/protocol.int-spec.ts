@@ -305,13 +305,16 @@ describe('connections', () => {
     expect(await hosts('svc')).not.toContain('127.0.0.36:1');
   });
 
-  it('are capped per source address', async () => {
-    const { client } = await setup({ BEACON_GRPC_MAX_CONNECTIONS_PER_IP: '1' });
-    await client().connect();
+  it('are capped per source address where they are accepted', async () => {
+    const { client, server } = await setup({ BEACON_GRPC_MAX_CONNECTIONS_PER_IP: '1' });
+    const first = client();
+    await first.connect();
     const second = client();
-    await expect(second.connect()).rejects.toThrow(/not accepted/);
-    const reply = await second.request('InstanceRequest', register('127.0.0.31', 80));
-    expect(reply.body['errorCode']).toBe(301);
+    // Closed at accept: the second transport never comes up.
+    await expect(second.connect()).rejects.toThrow(/UNAVAILABLE/);
+    expect((await first.request('InstanceRequest', register('127.0.0.31', 80))).body['resultCode']).toBe(200);
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_connections_refused_total\{reason="per-ip"\} [1-9]/);
   });
 });
 
