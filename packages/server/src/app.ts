@@ -16,6 +16,7 @@ import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { installTrafficFilter } from './nacos/traffic-filter.js';
+import { STOP_SIGNALS } from './process-signals.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -49,8 +50,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
   // guard is installed, so the guard classifies and checks it like every other route.
   registerBeatRoute(fastify, app.get(BeatService));
-  // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
-  // (without useProcessExit Nest re-raises the signal and the process dies with 143).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // On SIGTERM/SIGINT (and no other signal): stop accepting, finish in-flight requests, close
+  // storage, then exit 0 (without useProcessExit Nest re-raises the signal and the process dies with 143).
+  app.enableShutdownHooks([...STOP_SIGNALS], { useProcessExit: true });
   return app;
 }

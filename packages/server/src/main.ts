@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createBeaconApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { logProcessSignals } from './process-signals.js';
 import { PostgresSchemaTooNewError } from './storage/postgres-migrator.js';
 import { SchemaTooNewError } from './storage/schema-migrator.js';
 
@@ -15,11 +16,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const logger = new Logger('Beacon');
+  logProcessSignals(logger);
   const app = await createBeaconApp(config);
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  new Logger('Beacon').log(`listening on http://${config.host}:${port} (data: ${config.dataDir})`);
+  logger.log(`listening on http://${config.host}:${port} (data: ${config.dataDir})`);
 }
 
 main().catch((error: unknown) => {
