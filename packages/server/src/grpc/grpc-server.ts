@@ -8,7 +8,7 @@ import {
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
 import type { GrpcAccess } from './access.js';
-import { GrpcConnection } from './connection.js';
+import { GrpcConnection, type ConnectionRights } from './connection.js';
 import { GrpcConnectionGuard, type GrpcConnectionLimits, type GrpcGuardEvents } from './connection-guard.js';
 import { splitPeer, type Connections } from './connections.js';
 import { setupNamespace } from './naming-requests.js';
@@ -16,6 +16,7 @@ import { loadNacosServices } from './nacos-proto.js';
 import {
   decodePayload,
   encodePayload,
+  headerOf,
   MalformedPayload,
   stringRecord,
   type Message,
@@ -142,6 +143,18 @@ export class NacosGrpcServer {
     await guard?.close();
   }
 
+  private readonly expiring = new WeakSet<GrpcConnection>();
+  private readonly rights: ConnectionRights = {
+    readRight: (token, namespaceId, serviceName) => this.access.readRight(token, namespaceId, serviceName),
+    expired: (connection) => {
+      if (connection.isClosed || this.expiring.has(connection)) return;
+      this.expiring.add(connection);
+      this.logger.log(`the token of ${connection.id} expired: asking it to reconnect with a fresh one`);
+      // Not while the caller walks the subscriptions this would drop.
+      queueMicrotask(() => this.reset(connection.id));
+    },
+  };
+
   private encode(reply: Reply): WirePayload {
     return encodePayload(reply.type, reply.body);
   }
@@ -176,6 +189,8 @@ export class NacosGrpcServer {
       const { resource, action } = handler.access(message, connection);
       const refusal = this.access.refusal(message, resource, action);
       if (refusal !== undefined) return failure(ErrorCode.NO_RIGHT, refusal, requestId);
+      // Its pushes are judged by the credentials it sent last (clients refresh their tokens).
+      connection.accessToken = headerOf(message, 'accessToken') ?? connection.accessToken;
       return await handler.handle(message, connection);
     } catch (error) {
       const { reply, ours } = failureOf(error, requestId);
@@ -237,6 +252,7 @@ export class NacosGrpcServer {
       call,
       this.options.now(),
       () => this.connections.remove(connection),
+      this.rights,
     );
     if (!this.connections.add(connection)) {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);

@@ -75,6 +75,11 @@ export class ConnectionPusher {
     const infos = new Map<string, ServiceInfoV2>();
     let sent = 0;
     for (const [subscriber, subscription] of this.subscribers.of(serviceKeyOf(namespaceId, serviceName))) {
+      // Rights end with a token's expiry too, which no access change announces: checked here.
+      if (!subscriber.mayReceive(namespaceId, serviceName)) {
+        this.subscribers.unsubscribe(subscriber, namespaceId, serviceName);
+        continue;
+      }
       let serviceInfo = infos.get(subscription.clusters);
       if (!serviceInfo) {
         serviceInfo = this.serviceInfo(namespaceId, serviceName, subscription.clusters, false);

@@ -6,6 +6,11 @@ export interface ConnectionSubscriber {
   /** Sends a server request down the connection; resolves with whether it was acknowledged in time. */
   request(type: string, body: Record<string, unknown>, timeoutMs: number): Promise<boolean>;
   readonly isClosed: boolean;
+  /**
+   * Whether its credentials still grant reading the service: checked before each push and again
+   * whenever users, roles or permissions change, so pushes stop when the rights end.
+   */
+  mayReceive(namespaceId: string, serviceName: string): boolean;
   /** For `/service/subscribers`. */
   readonly describe: { readonly ip: string; readonly port: number; readonly agent: string; readonly app: string };
 }
@@ -49,6 +54,21 @@ export class ConnectionSubscribers {
   /** The connection is gone. */
   dropAll(subscriber: ConnectionSubscriber): void {
     for (const key of [...(this.bySubscriber.get(subscriber) ?? [])]) this.drop(subscriber, key);
+  }
+
+  /** Drops the subscriptions their subscriber may no longer read; returns how many went. */
+  revalidate(): number {
+    let dropped = 0;
+    for (const [subscriber, keys] of [...this.bySubscriber]) {
+      for (const key of [...keys]) {
+        const subscription = this.byService.get(key)?.get(subscriber);
+        if (subscription && !subscriber.mayReceive(subscription.namespaceId, subscription.serviceName)) {
+          this.drop(subscriber, key);
+          dropped++;
+        }
+      }
+    }
+    return dropped;
   }
 
   /** Cheap enough for every registry change. */
