@@ -15,6 +15,8 @@ export type GrpcRefusal = 'total' | 'per-ip' | 'setup-timeout';
 export interface GrpcGuardEvents {
   /** Called for each connection the guard closes; the caller counts it and logs at its own pace. */
   refused(reason: GrpcRefusal, ip: string): void;
+  /** Called when a set-up connection is cut off because it left too much unsent (it reads too slowly). */
+  cutOff(): void;
 }
 
 /**

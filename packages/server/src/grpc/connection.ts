@@ -53,8 +53,8 @@ export class GrpcConnection implements ConnectionSubscriber {
     readonly setup: ClientSetup,
     private readonly stream: ServerDuplexStream<WirePayload, WirePayload>,
     now: number,
-    /** Called when the client reads too slowly; the owner closes and forgets the connection. */
-    private readonly onOverflow: () => void,
+    /** Called when the client reads too slowly (with the bytes it left unsent); the owner closes it. */
+    private readonly onOverflow: (unsentBytes: number) => void,
     private readonly rights: ConnectionRights,
   ) {
     this.connectedAt = now;
@@ -127,7 +127,7 @@ export class GrpcConnection implements ConnectionSubscriber {
     // A client that stopped reading would make us buffer pushes without end: cut it off instead;
     // it reconnects, subscribes again and gets the current state.
     if (this.unsentBytes > MAX_UNSENT_BYTES) {
-      this.onOverflow();
+      this.onOverflow(this.unsentBytes);
       return;
     }
     const payload = encodePayload(type, body);

@@ -251,7 +251,11 @@ export class NacosGrpcServer {
       },
       call,
       this.options.now(),
-      () => this.connections.remove(connection),
+      (unsentBytes) => {
+        this.logger.warn(`gRPC connection ${connection.id} cut off: it reads too slowly, ${unsentBytes} bytes unsent`);
+        this.options.guardEvents.cutOff();
+        this.connections.remove(connection);
+      },
       this.rights,
     );
     if (!this.connections.add(connection)) {

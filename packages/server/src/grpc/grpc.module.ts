@@ -120,6 +120,10 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           'beacon_grpc_connections_refused_total',
           'gRPC connections closed by the guard: over a cap (total, per-ip) or not set up in time (setup-timeout)',
         );
+        const cutOffs = metrics.counter(
+          'beacon_grpc_cutoffs_total',
+          'gRPC connections cut off because they left more than 8 MiB unsent (a client that stopped reading)',
+        );
         const logger = new Logger('Grpc');
         const log = new RefusalLog((line) => logger.warn(`closed gRPC connections: ${line}`), 10_000);
         return new NacosGrpcServer(
@@ -138,6 +142,7 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
                 refused.inc({ reason });
                 log.add(`${reason} (${ip})`);
               },
+              cutOff: () => cutOffs.inc(),
             },
             now: Date.now,
           },
