@@ -284,7 +284,8 @@ describe('connections', () => {
   });
 
   it('are cut off when they stop reading their pushes, so unsent data stays bounded', async () => {
-    const { client, http, hosts } = await setup();
+    // One push per service waits for its ack; past the ack timeout the next one goes, and piles up.
+    const { client, http, hosts, server } = await setup({ BEACON_PUSH_ACK_TIMEOUT_MS: '50' });
     const reader = client();
     await reader.connect();
     await reader.request('InstanceRequest', register('127.0.0.36', 1));
@@ -301,8 +302,10 @@ describe('connections', () => {
       await http.put(`${NS}/instance`, { serviceName: 'svc', groupName: 'G', ip: '127.0.0.37', port: 0, weight: 2 });
       await new Promise((r) => setTimeout(r, 50));
     }
-    // Its connection is gone, and the instance it held with it.
+    // Its connection is gone, and the instance it held with it; the cut-off is counted.
     expect(await hosts('svc')).not.toContain('127.0.0.36:1');
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_cutoffs_total [1-9]/);
   });
 
   it('are capped per source address where they are accepted', async () => {
