@@ -10,7 +10,7 @@ export interface GrpcConnectionLimits {
 }
 
 /** Why the guard closed a connection, as counted in metrics and logs. */
-export type GrpcRefusal = 'total' | 'per-ip' | 'setup-timeout';
+export type GrpcRefusal = 'total' | 'per-ip' | 'setup-timeout' | 'oversized-setup';
 
 export interface GrpcGuardEvents {
   /** Called for each connection the guard closes; the caller counts it and logs at its own pace. */

@@ -238,13 +238,19 @@ export class NacosGrpcServer {
     const { ip, port } = splitPeer(peer);
     const b = message.body;
     const labels = stringRecord(b['labels']);
+    const clientVersion = typeof b['clientVersion'] === 'string' ? b['clientVersion'] : '';
+    // What a connection carries for its whole life, before any credentials: kept small.
+    if (!setupWithinBounds(labels, clientVersion)) {
+      this.options.guardEvents.refused('oversized-setup', ip);
+      return undefined;
+    }
     const connection = new GrpcConnection(
       connectionIdOf(peer, this.epoch),
       peer,
       ip,
       port,
       {
-        clientVersion: typeof b['clientVersion'] === 'string' ? b['clientVersion'] : '',
+        clientVersion,
         labels,
         namespaceId: setupNamespace(b['tenant']),
         appName: labels['AppName'] ?? '-',
@@ -265,6 +271,23 @@ export class NacosGrpcServer {
     this.guard?.settled(peer);
     return connection;
   }
+}
+
+/** Labels a connection setup may carry, and their bytes (keys and values) in all. */
+const MAX_SETUP_LABELS = 64;
+const MAX_SETUP_LABEL_BYTES = 8 * 1024;
+const MAX_CLIENT_VERSION_LENGTH = 256;
+
+function setupWithinBounds(labels: Readonly<Record<string, string>>, clientVersion: string): boolean {
+  if (clientVersion.length > MAX_CLIENT_VERSION_LENGTH) return false;
+  let count = 0;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(labels)) {
+    count++;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    if (count > MAX_SETUP_LABELS || bytes > MAX_SETUP_LABEL_BYTES) return false;
+  }
+  return true;
 }
 
 /** Nacos's form, `<millis>_<ip>_<port>`; unique while the transport is open. */

@@ -1,3 +1,5 @@
+import { InvalidParameterError, LimitExceededError } from '@beacon/core';
+
 /**
  * A subscriber that holds a connection of its own and is pushed to down it (a Nacos 2.x client
  * over gRPC). The face that owns the connection implements it; push only calls it.
@@ -26,13 +28,29 @@ export function serviceKeyOf(namespaceId: string, serviceName: string): string {
   return namespaceId + '##' + serviceName;
 }
 
-/** Which connections subscribed to which service (SubscribeServiceRequest), both ways round. */
+/** Longest `clusters` a subscription may name (comma-separated cluster names). */
+export const MAX_SUBSCRIPTION_CLUSTERS_CHARS = 4096;
+
+/**
+ * Which connections subscribed to which service (SubscribeServiceRequest), both ways round. One
+ * connection holds at most `maxPerSubscriber` subscriptions, each naming bounded clusters, so a
+ * client cannot make the server hold without end.
+ */
 export class ConnectionSubscribers {
   private readonly byService = new Map<string, Map<ConnectionSubscriber, ConnectionSubscription>>();
   private readonly bySubscriber = new Map<ConnectionSubscriber, Set<string>>();
 
+  constructor(private readonly maxPerSubscriber = Number.POSITIVE_INFINITY) {}
+
   subscribe(subscriber: ConnectionSubscriber, subscription: ConnectionSubscription): void {
+    if (subscription.clusters.length > MAX_SUBSCRIPTION_CLUSTERS_CHARS) {
+      throw new InvalidParameterError(`clusters is longer than ${MAX_SUBSCRIPTION_CLUSTERS_CHARS} characters`);
+    }
     const key = serviceKeyOf(subscription.namespaceId, subscription.serviceName);
+    const held = this.bySubscriber.get(subscriber);
+    if (held && !held.has(key) && held.size >= this.maxPerSubscriber) {
+      throw new LimitExceededError(`a connection may subscribe to at most ${this.maxPerSubscriber} services`);
+    }
     let subscribers = this.byService.get(key);
     if (!subscribers) {
       subscribers = new Map();

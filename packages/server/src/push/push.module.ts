@@ -120,7 +120,11 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           maxStreamsPerOwner: config.maxWatchStreamsPerUser,
         }),
     },
-    { provide: ConnectionSubscribers, useFactory: () => new ConnectionSubscribers() },
+    {
+      provide: ConnectionSubscribers,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new ConnectionSubscribers(config.grpcMaxSubscriptionsPerConnection),
+    },
     {
       provide: ConnectionPusher,
       inject: [Registry, ConnectionSubscribers, PushMetrics, CONFIG],

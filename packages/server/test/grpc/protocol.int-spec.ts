@@ -321,6 +321,42 @@ describe('connections', () => {
   });
 });
 
+describe('bounds of what a connection holds (issue 21, item 4)', () => {
+  const subscribe = (serviceName: string, clusters = '') => ({
+    namespace: 'public',
+    serviceName,
+    groupName: 'G',
+    subscribe: true,
+    clusters,
+  });
+
+  it('refuses a connection setup with too many or too large labels', async () => {
+    const { client, server } = await setup();
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v']));
+    await expect(client().connect('public', many)).rejects.toThrow(/not accepted/);
+    await expect(client().connect('public', { big: 'x'.repeat(9000) })).rejects.toThrow(/not accepted/);
+    // Within the bounds: accepted.
+    await client().connect('public', { module: 'naming', AppName: 'a'.repeat(1000) });
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_connections_refused_total\{reason="oversized-setup"\} [2-9]/);
+  });
+
+  it('caps subscriptions per connection and the length of clusters, with an error reply', async () => {
+    const { client } = await setup({ BEACON_GRPC_MAX_SUBSCRIPTIONS_PER_CONNECTION: '3' });
+    const c = client();
+    await c.connect();
+    for (const name of ['s1', 's2', 's3']) {
+      expect((await c.request('SubscribeServiceRequest', subscribe(name))).type).toBe('SubscribeServiceResponse');
+    }
+    // Subscribing again to one it holds is fine; a fourth service is not.
+    expect((await c.request('SubscribeServiceRequest', subscribe('s1'))).type).toBe('SubscribeServiceResponse');
+    const fourth = await c.request('SubscribeServiceRequest', subscribe('s4'));
+    expect(fourth.body).toMatchObject({ resultCode: 500, message: 'a connection may subscribe to at most 3 services' });
+    const longClusters = await c.request('SubscribeServiceRequest', subscribe('s1', 'c,'.repeat(3000)));
+    expect(longClusters.body).toMatchObject({ resultCode: 500, message: 'clusters is longer than 4096 characters' });
+  });
+});
+
 describe('auth', () => {
   it('refuses requests without a valid token, and lets a token of the admin through', async () => {
     const { client, server } = await setup({ BEACON_AUTH: 'on', BEACON_ADMIN_PASSWORD: 'grpc-admin-pass' });
