@@ -211,7 +211,7 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     grpcMaxConnections: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS', 5000, 1, 10_000_000),
     grpcSetupTimeoutMs: intVar(env, 'BEACON_GRPC_SETUP_TIMEOUT_MS', 5000, 100, 600_000),
     grpcMaxConcurrentStreams: intVar(env, 'BEACON_GRPC_MAX_CONCURRENT_STREAMS', 128, 1, 100_000),
-    grpcMaxSubscriptionsPerConnection: intVar(env, 'BEACON_GRPC_MAX_SUBSCRIPTIONS_PER_CONNECTION', 5000, 1, 10_000_000),
+    grpcMaxSubscriptionsPerConnection: intVar(env, 'BEACON_GRPC_MAX_SUBSCRIPTIONS', 5000, 1, 10_000_000),
     grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
     grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),
     trustedProxies: addressListVar(env, 'BEACON_TRUSTED_PROXIES', ''),

@@ -342,7 +342,7 @@ describe('bounds of what a connection holds (issue 21, item 4)', () => {
   });
 
   it('caps subscriptions per connection and the length of clusters, with an error reply', async () => {
-    const { client } = await setup({ BEACON_GRPC_MAX_SUBSCRIPTIONS_PER_CONNECTION: '3' });
+    const { client } = await setup({ BEACON_GRPC_MAX_SUBSCRIPTIONS: '3' });
     const c = client();
     await c.connect();
     for (const name of ['s1', 's2', 's3']) {
