@@ -7,9 +7,9 @@ import {
   type ServerDuplexStream,
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
+import { AcceptGuard, type AcceptLimits, type AcceptRefusal } from '../net/accept-guard.js';
 import type { GrpcAccess } from './access.js';
 import { GrpcConnection, type ConnectionRights } from './connection.js';
-import { GrpcConnectionGuard, type GrpcConnectionLimits, type GrpcGuardEvents } from './connection-guard.js';
 import { splitPeer, type Connections } from './connections.js';
 import { setupNamespace } from './naming-requests.js';
 import { loadNacosServices } from './nacos-proto.js';
@@ -25,13 +25,20 @@ import {
 import type { RequestHandler } from './request-handlers.js';
 import { ErrorCode, failure, failureOf, success, type Reply } from './responses.js';
 
+export interface GrpcGuardEvents {
+  /** A connection closed at accept, at its setup deadline, or for an oversized setup. */
+  refused(reason: AcceptRefusal | 'oversized-setup', ip: string): void;
+  /** A set-up connection cut off because it left too much unsent (it reads too slowly). */
+  cutOff(): void;
+}
+
 export interface GrpcServerOptions {
   readonly host: string;
   readonly port: number;
   /** Largest message accepted from a client, in bytes; larger ones are refused by grpc-js. */
   readonly maxMessageBytes: number;
   /** Connection caps and the setup deadline, enforced where connections are accepted. */
-  readonly limits: GrpcConnectionLimits;
+  readonly limits: AcceptLimits;
   /** HTTP/2 streams (calls) one connection may have open at once. */
   readonly maxConcurrentStreams: number;
   /** Told of each connection the guard closes (for the log and metrics). */
@@ -48,7 +55,7 @@ export interface GrpcServerOptions {
 export class NacosGrpcServer {
   private readonly logger = new Logger('Grpc');
   private server: Server | undefined;
-  private guard: GrpcConnectionGuard | undefined;
+  private guard: AcceptGuard | undefined;
   private boundPort: number | undefined;
   /** Prefix of connection ids: the same peer gets the same id at server check and at setup. */
   private readonly epoch = Date.now();
@@ -98,10 +105,10 @@ export class NacosGrpcServer {
     });
     // Our own listener in front of grpc-js: connections are counted and timed where they are accepted.
     const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
-    const guard = new GrpcConnectionGuard(
+    const guard = new AcceptGuard(
       this.options.limits,
       (socket) => injector.injectConnection(socket),
-      this.options.guardEvents,
+      (reason, ip) => this.options.guardEvents.refused(reason, ip),
     );
     this.boundPort = await guard.listen(this.options.host, this.options.port);
     this.guard = guard;

@@ -1,32 +1,25 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 
-export interface GrpcConnectionLimits {
-  /** Open TCP connections the gRPC port holds in total; more are closed at accept. */
+export interface AcceptLimits {
+  /** Open TCP connections the port holds in total; more are closed at accept. */
   readonly maxConnections: number;
   /** Open TCP connections one source address may hold; more are closed at accept. */
   readonly maxConnectionsPerIp: number;
-  /** A connection that has not finished its Nacos connection setup after this long is closed. */
+  /** A connection that has not finished its protocol's setup (`settled`) after this long is closed. */
   readonly setupTimeoutMs: number;
 }
 
 /** Why the guard closed a connection, as counted in metrics and logs. */
-export type GrpcRefusal = 'total' | 'per-ip' | 'setup-timeout' | 'oversized-setup';
-
-export interface GrpcGuardEvents {
-  /** Called for each connection the guard closes; the caller counts it and logs at its own pace. */
-  refused(reason: GrpcRefusal, ip: string): void;
-  /** Called when a set-up connection is cut off because it left too much unsent (it reads too slowly). */
-  cutOff(): void;
-}
+export type AcceptRefusal = 'total' | 'per-ip' | 'setup-timeout';
 
 /**
- * The gRPC port's own listener: it counts connections where they are accepted (per source address
+ * A port's own listener (the gRPC port's): it counts connections where they are accepted (per source address
  * and in total) and closes those a client opens and never sets up, before grpc-js and HTTP/2 spend
  * anything on them. Accepted sockets are handed to grpc-js (`Server.createConnectionInjector`).
  * A flood of idle TCP connections thus holds at most `maxConnections` descriptors, each for at most
  * `setupTimeoutMs`, and the HTTP faces keep their descriptors and their event loop.
  */
-export class GrpcConnectionGuard {
+export class AcceptGuard {
   private readonly server: NetServer;
   private readonly perIp = new Map<string, number>();
   /** Accepted sockets by peer (`ip:port`, as grpc-js reports it), until they close. */
@@ -34,14 +27,15 @@ export class GrpcConnectionGuard {
   private readonly setupTimers = new Map<Socket, ReturnType<typeof setTimeout>>();
 
   constructor(
-    private readonly limits: GrpcConnectionLimits,
+    private readonly limits: AcceptLimits,
     private readonly inject: (socket: Socket) => void,
-    private readonly events: GrpcGuardEvents,
+    /** Told of each connection the guard closes; the caller counts it and logs at its own pace. */
+    private readonly refused: (reason: AcceptRefusal, ip: string) => void,
   ) {
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
-  /** Open TCP connections on the gRPC port. */
+  /** Open TCP connections on the port. */
   get size(): number {
     return this.sockets.size;
   }
@@ -77,7 +71,7 @@ export class GrpcConnectionGuard {
   private accept(socket: Socket): void {
     const ip = normalizeIp(socket.remoteAddress ?? '');
     const held = this.perIp.get(ip) ?? 0;
-    const refusal: GrpcRefusal | undefined =
+    const refusal: AcceptRefusal | undefined =
       this.sockets.size >= this.limits.maxConnections
         ? 'total'
         : held >= this.limits.maxConnectionsPerIp
@@ -86,7 +80,7 @@ export class GrpcConnectionGuard {
     if (refusal) {
       // resetAndDestroy: no FIN_WAIT/TIME_WAIT left behind on our side for a flood.
       socket.resetAndDestroy();
-      this.events.refused(refusal, ip);
+      this.refused(refusal, ip);
       return;
     }
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -96,7 +90,7 @@ export class GrpcConnectionGuard {
       socket,
       setTimeout(() => {
         this.setupTimers.delete(socket);
-        this.events.refused('setup-timeout', ip);
+        this.refused('setup-timeout', ip);
         socket.destroy();
       }, this.limits.setupTimeoutMs).unref(),
     );
