@@ -255,6 +255,8 @@ export class WatchHub {
     }
     if (frames.length === 0) return;
     const now = performance.now();
+    // Streams that take every event (the console's, watching a whole namespace) share one encoding.
+    let everything: Buffer | undefined;
     for (const stream of ns.streams) {
       let text = '';
       let count = 0;
@@ -268,7 +270,8 @@ export class WatchHub {
       }
       // One event per changed service is never more than a snapshot of them: no resync needed.
       if (count === 0) continue;
-      if (!stream.write(text, now)) {
+      const chunk = count === frames.length ? (everything ??= Buffer.from(text)) : text;
+      if (!stream.write(chunk, now)) {
         this.cutOff(stream);
         continue;
       }
