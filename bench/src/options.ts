@@ -24,7 +24,8 @@ export const USAGE = `usage: pnpm bench [--quick | --smoke] [--only=1,2,capacity
   --quick       every scenario with small N and short windows (under two minutes)
   --smoke       a few seconds per scenario: checks the harness, not the server
   --only        scenarios: 1 beats, 2 raw limit, capacity, 3 register/list, 4 push, 5 expiry, 6 memory,
-                7 gRPC connections, cluster (Redis + PostgreSQL: needs redis-server and postgresql 15)
+                7 gRPC connections, watch (change cost with a watch stream open),
+                cluster (Redis + PostgreSQL: needs redis-server and postgresql 15)
   --no-pin      do not pin server and load generator to separate cores
   --profile     CPU profile (.cpuprofile) of Beacon during the saturation run, into the results dir
   --publish     regenerate docs/performance.md from this run (full runs without --only do by default)

@@ -18,6 +18,7 @@ import { memory } from './scenarios/memory.js';
 import { pushLatency } from './scenarios/push-latency.js';
 import { rawLimit } from './scenarios/raw-limit.js';
 import { registerAndList } from './scenarios/register-list.js';
+import { watchCost } from './scenarios/watch-cost.js';
 import { BeaconServer, REPO_ROOT } from './servers/beacon-server.js';
 
 /** In run order: the raw limit first, so that the capacity search can start near saturation. */
@@ -30,6 +31,7 @@ const SCENARIOS: Scenario[] = [
   expiryCost,
   memory,
   grpcConnections,
+  watchCost,
   cluster,
 ];
 

@@ -16,6 +16,7 @@ import { closeConnectionsWhenClosing } from './http/graceful-close.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { installTrafficFilter } from './nacos/traffic-filter.js';
 import { StartUpLogger } from './logging/start-up-logger.js';
+import { STOP_SIGNALS } from './process-signals.js';
 
 /** Builds the whole server (not yet listening), for main.ts and for tests alike. */
 export async function createBeaconApp(config: BeaconConfig): Promise<NestFastifyApplication> {
@@ -47,8 +48,8 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
   // guard is installed, so the guard classifies and checks it like every other route.
   registerBeatRoute(fastify, app.get(BeatService));
-  // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, close storage, then exit 0
-  // (without useProcessExit Nest re-raises the signal and the process dies with 143).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // On SIGTERM/SIGINT (and no other signal): stop accepting, finish in-flight requests, close
+  // storage, then exit 0 (without useProcessExit Nest re-raises the signal and the process dies with 143).
+  app.enableShutdownHooks([...STOP_SIGNALS], { useProcessExit: true });
   return app;
 }

@@ -27,6 +27,19 @@ export function checkerHeaderPairs(headers: string): [string, string][] {
   return pairs;
 }
 
+/**
+ * Control characters (CR and LF above all) in a checker's path or headers would split the request
+ * it sends; Node refuses to send such a request, so the check would silently never happen. Tab
+ * is allowed in header values, as HTTP allows it.
+ */
+function hasControlCharacter(text: string, allowTab: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && !(allowTab && c === 0x09)) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function isForbiddenCheckerHeader(name: string): boolean {
   return FORBIDDEN_HEADER.test(name);
 }
@@ -54,6 +67,12 @@ export function parseHealthChecker(raw: string): HealthChecker {
       return { type: 'NONE' };
     case 'HTTP': {
       const code = Number(v['expectedResponseCode'] ?? 200);
+      if (hasControlCharacter(str('path', ''), false)) {
+        throw new InvalidParameterError('healthChecker path may not contain control characters (CR, LF, ...)');
+      }
+      if (hasControlCharacter(str('headers', ''), true)) {
+        throw new InvalidParameterError('healthChecker headers may not contain control characters (CR, LF, ...)');
+      }
       const forbidden = checkerHeaderPairs(str('headers', '')).find(([name]) => isForbiddenCheckerHeader(name));
       if (forbidden) {
         throw new InvalidParameterError(`healthChecker header '${forbidden[0]}' may not be set by a checker`);

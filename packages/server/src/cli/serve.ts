@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { createBeaconApp } from '../app.js';
 import { initialPasswordPath } from '../auth/initial-admin-password.js';
 import { loadConfig } from '../config/config.js';
 import { consoleIsBuilt } from '../console/serve-console.js';
 import { NacosGrpcServer } from '../grpc/grpc-server.js';
 import { isOperatorError } from '../logging/start-up-logger.js';
+import { logProcessSignals } from '../process-signals.js';
 import { startUpBanner } from './start-up-banner.js';
 import { serverVersion } from './version.js';
 
@@ -18,6 +20,7 @@ const QUIET_LEVELS = new Set(['error', 'warn']);
 export async function serve(): Promise<void> {
   try {
     const config = loadConfig();
+    logProcessSignals(new Logger('Beacon'));
     const app = await createBeaconApp(config);
     await app.listen({ port: config.port, host: config.host });
     const address = app.getHttpServer().address();

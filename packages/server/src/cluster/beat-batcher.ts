@@ -1,4 +1,4 @@
-import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
+import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_BUDGET } from './redis-layout.js';
 import type { ScriptedRedis } from './redis-scripts.js';
 
 /** How long beats gather before they go to Redis together. */
@@ -36,7 +36,7 @@ export class BeatBatcher {
       beats.clear();
       const k = shardKeys(shard);
       this.redis
-        .beaconBeats(k.meta, k.due, CHANGE_STREAM, STREAM_MAXLEN, ...args)
+        .beaconBeats(k.meta, k.due, CHANGE_STREAM, STREAM_BUDGET.length(), ...args)
         .then((unknown) => unknown.forEach(this.unknown), this.report);
     }
   }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { CHANGE_STREAM, STREAM_MAXLEN } from './redis-layout.js';
+import { CHANGE_STREAM, STREAM_BUDGET } from './redis-layout.js';
 
 /** Entries read per XREAD. */
 const READ_COUNT = 1000;
@@ -105,6 +105,7 @@ export class ChangeStreamTail {
         const entries = reply?.[0]?.[1] ?? [];
         for (const [id, fields] of entries) {
           this.lastId = id;
+          STREAM_BUDGET.observe(bytesOf(fields));
           try {
             this.apply(entryOf(id, fields));
           } catch (error) {
@@ -113,9 +114,9 @@ export class ChangeStreamTail {
         }
         // Applied first, so the check costs the view no latency; but no durable write goes on
         // (`wake`) before it says nothing was skipped. Past a gap the reload overwrites the view.
-        // Only a full read can follow a gap: trimming keeps at least STREAM_MAXLEN entries, all
+        // Only a full read can follow a gap: trimming keeps at least STREAM_BUDGET.minLen entries, all
         // after a trimmed `from`; so a shorter read costs the writers no extra round trip.
-        if (entries.length >= Math.min(READ_COUNT, STREAM_MAXLEN) && (await this.trimmedAfter(from))) {
+        if (entries.length >= Math.min(READ_COUNT, STREAM_BUDGET.minLen) && (await this.trimmedAfter(from))) {
           if (generation !== this.generation) continue;
           this.lastId = from; // should the reload fail, reading again from here finds the gap again
           this.pause();
@@ -189,4 +190,11 @@ export function compareIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
   const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
   return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+}
+
+/** An entry's weight in the stream: its fields' lengths (UTF-16 units, bytes for ASCII JSON). */
+function bytesOf(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) n += f.length;
+  return n;
 }

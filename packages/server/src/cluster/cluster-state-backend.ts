@@ -45,7 +45,7 @@ import {
   registrationOf,
   shardKeys,
   shardOf,
-  STREAM_MAXLEN,
+  STREAM_BUDGET,
 } from './redis-layout.js';
 import { withScripts, type ScriptedRedis } from './redis-scripts.js';
 import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
@@ -132,7 +132,17 @@ export class ClusterStateBackend implements StateBackend {
       },
       load: () => loadView(engines, durable, options, warn),
       announce: async () =>
-        void (await engines.redis.xadd(CHANGE_STREAM, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'o', this.node, 'r', '1')),
+        void (await engines.redis.xadd(
+          CHANGE_STREAM,
+          'MAXLEN',
+          '~',
+          STREAM_BUDGET.length(),
+          '*',
+          'o',
+          this.node,
+          'r',
+          '1',
+        )),
       warn,
       // One of this node's gRPC connections may still count on it: reset, it registers again.
       removed: (instance) => this.presence.expired(instance),
@@ -322,7 +332,7 @@ export class ClusterStateBackend implements StateBackend {
             CHANGE_STREAM,
             'MAXLEN',
             '~',
-            STREAM_MAXLEN,
+            STREAM_BUDGET.length(),
             '*',
             'o',
             this.node,
@@ -358,7 +368,7 @@ export class ClusterStateBackend implements StateBackend {
       memberOf(address),
       this.node,
       JSON.stringify(m),
-      STREAM_MAXLEN,
+      STREAM_BUDGET.length(),
     );
   }
 
@@ -375,7 +385,7 @@ export class ClusterStateBackend implements StateBackend {
       this.node,
       mutation,
       onlyIfMissing,
-      STREAM_MAXLEN,
+      STREAM_BUDGET.length(),
       holderOf(instance),
     );
   }

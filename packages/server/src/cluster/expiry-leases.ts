@@ -1,5 +1,5 @@
 import { DEFAULT_BEAT_TIMEOUT_MS, type Registry } from '@beacon/core';
-import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
+import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_BUDGET } from './redis-layout.js';
 import type { ScriptedRedis } from './redis-scripts.js';
 
 /** A lease outlives its holder by this much: another node takes the shard over within it. */
@@ -84,7 +84,7 @@ export class ExpiryLeases {
               CHANGE_STREAM,
               now,
               BATCH,
-              STREAM_MAXLEN,
+              STREAM_BUDGET.length(),
               deleteEnabled,
             )) >= BATCH
           ) {

@@ -1,7 +1,7 @@
 import { instanceKey, type Instance, type Registry } from '@beacon/core';
 import type { Redis } from 'ioredis';
 import type { Mutation } from '../application/state-backend.js';
-import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_MAXLEN } from './redis-layout.js';
+import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_BUDGET } from './redis-layout.js';
 import { PARSE_META } from './redis-scripts.js';
 
 /**
@@ -74,5 +74,5 @@ export async function publishGroup(
     pairs.push(memberOf(instance.address), registry.isAttached(instance) ? `${timeoutMs},${deleteTimeoutMs}` : '');
   }
   const keys = [k.inst, k.meta, k.due, CHANGE_STREAM, k.owner];
-  await redis.eval(GROUP, keys.length, ...keys, origin, JSON.stringify(m), STREAM_MAXLEN, ...pairs);
+  await redis.eval(GROUP, keys.length, ...keys, origin, JSON.stringify(m), STREAM_BUDGET.length(), ...pairs);
 }

@@ -1,7 +1,7 @@
 import type { Instance } from '@beacon/core';
 import type { ClusterMember } from '../application/state-backend.js';
 import { holdingNodeOf } from '../application/connection-registrations.js';
-import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
+import { instanceScriptKeys, nodeKey, shardKeys, STREAM_BUDGET } from './redis-layout.js';
 import type { ScriptedRedis } from './redis-scripts.js';
 
 /** A node's key outlives its last renewal by this much: its instances go within it (plus a tick). */
@@ -123,7 +123,7 @@ export class NodePresence {
       shards.flatMap((s, i) =>
         holders[i]!.filter((n) => dead.has(n)).map((n) => {
           const k = shardKeys(s);
-          return this.redis.beaconDropNode(...instanceScriptKeys(k), k.holders, nodeKey(n), n, STREAM_MAXLEN);
+          return this.redis.beaconDropNode(...instanceScriptKeys(k), k.holders, nodeKey(n), n, STREAM_BUDGET.length());
         }),
       ),
     );

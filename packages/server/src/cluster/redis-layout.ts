@@ -1,5 +1,6 @@
 import type { Instance, InstanceAddress } from '@beacon/core';
-import { streamMaxLenVar } from '../config/cluster-config.js';
+import { streamMaxBytesVar, streamMaxLenVar } from '../config/cluster-config.js';
+import { StreamBudget } from './stream-budget.js';
 
 /**
  * Where ephemeral state lives in Redis. Instances are split into shards by service (the `{n}` hash
@@ -18,8 +19,11 @@ import { streamMaxLenVar } from '../config/cluster-config.js';
  */
 export const SHARDS = 16;
 export const CHANGE_STREAM = 'beacon:changes';
-/** About this many changes are kept: a node further behind than that reloads its view (see ADR 0011). */
-export const STREAM_MAXLEN = streamMaxLenVar(process.env);
+/**
+ * About this many changes are kept, and about this many bytes of them: a node further behind than
+ * that reloads its view (see ADR 0011). Every XADD passes `STREAM_BUDGET.length()` as its MAXLEN.
+ */
+export const STREAM_BUDGET = new StreamBudget(streamMaxLenVar(process.env), streamMaxBytesVar(process.env));
 
 export interface ShardKeys {
   readonly inst: string;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { STREAM_MAXLEN, type InstanceScriptKeys } from './redis-layout.js';
+import type { InstanceScriptKeys } from './redis-layout.js';
 
 /**
  * The Lua scripts of cluster mode: each runs atomically in Redis, so every health transition and
@@ -222,5 +222,3 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('beaconRelease', { numberOfKeys: 1, lua: RELEASE });
   return redis as ScriptedRedis;
 }
-
-export { STREAM_MAXLEN };

@@ -40,6 +40,7 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
   checkUrl(DATABASE_URL_VAR, databaseUrl, POSTGRES_SCHEMES);
   // Read where the stream is written (redis-layout.ts); checked here so a bad value stops the start.
   streamMaxLenVar(env);
+  streamMaxBytesVar(env);
   return { redisUrl, databaseUrl };
 }
 
@@ -74,4 +75,14 @@ export function redact(raw: string): string {
  */
 export function streamMaxLenVar(env: Readonly<Record<string, string | undefined>>): number {
   return intVar(env, STREAM_MAXLEN_VAR, 100_000, 10, 100_000_000);
+}
+
+export const STREAM_MAX_BYTES_VAR = 'BEACON_CLUSTER_STREAM_MAX_BYTES';
+
+/**
+ * BEACON_CLUSTER_STREAM_MAX_BYTES: about how many bytes of changes the stream keeps; it lowers
+ * the count kept when entries are large (stream-budget.ts).
+ */
+export function streamMaxBytesVar(env: Readonly<Record<string, string | undefined>>): number {
+  return intVar(env, STREAM_MAX_BYTES_VAR, 256 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024 * 1024);
 }

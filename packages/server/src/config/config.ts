@@ -41,8 +41,16 @@ export interface BeaconConfig {
   readonly cluster: ClusterConfig | undefined;
   /** BEACON_GRPC_PORT: the Nacos 2.x gRPC face; `PORT + 1000` unless set, `0` a free port, `off` none. */
   readonly grpcPort: number | 'off';
-  /** Open gRPC connections one source address may hold; more are refused at connection setup. */
+  /** Open TCP connections one source address may hold on the gRPC port; more are closed at accept. */
   readonly grpcMaxConnectionsPerIp: number;
+  /** Open TCP connections the gRPC port holds in total; more are closed at accept. */
+  readonly grpcMaxConnections: number;
+  /** A gRPC connection that has not finished its connection setup after this long is closed. */
+  readonly grpcSetupTimeoutMs: number;
+  /** HTTP/2 streams (concurrent calls) one gRPC connection may have open. */
+  readonly grpcMaxConcurrentStreams: number;
+  /** Services one gRPC connection may subscribe to. */
+  readonly grpcMaxSubscriptionsPerConnection: number;
   /** A gRPC connection silent this long is asked whether it is still there (client detection). */
   readonly grpcIdleMs: number;
   /** How long a client has to answer that question before its connection is closed. */
@@ -200,6 +208,10 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     cluster,
     grpcPort: grpcPortVar(env, port),
     grpcMaxConnectionsPerIp: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
+    grpcMaxConnections: intVar(env, 'BEACON_GRPC_MAX_CONNECTIONS', 5000, 1, 10_000_000),
+    grpcSetupTimeoutMs: intVar(env, 'BEACON_GRPC_SETUP_TIMEOUT_MS', 5000, 100, 600_000),
+    grpcMaxConcurrentStreams: intVar(env, 'BEACON_GRPC_MAX_CONCURRENT_STREAMS', 128, 1, 100_000),
+    grpcMaxSubscriptionsPerConnection: intVar(env, 'BEACON_GRPC_MAX_SUBSCRIPTIONS', 5000, 1, 10_000_000),
     grpcIdleMs: intVar(env, 'BEACON_GRPC_IDLE_MS', 20_000, 100, 3_600_000),
     grpcDetectTimeoutMs: intVar(env, 'BEACON_GRPC_DETECT_TIMEOUT_MS', 3000, 10, 600_000),
     trustedProxies: addressListVar(env, 'BEACON_TRUSTED_PROXIES', ''),

@@ -1,7 +1,7 @@
 import type { AccessDirectory } from '../auth/access-directory.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { nacosDenialMessage } from '../auth/denial.js';
-import { formatResource, type Action, type NamingResource } from '../auth/resource.js';
+import { formatResource, serviceResource, type Action, type NamingResource } from '../auth/resource.js';
 import { headerOf, type Message } from './payload.js';
 
 /**
@@ -14,6 +14,20 @@ export class GrpcAccess {
     private readonly authenticator: Authenticator,
     private readonly directory: AccessDirectory,
   ) {}
+
+  /**
+   * Whether pushes of a service may still go to a connection whose latest credentials are this
+   * token: `expired` when the token has run out (the client holds a fresh one by now).
+   */
+  readRight(token: string | undefined, namespaceId: string, serviceName: string): 'allowed' | 'denied' | 'expired' {
+    if (!this.enabled) return 'allowed';
+    if (token === undefined || token === '') return 'denied';
+    const result = this.authenticator.byToken(token);
+    if (!result.ok) return result.failure.kind === 'token-expired' ? 'expired' : 'denied';
+    return this.directory.allows(result.identity.username, serviceResource(namespaceId, serviceName), 'r')
+      ? 'allowed'
+      : 'denied';
+  }
 
   /** Undefined when the request may proceed; otherwise why not, in Nacos's words. */
   refusal(message: Message, resource: NamingResource, action: Action): string | undefined {

@@ -11,6 +11,13 @@ export interface ClientSetup {
   readonly appName: string;
 }
 
+/** Whether a connection's latest credentials still grant reading a service (see GrpcAccess.readRight). */
+export interface ConnectionRights {
+  readRight(token: string | undefined, namespaceId: string, serviceName: string): 'allowed' | 'denied' | 'expired';
+  /** Its token ran out while it holds subscriptions: the owner asks the client to reconnect with a fresh one. */
+  expired(connection: GrpcConnection): void;
+}
+
 /** Unsent bytes a connection may hold before it is cut off (pushes of large services included). */
 const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 
@@ -29,6 +36,8 @@ export class GrpcConnection implements ConnectionSubscriber {
   readonly connectedAt: number;
   /** A client detection is waiting for its answer. */
   probing = false;
+  /** The access token of its latest request that passed the auth check: what its pushes are judged by. */
+  accessToken: string | undefined;
   private closed = false;
   /** Bytes written to the stream that grpc-js has not yet handed to HTTP/2. */
   private unsentBytes = 0;
@@ -44,8 +53,9 @@ export class GrpcConnection implements ConnectionSubscriber {
     readonly setup: ClientSetup,
     private readonly stream: ServerDuplexStream<WirePayload, WirePayload>,
     now: number,
-    /** Called when the client reads too slowly; the owner closes and forgets the connection. */
-    private readonly onOverflow: () => void,
+    /** Called when the client reads too slowly (with the bytes it left unsent); the owner closes it. */
+    private readonly onOverflow: (unsentBytes: number) => void,
+    private readonly rights: ConnectionRights,
   ) {
     this.connectedAt = now;
     this.lastActiveAt = now;
@@ -58,6 +68,12 @@ export class GrpcConnection implements ConnectionSubscriber {
   get describe(): ConnectionSubscriber['describe'] {
     const { remoteIp: ip, remotePort: port } = this;
     return { id: this.id, ip, port, agent: this.setup.clientVersion, app: this.setup.appName };
+  }
+
+  mayReceive(namespaceId: string, serviceName: string): boolean {
+    const right = this.rights.readRight(this.accessToken, namespaceId, serviceName);
+    if (right === 'expired') this.rights.expired(this);
+    return right === 'allowed';
   }
 
   /** A server request the client answers on the stream; false when no answer came in time. */
@@ -117,7 +133,7 @@ export class GrpcConnection implements ConnectionSubscriber {
     // A client that stopped reading would make us buffer pushes without end: cut it off instead;
     // it reconnects, subscribes again and gets the current state.
     if (this.unsentBytes > MAX_UNSENT_BYTES) {
-      this.onOverflow();
+      this.onOverflow(this.unsentBytes);
       return;
     }
     const payload = encodePayload(type, body);

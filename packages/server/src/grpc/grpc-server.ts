@@ -7,14 +7,16 @@ import {
   type ServerDuplexStream,
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
+import { AcceptGuard, type AcceptLimits, type AcceptRefusal } from '../net/accept-guard.js';
 import type { GrpcAccess } from './access.js';
-import { GrpcConnection } from './connection.js';
+import { GrpcConnection, type ConnectionRights } from './connection.js';
 import { splitPeer, type Connections } from './connections.js';
 import { setupNamespace } from './naming-requests.js';
 import { loadNacosServices } from './nacos-proto.js';
 import {
   decodePayload,
   encodePayload,
+  headerOf,
   MalformedPayload,
   stringRecord,
   type Message,
@@ -24,11 +26,24 @@ import type { RequestHandler } from './request-handlers.js';
 import { SERVER_ABILITIES, wantsAbilities } from './server-abilities.js';
 import { ErrorCode, failure, failureOf, refusal, success, type Reply } from './responses.js';
 
+export interface GrpcGuardEvents {
+  /** A connection closed at accept, at its setup deadline, or for an oversized setup. */
+  refused(reason: AcceptRefusal | 'oversized-setup', ip: string): void;
+  /** A set-up connection cut off because it left too much unsent (it reads too slowly). */
+  cutOff(): void;
+}
+
 export interface GrpcServerOptions {
   readonly host: string;
   readonly port: number;
   /** Largest message accepted from a client, in bytes; larger ones are refused by grpc-js. */
   readonly maxMessageBytes: number;
+  /** Connection caps and the setup deadline, enforced where connections are accepted. */
+  readonly limits: AcceptLimits;
+  /** HTTP/2 streams (calls) one connection may have open at once. */
+  readonly maxConcurrentStreams: number;
+  /** Told of each connection the guard closes (for the log and metrics). */
+  readonly guardEvents: GrpcGuardEvents;
   readonly now: () => number;
 }
 
@@ -41,6 +56,7 @@ export interface GrpcServerOptions {
 export class NacosGrpcServer {
   private readonly logger = new Logger('Grpc');
   private server: Server | undefined;
+  private guard: AcceptGuard | undefined;
   private boundPort: number | undefined;
   /** Prefix of connection ids: the same peer gets the same id at server check and at setup. */
   private readonly epoch = Date.now();
@@ -51,6 +67,11 @@ export class NacosGrpcServer {
     private readonly handlers: ReadonlyMap<string, RequestHandler>,
     private readonly access: GrpcAccess,
   ) {}
+
+  /** Open TCP connections on the gRPC port, set up or not. */
+  get socketCount(): number {
+    return this.guard?.size ?? 0;
+  }
 
   /** The port listened on, once started. */
   get port(): number | undefined {
@@ -64,6 +85,11 @@ export class NacosGrpcServer {
       // Keeps NAT and proxies from dropping idle connections; client detection finds the dead ones.
       'grpc.keepalive_time_ms': 60_000,
       'grpc.keepalive_permit_without_calls': 1,
+      // Nacos clients use one stream and a few unary calls at a time; HTTP/2's default is unlimited.
+      'grpc.max_concurrent_streams': this.options.maxConcurrentStreams,
+      // Node's HTTP/2 session memory cap (MB) instead of grpc-js's "unlimited": headers, frames
+      // and buffered data of one connection. Header lists stay under Node's 64 KiB default.
+      'grpc-node.max_session_memory': 10,
     });
     server.addService(services.request, {
       request: (call: ServerUnaryCall<WirePayload, WirePayload>, callback: sendUnaryData<WirePayload>) =>
@@ -78,12 +104,15 @@ export class NacosGrpcServer {
     server.addService(services.biRequestStream, {
       requestBiStream: (call: ServerDuplexStream<WirePayload, WirePayload>) => this.stream(call),
     });
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${host}:${this.options.port}`, ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    // Our own listener in front of grpc-js: connections are counted and timed where they are accepted.
+    const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+    const guard = new AcceptGuard(
+      this.options.limits,
+      (socket) => injector.injectConnection(socket),
+      (reason, ip) => this.options.guardEvents.refused(reason, ip),
+    );
+    this.boundPort = await guard.listen(this.options.host, this.options.port);
+    this.guard = guard;
     this.server = server;
     return this.boundPort;
   }
@@ -101,7 +130,9 @@ export class NacosGrpcServer {
   /** Tells every client to reconnect elsewhere (ConnectResetRequest), then closes. */
   async stop(): Promise<void> {
     const server = this.server;
+    const guard = this.guard;
     this.server = undefined;
+    this.guard = undefined;
     if (!server) return;
     for (const connection of [...this.connections.all()]) {
       connection.notify('ConnectResetRequest', { connectionId: connection.id, module: 'internal' });
@@ -117,7 +148,20 @@ export class NacosGrpcServer {
         resolve();
       });
     });
+    await guard?.close();
   }
+
+  private readonly expiring = new WeakSet<GrpcConnection>();
+  private readonly rights: ConnectionRights = {
+    readRight: (token, namespaceId, serviceName) => this.access.readRight(token, namespaceId, serviceName),
+    expired: (connection) => {
+      if (connection.isClosed || this.expiring.has(connection)) return;
+      this.expiring.add(connection);
+      this.logger.log(`the token of ${connection.id} expired: asking it to reconnect with a fresh one`);
+      // Not while the caller walks the subscriptions this would drop.
+      queueMicrotask(() => this.reset(connection.id));
+    },
+  };
 
   private encode(reply: Reply): WirePayload {
     return encodePayload(reply.type, reply.body);
@@ -153,6 +197,8 @@ export class NacosGrpcServer {
       const { resource, action } = handler.access(message, connection);
       const denied = this.access.refusal(message, resource, action);
       if (denied !== undefined) return refusal(handler.responseType, ErrorCode.NO_RIGHT, denied, requestId);
+      // Its pushes are judged by the credentials it sent last (clients refresh their tokens).
+      connection.accessToken = headerOf(message, 'accessToken') ?? connection.accessToken;
       return await handler.handle(message, connection);
     } catch (error) {
       const { reply, ours } = failureOf(error, handler.responseType, requestId);
@@ -200,28 +246,57 @@ export class NacosGrpcServer {
     const { ip, port } = splitPeer(peer);
     const b = message.body;
     const labels = stringRecord(b['labels']);
+    const clientVersion = typeof b['clientVersion'] === 'string' ? b['clientVersion'] : '';
+    // What a connection carries for its whole life, before any credentials: kept small.
+    if (!setupWithinBounds(labels, clientVersion)) {
+      this.options.guardEvents.refused('oversized-setup', ip);
+      return undefined;
+    }
     const connection = new GrpcConnection(
       connectionIdOf(peer, this.epoch),
       peer,
       ip,
       port,
       {
-        clientVersion: typeof b['clientVersion'] === 'string' ? b['clientVersion'] : '',
+        clientVersion,
         labels,
         namespaceId: setupNamespace(b['tenant']),
         appName: labels['AppName'] ?? '-',
       },
       call,
       this.options.now(),
-      () => this.connections.remove(connection),
+      (unsentBytes) => {
+        this.logger.warn(`gRPC connection ${connection.id} cut off: it reads too slowly, ${unsentBytes} bytes unsent`);
+        this.options.guardEvents.cutOff();
+        this.connections.remove(connection);
+      },
+      this.rights,
     );
     if (!this.connections.add(connection)) {
       this.logger.warn(`refused a connection from ${ip}: it holds as many as allowed`);
       return undefined;
     }
     if (wantsAbilities(b)) connection.notify('SetupAckRequest', { abilityTable: SERVER_ABILITIES, module: 'internal' });
+    this.guard?.settled(peer);
     return connection;
   }
+}
+
+/** Labels a connection setup may carry, and their bytes (keys and values) in all. */
+const MAX_SETUP_LABELS = 64;
+const MAX_SETUP_LABEL_BYTES = 8 * 1024;
+const MAX_CLIENT_VERSION_LENGTH = 256;
+
+function setupWithinBounds(labels: Readonly<Record<string, string>>, clientVersion: string): boolean {
+  if (clientVersion.length > MAX_CLIENT_VERSION_LENGTH) return false;
+  let count = 0;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(labels)) {
+    count++;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    if (count > MAX_SETUP_LABELS || bytes > MAX_SETUP_LABEL_BYTES) return false;
+  }
+  return true;
 }
 
 /** Nacos's form, `<millis>_<ip>_<port>`; unique while the transport is open. */

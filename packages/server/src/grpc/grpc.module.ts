@@ -10,6 +10,7 @@ import type { BeaconConfig } from '../config/config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../config/tokens.js';
+import { RefusalLog } from '../net/refusal-log.js';
 import { GrpcAccess } from './access.js';
 import { ClientDetector } from './client-detector.js';
 import { Connections } from './connections.js';
@@ -47,6 +48,11 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       this.server.reset(connectionId);
     });
     metrics.gauge('beacon_grpc_connections', 'Open Nacos 2.x gRPC connections', () => connections.size);
+    metrics.gauge(
+      'beacon_grpc_sockets',
+      'Open TCP connections on the gRPC port, set up or not',
+      () => server.socketCount,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,7 +98,15 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: NacosGrpcServer,
-      inject: [CONFIG, Connections, ConnectionRegistrations, ConnectionDiscovery, ServiceCatalog, GrpcAccess],
+      inject: [
+        CONFIG,
+        Connections,
+        ConnectionRegistrations,
+        ConnectionDiscovery,
+        ServiceCatalog,
+        GrpcAccess,
+        MetricsRegistry,
+      ],
       useFactory: (
         config: BeaconConfig,
         connections: Connections,
@@ -100,18 +114,43 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         discovery: ConnectionDiscovery,
         catalog: ServiceCatalog,
         access: GrpcAccess,
-      ) =>
-        new NacosGrpcServer(
+        metrics: MetricsRegistry,
+      ) => {
+        const refused = metrics.counter(
+          'beacon_grpc_connections_refused_total',
+          'gRPC connections closed by the guard: over a cap (total, per-ip) or not set up in time (setup-timeout)',
+        );
+        const cutOffs = metrics.counter(
+          'beacon_grpc_cutoffs_total',
+          'gRPC connections cut off because they left more than 8 MiB unsent (a client that stopped reading)',
+        );
+        const logger = new Logger('Grpc');
+        const log = new RefusalLog((line) => logger.warn(`closed gRPC connections: ${line}`), 10_000);
+        return new NacosGrpcServer(
           {
             host: config.host,
             port: config.grpcPort === 'off' ? 0 : config.grpcPort,
             maxMessageBytes: config.bodyLimitBytes,
+            limits: {
+              maxConnections: config.grpcMaxConnections,
+              maxConnectionsPerIp: config.grpcMaxConnectionsPerIp,
+              setupTimeoutMs: config.grpcSetupTimeoutMs,
+            },
+            maxConcurrentStreams: config.grpcMaxConcurrentStreams,
+            guardEvents: {
+              refused: (reason, ip) => {
+                refused.inc({ reason });
+                log.add(`${reason} (${ip})`);
+              },
+              cutOff: () => cutOffs.inc(),
+            },
             now: Date.now,
           },
           connections,
           namingHandlers(registrations, discovery, catalog),
           access,
-        ),
+        );
+      },
     },
     GrpcLifecycle,
   ],

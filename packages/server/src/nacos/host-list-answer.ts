@@ -15,8 +15,10 @@ export function hostListAnswer(
   client: ClientInfo,
   sourceAddress: string,
   healthyOnly: boolean,
+  /** The request's access, checked again when access changes: a revoked poller's pushes stop at once. */
+  stillAllowed: (() => boolean) | undefined,
 ): ServiceInfo | EmptyAnswer {
-  const query = hostQueryOf(p, sourceAddress);
+  const query = { ...hostQueryOf(p, sourceAddress), stillAllowed };
   const answer = discovery.queryHosts(query, client);
   if (p.bool('isCheck', false)) return {};
   return buildServiceInfo(

@@ -1,5 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Req, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, parseMetadata } from '@beacon/core';
+import type { FastifyRequest } from 'fastify';
+import { AuthGuard } from '../auth/auth-guard.js';
 import { DiscoveryService } from '../application/discovery-service.js';
 import { InstanceService } from '../application/instance-service.js';
 import { Client, Params, SourceAddress } from '../http/request-context.js';
@@ -22,6 +24,7 @@ export class InstanceController {
   constructor(
     @Inject(InstanceService) private readonly instances: InstanceService,
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(AuthGuard) private readonly guard: AuthGuard,
   ) {}
 
   @Post()
@@ -71,8 +74,16 @@ export class InstanceController {
     @Params() p: ParamReader,
     @Client() client: ClientInfo,
     @SourceAddress() sourceAddress: string,
+    @Req() request: FastifyRequest,
   ): ServiceInfo | EmptyAnswer {
-    return hostListAnswer(this.discovery, p, client, sourceAddress, p.bool('healthyOnly', false));
+    return hostListAnswer(
+      this.discovery,
+      p,
+      client,
+      sourceAddress,
+      p.bool('healthyOnly', false),
+      this.guard.accessRecheck(request),
+    );
   }
 
   // PUT beat is not here: it is the hot path, served by a lean Fastify route (beat.route.ts).

@@ -1,4 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Req, Get, Inject } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AuthGuard } from '../auth/auth-guard.js';
 import { DiscoveryService } from '../application/discovery-service.js';
 import { ServiceCatalog } from '../application/service-catalog.js';
 import { Client, Params, SourceAddress } from '../http/request-context.js';
@@ -18,6 +20,7 @@ export class LegacyApiController {
   constructor(
     @Inject(ServiceCatalog) private readonly catalog: ServiceCatalog,
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(AuthGuard) private readonly guard: AuthGuard,
   ) {}
 
   /** Grouped names; a namespace without services is an empty list (Nacos answers 500 there). */
@@ -33,7 +36,15 @@ export class LegacyApiController {
     @Params() p: ParamReader,
     @Client() client: ClientInfo,
     @SourceAddress() sourceAddress: string,
+    @Req() request: FastifyRequest,
   ): ServiceInfo | EmptyAnswer {
-    return hostListAnswer(this.discovery, p, client, sourceAddress, p.bool('healthOnly', false));
+    return hostListAnswer(
+      this.discovery,
+      p,
+      client,
+      sourceAddress,
+      p.bool('healthOnly', false),
+      this.guard.accessRecheck(request),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { AuthModule } from '../auth/auth.module.js';
 import { Module } from '@nestjs/common';
 import { ApplicationModule } from '../application/application.module.js';
 import { CatalogController } from './catalog.controller.js';
@@ -11,7 +12,7 @@ import { ServiceController } from './service.controller.js';
 
 /** The Nacos 1.x naming Open API under /nacos/v1, shaped as docs/nacos-protocol.md says. */
 @Module({
-  imports: [ApplicationModule],
+  imports: [ApplicationModule, AuthModule],
   controllers: [
     InstanceController,
     ServiceController,

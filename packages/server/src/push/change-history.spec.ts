@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChangeHistory } from './change-history.js';
 
-const entry = (revision: number, size = 10) => ({ revision, serviceName: 's', frame: 'x'.repeat(size) });
+const entry = (revision: number, bytes = 10) => ({ revision, serviceName: 's', reason: 'r', bytes });
 
 describe('ChangeHistory', () => {
   it('replays what came after a revision, while it reaches back that far', () => {

@@ -1,16 +1,20 @@
+/**
+ * That a service changed at a revision; not its content: a replay sends each service's current
+ * state once (what a resuming client needs), so a change costs the history a few dozen bytes.
+ */
 export interface HistoryEntry {
   readonly revision: number;
   /** Grouped name, so a stream watching a few services replays only theirs. */
   readonly serviceName: string;
-  /** The whole SSE event, ready to write. */
-  readonly frame: string;
+  readonly reason: string;
+  /** What the entry is counted as against the size bound. */
+  readonly bytes: number;
 }
 
 /**
  * The recent changes of one namespace, oldest first, bounded by size: what a stream resuming with
  * `Last-Event-ID` is replayed from. `floor` is the newest revision that may be missing (evicted,
  * or from before the history began); a resume from below it needs a snapshot instead.
- * Sizes are counted in UTF-16 code units, which is bytes for the ASCII JSON the frames mostly are.
  */
 export class ChangeHistory {
   private entries: HistoryEntry[] = [];
@@ -36,10 +40,10 @@ export class ChangeHistory {
 
   append(entry: HistoryEntry): void {
     this.entries.push(entry);
-    this.size += entry.frame.length;
+    this.size += entry.bytes;
     while (this.size > this.maxBytes && this.head < this.entries.length) {
       const evicted = this.entries[this.head++] as HistoryEntry;
-      this.size -= evicted.frame.length;
+      this.size -= evicted.bytes;
       this.floorRevision = evicted.revision;
     }
     // Compact now and then instead of shifting on every eviction.

@@ -4,7 +4,12 @@ import type { Registry, ServiceChange } from '@beacon/core';
 import { bareName, groupOf } from '@beacon/core';
 import { buildServiceInfoV2, type ServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 import { Coalescer } from './coalescer.js';
-import { serviceKeyOf, type ConnectionSubscribers } from './connection-subscribers.js';
+import {
+  serviceKeyOf,
+  type ConnectionSubscriber,
+  type ConnectionSubscribers,
+  type ConnectionSubscription,
+} from './connection-subscribers.js';
 import type { PushMetrics } from './push-metrics.js';
 
 export interface ConnectionPusherOptions {
@@ -29,6 +34,8 @@ export class ConnectionPusher {
   private readonly logger = new Logger('ConnectionPush');
   private readonly coalescer: Coalescer<string, Pending>;
   private unsubscribe: (() => void) | undefined;
+  /** Per subscriber, the services pushed and not yet acknowledged; true when changed again since. */
+  private readonly inFlight = new Map<ConnectionSubscriber, Map<string, boolean>>();
 
   constructor(
     private readonly registry: Registry,
@@ -72,30 +79,68 @@ export class ConnectionPusher {
     const first = changes[0];
     if (!first) return;
     const { namespaceId, serviceName } = first;
+    const key = serviceKeyOf(namespaceId, serviceName);
     const infos = new Map<string, ServiceInfoV2>();
     let sent = 0;
-    for (const [subscriber, subscription] of this.subscribers.of(serviceKeyOf(namespaceId, serviceName))) {
-      let serviceInfo = infos.get(subscription.clusters);
-      if (!serviceInfo) {
-        serviceInfo = this.serviceInfo(namespaceId, serviceName, subscription.clusters, false);
-        infos.set(subscription.clusters, serviceInfo);
+    for (const [subscriber, subscription] of this.subscribers.of(key)) {
+      // Rights end with a token's expiry too, which no access change announces: checked here.
+      if (!subscriber.mayReceive(namespaceId, serviceName)) {
+        this.subscribers.unsubscribe(subscriber, namespaceId, serviceName);
+        continue;
       }
-      sent++;
-      const body = {
-        namespace: namespaceId,
-        serviceName: bareName(serviceName),
-        groupName: groupOf(serviceName),
-        serviceInfo,
-        module: 'naming',
-      };
-      void subscriber.request('NotifySubscriberRequest', body, this.options.ackTimeoutMs).then((acked) => {
-        if (!acked && !subscriber.isClosed) {
-          this.logger.warn(
-            `push of ${serviceName} to ${subscriber.describe.ip}:${subscriber.describe.port} not acknowledged`,
-          );
-        }
-      });
+      if (this.send(subscriber, subscription, key, infos)) sent++;
     }
     if (sent > 0) this.metrics.observeLatency('grpc', performance.now() - first.at);
+  }
+
+  /**
+   * One push of a service in flight per subscriber: while the client has not acknowledged it, a
+   * newer change only marks the service dirty, and its state then is sent when the ack (or the
+   * timeout) comes. A client that acks keeps up however fast a large service churns; what it
+   * holds unsent stays one service large. False when it only marked the service dirty.
+   */
+  private send(
+    subscriber: ConnectionSubscriber,
+    subscription: ConnectionSubscription,
+    key: string,
+    infos: Map<string, ServiceInfoV2>,
+  ): boolean {
+    let flights = this.inFlight.get(subscriber);
+    if (flights?.has(key)) {
+      flights.set(key, true);
+      return false;
+    }
+    if (!flights) {
+      flights = new Map();
+      this.inFlight.set(subscriber, flights);
+    }
+    flights.set(key, false);
+    const { namespaceId, serviceName, clusters } = subscription;
+    let serviceInfo = infos.get(clusters);
+    if (!serviceInfo) {
+      serviceInfo = this.serviceInfo(namespaceId, serviceName, clusters, false);
+      infos.set(clusters, serviceInfo);
+    }
+    const body = {
+      namespace: namespaceId,
+      serviceName: bareName(serviceName),
+      groupName: groupOf(serviceName),
+      serviceInfo,
+      module: 'naming',
+    };
+    void subscriber.request('NotifySubscriberRequest', body, this.options.ackTimeoutMs).then((acked) => {
+      if (!acked && !subscriber.isClosed) {
+        this.logger.warn(
+          `push of ${serviceName} to ${subscriber.describe.ip}:${subscriber.describe.port} not acknowledged`,
+        );
+      }
+      const dirty = flights.get(key) === true;
+      flights.delete(key);
+      if (flights.size === 0 && this.inFlight.get(subscriber) === flights) this.inFlight.delete(subscriber);
+      if (!dirty || subscriber.isClosed) return;
+      const current = this.subscribers.of(key).get(subscriber);
+      if (current && subscriber.mayReceive(namespaceId, serviceName)) this.send(subscriber, current, key, new Map());
+    });
+    return true;
   }
 }

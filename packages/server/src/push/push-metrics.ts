@@ -37,7 +37,6 @@ export class PushMetrics {
   private readonly throttled: Counter;
   private readonly disconnects: Counter;
   private readonly resumes: Counter;
-  private readonly resyncs: Counter;
   private readonly latency: Histogram;
   private state = { total: 0, succeed: 0, failed: 0 };
   private failures: FailedPush[] = [];
@@ -64,10 +63,6 @@ export class PushMetrics {
     this.resumes = metrics.counter(
       'beacon_watch_resumes_total',
       'Watch streams resumed with Last-Event-ID, by result (replay of the gap, or a fresh snapshot)',
-    );
-    this.resyncs = metrics.counter(
-      'beacon_watch_resyncs_total',
-      'Bursts of changes larger than a stream may hold, sent to it as a fresh snapshot instead',
     );
     this.latency = metrics.histogram(
       'beacon_push_latency_seconds',
@@ -111,10 +106,6 @@ export class PushMetrics {
 
   watchResumed(result: 'replay' | 'snapshot'): void {
     this.resumes.inc({ result });
-  }
-
-  watchResynced(): void {
-    this.resyncs.inc();
   }
 
   observeLatency(channel: PushChannel, ms: number): void {

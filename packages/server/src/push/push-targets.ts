@@ -14,6 +14,11 @@ export interface PushTarget {
   readonly source: string;
   /** When it last polled (ms); it is a zombie once this is older than the TTL. */
   lastRefTime: number;
+  /**
+   * Whether the credentials of its latest poll still grant reading the service (run again when
+   * users, roles or permissions change); undefined when nothing can revoke them (auth off).
+   */
+  stillAllowed: (() => boolean) | undefined;
 }
 
 export type NewPushTarget = Omit<PushTarget, 'lastRefTime'>;
@@ -45,6 +50,7 @@ export class PushTargets {
     const existing = targets.get(key);
     if (existing) {
       existing.lastRefTime = now;
+      existing.stillAllowed = target.stillAllowed;
       return true;
     }
     const held = this.perSource.get(target.source) ?? 0;
@@ -83,6 +89,22 @@ export class PushTargets {
     for (const [serviceKey, targets] of this.byService) {
       for (const [key, t] of targets) {
         if (this.isZombie(t, now)) {
+          targets.delete(key);
+          this.release(t.source);
+          dropped++;
+        }
+      }
+      if (targets.size === 0) this.byService.delete(serviceKey);
+    }
+    return dropped;
+  }
+
+  /** Drops, at once, the targets whose poller may no longer read their service; returns how many went. */
+  revalidate(): number {
+    let dropped = 0;
+    for (const [serviceKey, targets] of this.byService) {
+      for (const [key, t] of targets) {
+        if (t.stillAllowed && !t.stillAllowed()) {
           targets.delete(key);
           this.release(t.source);
           dropped++;

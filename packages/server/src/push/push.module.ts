@@ -32,7 +32,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WatchHub) private readonly hub: WatchHub,
     @Inject(ConnectionPusher) private readonly connectionPusher: ConnectionPusher,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
-    @Inject(ConnectionSubscribers) connectionSubscribers: ConnectionSubscribers,
+    @Inject(ConnectionSubscribers) private readonly connectionSubscribers: ConnectionSubscribers,
     @Inject(AuthGuard) private readonly guard: AuthGuard,
   ) {
     const now = () => registry.clock.now();
@@ -55,8 +55,13 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     await this.pusher.start();
     this.hub.start();
     this.connectionPusher.start();
-    // Streams outlive their requests: when access changes, each is checked again.
-    this.guard.onAccessChange(() => this.hub.revalidate());
+    // Streams, UDP targets and gRPC subscriptions outlive their requests: when access changes,
+    // each is checked again, and those no longer allowed get nothing more.
+    this.guard.onAccessChange(() => {
+      this.hub.revalidate();
+      this.targets.revalidate();
+      this.connectionSubscribers.revalidate();
+    });
     this.sweepTimer = setInterval(() => {
       const now = this.registry.clock.now();
       this.targets.sweep(now);
@@ -115,7 +120,11 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           maxStreamsPerOwner: config.maxWatchStreamsPerUser,
         }),
     },
-    { provide: ConnectionSubscribers, useFactory: () => new ConnectionSubscribers() },
+    {
+      provide: ConnectionSubscribers,
+      inject: [CONFIG],
+      useFactory: (config: BeaconConfig) => new ConnectionSubscribers(config.grpcMaxSubscriptionsPerConnection),
+    },
     {
       provide: ConnectionPusher,
       inject: [Registry, ConnectionSubscribers, PushMetrics, CONFIG],

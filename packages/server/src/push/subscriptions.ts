@@ -21,6 +21,8 @@ export interface HostQuery {
   /** 0 when the client does not listen for pushes. */
   readonly udpPort: number;
   readonly app: string;
+  /** Whether the query's credentials still grant it (see AuthGuard.accessRecheck); undefined with auth off. */
+  readonly stillAllowed?: (() => boolean) | undefined;
 }
 
 export interface Subscriber {
@@ -79,6 +81,7 @@ export class Subscriptions {
         client,
         app: query.app,
         source: unmapped(query.sourceAddress),
+        stillAllowed: query.stillAllowed,
       },
       this.registry.clock.now(),
     );

@@ -42,6 +42,16 @@ interface NamespaceWatch {
   idleSince: number | undefined;
 }
 
+/** What one history mark is counted as: its names plus the overhead of an entry. */
+function historyEntryOf(c: PendingChange): HistoryEntry {
+  return {
+    revision: c.revision,
+    serviceName: c.serviceName,
+    reason: c.reason,
+    bytes: 64 + c.serviceName.length + c.reason.length,
+  };
+}
+
 /** A namespace nobody watched for this long stops paying for its change history. */
 const HISTORY_RETENTION_MS = 5 * 60_000;
 
@@ -137,7 +147,7 @@ export class WatchHub {
     this.perOwner.set(request.owner.key, (this.perOwner.get(request.owner.key) ?? 0) + 1);
     ns.idleSince = undefined;
     const now = performance.now();
-    const replay = this.replayFor(request, ns.history)?.filter((e) => stream.wants(e.serviceName));
+    const replay = this.replayFor(request, ns.history, stream);
     const replayText = replay?.map((e) => e.frame).join('');
     const snapshot =
       replayText === undefined || replayText.length > stream.backlogLimit
@@ -227,64 +237,70 @@ export class WatchHub {
   private flush(namespaceId: string, changes: PendingChange[]): void {
     const ns = this.namespaces.get(namespaceId);
     if (!ns) return;
-    // Each service is serialized once per flush, as it is now, and shared by its events and streams.
-    const details = new Map<string, string>();
-    const frames = changes.map((c) => {
-      let detail = details.get(c.serviceName);
-      if (detail === undefined) {
-        const service = this.registry.findService(namespaceId, c.serviceName);
-        detail = service ? JSON.stringify(this.views.serviceDetail(service)) : 'null';
-        details.set(c.serviceName, detail);
-      }
-      const data =
-        `{"revision":${c.revision},"reason":${JSON.stringify(c.reason)},` +
-        `"namespaceId":${JSON.stringify(namespaceId)},"serviceName":${JSON.stringify(c.serviceName)},` +
-        `"service":${detail}}`;
-      const entry: HistoryEntry = {
-        revision: c.revision,
-        serviceName: c.serviceName,
-        frame: `id: ${c.revision}\nevent: change\ndata: ${data}\n\n`,
-      };
-      ns.history.append(entry);
-      return { entry, at: c.at };
-    });
+    // One event per service per window: each event carries the whole service, so the last change
+    // of a service stands for the batch. (Map order after delete + set is the order of last changes.)
+    const latest = new Map<string, PendingChange>();
+    for (const c of changes) {
+      const earlier = latest.get(c.serviceName);
+      latest.delete(c.serviceName);
+      latest.set(c.serviceName, earlier ? { ...c, at: earlier.at } : c);
+    }
+    for (const c of latest.values()) ns.history.append(historyEntryOf(c));
+    // Nobody watching: the history marks are all a change costs.
+    if (ns.streams.size === 0) return;
+    const frames: { revision: number; serviceName: string; frame: string; at: number }[] = [];
+    for (const c of latest.values()) {
+      if (!this.anyoneWants(ns, c.serviceName)) continue;
+      frames.push({ ...this.changeFrame(namespaceId, c), at: c.at });
+    }
+    if (frames.length === 0) return;
     const now = performance.now();
-    const snapshots = new Map<string, { revision: number; frame: string }>();
+    // Streams that take every event (the console's, watching a whole namespace) share one encoding.
+    let everything: Buffer | undefined;
     for (const stream of ns.streams) {
       let text = '';
       let count = 0;
       let earliest: number | undefined;
-      for (const { entry, at } of frames) {
+      for (const entry of frames) {
         if (entry.revision <= stream.cursor || !stream.wants(entry.serviceName)) continue;
         text += entry.frame;
         count++;
-        earliest ??= at;
+        earliest ??= entry.at;
         stream.cursor = entry.revision;
       }
+      // One event per changed service is never more than a snapshot of them: no resync needed.
       if (count === 0) continue;
-      if (text.length > stream.backlogLimit) {
-        // A burst bigger than the limit (every event carries its whole service): the current
-        // state is smaller than the story of how it came about, so the stream resyncs instead.
-        let snapshot = snapshots.get(stream.snapshotKey);
-        if (!snapshot) {
-          snapshot = this.snapshotFrame(namespaceId, stream.services);
-          snapshots.set(stream.snapshotKey, snapshot);
-        }
-        if (snapshot.frame.length < text.length) {
-          text = snapshot.frame;
-          count = 0;
-          stream.cursor = Math.max(stream.cursor, snapshot.revision);
-          stream.allowDraining(snapshot.frame.length);
-          this.metrics.watchResynced();
-        }
-      }
-      if (!stream.write(text, now)) {
+      const chunk = count === frames.length ? (everything ??= Buffer.from(text)) : text;
+      if (!stream.write(chunk, now)) {
         this.cutOff(stream);
         continue;
       }
       this.metrics.watchSent(count);
       this.metrics.observeLatency('watch', now - (earliest as number));
     }
+  }
+
+  private anyoneWants(ns: NamespaceWatch, serviceName: string): boolean {
+    for (const stream of ns.streams) if (stream.wants(serviceName)) return true;
+    return false;
+  }
+
+  /** The change event of a service: its current state, under the revision of its latest change. */
+  private changeFrame(
+    namespaceId: string,
+    change: { readonly revision: number; readonly reason: string; readonly serviceName: string },
+  ): { revision: number; serviceName: string; frame: string } {
+    const service = this.registry.findService(namespaceId, change.serviceName);
+    const detail = service ? JSON.stringify(this.views.serviceDetail(service)) : 'null';
+    const data =
+      `{"revision":${change.revision},"reason":${JSON.stringify(change.reason)},` +
+      `"namespaceId":${JSON.stringify(namespaceId)},"serviceName":${JSON.stringify(change.serviceName)},` +
+      `"service":${detail}}`;
+    return {
+      revision: change.revision,
+      serviceName: change.serviceName,
+      frame: `id: ${change.revision}\nevent: change\ndata: ${data}\n\n`,
+    };
   }
 
   private cutOff(stream: WatchStream): void {
@@ -332,14 +348,29 @@ export class WatchHub {
     return ns;
   }
 
-  /** What a resuming stream missed, when the history still has all of it. */
-  private replayFor(request: WatchRequest, history: ChangeHistory): HistoryEntry[] | undefined {
+  /**
+   * What a resuming stream missed, when the history still reaches back: each service it watches
+   * that changed since, once, in its current state (under the revision of its latest change).
+   */
+  private replayFor(
+    request: WatchRequest,
+    history: ChangeHistory,
+    stream: WatchStream,
+  ): { revision: number; frame: string }[] | undefined {
     const raw = request.lastEventId?.trim();
     if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
     const revision = Number(raw);
     // From the future: this server restarted since, and its revisions mean something else.
     if (!Number.isSafeInteger(revision) || revision > this.registry.currentRevision) return undefined;
-    return history.since(revision);
+    const missed = history.since(revision);
+    if (!missed) return undefined;
+    const latest = new Map<string, HistoryEntry>();
+    for (const e of missed) {
+      if (!stream.wants(e.serviceName)) continue;
+      latest.delete(e.serviceName);
+      latest.set(e.serviceName, e);
+    }
+    return [...latest.values()].map((e) => this.changeFrame(request.namespaceId, e));
   }
 
   private snapshotFrame(

@@ -1,6 +1,6 @@
 /** The part of an HTTP response a watch stream writes to (Node's ServerResponse fits). */
 export interface WatchSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   end(): void;
   destroy(): void;
   /** Bytes accepted but not yet handed to the kernel: the stream's unsent backlog. */
@@ -61,14 +61,13 @@ export class WatchStream {
   }
 
   /**
-   * Writes, unless the client has stopped reading: when the backlog would pass the limit nothing
-   * is written and false is returned, so the caller cuts the stream off. (A batch larger than the
-   * limit on its own is not written either: the hub sends a snapshot instead.)
+   * Writes, unless the client has stopped reading: when what is still unsent from earlier writes
+   * passes the limit, nothing is written and false is returned, so the caller cuts the stream off.
+   * Slow is judged by what is unsent, never by the size of what is about to be written.
    */
-  write(text: string, now: number): boolean {
+  write(text: string | Uint8Array, now: number): boolean {
     if (this.closed) return true;
-    const before = this.sink.writableLength;
-    if (before + text.length > this.backlogLimit) return false;
+    if (this.sink.writableLength > this.backlogLimit) return false;
     this.sink.write(text);
     this.lastWriteAt = now;
     return true;

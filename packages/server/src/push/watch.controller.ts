@@ -23,9 +23,10 @@ export class WatchController {
     summary: 'Stream registry changes (server-sent events)',
     description:
       'First `event: snapshot` (WatchSnapshotDto), then `event: change` (WatchChangeDto) with `id: <revision>`, ' +
-      'in revision order. Send `Last-Event-ID` to resume: the missed changes are replayed, or a fresh snapshot ' +
-      'is sent when the history no longer reaches back. Idle streams carry `: keep-alive` comments; a stream ' +
-      'that stops reading is cut off once its unsent backlog passes a limit.',
+      'in revision order; each carries its whole service, so changes of one service within a coalescing window ' +
+      'come as one event (the last). Send `Last-Event-ID` to resume: each service changed since is sent once in ' +
+      'its current state, or a fresh snapshot when the history no longer reaches back. Idle streams carry ' +
+      '`: keep-alive` comments; a stream that stops reading is cut off once its unsent backlog passes a limit.',
   })
   @ApiQuery({ name: 'namespaceId', required: false, description: 'Namespace to watch (default public)' })
   @ApiQuery({

@@ -160,6 +160,18 @@ describe('GET /services/:group/:name/subscribers', () => {
 });
 
 describe('PUT /services/:group/:name/clusters/:cluster', () => {
+  it('refuses a control character (CR/LF) in an HTTP checker path with 400, and changes nothing', async () => {
+    const res = await call('PUT', `${API}/DEFAULT_GROUP/zz-down/clusters/DEFAULT`, admin, {
+      healthChecker: { type: 'HTTP', path: '/health\r\nX-Injected: 1' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('healthChecker path may not contain control characters');
+    const detail = json<{ clusters: { healthChecker: { path?: string } }[] }>(
+      await call('GET', `${API}/DEFAULT_GROUP/zz-down`, reader),
+    );
+    expect(detail.clusters[0]?.healthChecker.path ?? '').not.toContain('\r');
+  });
+
   it('changes the health check of a cluster', async () => {
     const cluster = json<{
       healthChecker: { type: string; path?: string };

@@ -358,7 +358,8 @@ describe('connections', () => {
   });
 
   it('are cut off when they stop reading their pushes, so unsent data stays bounded', async () => {
-    const { client, http, hosts } = await setup();
+    // One push per service waits for its ack; past the ack timeout the next one goes, and piles up.
+    const { client, http, hosts, server } = await setup({ BEACON_PUSH_ACK_TIMEOUT_MS: '50' });
     const reader = client();
     await reader.connect();
     await reader.request('InstanceRequest', register('127.0.0.36', 1));
@@ -375,17 +376,58 @@ describe('connections', () => {
       await http.put(`${NS}/instance`, { serviceName: 'svc', groupName: 'G', ip: '127.0.0.37', port: 0, weight: 2 });
       await new Promise((r) => setTimeout(r, 50));
     }
-    // Its connection is gone, and the instance it held with it.
+    // Its connection is gone, and the instance it held with it; the cut-off is counted.
     expect(await hosts('svc')).not.toContain('127.0.0.36:1');
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_cutoffs_total [1-9]/);
   });
 
-  it('are capped per source address', async () => {
-    const { client } = await setup({ BEACON_GRPC_MAX_CONNECTIONS_PER_IP: '1' });
-    await client().connect();
+  it('are capped per source address where they are accepted', async () => {
+    const { client, server } = await setup({ BEACON_GRPC_MAX_CONNECTIONS_PER_IP: '1' });
+    const first = client();
+    await first.connect();
     const second = client();
-    await expect(second.connect()).rejects.toThrow(/not accepted/);
-    const reply = await second.request('InstanceRequest', register('127.0.0.31', 80));
-    expect(reply.body['errorCode']).toBe(301);
+    // Closed at accept: the second transport never comes up.
+    await expect(second.connect()).rejects.toThrow(/UNAVAILABLE/);
+    expect((await first.request('InstanceRequest', register('127.0.0.31', 80))).body['resultCode']).toBe(200);
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_connections_refused_total\{reason="per-ip"\} [1-9]/);
+  });
+});
+
+describe('bounds of what a connection holds (issue 21, item 4)', () => {
+  const subscribe = (serviceName: string, clusters = '') => ({
+    namespace: 'public',
+    serviceName,
+    groupName: 'G',
+    subscribe: true,
+    clusters,
+  });
+
+  it('refuses a connection setup with too many or too large labels', async () => {
+    const { client, server } = await setup();
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v']));
+    await expect(client().connect('public', many)).rejects.toThrow(/not accepted/);
+    await expect(client().connect('public', { big: 'x'.repeat(9000) })).rejects.toThrow(/not accepted/);
+    // Within the bounds: accepted.
+    await client().connect('public', { module: 'naming', AppName: 'a'.repeat(1000) });
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/beacon_grpc_connections_refused_total\{reason="oversized-setup"\} [2-9]/);
+  });
+
+  it('caps subscriptions per connection and the length of clusters, with an error reply', async () => {
+    const { client } = await setup({ BEACON_GRPC_MAX_SUBSCRIPTIONS: '3' });
+    const c = client();
+    await c.connect();
+    for (const name of ['s1', 's2', 's3']) {
+      expect((await c.request('SubscribeServiceRequest', subscribe(name))).type).toBe('SubscribeServiceResponse');
+    }
+    // Subscribing again to one it holds is fine; a fourth service is not.
+    expect((await c.request('SubscribeServiceRequest', subscribe('s1'))).type).toBe('SubscribeServiceResponse');
+    const fourth = await c.request('SubscribeServiceRequest', subscribe('s4'));
+    expect(fourth.body).toMatchObject({ resultCode: 500, message: 'a connection may subscribe to at most 3 services' });
+    const longClusters = await c.request('SubscribeServiceRequest', subscribe('s1', 'c,'.repeat(3000)));
+    expect(longClusters.body).toMatchObject({ resultCode: 500, message: 'clusters is longer than 4096 characters' });
   });
 });
 

@@ -74,6 +74,24 @@ describe('health check targets', () => {
     expect(await res.text()).toContain(`header '${header}' may not be set`);
   });
 
+  it.each([
+    ['path', { path: '/ok\r\nX-Injected: 1' }, 'path'],
+    ['path', { path: '/ok\u0000' }, 'path'],
+    ['headers', { path: '/', headers: 'X-Ok:1\r\nX-Injected:2' }, 'headers'],
+    ['headers', { path: '/', headers: 'X-Ok:a\nb' }, 'headers'],
+  ])('an HTTP checker with a control character in its %s is refused with 400 (issue 21)', async (_, fields, what) => {
+    const server = servers[0] ?? (await start());
+    await ns(server, '/instance?serviceName=crlf&ip=127.0.0.1&port=1&ephemeral=false', 'POST');
+    const checker = encodeURIComponent(JSON.stringify({ type: 'HTTP', ...fields }));
+    const res = await ns(
+      server,
+      `/cluster?serviceName=crlf&clusterName=DEFAULT&checkPort=80&useInstancePort4Check=true&healthChecker=${checker}`,
+      'PUT',
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(`healthChecker ${what} may not contain control characters`);
+  });
+
   it('a denied address is never contacted, and its instance is unhealthy; an allowed one is probed', async () => {
     const server = await start({ BEACON_HEALTH_CHECK_DENY: '127.0.0.6/32' });
     const denied = await listener('127.0.0.6');
