@@ -45,7 +45,9 @@ export class VerifiedTokens<T> {
     if (!this.entries.has(token) && this.entries.size >= this.max) {
       this.entries.delete(this.entries.keys().next().value!);
     }
-    this.entries.set(token, { value, expiresAt, generation });
+    // A copy: a token read from a request is often a slice of the whole query string or header,
+    // which a key would keep alive for as long as the entry lives. (Tokens that verify are ASCII.)
+    this.entries.set(Buffer.from(token, 'latin1').toString('latin1'), { value, expiresAt, generation });
   }
 
   clear(): void {
