@@ -12,8 +12,6 @@ export interface BeaconServerOptions {
   main?: string | undefined;
   /** Start with --expose-gc so that memory can be read after a full collection. */
   exposeGc?: boolean;
-  /** More node options (V8 flags such as --single-threaded-gc, for experiments). */
-  nodeOptions?: string[];
   env?: Record<string, string>;
   /**
    * Auth on, as Beacon starts by default, with the test admin and BENCH_USER: every request of the
@@ -45,7 +43,7 @@ export class BeaconServer {
     const server = await spawnServer({
       ...(options.main !== undefined ? { main: options.main } : {}),
       ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
-      execArgv: ['--import', PROBE_HOOK, ...(options.exposeGc ? ['--expose-gc'] : []), ...(options.nodeOptions ?? [])],
+      execArgv: ['--import', PROBE_HOOK, ...(options.exposeGc ? ['--expose-gc'] : [])],
       ipc: true,
       readyTimeoutMs: 60_000,
       env: {
