@@ -42,10 +42,14 @@ describe('pnpm bench --smoke', () => {
     const limit = byId['2']!.data as {
       raw: { load: { ok: number; throughput: number } }[];
       beacon: { load: { ok: number; throughput: number; failures: { incomplete: number } } }[];
+      beaconAuth: { load: { ok: number; measured: number } }[];
       ratio: number;
     };
     expect(limit.raw[0]!.load.ok).toBeGreaterThan(0);
     expect(limit.beacon[0]!.load.ok).toBeGreaterThan(0);
+    // ...and so did Beacon with auth on: every beat with a token passed the guard.
+    expect(limit.beaconAuth[0]!.load.ok).toBeGreaterThan(0);
+    expect(limit.beaconAuth[0]!.load.ok).toBe(limit.beaconAuth[0]!.load.measured);
     expect(limit.ratio).toBeCloseTo(limit.beacon[0]!.load.throughput / limit.raw[0]!.load.throughput, 6);
 
     // 1: the open-loop rate was the instances' interval rate, and nothing expired.

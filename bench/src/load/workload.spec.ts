@@ -67,4 +67,13 @@ describe('Workload', () => {
     expect(parse(list.request(4)).query.get('serviceName')).toBe('DEFAULT_GROUP@@bench-svc-1');
     expect(parse(new Workload({ kind: 'beat', set }, 'h').request(300 + 5)).query.get('beat')).toContain('10.0.0.5');
   });
+
+  it('with auth on, every request carries the token in its query, as the Java client sends it', () => {
+    const spec = { set, accessToken: 'a.b.c' };
+    for (const kind of ['beat', 'register', 'list'] as const) {
+      const workload = new Workload({ kind, ...spec }, 'h');
+      for (const i of [0, 1]) expect(parse(workload.request(i)).query.get('accessToken')).toBe('a.b.c');
+    }
+    expect(parse(new Workload({ kind: 'beat', set }, 'h').request(0)).query.has('accessToken')).toBe(false);
+  });
 });

@@ -27,8 +27,11 @@ export interface BenchInstance {
   cluster: string;
 }
 
-export type WorkloadSpec =
-  { kind: 'beat'; set: InstanceSet } | { kind: 'register'; set: InstanceSet } | { kind: 'list'; set: InstanceSet };
+/**
+ * `accessToken`: sent as the clients send it once logged in (Java 1.4.8 adds it to every request's
+ * query parameters): every request then passes the auth guard with a token.
+ */
+export type WorkloadSpec = { kind: 'beat' | 'register' | 'list'; set: InstanceSet; accessToken?: string };
 
 export const JAVA_UA = 'Nacos-Java-Client:v1.4.8';
 export const NODE_UA = 'Nacos-Java-Client:v1.0.0';
@@ -78,19 +81,25 @@ export class Workload {
   }
 
   private build(i: number): Buffer {
-    const set = this.spec.set;
+    const { set, accessToken } = this.spec;
     switch (this.spec.kind) {
       case 'beat':
-        return beatRequest(instanceAt(set, i), this.host, i);
+        return beatRequest(instanceAt(set, i), this.host, i, accessToken);
       case 'register':
-        return registerRequest(instanceAt(set, i), this.host, i);
+        return registerRequest(instanceAt(set, i), this.host, i, accessToken);
       case 'list':
-        return listRequest(serviceNameAt(set, i * set.perService), set.shapes[i % set.shapes.length]!, this.host, i);
+        return listRequest(
+          serviceNameAt(set, i * set.perService),
+          set.shapes[i % set.shapes.length]!,
+          this.host,
+          i,
+          accessToken,
+        );
     }
   }
 }
 
-export function beatRequest(inst: BenchInstance, host: string, seq: number): Buffer {
+export function beatRequest(inst: BenchInstance, host: string, seq: number, accessToken?: string): Buffer {
   if (inst.shape === 'java') {
     // Jackson writes BeatInfo's properties in this order.
     const beat = JSON.stringify({
@@ -104,14 +113,19 @@ export function beatRequest(inst: BenchInstance, host: string, seq: number): Buf
       period: 5000,
       stopped: false,
     });
-    const query = form({
-      app: 'unknown',
-      namespaceId: 'public',
-      serviceName: inst.serviceName,
-      clusterName: inst.cluster,
-      ip: inst.ip,
-      port: String(inst.port),
-    });
+    const query = form(
+      withToken(
+        {
+          app: 'unknown',
+          namespaceId: 'public',
+          serviceName: inst.serviceName,
+          clusterName: inst.cluster,
+          ip: inst.ip,
+          port: String(inst.port),
+        },
+        accessToken,
+      ),
+    );
     return javaRequest('PUT', `/nacos/v1/ns/instance/beat?${query}`, host, seq, form({ beat }));
   }
   const beat = JSON.stringify({
@@ -123,11 +137,11 @@ export function beatRequest(inst: BenchInstance, host: string, seq: number): Buf
     metadata: NODE_METADATA,
     scheduled: true,
   });
-  const query = form({ beat, namespaceId: 'public', serviceName: inst.serviceName });
+  const query = form(withToken({ beat, namespaceId: 'public', serviceName: inst.serviceName }, accessToken));
   return nodeRequest('PUT', `/nacos/v1/ns/instance/beat?${query}`, host, seq);
 }
 
-export function registerRequest(inst: BenchInstance, host: string, seq: number): Buffer {
+export function registerRequest(inst: BenchInstance, host: string, seq: number, accessToken?: string): Buffer {
   const params: Record<string, string> = {
     namespaceId: 'public',
     serviceName: inst.serviceName,
@@ -141,6 +155,7 @@ export function registerRequest(inst: BenchInstance, host: string, seq: number):
     ephemeral: 'true',
     metadata: JSON.stringify(inst.shape === 'java' ? JAVA_METADATA : NODE_METADATA),
   };
+  if (accessToken !== undefined) params['accessToken'] = accessToken;
   if (inst.shape === 'java') {
     params['app'] = 'unknown';
     return javaRequest('POST', `/nacos/v1/ns/instance?${form(params)}`, host, seq, '');
@@ -149,17 +164,32 @@ export function registerRequest(inst: BenchInstance, host: string, seq: number):
 }
 
 /** A client's poll of one service; udpPort 0 so that no push target is created. */
-export function listRequest(serviceName: string, shape: ClientShape, host: string, seq: number): Buffer {
-  const query = form({
-    namespaceId: 'public',
-    serviceName,
-    clusters: shape === 'java' ? '' : 'DEFAULT',
-    udpPort: '0',
-    clientIP: '127.0.0.1',
-    healthyOnly: 'false',
-  });
+export function listRequest(
+  serviceName: string,
+  shape: ClientShape,
+  host: string,
+  seq: number,
+  accessToken?: string,
+): Buffer {
+  const query = form(
+    withToken(
+      {
+        namespaceId: 'public',
+        serviceName,
+        clusters: shape === 'java' ? '' : 'DEFAULT',
+        udpPort: '0',
+        clientIP: '127.0.0.1',
+        healthyOnly: 'false',
+      },
+      accessToken,
+    ),
+  );
   const path = `/nacos/v1/ns/instance/list?${query}`;
   return shape === 'java' ? javaRequest('GET', path, host, seq) : nodeRequest('GET', path, host, seq);
+}
+
+function withToken(params: Record<string, string>, accessToken: string | undefined): Record<string, string> {
+  return accessToken === undefined ? params : { ...params, accessToken };
 }
 
 function form(params: Record<string, string>): string {

@@ -10,6 +10,11 @@ export interface ProcSample {
   rssBytes: number;
   /** Peak RSS so far (VmHWM). */
   peakRssBytes: number;
+  /**
+   * Time the main thread spent runnable but waiting for a CPU (/proc/<pid>/schedstat), ms: what
+   * tells a busy machine from a slow server. 0 where schedstat is missing.
+   */
+  waitMs: number;
 }
 
 let ticksPerSecond: number | undefined;
@@ -36,7 +41,22 @@ export function sampleProcess(pid: number): ProcSample {
     cpuMs: (ticks * 1000) / clockTicks(),
     rssBytes: kbField(status, 'VmRSS') * 1024,
     peakRssBytes: kbField(status, 'VmHWM') * 1024,
+    waitMs: runQueueWaitMs(pid),
   };
+}
+
+function runQueueWaitMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6 || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Share of the wall time between two samples that the process waited for a CPU, percent. */
+export function waitPercent(from: ProcSample, to: ProcSample): number {
+  const wall = to.at - from.at;
+  return wall > 0 ? ((to.waitMs - from.waitMs) / wall) * 100 : 0;
 }
 
 function kbField(status: string, name: string): number {

@@ -194,12 +194,20 @@ function abTable(runs: BenchResults[]): string | undefined {
       | { raw: { load: { throughput: number } }[]; beacon: { load: { throughput: number } }[]; ratio: number }
       | undefined;
     const cap = r.scenarios.find((s) => s.id === 'capacity' && s.status === 'ok')?.data as
-      { instancesHeld: number } | undefined;
+      { instancesHeld: number; steps?: { inconclusive?: boolean }[] } | undefined;
+    // A search with no step held says "none held", or "not measured" when every step was inconclusive.
+    const capacity = !cap
+      ? ''
+      : cap.instancesHeld > 0
+        ? cap.instancesHeld.toLocaleString('en-US')
+        : cap.steps?.length && cap.steps.every((step) => step.inconclusive)
+          ? 'not measured (machine busy)'
+          : 'none held';
     const mem = r.scenarios.find((s) => s.id === '6' && s.status === 'ok')?.data as
       { heapBytesPerInstance: number } | undefined;
     const best = (xs: { load: { throughput: number } }[]) => Math.max(...xs.map((x) => x.load.throughput));
     out.push(
-      `| ${r.label} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.mode} | ${raw ? Math.round(best(raw.beacon)).toLocaleString('en-US') : ''} | ${raw ? Math.round(best(raw.raw)).toLocaleString('en-US') : ''} | ${raw ? raw.ratio.toFixed(2) : ''} | ${cap ? cap.instancesHeld.toLocaleString('en-US') : ''} | ${mem ? Math.round(mem.heapBytesPerInstance) : ''} |`,
+      `| ${r.label} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.mode} | ${raw ? Math.round(best(raw.beacon)).toLocaleString('en-US') : ''} | ${raw ? Math.round(best(raw.raw)).toLocaleString('en-US') : ''} | ${raw ? raw.ratio.toFixed(2) : ''} | ${capacity} | ${mem ? Math.round(mem.heapBytesPerInstance) : ''} |`,
     );
   }
   return out.join('\n');

@@ -1,14 +1,17 @@
 import { LoadGenerator } from '../load/load-generator.js';
 import type { InstanceSet } from '../load/workload.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
-import { BEAT_OK_BODY, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances } from './common.js';
+import { BEAT_OK_BODY, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances, tokenOf } from './common.js';
+import { BENCH_USER } from '../servers/beacon-server.js';
 import type { Scenario, ScenarioContext } from './context.js';
 import { falseExpiries, fmt, loadFailures, measureLoad } from './measure.js';
 
 /**
  * Scenario 1: N registered ephemeral instances each beating every 5 s, open-loop over keep-alive
  * connections, half shaped as the Java 1.4.8 client and half as the Node client. One fresh server
- * per N. Reports what the server sustained, its latency, CPU and memory, and false expiries.
+ * per N. Reports what the server sustained, its latency, CPU and memory, and false expiries. The
+ * largest N runs twice: with auth off, then with auth on (Beacon's default), every request carrying
+ * a user's `accessToken`.
  */
 export const beatThroughput: Scenario = {
   id: '1',
@@ -19,12 +22,14 @@ export const beatThroughput: Scenario = {
     const runs: unknown[] = [];
     const generator = await LoadGenerator.start(ctx.generatorCpu);
     try {
-      for (const count of sizes.counts) {
+      const largest = Math.max(...sizes.counts);
+      const plan = [...sizes.counts.map((count) => ({ count, auth: false })), { count: largest, auth: true }];
+      for (const { count, auth } of plan) {
         const set: InstanceSet = { count, perService: sizes.perService, shapes: BOTH_SHAPES };
         const rate = (count * 1000) / DEFAULT_INTERVAL_MS;
-        const server = await ctx.startBeacon();
+        const server = await ctx.startBeacon({ auth });
         try {
-          ctx.log(`  registering ${kilo(count)} instances`);
+          ctx.log(`  registering ${kilo(count)} instances${auth ? ' (auth on)' : ''}`);
           const registration = await registerInstances(generator, server, set, 64);
           ctx.log(`  beating ${kilo(count)} instances at ${fmt.int(rate)}/s for ${sizes.durationMs / 1000} s`);
           const m = await measureLoad(
@@ -32,7 +37,7 @@ export const beatThroughput: Scenario = {
             {
               host: '127.0.0.1',
               port: server.port,
-              workload: { kind: 'beat', set },
+              workload: { kind: 'beat', set, ...tokenOf(server) },
               mode: 'open',
               rate,
               connections: sizes.connections,
@@ -46,7 +51,7 @@ export const beatThroughput: Scenario = {
           );
           const failures = loadFailures(m.load);
           const falses = falseExpiries(m.probe);
-          const name = `beats, ${kilo(count)} instances @ 5 s`;
+          const name = `beats, ${kilo(count)} instances @ 5 s${auth ? ', auth on' : ''}`;
           const held = !m.load.overloaded && failures === 0 && m.load.throughput >= rate * 0.98;
           rows.push(
             {
@@ -85,7 +90,7 @@ export const beatThroughput: Scenario = {
               verdict: falses === 0 ? 'pass' : 'miss',
             },
           );
-          runs.push({ instances: count, offeredRate: rate, registration: summary(registration), ...m });
+          runs.push({ instances: count, auth, offeredRate: rate, registration: summary(registration), ...m });
         } finally {
           await server.stop();
         }
@@ -103,6 +108,7 @@ export const beatThroughput: Scenario = {
         instancesPerService: sizes.perService,
         clientShapes: 'half Java 1.4.8 (query + form body beat=<json>), half Node nacos-naming (all in query)',
         beat: 'full beat (beat JSON present) on every request',
+        auth: `off, then on for the largest N: every request with accessToken of user ${BENCH_USER.username} (not an admin; role with rw on ${BENCH_USER.resource})`,
         connections: sizes.connections,
         schedule: 'open loop, evenly spaced, latency from the scheduled time',
         warmupMs: sizes.warmupMs,

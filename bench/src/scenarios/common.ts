@@ -22,7 +22,7 @@ export async function registerInstances(
   const result = await generator.run({
     host: '127.0.0.1',
     port: server.port,
-    workload: { kind: 'register', set },
+    workload: { kind: 'register', set, ...tokenOf(server) },
     mode: 'once',
     connections,
     warmupMs: 0,
@@ -38,6 +38,11 @@ export async function registerInstances(
     );
   }
   return result;
+}
+
+/** The workload's `accessToken` field for a server with auth on (nothing with auth off). */
+export function tokenOf(server: { accessToken?: string | undefined }): { accessToken?: string } {
+  return server.accessToken === undefined ? {} : { accessToken: server.accessToken };
 }
 
 export function kilo(n: number): string {

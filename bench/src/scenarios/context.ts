@@ -73,7 +73,7 @@ export interface ScenarioContext {
    */
   startBeacon: (options?: Omit<BeaconServerOptions, 'cpu' | 'main'> & { pin?: boolean }) => Promise<BeaconServer>;
   /** Figures one scenario leaves for a later one (the capacity search starts near saturation). */
-  shared: { beaconSaturation?: number; rawSaturation?: number };
+  shared: { beaconSaturation?: number; beaconAuthSaturation?: number; rawSaturation?: number };
 }
 
 export interface Scenario {

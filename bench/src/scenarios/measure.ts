@@ -1,6 +1,6 @@
 import type { LoadGenerator } from '../load/load-generator.js';
 import type { LoadJob, LoadResult } from '../load/load-run.js';
-import { cpuPercent, type ProcSample } from '../process/proc-stats.js';
+import { cpuPercent, waitPercent, type ProcSample } from '../process/proc-stats.js';
 import type { ProbeReport } from '../servers/probe-hook.js';
 
 export interface ServerUnderTest {
@@ -16,6 +16,11 @@ export interface ServerFigures {
   cpuUsPerRequest: number;
   rssMb: number;
   peakRssMb: number;
+  /**
+   * Share of the whole run (warm-up included) the server's event-loop thread was ready to run but
+   * waited for a CPU that something else had, percent: near 0 on a machine of its own.
+   */
+  runQueueWaitPercent: number;
 }
 
 export interface ProbeDelta {
@@ -43,6 +48,7 @@ const MB = 1024 * 1024;
 export async function measureLoad(generator: LoadGenerator, job: LoadJob, server: ServerUnderTest): Promise<Measured> {
   let from: ProcSample | undefined;
   let to: ProcSample | undefined;
+  const first = server.sample();
   const beforeWarmup = server.probe ? await server.probe() : undefined;
   let atStart: Promise<ProbeReport> | undefined;
   const load = await generator.run(job, (phase) => {
@@ -83,6 +89,7 @@ export async function measureLoad(generator: LoadGenerator, job: LoadJob, server
       cpuUsPerRequest: load.throughput > 0 ? (cpu * 10_000) / load.throughput : 0,
       rssMb: end.rssBytes / MB,
       peakRssMb: end.peakRssBytes / MB,
+      runQueueWaitPercent: waitPercent(first, end),
     },
     probe,
   };

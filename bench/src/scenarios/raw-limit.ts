@@ -3,6 +3,7 @@ import { LoadGenerator } from '../load/load-generator.js';
 import type { LoadJob } from '../load/load-run.js';
 import type { InstanceSet } from '../load/workload.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
+import { BENCH_USER } from '../servers/beacon-server.js';
 import { RawServer } from '../servers/raw-server.js';
 import { BEAT_OK_BODY, BOTH_SHAPES, kilo, registerInstances } from './common.js';
 import type { Scenario, ScenarioContext } from './context.js';
@@ -10,12 +11,19 @@ import { fmt, loadFailures, measureLoad, type Measured } from './measure.js';
 
 /** Below this share of the raw server's throughput, beat handling misses its target. */
 export const RAW_RATIO_TARGET = 0.7;
+/** Auth on (the default) may cost at most this much more server CPU per beat than auth off. */
+export const AUTH_COST_TARGET = 1.1;
+
+type Side = 'raw' | 'beacon' | 'beaconAuth';
 
 /**
  * Scenario 2: the physical limit. The same beats, closed-loop on the same connections, against a
- * bare node:http server that parses them and answers the same reply, then against Beacon. The
- * ratio of the two saturation throughputs says how much the registry and its framework cost.
- * Full runs alternate the two servers twice and keep the best of each, which damps noise from
+ * bare node:http server that parses them and answers the same reply, then against Beacon with auth
+ * off, then against Beacon with auth on (its default), every beat carrying a user's `accessToken`
+ * as the Java client sends it. The ratio of the saturation throughputs says how much the registry
+ * and its framework cost; the ratio of server CPU per beat, what auth adds. Each round runs the
+ * three servers one after the other, in an order that rotates from round to round, and each ratio
+ * is taken within a round; the result is the median over the rounds, which damps noise from
  * anything else on the machine.
  */
 export const rawLimit: Scenario = {
@@ -24,11 +32,11 @@ export const rawLimit: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const sizes = ctx.sizes.saturation;
     const set: InstanceSet = { count: sizes.instances, perService: sizes.perService, shapes: BOTH_SHAPES };
-    const rounds = ctx.options.mode === 'full' ? 2 : 1;
-    const job = (port: number): LoadJob => ({
+    const rounds = ctx.options.mode === 'full' ? 3 : 1;
+    const job = (port: number, accessToken?: string): LoadJob => ({
       host: '127.0.0.1',
       port,
-      workload: { kind: 'beat', set },
+      workload: { kind: 'beat', set, ...(accessToken === undefined ? {} : { accessToken }) },
       mode: 'closed',
       connections: sizes.connections,
       warmupMs: sizes.warmupMs,
@@ -36,58 +44,76 @@ export const rawLimit: Scenario = {
       drainMs: 3000,
       expectBody: BEAT_OK_BODY,
     });
-    const raw: Measured[] = [];
-    const beacon: Measured[] = [];
+    const runs: Record<Side, Measured[]> = { raw: [], beacon: [], beaconAuth: [] };
+    const sides: Side[] = ['raw', 'beacon', 'beaconAuth'];
     const generator = await LoadGenerator.start(ctx.generatorCpu);
     try {
-      for (let round = 1; round <= rounds; round++) {
-        ctx.log(`  round ${round}: raw node:http`);
-        const rawServer = await RawServer.start(ctx.serverCpu);
-        try {
-          raw.push(await measureLoad(generator, job(rawServer.port), rawServer));
-        } finally {
-          await rawServer.stop();
-        }
-        ctx.log(`  round ${round}: Beacon`);
-        const server = await ctx.startBeacon();
-        try {
-          await registerInstances(generator, server, set, 64);
-          const profileFile = join(
-            ctx.outDir,
-            `beacon-beat-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
-          );
-          if (ctx.options.profile && round === 1) await server.startProfile();
-          beacon.push(await measureLoad(generator, job(server.port), server));
-          if (ctx.options.profile && round === 1) {
-            await server.stopProfile(profileFile);
-            ctx.log(`  CPU profile: ${profileFile}`);
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < sides.length; k++) {
+          const side = sides[(round + k) % sides.length]!;
+          ctx.log(`  round ${round + 1}: ${SIDE_NAMES[side]}`);
+          if (side === 'raw') {
+            const rawServer = await RawServer.start(ctx.serverCpu);
+            try {
+              runs.raw.push(await measureLoad(generator, job(rawServer.port), rawServer));
+            } finally {
+              await rawServer.stop();
+            }
+            continue;
           }
-        } finally {
-          await server.stop();
+          const server = await ctx.startBeacon({ auth: side === 'beaconAuth' });
+          try {
+            await registerInstances(generator, server, set, 64);
+            const profiled = ctx.options.profile && round === 0;
+            const profileFile = join(
+              ctx.outDir,
+              `beacon-beat-${side === 'beaconAuth' ? 'auth-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+            );
+            if (profiled) await server.startProfile();
+            runs[side].push(await measureLoad(generator, job(server.port, server.accessToken), server));
+            if (profiled) {
+              await server.stopProfile(profileFile);
+              ctx.log(`  CPU profile: ${profileFile}`);
+            }
+          } finally {
+            await server.stop();
+          }
         }
       }
     } finally {
       await generator.close();
     }
-    const best = (runs: Measured[]) => runs.reduce((a, b) => (b.load.throughput > a.load.throughput ? b : a));
-    const r = best(raw);
-    const b = best(beacon);
-    const ratio = b.load.throughput / r.load.throughput;
+    const perRound = (f: (round: number) => number) => median(Array.from({ length: rounds }, (_, i) => f(i)));
+    const cpu = (side: Side, i: number) => runs[side][i]!.server.cpuUsPerRequest;
+    const rate = (side: Side, i: number) => runs[side][i]!.load.throughput;
+    const ratio = perRound((i) => rate('beacon', i) / rate('raw', i));
+    const costRatio = perRound((i) => cpu('raw', i) / cpu('beacon', i));
+    const authCostRatio = perRound((i) => cpu('raw', i) / cpu('beaconAuth', i));
+    const authOverhead = perRound((i) => cpu('beaconAuth', i) / cpu('beacon', i));
+    // The round of median throughput stands for the side in the table.
+    const typical = (side: Side) =>
+      [...runs[side]].sort((x, y) => x.load.throughput - y.load.throughput)[Math.floor(runs[side].length / 2)]!;
+    const r = typical('raw');
+    const b = typical('beacon');
+    const a = typical('beaconAuth');
     ctx.shared.beaconSaturation = b.load.throughput;
+    ctx.shared.beaconAuthSaturation = a.load.throughput;
     ctx.shared.rawSaturation = r.load.throughput;
-    const failures = loadFailures(b.load) + loadFailures(r.load);
+    const failures = sides.reduce((n, side) => n + runs[side].reduce((m, x) => m + loadFailures(x.load), 0), 0);
     const line = (m: Measured) =>
       `${fmt.int(m.load.throughput)} beats/s, p50 ${fmt.ms(m.load.latency.p50)}, p99 ${fmt.ms(m.load.latency.p99)}, ` +
       `CPU ${fmt.pct(m.server.cpuPercent)} (${m.server.cpuUsPerRequest.toFixed(1)} µs per beat)`;
     // CPU per beat barely moves when other work shares the machine; throughput does.
-    const costRatio = r.server.cpuUsPerRequest / b.server.cpuUsPerRequest;
-    const saturated = b.server.cpuPercent >= 90 && r.server.cpuPercent >= 90;
+    const saturated = sides.every((side) => runs[side].every((m) => m.server.cpuPercent >= 90));
     // A profiled run's Beacon figures include the profiler: shown, not judged.
     const judged = !ctx.options.profile;
     const name = `saturation, ${kilo(sizes.instances)} instances`;
+    const spread = (f: (round: number) => number) =>
+      rounds > 1 ? ` (rounds: ${Array.from({ length: rounds }, (_, i) => f(i).toFixed(2)).join(', ')})` : '';
     const rows: SummaryRow[] = [
       { scenario: name, measure: 'raw node:http', value: line(r), verdict: 'info' },
-      { scenario: name, measure: 'Beacon', value: line(b), verdict: 'info' },
+      { scenario: name, measure: 'Beacon, auth off', value: line(b), verdict: 'info' },
+      { scenario: name, measure: 'Beacon, auth on (accessToken)', value: line(a), verdict: 'info' },
       {
         scenario: name,
         measure: 'Beacon / raw throughput',
@@ -102,9 +128,22 @@ export const rawLimit: Scenario = {
         // What the throughput ratio would be with both servers saturating their core.
         scenario: name,
         measure: 'Beacon / raw by CPU per beat',
-        value: fmt.ratio(costRatio),
+        value: fmt.ratio(costRatio) + spread((i) => cpu('raw', i) / cpu('beacon', i)),
         target: `≥ ${RAW_RATIO_TARGET}`,
         verdict: saturated || !judged ? 'info' : costRatio >= RAW_RATIO_TARGET && failures === 0 ? 'pass' : 'miss',
+      },
+      {
+        scenario: name,
+        measure: 'Beacon with auth on / raw by CPU per beat',
+        value: fmt.ratio(authCostRatio) + spread((i) => cpu('raw', i) / cpu('beaconAuth', i)),
+        verdict: 'info',
+      },
+      {
+        scenario: name,
+        measure: 'auth on / auth off, CPU per beat',
+        value: fmt.ratio(authOverhead) + spread((i) => cpu('beaconAuth', i) / cpu('beacon', i)),
+        target: `≤ ${AUTH_COST_TARGET}`,
+        verdict: !judged ? 'info' : authOverhead <= AUTH_COST_TARGET && failures === 0 ? 'pass' : 'miss',
       },
     ];
     return {
@@ -120,12 +159,35 @@ export const rawLimit: Scenario = {
         warmupMs: sizes.warmupMs,
         durationMs: sizes.durationMs,
         rounds,
+        order: 'raw, auth off, auth on, rotated by one each round; ratios within a round, median over rounds',
+        auth: `auth on: BEACON_AUTH=on, every request with accessToken of user ${BENCH_USER.username} (not an admin; role with rw on ${BENCH_USER.resource})`,
         rawServer:
           'node:http; parses query + form body + beat JSON, finds or creates the instance in a Map, stamps it, answers the same JSON',
       },
-      data: { raw, beacon, ratio, costRatio, saturated },
+      data: {
+        raw: runs.raw,
+        beacon: runs.beacon,
+        beaconAuth: runs.beaconAuth,
+        ratio,
+        costRatio,
+        authCostRatio,
+        authOverhead,
+        saturated,
+      },
       rows,
       notes: judged ? [] : ['Profiled run (--profile): the profiler slows Beacon down, so the ratios are not judged.'],
     };
   },
 };
+
+const SIDE_NAMES: Record<Side, string> = {
+  raw: 'raw node:http',
+  beacon: 'Beacon, auth off',
+  beaconAuth: 'Beacon, auth on',
+};
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

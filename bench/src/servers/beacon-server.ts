@@ -1,4 +1,4 @@
-import { REPO_ROOT, spawnServer, type SpawnedServer } from '@beacon/test-support';
+import { ADMIN, REPO_ROOT, spawnServer, type SpawnedServer } from '@beacon/test-support';
 import { nextMessage } from '../process/node-process.js';
 import { sampleProcess, type ProcSample } from '../process/proc-stats.js';
 import type { ProbeReport } from './probe-hook.js';
@@ -13,7 +13,15 @@ export interface BeaconServerOptions {
   /** Start with --expose-gc so that memory can be read after a full collection. */
   exposeGc?: boolean;
   env?: Record<string, string>;
+  /**
+   * Auth on, as Beacon starts by default, with the test admin and BENCH_USER: every request of the
+   * scenario then carries `accessToken`, BENCH_USER's token.
+   */
+  auth?: boolean;
 }
+
+/** The user a scenario with auth on beats as: not an admin, allowed to write the namespace. */
+export const BENCH_USER = { username: 'bench-app', password: 'bench-app-Passw0rd', resource: 'public:*:*' } as const;
 
 /**
  * The built server (`node packages/server/dist/main.js`) in its own process, started by the shared
@@ -24,6 +32,8 @@ export class BeaconServer {
   private nextId = 1;
   /** The Nacos 2.x gRPC port, as the server logged it at start. */
   readonly grpcPort: number | undefined;
+  /** With auth on: BENCH_USER's token, for every request a scenario sends. */
+  accessToken: string | undefined;
 
   private constructor(private readonly server: SpawnedServer) {
     this.grpcPort = grpcPortOf(server.stdout());
@@ -40,12 +50,20 @@ export class BeaconServer {
         BEACON_LOG_LEVEL: 'log',
         // The server as measured before the shared launcher: no admin is created (no scrypt at start)
         // and the token secret is generated, as on a first start with auth off.
-        BEACON_ADMIN_PASSWORD: undefined,
+        BEACON_ADMIN_PASSWORD: options.auth ? ADMIN.password : undefined,
         BEACON_TOKEN_SECRET: undefined,
+        ...(options.auth ? { BEACON_AUTH: 'on' } : {}),
         ...options.env,
       },
     });
-    return new BeaconServer(server);
+    const beacon = new BeaconServer(server);
+    try {
+      if (options.auth) beacon.accessToken = await beacon.benchUserToken();
+    } catch (error) {
+      await beacon.stop();
+      throw error;
+    }
+    return beacon;
   }
 
   get port(): number {
@@ -59,6 +77,38 @@ export class BeaconServer {
   /** The last lines the server printed, for error reports. */
   get recentOutput(): string {
     return (this.server.stdout() + this.server.stderr()).slice(-20_000);
+  }
+
+  /**
+   * A token of BENCH_USER, an application's account as an operator would set it up: a role with
+   * read-write permission on the `public` namespace (so every request also resolves a permission,
+   * which an admin's would skip). Created through the Nacos auth API with the admin's token.
+   */
+  private async benchUserToken(): Promise<string> {
+    const admin = await this.login(ADMIN.username, ADMIN.password);
+    const role = 'bench-role';
+    await this.post('/nacos/v1/auth/users', { username: BENCH_USER.username, password: BENCH_USER.password }, admin);
+    await this.post('/nacos/v1/auth/roles', { role, username: BENCH_USER.username }, admin);
+    await this.post('/nacos/v1/auth/permissions', { role, resource: BENCH_USER.resource, action: 'rw' }, admin);
+    return this.login(BENCH_USER.username, BENCH_USER.password);
+  }
+
+  private async login(username: string, password: string): Promise<string> {
+    const reply = (await this.post('/nacos/v1/auth/login', { username, password })) as { accessToken?: string };
+    if (typeof reply.accessToken !== 'string') throw new Error(`login of ${username} gave no token`);
+    return reply.accessToken;
+  }
+
+  private async post(path: string, params: Record<string, string>, accessToken?: string): Promise<unknown> {
+    const body = new URLSearchParams({ ...params, ...(accessToken ? { accessToken } : {}) });
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, { method: 'POST', body });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
   }
 
   sample(): ProcSample {

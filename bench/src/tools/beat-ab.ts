@@ -5,7 +5,7 @@ import { LoadGenerator } from '../load/load-generator.js';
 import type { InstanceSet } from '../load/workload.js';
 import { canPin } from '../process/node-process.js';
 import { machineLoad } from '../process/proc-stats.js';
-import { BEAT_OK_BODY, registerInstances } from '../scenarios/common.js';
+import { BEAT_OK_BODY, registerInstances, tokenOf } from '../scenarios/common.js';
 import { measureLoad } from '../scenarios/measure.js';
 import { BeaconServer, REPO_ROOT } from '../servers/beacon-server.js';
 import { RawServer } from '../servers/raw-server.js';
@@ -18,7 +18,9 @@ import { RawServer } from '../servers/raw-server.js';
  * saturation runs are not (an A/A run agrees within about 2%). Writes bench/results/ab-*.json,
  * which docs/performance.md lists under "Before and after". Usage:
  *   node bench/dist/tools/beat-ab.js --a=<main.js|raw> --b=<main.js|raw> --label=<change>
- *        [--a-name=<text>] [--b-name=<text>] [--rounds=3] [--seconds=10] [--connections=32]
+ *        [--a-name=<text>] [--b-name=<text>] [--a-auth=on] [--b-auth=on] [--rounds=3] [--seconds=10]
+ *        [--connections=32]
+ * `--x-auth=on` starts that side with auth on (Beacon's default) and beats with a user's accessToken.
  */
 export interface AbResult {
   schema: 'ab/1';
@@ -34,6 +36,7 @@ export interface AbResult {
 interface AbSide {
   name: string;
   build: string;
+  auth?: boolean;
   cpuUsPerBeat: number[];
   beatsPerSecond: number[];
   medianCpuUsPerBeat: number;
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   const seconds = Number(f['seconds'] ?? 10);
   const connections = Number(f['connections'] ?? 32);
   const builds = [a, b] as const;
+  const auth = [f['a-auth'] === 'on', f['b-auth'] === 'on'] as const;
   const set: InstanceSet = { count: 10_000, perService: 100, shapes: ['java', 'node'] };
   const pin = canPin();
   const loadBefore = machineLoad();
@@ -65,11 +69,11 @@ async function main(): Promise<void> {
   const rate: number[][] = [[], []];
   try {
     for (let round = 0; round < rounds; round++) {
-      const start = (main: string) =>
+      const start = (main: string, withAuth: boolean) =>
         main === 'raw'
           ? RawServer.start(pin ? 0 : undefined)
-          : BeaconServer.start({ cpu: pin ? 0 : undefined, main: resolve(main) });
-      const servers = [await start(builds[0]), await start(builds[1])];
+          : BeaconServer.start({ cpu: pin ? 0 : undefined, main: resolve(main), auth: withAuth });
+      const servers = [await start(builds[0], auth[0]), await start(builds[1], auth[1])];
       try {
         await Promise.all(
           servers.map((server, i) =>
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
               {
                 host: '127.0.0.1',
                 port: server.port,
-                workload: { kind: 'beat', set },
+                workload: { kind: 'beat', set, ...(server instanceof BeaconServer ? tokenOf(server) : {}) },
                 mode: 'closed',
                 connections,
                 warmupMs: 2000,
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
   const side = (i: number): AbSide => ({
     name: f[i === 0 ? 'a-name' : 'b-name'] ?? builds[i]!,
     build: builds[i]!,
+    ...(auth[i] ? { auth: true } : {}),
     cpuUsPerBeat: cpu[i]!,
     beatsPerSecond: rate[i]!,
     medianCpuUsPerBeat: median(cpu[i]!),

@@ -29,6 +29,7 @@ export class AccessDirectory {
   private readonly listeners: (() => void)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private pendingReload: Promise<void> | undefined;
+  private changes = 0;
 
   constructor(
     private readonly store: AuthStore,
@@ -48,6 +49,14 @@ export class AccessDirectory {
   /** Called after every change (the credential cache listens). */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Counts the changes applied so far (here or, in cluster mode, reloaded from another node's): a
+   * conclusion drawn from the directory holds exactly as long as the generation it was drawn at.
+   */
+  get generation(): number {
+    return this.changes;
   }
 
   user(username: string): UserRecord | undefined {
@@ -307,6 +316,7 @@ export class AccessDirectory {
   }
 
   private changed(): void {
+    this.changes++;
     for (const listener of this.listeners) listener();
   }
 }

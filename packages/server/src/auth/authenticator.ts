@@ -3,6 +3,7 @@ import type { AccessDirectory } from './access-directory.js';
 import type { LoginRateLimiter } from './login-rate-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { TokenService } from './token-service.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export interface Identity {
   readonly username: string;
@@ -32,14 +33,18 @@ interface CachedCheck {
 
 /**
  * Turns credentials into an identity. Tokens are checked against the signature, the expiry, the
- * user's existence and their last password change. Username + password parameters (the Node client
- * sends them on every request) cost one scrypt check per client and token lifetime: a success is
- * remembered under an HMAC of the pair with a key that never leaves this process.
+ * user's existence and their last password change; a token that passed is remembered until it
+ * expires or the access directory changes (VerifiedTokens), so a client's beats with the same token
+ * cost one map lookup, and a deleted user or changed password still counts from the next request.
+ * Username + password parameters (the Node client sends them on every request) cost one scrypt
+ * check per client and token lifetime: a success is remembered under an HMAC of the pair with a key
+ * that never leaves this process.
  */
 export class Authenticator {
   private readonly cacheKey = randomBytes(32);
   private readonly checked = new Map<string, CachedCheck>();
   private readonly inFlight = new Map<string, Promise<AuthResult>>();
+  private readonly verified: VerifiedTokens<AuthResult>;
 
   constructor(
     private readonly tokens: TokenService,
@@ -48,10 +53,14 @@ export class Authenticator {
     private readonly limiter: LoginRateLimiter,
     private readonly now: () => number = Date.now,
   ) {
+    this.verified = new VerifiedTokens(now);
     directory.onChange(() => this.checked.clear());
   }
 
   byToken(token: string): AuthResult {
+    const generation = this.directory.generation;
+    const known = this.verified.get(token, generation);
+    if (known !== undefined) return known;
     const check = this.tokens.verify(token);
     if (!check.ok) return fail(check.reason === 'expired' ? { kind: 'token-expired' } : { kind: 'token-invalid' });
     const user = this.directory.user(check.claims.sub);
@@ -61,7 +70,14 @@ export class Authenticator {
     const stale =
       ver === undefined ? iat < Math.floor((user?.passwordChangedAt ?? 0) / 1000) : ver !== user?.passwordChangedAt;
     if (!user || stale) return fail({ kind: 'token-invalid' });
-    return { ok: true, identity: { ...this.identity(user.username), expiresAt: check.claims.exp * 1000 } };
+    const expiresAt = check.claims.exp * 1000;
+    // Shared by every request that carries the token: frozen, so none can change it for the others.
+    const result: AuthResult = Object.freeze({
+      ok: true,
+      identity: Object.freeze({ ...this.identity(user.username), expiresAt }),
+    });
+    this.verified.remember(token, result, expiresAt, generation);
+    return result;
   }
 
   /** Username + password parameters on an ordinary request. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { firstValues } from './query-string.js';
 
 /**
  * Nacos reads parameters from any form body, and the Node client sends requests with no
@@ -23,7 +24,5 @@ export function acceptFormBodies(fastify: FastifyInstance): void {
 }
 
 export function parseForm(body: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(body)) if (!(key in result)) result[key] = value;
-  return result;
+  return firstValues(body, {});
 }
