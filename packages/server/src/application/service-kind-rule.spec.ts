@@ -18,12 +18,14 @@ describe('checkServiceKind (Nacos 2.x: a service takes only instances of its kin
     );
   });
 
-  it('refuses an ephemeral instance, or batch, in a persistent service', () => {
-    expect(() => checkServiceKind(serviceWith(false), true)).toThrow(
-      "Current service DEFAULT_GROUP@@demo is persistent service, can't register ephemeral instance.",
-    );
-    expect(() => checkServiceKind(serviceWith(false), true, true)).toThrow(
-      "Current service DEFAULT_GROUP@@demo is persistent service, can't batch register ephemeral instance.",
+  it('lets an ephemeral instance, or batch, into a persistent service: a client redo must not be refused forever', () => {
+    expect(() => checkServiceKind(serviceWith(false), true)).not.toThrow();
+    expect(() => checkServiceKind(serviceWith(false, false), true, true)).not.toThrow();
+  });
+
+  it('names a batch in its refusal', () => {
+    expect(() => checkServiceKind(serviceWith(true), false, true)).toThrow(
+      "Current service DEFAULT_GROUP@@demo is ephemeral service, can't batch register persistent instance.",
     );
   });
 

@@ -166,7 +166,7 @@ describe('ability negotiation and persistent instances (Nacos 2.3)', () => {
     expect(await hosts('svc')).toEqual([]);
   });
 
-  it('refuses a persistent instance in an ephemeral service and the reverse, as Nacos 2.x', async () => {
+  it('refuses a persistent instance in an ephemeral service, as Nacos 2.x, but never an ephemeral one (ADR 0014)', async () => {
     const { client, hosts } = await setup();
     const c = client();
     await c.connect();
@@ -183,10 +183,11 @@ describe('ability negotiation and persistent instances (Nacos 2.3)', () => {
     const other = { ...register('127.0.0.41', 80, { ephemeral: false }), serviceName: 'kept' };
     await c.request('InstanceRequest', other);
     const ephemeral = await c.request('InstanceRequest', { ...register('127.0.0.42', 80), serviceName: 'kept' });
-    expect(ephemeral.body['message']).toBe(
-      "Current service G@@kept is persistent service, can't register ephemeral instance.",
-    );
+    // A persistent-only service (here made by the 1.x model's ephemeral=false) still takes a client's
+    // ephemeral redo: refusing it would keep the instance away for good after a restart.
+    expect(ephemeral).toMatchObject({ type: 'InstanceResponse', body: { resultCode: 200 } });
     expect(await hosts('svc')).toEqual(['127.0.0.39:80']);
+    expect(await hosts('kept')).toContain('127.0.0.42:80');
   });
 });
 
