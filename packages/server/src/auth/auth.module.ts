@@ -3,7 +3,7 @@ import { NamespaceService } from '../application/namespace-service.js';
 import { STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { RegistryModule } from '../state-backend/state-backend.module.js';
 import { AccessDirectory } from './access-directory.js';
 import { ApiAuthController } from './api-auth.controller.js';
 import { AuthBootstrap } from './auth-bootstrap.js';

@@ -6,7 +6,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../config/tokens.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { RegistryModule } from '../state-backend/state-backend.module.js';
 import { NativeViews } from '../wire/native-views.js';
 import { WireModule } from '../wire/wire.module.js';
 import { ConnectionPusher } from './connection-pusher.js';

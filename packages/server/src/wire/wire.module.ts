@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Registry } from '@beacon/core';
-import { RegistryModule } from '../registry/registry.module.js';
+import { RegistryModule } from '../state-backend/state-backend.module.js';
 import { NativeViews } from './native-views.js';
 
 /** The renderers more than one module needs: the native views serve /api/v1 and the watch stream. */
