@@ -3,7 +3,7 @@ import { NamespaceService } from '../application/namespace-service.js';
 import { STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
-import { RegistryModule } from '../state-backend/state-backend.module.js';
+import { StateBackendModule } from '../state-backend/state-backend.module.js';
 import { AccessDirectory } from './access-directory.js';
 import { ApiAuthController } from './api-auth.controller.js';
 import { AuthBootstrap } from './auth-bootstrap.js';
@@ -23,7 +23,7 @@ import { TokenService } from './token-service.js';
  * keeps all of it but lets every request through.
  */
 @Module({
-  imports: [RegistryModule],
+  imports: [StateBackendModule],
   controllers: [NacosAuthController, ApiAuthController],
   providers: [
     {
@@ -38,7 +38,7 @@ import { TokenService } from './token-service.js';
     },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     {
-      // The store is RegistryModule's choice: SQLite embedded, PostgreSQL in cluster mode.
+      // The store is StateBackendModule's choice: SQLite embedded, PostgreSQL in cluster mode.
       provide: AccessDirectory,
       inject: [AUTH_STORE, PasswordHasher],
       useFactory: (store: AuthStore, hasher: PasswordHasher) => AccessDirectory.open(store, hasher),

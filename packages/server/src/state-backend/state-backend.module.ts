@@ -25,36 +25,48 @@ import { AuthRepository } from '../auth/auth-repository.js';
 import { AUTH_STORE, type AuthStore } from '../auth/auth-store.js';
 import type { ClusterStateBackend } from '../cluster/cluster-state-backend.js';
 
-/** Starts the schedulers once the app is ready; stops them and closes storage on shutdown. */
+/** The embedded node's SQLite database; null in cluster mode. */
+const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
+
+/** The cluster configuration, where the absence of the embedded database says there is one. */
+function clusterConfigOf(config: BeaconConfig): NonNullable<BeaconConfig['cluster']> {
+  if (!config.cluster) throw new Error('no embedded database and no cluster configuration');
+  return config.cluster;
+}
+
+/**
+ * Starts the schedulers once the app is ready; stops them and closes storage on shutdown. The expiry
+ * heap and the SQLite file exist only in embedded mode: in cluster mode expiry is Redis's, run by the
+ * holder of each shard's lease (src/cluster/), and the durable state is PostgreSQL's.
+ */
 @Injectable()
-class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class StateBackendLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Registry');
 
   constructor(
     @Inject(STATE_BACKEND) private readonly backend: StateBackend,
-    @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler,
+    @Inject(ExpiryScheduler) private readonly expiry: ExpiryScheduler | null,
     @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
-    @Inject(SqliteDatabase) private readonly database: SqliteDatabase,
+    @Inject(EMBEDDED_DATABASE) private readonly database: SqliteDatabase | null,
     @Inject(AUTH_STORE) private readonly authStore: AuthStore,
   ) {}
 
   onApplicationBootstrap(): void {
-    // In cluster mode expiry is Redis's, run by the holder of each shard's lease (src/cluster/).
-    if (this.backend.start) this.backend.start();
-    else this.expiry.start();
+    this.backend.start?.();
+    this.expiry?.start();
     this.checks.start();
     const registry = this.backend.registry;
     this.logger.log(
-      `registry ready: ${registry.serviceCount()} services, ${registry.instanceCount()} instances restored from ${this.backend.start ? 'the cluster' : this.database.path}`,
+      `registry ready: ${registry.serviceCount()} services, ${registry.instanceCount()} instances restored from ${this.database?.path ?? 'the cluster'}`,
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.expiry.stop();
+    this.expiry?.stop();
     this.checks.stop();
     await this.authStore.close?.();
     await this.backend.close?.();
-    this.database.close();
+    this.database?.close();
   }
 }
 
@@ -75,9 +87,11 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
 @Module({
   providers: [
     {
-      provide: SqliteDatabase,
+      // Embedded mode only: a cluster node neither creates nor migrates a beacon.db it would not use.
+      provide: EMBEDDED_DATABASE,
       inject: [CONFIG],
-      useFactory: (config: BeaconConfig) => {
+      useFactory: (config: BeaconConfig): SqliteDatabase | null => {
+        if (config.cluster) return null;
         const logger = new Logger('Storage');
         return new SqliteDatabase(config.dataDir, { log: (message) => logger.log(message) });
       },
@@ -85,30 +99,30 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     {
       // Embedded (default): the registry with SQLite behind it. Cluster: a view of Redis + PostgreSQL.
       provide: STATE_BACKEND,
-      inject: [CONFIG, SqliteDatabase],
-      useFactory: async (config: BeaconConfig, database: SqliteDatabase): Promise<StateBackend> => {
-        if (config.cluster) {
-          // Loaded only in cluster mode: an embedded node never loads ioredis or pg.
-          const { ClusterStateBackend } = await import('../cluster/cluster-state-backend.js');
-          return ClusterStateBackend.open(config.cluster, {
-            ...registryOptions(config),
-            expiryTickMs: config.expiryTickMs,
-          });
+      inject: [CONFIG, EMBEDDED_DATABASE],
+      useFactory: async (config: BeaconConfig, database: SqliteDatabase | null): Promise<StateBackend> => {
+        if (database) {
+          const registry = new Registry({ ...registryOptions(config), store: new SqliteStore(database) });
+          return new EmbeddedStateBackend(registry, new BeatProcessor(registry));
         }
-        const registry = new Registry({ ...registryOptions(config), store: new SqliteStore(database) });
-        return new EmbeddedStateBackend(registry, new BeatProcessor(registry));
+        // Loaded only in cluster mode: an embedded node never loads ioredis or pg.
+        const { ClusterStateBackend } = await import('../cluster/cluster-state-backend.js');
+        return ClusterStateBackend.open(clusterConfigOf(config), {
+          ...registryOptions(config),
+          expiryTickMs: config.expiryTickMs,
+        });
       },
     },
     {
       // Users, roles and permissions live where the durable state does: SQLite, or the cluster's PostgreSQL.
       provide: AUTH_STORE,
-      inject: [CONFIG, STATE_BACKEND, SqliteDatabase],
-      useFactory: async (config: BeaconConfig, backend: StateBackend, database: SqliteDatabase) => {
-        if (!config.cluster) return new AuthRepository(database);
+      inject: [CONFIG, STATE_BACKEND, EMBEDDED_DATABASE],
+      useFactory: async (config: BeaconConfig, backend: StateBackend, database: SqliteDatabase | null) => {
+        if (database) return new AuthRepository(database);
         const { PostgresAuthStore } = await import('../cluster/postgres-auth-store.js');
         const cluster = backend as ClusterStateBackend;
         const store = new PostgresAuthStore(cluster.pool, cluster.node);
-        await store.follow(config.cluster.databaseUrl);
+        await store.follow(clusterConfigOf(config).databaseUrl);
         return store;
       },
     },
@@ -116,8 +130,9 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     {
       provide: ExpiryScheduler,
       inject: [Registry, CONFIG],
-      useFactory: (registry: Registry, config: BeaconConfig) =>
-        new ExpiryScheduler(registry, { tickMs: config.expiryTickMs }),
+      // Embedded mode only: in a cluster its heap would track every instance and never be drained.
+      useFactory: (registry: Registry, config: BeaconConfig): ExpiryScheduler | null =>
+        config.cluster ? null : new ExpiryScheduler(registry, { tickMs: config.expiryTickMs }),
     },
     {
       provide: HealthCheckScheduler,
@@ -131,8 +146,8 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
           backend.checks,
         ),
     },
-    RegistryLifecycle,
+    StateBackendLifecycle,
   ],
-  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler, SqliteDatabase],
+  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler],
 })
-export class RegistryModule {}
+export class StateBackendModule {}
