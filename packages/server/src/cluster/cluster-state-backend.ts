@@ -26,15 +26,15 @@ import {
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
-import { BeatBatcher } from './beat-batcher.js';
-import { ChangeStreamTail, FellBehindError, type StreamEntry } from './change-stream.js';
-import { SharedCheckRecords } from './check-records.js';
-import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
-import { ExpiryLeases } from './expiry-leases.js';
-import { ephemeralGroupOf, publishGroup } from './instance-group.js';
-import type { JournalStore } from './journal-store.js';
-import { LeasedHealthChecks } from './leased-health-checks.js';
-import { holderOf, NodePresence } from './node-presence.js';
+import { BeatBatcher } from './write-path/beat-batcher.js';
+import { ChangeStreamTail, FellBehindError, type StreamEntry } from './stream/change-stream.js';
+import { SharedCheckRecords } from './leases/check-records.js';
+import { closeEngines, connectEngines, type ClusterEngines } from './engines/cluster-engines.js';
+import { ExpiryLeases } from './leases/expiry-leases.js';
+import { ephemeralGroupOf, publishGroup } from './write-path/instance-group.js';
+import type { JournalStore } from './write-path/journal-store.js';
+import { LeasedHealthChecks } from './leases/leased-health-checks.js';
+import { holderOf, NodePresence } from './leases/node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -45,13 +45,18 @@ import {
   shardKeys,
   shardOf,
   STREAM_MAXLEN,
-} from './redis-layout.js';
-import { withScripts, type ScriptedRedis } from './redis-scripts.js';
-import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
-import { ViewReconciler } from './view-reconciler.js';
-import { creationKey, instanceAddressOf, isEphemeralTarget, takesEphemeralPath } from './mutation-routing.js';
-import { WriteGate } from './write-gate.js';
-import { reasonOf } from './error-reason.js';
+} from './engines/redis-layout.js';
+import { withScripts, type ScriptedRedis } from './engines/redis-scripts.js';
+import { DURABLE_WRITE_LOCK, loadView } from './reconcile/view-loader.js';
+import { ViewReconciler } from './reconcile/view-reconciler.js';
+import {
+  creationKey,
+  instanceAddressOf,
+  isEphemeralTarget,
+  takesEphemeralPath,
+} from './write-path/mutation-routing.js';
+import { WriteGate } from './write-path/write-gate.js';
+import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
 export class ClusterUnavailableError extends ServiceUnavailableException {}

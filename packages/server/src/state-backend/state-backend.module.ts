@@ -119,7 +119,7 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
       inject: [CONFIG, STATE_BACKEND, EMBEDDED_DATABASE],
       useFactory: async (config: BeaconConfig, backend: StateBackend, database: SqliteDatabase | null) => {
         if (database) return new AuthRepository(database);
-        const { PostgresAuthStore } = await import('../cluster/postgres-auth-store.js');
+        const { PostgresAuthStore } = await import('../auth/postgres-auth-store.js');
         const cluster = backend as ClusterStateBackend;
         const store = new PostgresAuthStore(cluster.pool, cluster.node);
         await store.follow(clusterConfigOf(config).databaseUrl);

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberOf, shardKeys, shardOf } from '../../src/cluster/redis-layout.js';
+import { memberOf, shardKeys, shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { RustClient, type NacosInstance, type Push } from '../grpc/support/rust-client.js';
 import { hostsOn, sleep, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
 

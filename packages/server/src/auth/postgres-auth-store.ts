@@ -1,8 +1,8 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from '../auth/auth-store.js';
-import { PostgresNotifications } from './postgres-notifications.js';
-import { reasonOf } from './error-reason.js';
+import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
+import { PostgresNotifications } from '../storage/postgres-notifications.js';
+import { reasonOf } from '../net/error-reason.js';
 
 /** The channel every auth change is announced on; the payload is the writing node's id. */
 const AUTH_CHANNEL = 'beacon_auth';

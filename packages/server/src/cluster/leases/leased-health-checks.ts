@@ -1,6 +1,6 @@
 import { NotFoundError, type CheckSharing, type Instance, type InstanceAddress } from '@beacon/core';
-import { memberOf, shardOf } from './redis-layout.js';
-import { reasonOf } from './error-reason.js';
+import { memberOf, shardOf } from '../engines/redis-layout.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 /** A failed write is reported at most this often, not at every check of every instance. */
 const REPORT_INTERVAL_MS = 5000;

@@ -1,8 +1,8 @@
 import { instanceKey, type Instance, type Registry } from '@beacon/core';
 import type { Redis } from 'ioredis';
-import type { Mutation } from '../application/state-backend.js';
-import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_MAXLEN } from './redis-layout.js';
-import { PARSE_META } from './redis-scripts.js';
+import type { Mutation } from '../../application/state-backend.js';
+import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_MAXLEN } from '../engines/redis-layout.js';
+import { PARSE_META } from '../engines/redis-scripts.js';
 
 /**
  * KEYS inst meta due stream owner; ARGV origin mutation maxlen, then member, timings pairs

@@ -1,6 +1,6 @@
 import { DEFAULT_BEAT_TIMEOUT_MS, type Registry } from '@beacon/core';
-import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
-import type { ScriptedRedis } from './redis-scripts.js';
+import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
+import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
 /** A lease outlives its holder by this much: another node takes the shard over within it. */
 export const LEASE_TTL_MS = 3000;

@@ -1,5 +1,5 @@
 import type { Store, StoredState } from '@beacon/core';
-import type { StoreOp } from '../storage/store-op.js';
+import type { StoreOp } from '../../storage/store-op.js';
 
 /**
  * Core's Store for a node's view in cluster mode. The view is memory; what is durable lives in

@@ -1,5 +1,5 @@
 import type { InstanceAddress, Registry } from '@beacon/core';
-import type { Mutation } from '../application/state-backend.js';
+import type { Mutation } from '../../application/state-backend.js';
 
 /*
  * Which way a mutation goes in cluster mode (docs/adr/0011-cluster-mode.md, "Writes in cluster

@@ -1,9 +1,9 @@
 import type { Instance, Registry } from '@beacon/core';
-import type { ChangeStreamTail } from './change-stream.js';
+import type { ChangeStreamTail } from '../stream/change-stream.js';
 import type { LoadedView } from './view-loader.js';
 import { bringViewTo } from './view-differences.js';
-import type { WriteGate } from './write-gate.js';
-import { reasonOf } from './error-reason.js';
+import type { WriteGate } from '../write-path/write-gate.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 export interface ViewReconcilerDeps {
   readonly view: Registry;

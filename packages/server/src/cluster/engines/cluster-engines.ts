@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { DATABASE_URL_VAR, redact, REDIS_URL_VAR, type ClusterConfig } from '../config/cluster-config.js';
-import { ConfigError } from '../config/config.js';
-import { reasonOf } from './error-reason.js';
+import { DATABASE_URL_VAR, redact, REDIS_URL_VAR, type ClusterConfig } from '../../config/cluster-config.js';
+import { ConfigError } from '../../config/config.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 /** The connections a node holds: commands, a second Redis connection for the blocking stream read, the pool. */
 export interface ClusterEngines {

@@ -7,7 +7,7 @@ import {
   type Registry,
   type Service,
 } from '@beacon/core';
-import { reasonOf } from './error-reason.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 /** What bringing a view to its target did: differences fixed, and those the view refused. */
 export interface Reconciled {

@@ -1,10 +1,10 @@
 import { Registry, type Instance, type RegistryOptions } from '@beacon/core';
-import type { PostgresStore } from '../storage/postgres-store.js';
-import { ChangeStreamTail } from './change-stream.js';
-import type { ClusterEngines } from './cluster-engines.js';
-import { JournalStore } from './journal-store.js';
-import { SHARDS, shardKeys, type StoredRegistration } from './redis-layout.js';
-import { reasonOf } from './error-reason.js';
+import type { PostgresStore } from '../../storage/postgres-store.js';
+import { ChangeStreamTail } from '../stream/change-stream.js';
+import type { ClusterEngines } from '../engines/cluster-engines.js';
+import { JournalStore } from '../write-path/journal-store.js';
+import { SHARDS, shardKeys, type StoredRegistration } from '../engines/redis-layout.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 /** Durable writes are serialised cluster-wide by this transaction-scoped advisory lock. */
 export const DURABLE_WRITE_LOCK = 'beacon:durable-writes';

@@ -1,5 +1,5 @@
 import type { Instance, InstanceAddress } from '@beacon/core';
-import { streamMaxLenVar } from '../config/cluster-config.js';
+import { streamMaxLenVar } from '../../config/cluster-config.js';
 
 /**
  * Where ephemeral state lives in Redis. Instances are split into shards by service (the `{n}` hash

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { CHANGE_STREAM, STREAM_MAXLEN } from './redis-layout.js';
+import { CHANGE_STREAM, STREAM_MAXLEN } from '../engines/redis-layout.js';
 
 /** Entries read per XREAD. */
 const READ_COUNT = 1000;

@@ -1,7 +1,7 @@
 import type { Instance } from '@beacon/core';
-import { holdingNodeOf } from '../application/connection-registrations.js';
-import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
-import type { ScriptedRedis } from './redis-scripts.js';
+import { holdingNodeOf } from '../../application/connection-registrations.js';
+import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
+import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
 /** A node's key outlives its last renewal by this much: its instances go within it (plus a tick). */
 export const NODE_TTL_MS = 3000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds } from './change-stream.js';
+import { compareIds } from '../stream/change-stream.js';
 import { addressOf, memberOf, SHARDS, shardKeys, shardOf } from './redis-layout.js';
 
 describe('Redis layout of cluster mode', () => {

@@ -2,7 +2,7 @@ import { MemoryStore, NotFoundError, Registry, type InstanceAddress } from '@bea
 import { FakeClock, registerCommand } from '@beacon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { LeasedHealthChecks } from './leased-health-checks.js';
-import { shardOf } from './redis-layout.js';
+import { shardOf } from '../engines/redis-layout.js';
 
 const SVC = 'DEFAULT_GROUP@@db';
 

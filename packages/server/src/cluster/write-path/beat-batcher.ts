@@ -1,5 +1,5 @@
-import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from './redis-layout.js';
-import type { ScriptedRedis } from './redis-scripts.js';
+import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
+import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
 /** How long beats gather before they go to Redis together. */
 export const BEAT_FLUSH_MS = 5;

@@ -3,7 +3,7 @@ import { FakeClock, registerCommand } from '@beacon/core/testing';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { SharedCheckRecords } from './check-records.js';
-import { memberOf, shardKeys, shardOf } from './redis-layout.js';
+import { memberOf, shardKeys, shardOf } from '../engines/redis-layout.js';
 
 const SVC = 'DEFAULT_GROUP@@db';
 const KEY = shardKeys(shardOf('public', SVC)).checks;

@@ -1,7 +1,7 @@
 import type { CheckRecord, Instance, InstanceTracker, Registry } from '@beacon/core';
 import type { Redis } from 'ioredis';
-import { memberOf, SHARDS, shardKeys, shardOf } from './redis-layout.js';
-import { reasonOf } from './error-reason.js';
+import { memberOf, SHARDS, shardKeys, shardOf } from '../engines/redis-layout.js';
+import { reasonOf } from '../../net/error-reason.js';
 
 /** How often records are written and read: a record another node shows is at most about two of these old. */
 export const CHECK_RECORDS_TICK_MS = 1000;
