@@ -6,7 +6,7 @@ import { STREAM_MAXLEN, type InstanceScriptKeys } from './redis-layout.js';
  * every deletion happens exactly once cluster-wide, whichever node runs it and however often.
  * Meta values are "timeout,deleteTimeout,healthy,marked,lastBeat" (see redis-layout.ts).
  */
-export const PARSE_META = `
+const PARSE_META = `
 local function parse(m)
   local t, d, h, mk, last = string.match(m, '^(%d+),(%d+),(%d),(%d),(%d+)$')
   return tonumber(t), tonumber(d), h, mk, tonumber(last)
@@ -161,6 +161,39 @@ if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 e
 return 0
 `;
 
+/**
+ * KEYS inst meta due stream owner; ARGV origin mutation maxlen, then member, timings pairs
+ * ("timeout,deleteTimeout", or '' for an instance that is gone). New timings keep Redis's health
+ * and last beat and move the deadline (a connection-held instance, in `owner`, has none); a gone
+ * instance's records go. The mutation is appended in the same call, so other nodes hear of it only
+ * if Redis took it all.
+ */
+const GROUP = `${PARSE_META}
+for i = 4, #ARGV, 2 do
+  local k = ARGV[i]
+  if ARGV[i + 1] == '' then
+    redis.call('HDEL', KEYS[1], k)
+    redis.call('HDEL', KEYS[2], k)
+    redis.call('ZREM', KEYS[3], k)
+    redis.call('HDEL', KEYS[5], k)
+  else
+    local m = redis.call('HGET', KEYS[2], k)
+    if m then
+      local _, _, h, mk, last = parse(m)
+      local t, d = string.match(ARGV[i + 1], '^(%d+),(%d+)$')
+      t = tonumber(t)
+      d = tonumber(d)
+      redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
+      if mk == '0' and redis.call('HEXISTS', KEYS[5], k) == 0 then
+        redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k)
+      end
+    end
+  end
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', ARGV[1], 'm', ARGV[2])
+return 1
+`;
+
 /** KEYS lease; ARGV node. Gives the lease up on a clean shutdown, so another node takes over at once. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -205,6 +238,17 @@ export interface ClusterScripts {
   beaconDropNode(
     ...args: [...InstanceScriptKeys, holders: string, nodeKey: string, node: string, maxlen: number]
   ): Promise<number>;
+  beaconGroup(
+    inst: string,
+    meta: string,
+    due: string,
+    stream: string,
+    owner: string,
+    origin: string,
+    mutation: string,
+    maxlen: number,
+    ...memberTimings: string[]
+  ): Promise<number>;
   beaconLease(lease: string, node: string, ttlMs: number): Promise<number>;
   beaconRelease(lease: string, node: string): Promise<number>;
 }
@@ -218,6 +262,7 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('beaconRemove', { numberOfKeys: 5, lua: REMOVE });
   redis.defineCommand('beaconDropNode', { numberOfKeys: 7, lua: DROP_NODE });
   redis.defineCommand('beaconExpire', { numberOfKeys: 4, lua: EXPIRE });
+  redis.defineCommand('beaconGroup', { numberOfKeys: 5, lua: GROUP });
   redis.defineCommand('beaconLease', { numberOfKeys: 1, lua: LEASE });
   redis.defineCommand('beaconRelease', { numberOfKeys: 1, lua: RELEASE });
   return redis as ScriptedRedis;

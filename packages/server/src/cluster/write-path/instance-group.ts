@@ -1,41 +1,7 @@
 import { instanceKey, type Instance, type Registry } from '@beacon/core';
-import type { Redis } from 'ioredis';
 import type { Mutation } from '../../application/state-backend.js';
 import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_MAXLEN } from '../engines/redis-layout.js';
-import { PARSE_META } from '../engines/redis-scripts.js';
-
-/**
- * KEYS inst meta due stream owner; ARGV origin mutation maxlen, then member, timings pairs
- * ("timeout,deleteTimeout", or '' for an instance that is gone). New timings keep Redis's health
- * and last beat and move the deadline (a connection-held instance, in `owner`, has none); a gone
- * instance's records go. The mutation is appended in the same call, so other nodes hear of it only
- * if Redis took it all.
- */
-const GROUP = `${PARSE_META}
-for i = 4, #ARGV, 2 do
-  local k = ARGV[i]
-  if ARGV[i + 1] == '' then
-    redis.call('HDEL', KEYS[1], k)
-    redis.call('HDEL', KEYS[2], k)
-    redis.call('ZREM', KEYS[3], k)
-    redis.call('HDEL', KEYS[5], k)
-  else
-    local m = redis.call('HGET', KEYS[2], k)
-    if m then
-      local _, _, h, mk, last = parse(m)
-      local t, d = string.match(ARGV[i + 1], '^(%d+),(%d+)$')
-      t = tonumber(t)
-      d = tonumber(d)
-      redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
-      if mk == '0' and redis.call('HEXISTS', KEYS[5], k) == 0 then
-        redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k)
-      end
-    end
-  end
-end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', ARGV[1], 'm', ARGV[2])
-return 1
-`;
+import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
 /**
  * Before a durable mutation runs: the ephemeral instances it changes together, whose Redis records
@@ -60,7 +26,7 @@ export function ephemeralGroupOf(registry: Registry, m: Mutation): Instance[] {
 
 /** After the mutation ran on the view: writes the group's new timings (or removals) and appends `m`. */
 export async function publishGroup(
-  redis: Redis,
+  redis: ScriptedRedis,
   registry: Registry,
   group: readonly Instance[],
   origin: string,
@@ -73,6 +39,15 @@ export async function publishGroup(
     const { timeoutMs, deleteTimeoutMs } = instance.timings;
     pairs.push(memberOf(instance.address), registry.isAttached(instance) ? `${timeoutMs},${deleteTimeoutMs}` : '');
   }
-  const keys = [k.inst, k.meta, k.due, CHANGE_STREAM, k.owner];
-  await redis.eval(GROUP, keys.length, ...keys, origin, JSON.stringify(m), STREAM_MAXLEN, ...pairs);
+  await redis.beaconGroup(
+    k.inst,
+    k.meta,
+    k.due,
+    CHANGE_STREAM,
+    k.owner,
+    origin,
+    JSON.stringify(m),
+    STREAM_MAXLEN,
+    ...pairs,
+  );
 }
