@@ -1,5 +1,5 @@
 import type { Instance } from '@beacon/core';
-import { holdingNodeOf } from '../../application/connection-registrations.js';
+import { holdingNodeOf } from '../../application/held-connection-id.js';
 import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
