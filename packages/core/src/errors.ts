@@ -2,7 +2,7 @@
  * Domain errors carry the exact message Nacos clients expect; the server maps the kind to a status.
  * The core never knows about HTTP.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -37,6 +37,16 @@ export class ConflictError extends DomainError {
 export class LimitExceededError extends DomainError {
   constructor(message: string) {
     super('limit', message);
+  }
+}
+
+/**
+ * A store the state depends on (in cluster mode Redis or PostgreSQL) cannot be reached: nothing was
+ * changed, and the client may retry. HTTP answers 503.
+ */
+export class UnavailableError extends DomainError {
+  constructor(message: string) {
+    super('unavailable', message);
   }
 }
 

@@ -1,4 +1,5 @@
-import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { UnavailableError } from '@beacon/core';
 import type { Pool, PoolClient } from 'pg';
 import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
 import { PostgresNotifications } from '../storage/postgres-notifications.js';
@@ -217,8 +218,8 @@ async function insertRole(c: PoolClient, b: RoleBinding): Promise<boolean> {
   return result.rowCount === 1;
 }
 
-function unavailable(error: unknown): ServiceUnavailableException {
-  return new ServiceUnavailableException(
+function unavailable(error: unknown): UnavailableError {
+  return new UnavailableError(
     `PostgreSQL is unavailable, nothing was changed in users, roles or permissions: ${reasonOf(error)}`,
   );
 }

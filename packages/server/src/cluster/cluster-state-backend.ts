@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
   BEAT_OK,
   beatAddress,
@@ -13,6 +13,7 @@ import {
   type InstanceAddress,
   type Registry,
   type RegistryOptions,
+  UnavailableError,
 } from '@beacon/core';
 import {
   applyMutation,
@@ -59,7 +60,7 @@ import { WriteGate } from './write-path/write-gate.js';
 import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
-export class ClusterUnavailableError extends ServiceUnavailableException {}
+export class ClusterUnavailableError extends UnavailableError {}
 
 /** A write failed after this node's view applied it: the view is being reconciled with the engines. */
 class ViewOutOfStepError extends ClusterUnavailableError {}
