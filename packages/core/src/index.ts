@@ -10,6 +10,7 @@ export * from './names.js';
 export * from './registry.js';
 export * from './store.js';
 export * from './switches.js';
+export * from './ticker.js';
 export * from './beat/beat-interval.js';
 export * from './beat/beat-processor.js';
 export * from './expiry/deadline-heap.js';

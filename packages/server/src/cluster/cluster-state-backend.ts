@@ -104,7 +104,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly creating = new Map<string, Promise<unknown>>();
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
-  private lastBeatErrorLogAt = 0;
+  private lastBeatErrorLogAt = Number.NEGATIVE_INFINITY;
   /** The Redis dataset this node last saw (EPOCH_KEY's value): another value means Redis lost its data. */
   private epoch: string | undefined;
 
@@ -143,13 +143,19 @@ export class ClusterStateBackend implements StateBackend {
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${reasonOf(error)}`),
     );
-    this.presence = new NodePresence(this.redis, this.node, this.leases.held, options.expiryTickMs, (error) =>
-      this.logger.warn(`node presence: ${reasonOf(error)}`),
+    this.presence = new NodePresence(
+      this.redis,
+      this.node,
+      this.leases.held,
+      options.expiryTickMs,
+      (error) => this.logger.warn(`node presence: ${reasonOf(error)}`),
+      registry.clock,
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
       (address, healthy) => this.apply('setCheckedHealth', address, healthy),
       (message) => this.logger.warn(message),
+      registry.clock,
     );
     this.checkRecords = new SharedCheckRecords(engines.redis, registry, this.leases.held, (message) =>
       this.logger.warn(message),
@@ -161,6 +167,7 @@ export class ClusterStateBackend implements StateBackend {
         if (instance) void this.reseed(instance);
       },
       (error) => this.reportBeatError(error),
+      registry.clock,
     );
   }
 
@@ -391,7 +398,7 @@ export class ClusterStateBackend implements StateBackend {
     if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
     // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
     if (instance.ephemeral && instance.connectionId === undefined) {
-      const now = Date.now();
+      const now = this.registry.clock.now();
       instance.lastBeat = now;
       this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
     }
@@ -404,7 +411,7 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   private reportBeatError(error: unknown): void {
-    const now = Date.now();
+    const now = this.registry.clock.now();
     if (now - this.lastBeatErrorLogAt < 5000) return;
     this.lastBeatErrorLogAt = now;
     this.logger.warn(`beats are not reaching Redis: ${reasonOf(error)}`);
@@ -438,7 +445,9 @@ export class ClusterStateBackend implements StateBackend {
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
   private async reseed(instance: Instance): Promise<void> {
     if (!this.registry.isAttached(instance)) return;
-    await this.upsert(instance, Date.now(), '', '1').catch((error: unknown) => this.reportBeatError(error));
+    await this.upsert(instance, this.registry.clock.now(), '', '1').catch((error: unknown) =>
+      this.reportBeatError(error),
+    );
   }
 
   /**

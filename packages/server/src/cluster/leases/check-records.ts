@@ -1,4 +1,4 @@
-import type { CheckRecord, Instance, InstanceTracker, Registry } from '@beacon/core';
+import { Ticker, type CheckRecord, type Clock, type Instance, type InstanceTracker, type Registry } from '@beacon/core';
 import type { Redis } from 'ioredis';
 import { memberOf, SHARDS, shardKeys, shardOf } from '../engines/redis-layout.js';
 import { reasonOf } from '../../net/error-reason.js';
@@ -30,9 +30,10 @@ export class SharedCheckRecords implements InstanceTracker {
   /** Held shards to write even if no record changed: just taken over, an instance left, a write failed. */
   private readonly dirty = new Set<number>();
   private heldAtLastTick = new Set<number>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker: Ticker;
+  private readonly clock: Clock;
   private running = false;
-  private lastReportAt = 0;
+  private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly redis: Redis,
@@ -41,15 +42,16 @@ export class SharedCheckRecords implements InstanceTracker {
     private readonly report: (message: string) => void,
   ) {
     registry.addTracker(this);
+    this.clock = registry.clock;
+    this.ticker = new Ticker(registry.clock, CHECK_RECORDS_TICK_MS, () => void this.tick());
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), CHECK_RECORDS_TICK_MS);
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
   }
 
   track(instance: Instance): void {
@@ -126,7 +128,7 @@ export class SharedCheckRecords implements InstanceTracker {
   }
 
   private reportFailure(error: unknown): void {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
     this.lastReportAt = now;
     const reason = reasonOf(error);

@@ -1,4 +1,4 @@
-import { DEFAULT_BEAT_TIMEOUT_MS, type Registry } from '@beacon/core';
+import { DEFAULT_BEAT_TIMEOUT_MS, Ticker, type Registry } from '@beacon/core';
 import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
@@ -17,29 +17,30 @@ const BATCH = 500;
  * after it nothing is marked unhealthy or deleted for one beat timeout (clients beat again first).
  */
 export class ExpiryLeases {
-  private timer: NodeJS.Timeout | undefined;
   private holdUntil = 0;
   /** Set from the moment the connection drops until the node has looked at what came back. */
   private disconnected = false;
   private running = false;
   /** The shards this node holds: it also runs their active checks (leased-health-checks.ts). */
   readonly held = new Set<number>();
+  private readonly ticker: Ticker;
 
   constructor(
     private readonly redis: ScriptedRedis,
     private readonly registry: Registry,
     private readonly node: string,
-    private readonly tickMs: number,
+    tickMs: number,
     private readonly report: (error: unknown) => void,
-  ) {}
+  ) {
+    this.ticker = new Ticker(registry.clock, tickMs, () => void this.tick());
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.tickMs);
+    this.ticker.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     await Promise.all(
       [...this.held].map((s) => this.redis.beaconRelease(shardKeys(s).lease, this.node).catch(() => 0)),
     );
@@ -55,7 +56,7 @@ export class ExpiryLeases {
    * Redis answers again. With its data (`outage`), beats were lost while it was away: hold for one
    * beat timeout. Without (it came back empty and the views refilled it with fresh beats): go on.
    */
-  resume(outage: boolean, now = Date.now()): void {
+  resume(outage: boolean, now = this.registry.clock.now()): void {
     if (outage) this.holdUntil = Math.max(this.holdUntil, now + DEFAULT_BEAT_TIMEOUT_MS);
     this.disconnected = false;
   }
@@ -69,7 +70,7 @@ export class ExpiryLeases {
       );
       this.held.clear();
       owned.forEach((got, s) => got === 1 && this.held.add(s));
-      const now = Date.now();
+      const now = this.registry.clock.now();
       const switches = this.registry.switches;
       if (this.disconnected || now < this.holdUntil || !switches.healthCheckEnabled) return;
       const deleteEnabled = switches.expireInstance ? '1' : '0';

@@ -7,12 +7,13 @@ import { shardOf } from '../engines/redis-layout.js';
 const SVC = 'DEFAULT_GROUP@@db';
 
 function setup(write: (address: InstanceAddress, healthy: boolean) => Promise<unknown>) {
-  const registry = new Registry({ clock: new FakeClock(0), store: new MemoryStore() });
+  const clock = new FakeClock(0);
+  const registry = new Registry({ clock, store: new MemoryStore() });
   const instance = registry.registerInstance(registerCommand({ serviceName: SVC, port: 5432, ephemeral: false }));
   const held = new Set<number>();
   const reports: string[] = [];
-  const checks = new LeasedHealthChecks(held, write, (m) => reports.push(m));
-  return { instance, held, reports, checks };
+  const checks = new LeasedHealthChecks(held, write, (m) => reports.push(m), clock);
+  return { instance, held, reports, checks, clock };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -45,14 +46,18 @@ describe('LeasedHealthChecks', () => {
 
   it('drops a refused write with one report per interval, and says nothing when the instance is gone', async () => {
     let error: Error = new Error('PostgreSQL is unavailable, nothing was written');
-    const { instance, reports, checks } = setup(() => Promise.reject(error));
+    const { instance, reports, checks, clock } = setup(() => Promise.reject(error));
     checks.setHealth(instance, false);
     await settle();
     checks.setHealth(instance, false);
     await settle();
-    expect(reports).toEqual([
-      'a health check result was not shared, the next check retries: PostgreSQL is unavailable, nothing was written',
-    ]);
+    const report =
+      'a health check result was not shared, the next check retries: PostgreSQL is unavailable, nothing was written';
+    expect(reports).toEqual([report]);
+    clock.advance(5000);
+    checks.setHealth(instance, false);
+    await settle();
+    expect(reports).toEqual([report, report]);
     error = new NotFoundError('no matched ip found!');
     const quiet = setup(() => Promise.reject(error));
     quiet.checks.setHealth(quiet.instance, true);

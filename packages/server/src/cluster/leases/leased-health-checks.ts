@@ -1,4 +1,4 @@
-import { NotFoundError, type CheckSharing, type Instance, type InstanceAddress } from '@beacon/core';
+import { NotFoundError, type CheckSharing, type Clock, type Instance, type InstanceAddress } from '@beacon/core';
 import { memberOf, shardOf } from '../engines/redis-layout.js';
 import { reasonOf } from '../../net/error-reason.js';
 
@@ -16,12 +16,13 @@ const REPORT_INTERVAL_MS = 5000;
 export class LeasedHealthChecks implements CheckSharing {
   /** Instances whose change is being written: a check settling meanwhile must not write it twice. */
   private readonly writing = new Set<string>();
-  private lastReportAt = 0;
+  private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly heldShards: ReadonlySet<number>,
     private readonly write: (address: InstanceAddress, healthy: boolean) => Promise<unknown>,
     private readonly report: (message: string) => void,
+    private readonly clock: Clock,
   ) {}
 
   owns(namespaceId: string, serviceName: string): boolean {
@@ -36,7 +37,7 @@ export class LeasedHealthChecks implements CheckSharing {
     this.write(address, healthy)
       .catch((error: unknown) => {
         if (error instanceof NotFoundError) return; // deregistered while it was probed
-        const now = Date.now();
+        const now = this.clock.now();
         if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
         this.lastReportAt = now;
         const reason = reasonOf(error);

@@ -1,4 +1,4 @@
-import type { Instance } from '@beacon/core';
+import { Ticker, type Clock, type Instance } from '@beacon/core';
 import { holdingNodeOf } from '../../application/held-connection-id.js';
 import { instanceScriptKeys, nodeKey, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
@@ -17,7 +17,7 @@ export const NODE_TTL_MS = 3000;
  * node renews its key on reconnecting, and a key may have lapsed only because Redis was away.
  */
 export class NodePresence {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker: Ticker;
   private holdUntil = 0;
   private disconnected = false;
   private running = false;
@@ -30,7 +30,10 @@ export class NodePresence {
     private readonly leased: ReadonlySet<number>,
     private readonly tickMs: number,
     private readonly report: (error: unknown) => void,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.ticker = new Ticker(clock, tickMs, () => void this.tick());
+  }
 
   /** Says this node is alive; done once before the node serves, then every tick. */
   async renew(): Promise<void> {
@@ -41,16 +44,15 @@ export class NodePresence {
     this.redis.on('close', () => (this.disconnected = true));
     this.redis.on('ready', () => {
       this.disconnected = false;
-      this.holdUntil = Date.now() + NODE_TTL_MS + this.tickMs;
+      this.holdUntil = this.clock.now() + NODE_TTL_MS + this.tickMs;
       this.renew().catch(this.report);
     });
-    this.timer ??= setInterval(() => void this.tick(), this.tickMs);
+    this.ticker.start();
   }
 
   /** A clean stop: the key goes, so the next lease holder deletes whatever this node still holds. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.ticker.stop();
     await this.redis.del(nodeKey(this.node)).catch(() => 0);
   }
 
@@ -76,7 +78,7 @@ export class NodePresence {
     this.running = true;
     try {
       await this.renew();
-      if (this.disconnected || Date.now() < this.holdUntil) return;
+      if (this.disconnected || this.clock.now() < this.holdUntil) return;
       await this.dropDeadHolders();
     } catch (error) {
       this.report(error);

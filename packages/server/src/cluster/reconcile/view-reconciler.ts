@@ -1,4 +1,4 @@
-import type { Instance, Registry } from '@beacon/core';
+import type { Instance, Registry, TimerHandle } from '@beacon/core';
 import type { ChangeStreamTail } from '../stream/change-stream.js';
 import type { LoadedView } from './view-loader.js';
 import { bringViewTo } from './view-differences.js';
@@ -54,9 +54,10 @@ export class ViewReconciler {
   /** Waits for a run under way, at most `ms`. */
   async settled(ms: number): Promise<void> {
     if (!this.running) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
-    clearTimeout(timer);
+    const clock = this.d.view.clock;
+    let timer: TimerHandle | undefined;
+    await Promise.race([this.running, new Promise<void>((r) => (timer = clock.setTimeout(r, ms)))]);
+    if (timer !== undefined) clock.clearTimeout(timer);
   }
 
   stop(): void {
@@ -82,15 +83,15 @@ export class ViewReconciler {
       } catch (error) {
         const wait = Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS);
         this.d.warn(`reconciling this node's view failed (${reasonOf(error)}); retrying in ${wait} ms`);
-        // Unref'd: a node closing while the engines are down does not wait out the back-off.
-        await new Promise((r) => setTimeout(r, wait).unref());
+        // The clock's timers are unref'd: a node closing while the engines are down does not wait out the back-off.
+        await new Promise<void>((r) => this.d.view.clock.setTimeout(r, wait));
       }
     }
   }
 
   private async run(why: string, everywhere: boolean): Promise<void> {
     await this.d.probe();
-    const started = Date.now();
+    const started = this.d.view.clock.now();
     await this.d.gate.close();
     const from = this.d.tail.position;
     this.d.tail.pause();
@@ -102,7 +103,7 @@ export class ViewReconciler {
       if (everywhere) await this.d.announce();
       this.d.warn(
         `reconciled this node's view with the engines (${why}): ${fixed} difference(s) fixed in ` +
-          `${Date.now() - started} ms, tailing again from ${loaded.tip}` +
+          `${this.d.view.clock.now() - started} ms, tailing again from ${loaded.tip}` +
           (everywhere ? '; asked the other nodes to reconcile too' : '') +
           (refused.length > 0 ? `; refused by the view: ${refused.join('; ')}` : ''),
       );

@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '@beacon/core';
 import { CHANGE_STREAM, SHARDS, shardKeys, STREAM_MAXLEN } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
@@ -12,18 +13,19 @@ export const BEAT_FLUSH_MS = 5;
  */
 export class BeatBatcher {
   private readonly pending: Map<string, number>[] = Array.from({ length: SHARDS }, () => new Map<string, number>());
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
 
   constructor(
     private readonly redis: ScriptedRedis,
     /** Members Redis did not know: it lost its data, and the node puts them back. */
     private readonly unknown: (member: string) => void,
     private readonly report: (error: unknown) => void,
+    private readonly clock: Clock,
   ) {}
 
   record(shard: number, member: string, now: number): void {
     this.pending[shard]!.set(member, now);
-    this.timer ??= setTimeout(() => this.flush(), BEAT_FLUSH_MS);
+    this.timer ??= this.clock.setTimeout(() => this.flush(), BEAT_FLUSH_MS);
   }
 
   flush(): void {
@@ -42,7 +44,7 @@ export class BeatBatcher {
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.flush();
   }
 }
