@@ -8,10 +8,11 @@ import { reasonOf } from '../../net/error-reason.js';
 export interface ViewReconcilerDeps {
   readonly view: Registry;
   readonly gate: WriteGate;
-  readonly tail: ChangeStreamTail;
+  /** Paused while the view is reloaded, then reset to the loaded view's position. */
+  readonly tail: Pick<ChangeStreamTail, 'position' | 'pause' | 'resetTo'>;
   /** Answers once both engines do, before local writes are held. */
   readonly probe: () => Promise<void>;
-  readonly load: () => Promise<LoadedView>;
+  readonly load: () => Promise<Pick<LoadedView, 'registry' | 'tip'>>;
   /** Asks every other node to reconcile too (an entry in the change stream). */
   readonly announce: () => Promise<void>;
   readonly warn: (message: string) => void;
