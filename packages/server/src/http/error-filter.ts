@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { redactUrl } from '../auth/redact.js';
+import { redactUrl } from './redact.js';
 
 const NACOS_STATUS: Record<DomainError['kind'], number> = {
   invalid: 400,
