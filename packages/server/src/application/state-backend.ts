@@ -3,7 +3,7 @@ import type { BeatCommand, BeatReply, CheckSharing, Registry } from '@beacon/cor
 /**
  * Every change of registry state the application layer makes, by name: the name and its arguments
  * are plain data, so a cluster backend can append them to a change stream and every node can apply
- * the same change to its own in-memory view (docs/adr/0011-cluster-mode.md).
+ * the same change to its own in-memory view (docs/cluster.md).
  */
 export const MUTATIONS = {
   registerInstance: (r: Registry, cmd: Parameters<Registry['registerInstance']>[0]) => r.registerInstance(cmd),

@@ -74,7 +74,7 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
 }
 
 /**
- * Cluster mode's state backend (docs/adr/0011-cluster-mode.md). The registry is this node's view:
+ * Cluster mode's state backend (docs/cluster.md). The registry is this node's view:
  * loaded from PostgreSQL (durable) and Redis (ephemeral) at start, then kept current by tailing the
  * change stream, so reads and pushes are local. Changes go:
  *

@@ -18,7 +18,7 @@ import { streamMaxLenVar } from '../../config/cluster-config.js';
  */
 export const SHARDS = 16;
 export const CHANGE_STREAM = 'beacon:changes';
-/** About this many changes are kept: a node further behind than that reloads its view (see ADR 0011). */
+/** About this many changes are kept: a node further behind than that reloads its view (docs/cluster.md). */
 export const STREAM_MAXLEN = streamMaxLenVar(process.env);
 
 export interface ShardKeys {

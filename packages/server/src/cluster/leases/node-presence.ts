@@ -7,7 +7,7 @@ import type { ScriptedRedis } from '../engines/redis-scripts.js';
 export const NODE_TTL_MS = 3000;
 
 /**
- * Connection-held (gRPC) instances belong to the node holding the connection (ADR 0011). Instead of
+ * Connection-held (gRPC) instances belong to the node holding the connection (ADR 0017). Instead of
  * a beat per instance, the node renews one key, beacon:node:<id>, every tick. Redis keeps no beat
  * deadline for these instances; the holder of a shard's expiry lease deletes them in one pass
  * (DROP_NODE, appended to the stream) once their node's key is gone, that is within NODE_TTL_MS of

@@ -2,7 +2,7 @@ import type { InstanceAddress, Registry } from '@beacon/core';
 import type { Mutation } from '../../application/state-backend.js';
 
 /*
- * Which way a mutation goes in cluster mode (docs/adr/0011-cluster-mode.md, "Writes in cluster
+ * Which way a mutation goes in cluster mode (docs/cluster.md, "Writes in cluster
  * mode"): Redis only, or the durable path through PostgreSQL; and what it touches in Redis.
  */
 
