@@ -189,6 +189,12 @@ describe('module boundaries (docs/architecture.md)', () => {
     expect(nest.map((f) => f.path)).toEqual([]);
   });
 
+  it('core’s index names what it exports: no `export *` that would publish its internals', () => {
+    const index = readFileSync(join(coreSrc, 'index.ts'), 'utf8');
+    expect(index).toMatch(/export \{[^}]*\bRegistry\b/);
+    expect(index).not.toMatch(/export \*/);
+  });
+
   it('only configuration is a global Nest module', () => {
     const global = server.filter((f) => /@Global\(\)/.test(f.text)).map((f) => f.path);
     expect(global).toEqual(['config/config.module.ts']);
