@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessDirectory } from './access-directory.js';
-import { Authenticator, type Identity } from './authenticator.js';
-import { rateLimitMessage } from './denial.js';
+import { AccessDirectory } from '../auth/access-directory.js';
+import { Authenticator, type Identity } from '../auth/authenticator.js';
+import { rateLimitMessage } from '../auth/denial.js';
 
 export type LoginOutcome =
   | { readonly ok: true; readonly identity: Identity; readonly token: string; readonly ttlSeconds: number }

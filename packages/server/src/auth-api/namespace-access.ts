@@ -1,6 +1,6 @@
-import type { AccessDirectory } from './access-directory.js';
-import type { Identity } from './authenticator.js';
-import { namespaceResource } from './resource.js';
+import type { AccessDirectory } from '../auth/access-directory.js';
+import type { Identity } from '../auth/authenticator.js';
+import { namespaceResource } from '../auth/resource.js';
 
 export interface NamespaceAccess {
   readonly namespaceId: string;

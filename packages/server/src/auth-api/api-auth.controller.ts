@@ -21,9 +21,9 @@ import type { BeaconConfig } from '../config/config.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { CONFIG } from '../config/tokens.js';
-import { AccessDirectory } from './access-directory.js';
-import type { Identity } from './authenticator.js';
-import { CurrentIdentity } from './current-identity.js';
+import { AccessDirectory } from '../auth/access-directory.js';
+import type { Identity } from '../auth/authenticator.js';
+import { CurrentIdentity } from '../auth/current-identity.js';
 import {
   AuthModeDto,
   LoginRequestDto,

@@ -17,10 +17,10 @@ import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { AccessDirectory } from './access-directory.js';
-import { Authenticator, type Identity } from './authenticator.js';
-import { AUTH_OFF_IDENTITY, CurrentIdentity } from './current-identity.js';
-import { rateLimitMessage } from './denial.js';
+import { AccessDirectory } from '../auth/access-directory.js';
+import { Authenticator, type Identity } from '../auth/authenticator.js';
+import { AUTH_OFF_IDENTITY, CurrentIdentity } from '../auth/current-identity.js';
+import { rateLimitMessage } from '../auth/denial.js';
 import { LoginService } from './login-service.js';
 
 interface Page<T> {
