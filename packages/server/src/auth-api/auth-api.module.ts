@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ApplicationModule } from '../application/application.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { ApiAccessController } from './api-access.controller.js';
 import { ApiAuthController } from './api-auth.controller.js';
 import { LoginService } from './login-service.js';
+import { NacosAccessController } from './nacos-access.controller.js';
 import { NacosAuthController } from './nacos-auth.controller.js';
 
 /**
@@ -12,7 +14,7 @@ import { NacosAuthController } from './nacos-auth.controller.js';
  */
 @Module({
   imports: [ApplicationModule, AuthModule],
-  controllers: [NacosAuthController, ApiAuthController],
+  controllers: [NacosAuthController, NacosAccessController, ApiAuthController, ApiAccessController],
   providers: [LoginService],
 })
 export class AuthApiModule {}
