@@ -54,8 +54,8 @@ export type {
 export type { Switches } from './switches.js';
 export { Ticker } from './ticker.js';
 export { effectiveBeatInterval } from './beat/beat-interval.js';
-export { BEAT_OK, beatAddress, BeatProcessor, registrationOfBeat } from './beat/beat-processor.js';
-export type { BeatCommand, BeatInfo, BeatReply } from './beat/beat-processor.js';
+export { BeatProcessor } from './beat/beat-processor.js';
+export type { BeatCommand, BeatInfo, BeatPort, BeatReply } from './beat/beat-processor.js';
 export { ExpiryScheduler } from './expiry/expiry-scheduler.js';
 export { nextCheckRecord } from './health/check-record.js';
 export type { CheckRecord } from './health/check-record.js';

@@ -57,7 +57,7 @@ export function applyMutation<K extends MutationKind>(registry: Registry, mutati
 export interface StateBackend {
   readonly registry: Registry;
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
-  /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
+  /** The heartbeat: core's BeatProcessor in both modes (a cluster gives it a BeatPort), a synchronous call. */
   readonly beats: BeatHandler;
   /**
    * In a cluster, this node's id: instances its gRPC connections hold carry it, so that every node

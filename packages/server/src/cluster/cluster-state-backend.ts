@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import {
-  BEAT_OK,
-  beatAddress,
   BeatProcessor,
-  registrationOfBeat,
-  effectiveBeatInterval,
-  type BeatCommand,
-  type BeatReply,
   type Instance,
   type InstanceAddress,
   type Registry,
@@ -21,7 +15,6 @@ import {
   type MutationArgs,
   type MutationKind,
   type MutationResult,
-  type BeatHandler,
   type StateBackend,
 } from '../application/state-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
@@ -87,14 +80,14 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
  *   one Lua call per shard every few milliseconds, not awaited.
  */
 export class ClusterStateBackend implements StateBackend {
-  readonly beats: BeatHandler = { beat: (cmd) => this.beatInCluster(cmd) };
   readonly node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('Cluster');
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
   private readonly presence: NodePresence;
-  private readonly processor: BeatProcessor;
+  /** Core's beat rule; registrations go through `apply`, beats to Redis in batches. */
+  readonly beats: BeatProcessor;
   private readonly batch: BeatBatcher;
   /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
   readonly checks: LeasedHealthChecks;
@@ -117,7 +110,20 @@ export class ClusterStateBackend implements StateBackend {
     options: ClusterOptions,
   ) {
     this.redis = withScripts(engines.redis);
-    this.processor = new BeatProcessor(registry);
+    this.beats = new BeatProcessor(registry, {
+      // A full beat re-registers, as a registration would; for a known service the view has it at once.
+      register: (cmd) => {
+        this.apply('registerInstance', cmd).catch((error: unknown) => this.reportBeatError(error));
+        return registry.findInstance(cmd);
+      },
+      // Redis keeps the last beat and heals (the BEATS script), and the stream tells every node.
+      // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
+      beaten: (instance, now) => {
+        if (instance.connectionId !== undefined) return;
+        const { namespaceId, serviceName } = instance.address;
+        this.batch.record(shardOf(namespaceId, serviceName), memberOf(instance.address), now);
+      },
+    });
     const report = (error: unknown) => this.logger.warn(`change stream: ${reasonOf(error)}`);
     const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
@@ -382,33 +388,6 @@ export class ClusterStateBackend implements StateBackend {
   }
 
   // ---- the beat ------------------------------------------------------------------------------
-
-  private beatInCluster(cmd: BeatCommand): BeatReply {
-    const address = beatAddress(cmd);
-    const registry = this.registry;
-    let instance = registry.findInstance(address);
-    if (instance === undefined && cmd.beat !== undefined) {
-      // A full beat re-registers, as a registration would; for a known service the view has it at once.
-      this.apply('registerInstance', registrationOfBeat(address, cmd.beat)).catch((error: unknown) =>
-        this.reportBeatError(error),
-      );
-      instance = registry.findInstance(address);
-    }
-    // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
-    if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
-    // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
-    if (instance.ephemeral && instance.connectionId === undefined) {
-      const now = this.registry.clock.now();
-      instance.lastBeat = now;
-      this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
-    }
-    const switches = registry.switches;
-    return {
-      clientBeatInterval: effectiveBeatInterval(instance, switches),
-      code: BEAT_OK,
-      lightBeatEnabled: switches.lightBeatEnabled,
-    };
-  }
 
   private reportBeatError(error: unknown): void {
     const now = this.registry.clock.now();
