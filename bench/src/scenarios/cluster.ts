@@ -13,7 +13,7 @@ import { fmt, loadFailures, measureLoad, type Measured } from './measure.js';
 export const CLUSTER_RATIO_TARGET = 0.5;
 
 /**
- * Cluster mode (docs/adr/0011-cluster-mode.md): saturation beats against an embedded server and
+ * Cluster mode (docs/cluster.md): saturation beats against an embedded server and
  * against one node on Redis + PostgreSQL, in the same run on the same instances; Redis CPU per
  * beat; two nodes sharing one Redis at saturation; and the 100,000-instances-at-5-s load spread
  * over two nodes.

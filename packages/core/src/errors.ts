@@ -2,7 +2,7 @@
  * Domain errors carry the exact message Nacos clients expect; the server maps the kind to a status.
  * The core never knows about HTTP.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'limit' | 'unavailable';
 
 /**
  * What exactly went wrong, where a face tells more than the kind (the Nacos 2.x API's numeric
@@ -68,6 +68,16 @@ export class ConflictError extends DomainError {
 export class LimitExceededError extends DomainError {
   constructor(message: string) {
     super('limit', message);
+  }
+}
+
+/**
+ * A store the state depends on (in cluster mode Redis or PostgreSQL) cannot be reached: nothing was
+ * changed, and the client may retry. HTTP answers 503.
+ */
+export class UnavailableError extends DomainError {
+  constructor(message: string) {
+    super('unavailable', message);
   }
 }
 

@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module.js';
 import { ApiModule } from './api/api.module.js';
 import { ApplicationModule } from './application/application.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuthApiModule } from './auth-api/auth-api.module.js';
 import { GrpcModule } from './grpc/grpc.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NacosModule } from './nacos/nacos.module.js';
@@ -19,6 +20,7 @@ export class AppModule {
         ConfigModule.of(config),
         ApplicationModule,
         AuthModule,
+        AuthApiModule,
         MetricsModule,
         NacosModule,
         NacosV2Module,

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { admin, errorText, isApiError } from '../api/admin.js';
+import { Field } from '../ui/field.js';
 import { auth } from './session.js';
 
 /** Shown when the server answers 401: auth is on and we have no valid token. */
@@ -40,30 +41,32 @@ export function LoginPage() {
           <span className="brand-mark" /> Beacon
         </div>
         <h1 id={`${id}-title`}>Sign in to the console</h1>
-        <div className="field">
-          <label htmlFor={`${id}-user`}>Username</label>
-          <input
-            id={`${id}-user`}
-            className="input"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input
-            id={`${id}-password`}
-            ref={passwordRef}
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </div>
+        <Field label="Username">
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              autoComplete="username"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <Field label="Password">
+          {(control) => (
+            <input
+              {...control}
+              ref={passwordRef}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          )}
+        </Field>
         {error && (
           <p className="form-error" role="alert">
             {error}

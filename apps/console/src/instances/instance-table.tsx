@@ -6,6 +6,7 @@ import { Badge, HealthBadge } from '../ui/badges.js';
 import { Pager } from '../ui/pager.js';
 import { instancePage, type InstanceHealthFilter, type InstanceListFilters } from './instance-list.js';
 import { CONNECTION_HELD, TIMING_KEYS } from './instance-form.js';
+import { Field } from '../ui/field.js';
 
 const LIVENESS_LABELS: Record<InstanceDto['liveness'], string> = {
   heartbeat: 'Ephemeral · heartbeat',
@@ -164,47 +165,50 @@ export function InstanceTable({
   return (
     <>
       <form className="filters" role="search" aria-label="Filter instances" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={`${id}-address`}>Address</label>
-          <input
-            id={`${id}-address`}
-            type="search"
-            className="input mono"
-            placeholder="e.g. 10.0.0."
-            value={filters.address}
-            onChange={(e) => change({ address: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-health`}>Health</label>
-          <select
-            id={`${id}-health`}
-            className="input"
-            value={filters.health}
-            onChange={(e) => change({ health: e.target.value as InstanceHealthFilter })}
-          >
-            <option value="all">All</option>
-            <option value="unhealthy">Unhealthy</option>
-            <option value="healthy">Healthy</option>
-          </select>
-        </div>
-        {clusters.length > 1 && (
-          <div className="field">
-            <label htmlFor={`${id}-cluster`}>Cluster</label>
+        <Field label="Address">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              className="input mono"
+              placeholder="e.g. 10.0.0."
+              value={filters.address}
+              onChange={(e) => change({ address: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Health">
+          {(control) => (
             <select
-              id={`${id}-cluster`}
+              {...control}
               className="input"
-              value={filters.cluster}
-              onChange={(e) => change({ cluster: e.target.value })}
+              value={filters.health}
+              onChange={(e) => change({ health: e.target.value as InstanceHealthFilter })}
             >
-              <option value="">All clusters</option>
-              {clusters.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
+              <option value="all">All</option>
+              <option value="unhealthy">Unhealthy</option>
+              <option value="healthy">Healthy</option>
             </select>
-          </div>
+          )}
+        </Field>
+        {clusters.length > 1 && (
+          <Field label="Cluster">
+            {(control) => (
+              <select
+                {...control}
+                className="input"
+                value={filters.cluster}
+                onChange={(e) => change({ cluster: e.target.value })}
+              >
+                <option value="">All clusters</option>
+                {clusters.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         )}
       </form>
       {view.total === 0 ? (

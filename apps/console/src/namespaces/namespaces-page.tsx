@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { NamespaceDto } from '@beacon/sdk/admin';
 import { useCreateNamespace, useDeleteNamespace, useUpdateNamespace } from '../api/mutations.js';
@@ -6,6 +6,7 @@ import { namespacesQueries } from '../api/queries.js';
 import { Link, href } from '../app/router.js';
 import { useAccess } from '../auth/access.js';
 import { ConfirmDialog, Dialog } from '../ui/dialog.js';
+import { Field } from '../ui/field.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 
 type Editing =
@@ -114,7 +115,6 @@ function NamespaceForm({
   onClose: () => void;
   onSaved: (message: string) => void;
 }) {
-  const id = useId();
   const create = useCreateNamespace();
   const update = useUpdateNamespace();
   const mutation = namespace ? update : create;
@@ -150,43 +150,41 @@ function NamespaceForm({
       error={mutation.error}
     >
       {!namespace && (
-        <div className="field">
-          <label htmlFor={`${id}-id`}>Id</label>
-          <input
-            id={`${id}-id`}
-            className="input mono"
-            autoComplete="off"
-            placeholder="generated when empty"
-            value={nsId}
-            aria-invalid={idError ? true : undefined}
-            onChange={(e) => setNsId(e.target.value)}
-          />
-          {idError && <p className="field-error">{idError}</p>}
-          <p className="hint">Clients name the namespace by this id; it cannot change later.</p>
-        </div>
+        <Field label="Id" error={idError} hint="Clients name the namespace by this id; it cannot change later.">
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              autoComplete="off"
+              placeholder="generated when empty"
+              value={nsId}
+              onChange={(e) => setNsId(e.target.value)}
+            />
+          )}
+        </Field>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          className="input"
-          autoComplete="off"
-          value={name}
-          aria-invalid={submitted && nameError ? true : undefined}
-          onChange={(e) => setName(e.target.value)}
-        />
-        {submitted && nameError && <p className="field-error">{nameError}</p>}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-description`}>Description</label>
-        <input
-          id={`${id}-description`}
-          className="input"
-          autoComplete="off"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </div>
+      <Field label="Name" error={submitted && nameError}>
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            autoComplete="off"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Description">
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            autoComplete="off"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        )}
+      </Field>
     </Dialog>
   );
 }

@@ -3,6 +3,7 @@ import type { ClusterDto, ServiceDetailDto } from '@beacon/sdk/admin';
 import { useUpdateCluster } from '../api/mutations.js';
 import { useAccess } from '../auth/access.js';
 import { Dialog } from '../ui/dialog.js';
+import { Field } from '../ui/field.js';
 
 type CheckerType = 'TCP' | 'HTTP' | 'NONE';
 
@@ -112,31 +113,21 @@ function ClusterCheckDialog({
       disabled={invalid}
       error={mutation.error}
     >
-      <div className="field">
-        <label htmlFor={`${id}-type`}>Check</label>
-        <select
-          id={`${id}-type`}
-          className="input"
-          value={type}
-          onChange={(e) => setType(e.target.value as CheckerType)}
-        >
-          <option value="TCP">TCP connect</option>
-          <option value="HTTP">HTTP GET (200 is healthy)</option>
-          <option value="NONE">None (always healthy)</option>
-        </select>
-      </div>
+      <Field label="Check">
+        {(control) => (
+          <select {...control} className="input" value={type} onChange={(e) => setType(e.target.value as CheckerType)}>
+            <option value="TCP">TCP connect</option>
+            <option value="HTTP">HTTP GET (200 is healthy)</option>
+            <option value="NONE">None (always healthy)</option>
+          </select>
+        )}
+      </Field>
       {type === 'HTTP' && (
-        <div className="field">
-          <label htmlFor={`${id}-path`}>Path</label>
-          <input
-            id={`${id}-path`}
-            className="input mono"
-            value={path}
-            aria-invalid={errors.path ? true : undefined}
-            onChange={(e) => setPath(e.target.value)}
-          />
-          {errors.path && <p className="field-error">{errors.path}</p>}
-        </div>
+        <Field label="Path" error={errors.path}>
+          {(control) => (
+            <input {...control} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} />
+          )}
+        </Field>
       )}
       <div className="field field-checkbox">
         <input
@@ -148,18 +139,17 @@ function ClusterCheckDialog({
         <label htmlFor={`${id}-own-port`}>Probe each instance on its own port</label>
       </div>
       {!useInstancePort && (
-        <div className="field">
-          <label htmlFor={`${id}-port`}>Check port</label>
-          <input
-            id={`${id}-port`}
-            className="input mono narrow"
-            inputMode="numeric"
-            value={checkPort}
-            aria-invalid={errors.checkPort ? true : undefined}
-            onChange={(e) => setCheckPort(e.target.value)}
-          />
-          {errors.checkPort && <p className="field-error">{errors.checkPort}</p>}
-        </div>
+        <Field label="Check port" error={errors.checkPort}>
+          {(control) => (
+            <input
+              {...control}
+              className="input mono narrow"
+              inputMode="numeric"
+              value={checkPort}
+              onChange={(e) => setCheckPort(e.target.value)}
+            />
+          )}
+        </Field>
       )}
     </Dialog>
   );

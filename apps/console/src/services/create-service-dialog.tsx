@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useCreateService } from '../api/mutations.js';
 import { navigate, servicePath } from '../app/router.js';
 import { Dialog } from '../ui/dialog.js';
+import { Field } from '../ui/field.js';
 import { protectThresholdError } from './protect-threshold.js';
 import { ProtectThresholdField } from './protect-threshold-field.js';
 
@@ -15,7 +16,6 @@ export function CreateServiceDialog({
   onClose: () => void;
   onCreated: (name: string) => void;
 }) {
-  const id = useId();
   const [name, setName] = useState('');
   const [groupName, setGroupName] = useState('DEFAULT_GROUP');
   const [threshold, setThreshold] = useState('0');
@@ -45,31 +45,31 @@ export function CreateServiceDialog({
       pending={mutation.isPending}
       error={mutation.error}
     >
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Service name</label>
-        <input
-          id={`${id}-name`}
-          className="input mono"
-          autoComplete="off"
-          value={name}
-          aria-invalid={submitted && nameError ? true : undefined}
-          onChange={(e) => {
-            setName(e.target.value);
-            mutation.reset();
-          }}
-        />
-        {submitted && nameError && <p className="field-error">{nameError}</p>}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-group`}>Group</label>
-        <input
-          id={`${id}-group`}
-          className="input mono"
-          autoComplete="off"
-          value={groupName}
-          onChange={(e) => setGroupName(e.target.value)}
-        />
-      </div>
+      <Field label="Service name" error={submitted && nameError}>
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            autoComplete="off"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              mutation.reset();
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Group">
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            autoComplete="off"
+            value={groupName}
+            onChange={(e) => setGroupName(e.target.value)}
+          />
+        )}
+      </Field>
       <ProtectThresholdField value={threshold} error={submitted ? thresholdError : undefined} onChange={setThreshold} />
     </Dialog>
   );

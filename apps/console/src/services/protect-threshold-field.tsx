@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { Field } from '../ui/field.js';
 import { PROTECT_THRESHOLD_RULE } from './protect-threshold.js';
 
 /** The protect threshold input, with the one wording of what it does and its error in place. */
@@ -11,28 +11,18 @@ export function ProtectThresholdField({
   error: string | undefined;
   onChange: (value: string) => void;
 }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={`${id}-threshold`}>Protect threshold</label>
-      <input
-        id={`${id}-threshold`}
-        className="input mono narrow"
-        inputMode="decimal"
-        autoComplete="off"
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
+    <Field label="Protect threshold" error={error} hint={<>From 0 to 1. {PROTECT_THRESHOLD_RULE}</>}>
+      {(control) => (
+        <input
+          {...control}
+          className="input mono narrow"
+          inputMode="decimal"
+          autoComplete="off"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
-      <p className="hint" id={`${id}-hint`}>
-        From 0 to 1. {PROTECT_THRESHOLD_RULE}
-      </p>
-    </div>
+    </Field>
   );
 }

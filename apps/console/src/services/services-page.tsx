@@ -9,6 +9,7 @@ import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
 import { CreateServiceDialog } from './create-service-dialog.js';
+import { Field } from '../ui/field.js';
 
 const PAGE_SIZES = [10, 20, 50, 100, 200];
 const SEARCH_DELAY_MS = 250;
@@ -142,51 +143,54 @@ export function ServicesPage({
       )}
 
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={`${id}-search`}>Search by name</label>
-          <input
-            id={`${id}-search`}
-            type="search"
-            className="input"
-            placeholder="e.g. orders"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-group`}>Group</label>
-          <select
-            id={`${id}-group`}
-            className="input"
-            value={filters.group}
-            onChange={(e) => go({ group: e.target.value, page: 1 })}
-          >
-            <option value="">All groups</option>
-            {groups.data?.map((g) => (
-              <option key={g.name} value={g.name}>
-                {g.name} ({g.serviceCount})
-              </option>
-            ))}
-            {filters.group && !groups.data?.some((g) => g.name === filters.group) && (
-              <option value={filters.group}>{filters.group}</option>
-            )}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-health`}>Health</label>
-          <select
-            id={`${id}-health`}
-            className="input"
-            value={filters.health}
-            onChange={(e) => go({ health: e.target.value as HealthFilter, page: 1 })}
-          >
-            {HEALTH_FILTERS.map((h) => (
-              <option key={h.value} value={h.value}>
-                {h.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Search by name">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              className="input"
+              placeholder="e.g. orders"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Group">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              value={filters.group}
+              onChange={(e) => go({ group: e.target.value, page: 1 })}
+            >
+              <option value="">All groups</option>
+              {groups.data?.map((g) => (
+                <option key={g.name} value={g.name}>
+                  {g.name} ({g.serviceCount})
+                </option>
+              ))}
+              {filters.group && !groups.data?.some((g) => g.name === filters.group) && (
+                <option value={filters.group}>{filters.group}</option>
+              )}
+            </select>
+          )}
+        </Field>
+        <Field label="Health">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              value={filters.health}
+              onChange={(e) => go({ health: e.target.value as HealthFilter, page: 1 })}
+            >
+              {HEALTH_FILTERS.map((h) => (
+                <option key={h.value} value={h.value}>
+                  {h.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="field field-checkbox">
           <input
             id={`${id}-empty`}
@@ -198,21 +202,22 @@ export function ServicesPage({
             Show services without instances{summary && summary.empty > 0 ? ` (${summary.empty})` : ''}
           </label>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-size`}>Per page</label>
-          <select
-            id={`${id}-size`}
-            className="input"
-            value={filters.pageSize}
-            onChange={(e) => go({ pageSize: Number(e.target.value), page: 1 })}
-          >
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Per page">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              value={filters.pageSize}
+              onChange={(e) => go({ pageSize: Number(e.target.value), page: 1 })}
+            >
+              {PAGE_SIZES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </form>
 
       {list.isPending && <Loading what="services" />}

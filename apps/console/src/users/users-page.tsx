@@ -12,13 +12,14 @@ import {
 } from '../api/mutations.js';
 import { authQueries } from '../api/queries.js';
 import { Badge } from '../ui/badges.js';
+import { Field } from '../ui/field.js';
 import { ErrorPanel, Loading, ServerError } from '../ui/feedback.js';
 import { passwordError, resourceError, roleError, usernameError } from './user-forms.js';
 
 const ACTIONS: Record<string, string> = { r: 'read', w: 'write', rw: 'read and write' };
 
-/** A labelled input with its inline error; errors show once the field was left or the form sent. */
-function Field({
+/** A text field whose error shows once the field was left or the form sent. */
+function TextField({
   label,
   value,
   onChange,
@@ -37,35 +38,23 @@ function Field({
   hint?: string;
   autoComplete?: string;
 }) {
-  const id = useId();
   const [left, setLeft] = useState(false);
   // An emptied field (e.g. after a successful send) starts over.
   const visible = (show || (left && value !== '')) && error;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        className="input"
-        type={type}
-        value={value}
-        autoComplete={autoComplete}
-        aria-invalid={visible ? true : undefined}
-        aria-describedby={visible ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        onChange={(e) => onChange(e.target.value)}
-        onBlur={() => setLeft(value !== '')}
-      />
-      {visible && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
+    <Field label={label} error={visible} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          className="input"
+          type={type}
+          value={value}
+          autoComplete={autoComplete}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={() => setLeft(value !== '')}
+        />
       )}
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-    </div>
+    </Field>
   );
 }
 
@@ -95,8 +84,8 @@ function CreateUser({ announce }: { announce: (m: string) => void }) {
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="create-user-title">
       <h2 id="create-user-title">Add a user</h2>
       <div className="form-grid">
-        <Field label="Username" value={username} onChange={setUsername} error={errors.username} show={sent} />
-        <Field
+        <TextField label="Username" value={username} onChange={setUsername} error={errors.username} show={sent} />
+        <TextField
           label="Password"
           type="password"
           autoComplete="new-password"
@@ -228,7 +217,7 @@ function UserRow({ user, me, announce }: { user: UserDto; me: string; announce: 
         )}
         {mode === 'password' && (
           <form onSubmit={savePassword} noValidate className="inline-form">
-            <Field
+            <TextField
               label={`New password for ${user.username}`}
               type="password"
               autoComplete="new-password"
@@ -250,7 +239,7 @@ function UserRow({ user, me, announce }: { user: UserDto; me: string; announce: 
         )}
         {mode === 'role' && (
           <form onSubmit={addRole} noValidate className="inline-form">
-            <Field
+            <TextField
               label={`Role for ${user.username}`}
               value={role}
               onChange={setRole}
@@ -361,14 +350,14 @@ function Permissions({ announce }: { announce: (m: string) => void }) {
       <form onSubmit={submit} noValidate className="grant-form" aria-label="Grant a permission">
         <h3>Grant a permission</h3>
         <div className="form-grid form-grid-3">
-          <Field
+          <TextField
             label="Role"
             value={form.role}
             onChange={(role) => setForm({ ...form, role })}
             error={errors.role}
             show={sent}
           />
-          <Field
+          <TextField
             label="Resource"
             value={form.resource}
             onChange={(resource) => setForm({ ...form, resource })}
@@ -376,19 +365,20 @@ function Permissions({ announce }: { announce: (m: string) => void }) {
             show={sent}
             hint="namespace:group:service, * for any, e.g. public:*:*"
           />
-          <div className="field">
-            <label htmlFor={`${id}-action`}>May</label>
-            <select
-              id={`${id}-action`}
-              className="input"
-              value={form.action}
-              onChange={(e) => setForm({ ...form, action: e.target.value as PermissionDto['action'] })}
-            >
-              <option value="r">read</option>
-              <option value="w">write</option>
-              <option value="rw">read and write</option>
-            </select>
-          </div>
+          <Field label="May">
+            {(control) => (
+              <select
+                {...control}
+                className="input"
+                value={form.action}
+                onChange={(e) => setForm({ ...form, action: e.target.value as PermissionDto['action'] })}
+              >
+                <option value="r">read</option>
+                <option value="w">write</option>
+                <option value="rw">read and write</option>
+              </select>
+            )}
+          </Field>
         </div>
         <ServerError error={grant.error} />
         <div className="form-actions">

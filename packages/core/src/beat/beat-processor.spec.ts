@@ -274,3 +274,45 @@ describe('BeatProcessor: a beat naming another cluster (Nacos 2.x matches by ip:
     expect(beats.beat(light()).code).toBe(BEAT_NOT_FOUND);
   });
 });
+
+describe('BeatProcessor: a port for a state shared by several nodes', () => {
+  function withPort(registerIt: boolean) {
+    const clock = new FakeClock();
+    const registry = new Registry({ clock, store: new MemoryStore() });
+    const registered: string[] = [];
+    const beaten: [string, number][] = [];
+    const beats = new BeatProcessor(registry, {
+      register: (cmd) => {
+        registered.push(`${cmd.ip}:${cmd.port}`);
+        return registerIt ? registry.registerInstance(cmd) : undefined;
+      },
+      beaten: (instance, now) => void beaten.push([`${instance.address.ip}:${instance.address.port}`, now]),
+    });
+    return { clock, registry, beats, registered, beaten };
+  }
+
+  it('registers a full beat through the port, and answers 20404 while the registry does not have it yet', () => {
+    const later = withPort(false);
+    expect(later.beats.beat(full({ ip: '127.0.0.1', port: 8080 })).code).toBe(BEAT_NOT_FOUND);
+    expect(later.registered).toEqual(['127.0.0.1:8080']);
+    expect(later.beaten).toEqual([]);
+    const atOnce = withPort(true);
+    expect(atOnce.beats.beat(full({ ip: '127.0.0.1', port: 8080 })).code).toBe(BEAT_OK);
+    expect(atOnce.beaten).toEqual([['127.0.0.1:8080', atOnce.clock.now()]]);
+  });
+
+  it('sets the last beat and hands the beat to the port, which heals or not: the processor does not', () => {
+    const { clock, registry, beats, beaten } = withPort(true);
+    const instance = registry.registerInstance(reg({ ip: '127.0.0.1', port: 8080 }));
+    registry.setHealth(instance, false);
+    clock.advance(250);
+    expect(beats.beat(light({ ip: '127.0.0.1', port: 8080 })).code).toBe(BEAT_OK);
+    expect(instance.lastBeat).toBe(clock.now());
+    expect(instance.healthy).toBe(false);
+    expect(beaten).toEqual([['127.0.0.1:8080', clock.now()]]);
+    // A persistent instance takes no beat.
+    registry.registerInstance(reg({ ip: '127.0.0.1', port: 9090, ephemeral: false }));
+    beats.beat(light({ ip: '127.0.0.1', port: 9090 }));
+    expect(beaten).toHaveLength(1);
+  });
+});

@@ -37,11 +37,36 @@ export interface BeatReply {
 }
 
 /**
+ * Where a beat goes beyond this node's registry. Embedded there is nothing beyond it: a full beat
+ * registers in the registry and a beat heals (the default). A state shared by several nodes
+ * (cluster mode) registers through its own write path and sends beats where the shared state is.
+ */
+export interface BeatPort {
+  /** A full beat of an instance the registry does not have: register it; the instance, if the registry has it now. */
+  register(cmd: RegisterCommand): Instance | undefined;
+  /** An ephemeral instance took a beat at `now` (its lastBeat is set). */
+  beaten(instance: Instance, now: number): void;
+}
+
+/**
  * The heartbeat (docs/nacos-protocol.md §3). This is the hot path: a map lookup and two field writes;
- * no scan, no allocation beyond the reply, nothing awaited.
+ * no scan, no allocation beyond the reply, nothing awaited. The one beat rule of both modes: what
+ * differs between them goes through the BeatPort.
  */
 export class BeatProcessor {
-  constructor(private readonly registry: Registry) {}
+  private readonly port: BeatPort;
+
+  constructor(
+    private readonly registry: Registry,
+    port?: BeatPort,
+  ) {
+    this.port = port ?? {
+      register: (cmd) => registry.registerInstance(cmd),
+      beaten: (instance) => {
+        if (!instance.healthy && !instance.marked) registry.setHealth(instance, true);
+      },
+    };
+  }
 
   beat(cmd: BeatCommand): BeatReply {
     const beat = cmd.beat;
@@ -51,16 +76,15 @@ export class BeatProcessor {
     const target = beatTarget(registry, cmd);
     const address = target.address;
     let instance = target.instance;
-    if (instance === undefined) {
-      // The client re-registers on 20404, then waits this long before its next beat.
-      if (beat === undefined) return { clientBeatInterval: reregisterBeatInterval(switches), code: BEAT_NOT_FOUND };
-      // A full beat for a missing instance re-registers it silently, as Nacos does after a restart.
-      instance = registry.registerInstance(registrationOfBeat(address, beat));
-    }
+    // A full beat for a missing instance re-registers it silently, as Nacos does after a restart.
+    if (instance === undefined && beat !== undefined) instance = this.port.register(registrationOfBeat(address, beat));
+    // The client re-registers on 20404, then waits this long before its next beat.
+    if (instance === undefined) return { clientBeatInterval: reregisterBeatInterval(switches), code: BEAT_NOT_FOUND };
 
     if (instance.ephemeral) {
-      instance.lastBeat = registry.clock.now();
-      if (!instance.healthy && !instance.marked) registry.setHealth(instance, true);
+      const now = registry.clock.now();
+      instance.lastBeat = now;
+      this.port.beaten(instance, now);
     }
     return {
       clientBeatInterval: effectiveBeatInterval(instance, switches),

@@ -5,7 +5,7 @@ import { ConnectionSubscribers } from '../push/connection-subscribers.js';
 import { PushMetrics } from '../push/push-metrics.js';
 import { PushModule } from '../push/push.module.js';
 import { Subscriptions } from '../push/subscriptions.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { StateBackendModule } from '../state-backend/state-backend.module.js';
 import { BeatService } from './beat-service.js';
 import { ClientViews } from './client-views.js';
 import { ConnectionDiscovery } from './connection-discovery.js';
@@ -39,7 +39,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
  * explicit dependencies, so a face outside Nest (gRPC) can be handed the same instances.
  */
 @Module({
-  imports: [RegistryModule, PushModule],
+  imports: [StateBackendModule, PushModule],
   providers: [
     { provide: ServerStatusHolder, useFactory: () => new ServerStatusHolder() },
     ServerStatusLifecycle,

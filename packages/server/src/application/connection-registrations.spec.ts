@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BeatProcessor, MemoryStore, Registry } from '@beacon/core';
 import { FakeClock, registerCommand, testAddress } from '@beacon/core/testing';
-import { ConnectionRegistrations, holdingNodeOf } from './connection-registrations.js';
+import { ConnectionRegistrations } from './connection-registrations.js';
+import { holdingNodeOf } from './held-connection-id.js';
 import { EmbeddedStateBackend, type StateBackend } from './state-backend.js';
 
 function setup(node?: string) {

@@ -1,5 +1,6 @@
 import type { DeregisterCommand, Instance, RegisterCommand } from '@beacon/core';
 import { instanceKey, InvalidParameterError } from '@beacon/core';
+import { connectionOfHeld, heldConnectionId } from './held-connection-id.js';
 import { checkServiceKind } from './service-kind-rule.js';
 import type { StateBackend } from './state-backend.js';
 
@@ -61,7 +62,7 @@ export class ConnectionRegistrations {
    */
   onLost(listener: (connectionId: string) => void): void {
     this.backend.onHeldLost?.((heldId) => {
-      const connectionId = heldId.slice(heldId.indexOf('/') + 1);
+      const connectionId = connectionOfHeld(heldId);
       if (this.published.has(connectionId)) listener(connectionId);
     });
   }
@@ -136,9 +137,9 @@ export class ConnectionRegistrations {
     });
   }
 
-  /** In a cluster the instance carries the node holding the connection (see `holdingNodeOf`). */
+  /** In a cluster the instance carries the node holding the connection (held-connection-id.ts). */
   private heldId(connectionId: string): string {
-    return this.backend.node === undefined ? connectionId : `${this.backend.node}/${connectionId}`;
+    return heldConnectionId(this.backend.node, connectionId);
   }
 
   /** Runs `task` after every earlier change of the same connection has settled. */
@@ -151,12 +152,6 @@ export class ConnectionRegistrations {
     });
     return run;
   }
-}
-
-/** The node whose connection holds an instance (cluster mode), from its connection id; else undefined. */
-export function holdingNodeOf(connectionId: string | undefined): string | undefined {
-  const slash = connectionId?.indexOf('/') ?? -1;
-  return slash < 0 ? undefined : connectionId!.slice(0, slash);
 }
 
 function serviceKey(namespaceId: string, serviceName: string): string {

@@ -3,7 +3,7 @@ import type { BeatCommand, BeatReply, CheckSharing, Registry } from '@beacon/cor
 /**
  * Every change of registry state the application layer makes, by name: the name and its arguments
  * are plain data, so a cluster backend can append them to a change stream and every node can apply
- * the same change to its own in-memory view (docs/adr/0011-cluster-mode.md).
+ * the same change to its own in-memory view (docs/cluster.md).
  */
 export const MUTATIONS = {
   registerInstance: (r: Registry, cmd: Parameters<Registry['registerInstance']>[0]) => r.registerInstance(cmd),
@@ -57,7 +57,7 @@ export function applyMutation<K extends MutationKind>(registry: Registry, mutati
 export interface StateBackend {
   readonly registry: Registry;
   apply<K extends MutationKind>(kind: K, ...args: MutationArgs<K>): Promise<MutationResult<K>>;
-  /** The heartbeat (in embedded mode core's BeatProcessor itself): a synchronous call. */
+  /** The heartbeat: core's BeatProcessor in both modes (a cluster gives it a BeatPort), a synchronous call. */
   readonly beats: BeatHandler;
   /**
    * In a cluster, this node's id: instances its gRPC connections hold carry it, so that every node

@@ -7,7 +7,7 @@ import { AuthRepository } from './auth-repository.js';
 import type { AuthStore } from './auth-store.js';
 import { forgetInitialPassword, generateAdminPassword, keepInitialPassword } from './initial-admin-password.js';
 import { PasswordHasher } from './password-hasher.js';
-import { reasonOf } from '../cluster/error-reason.js';
+import { reasonOf } from '../net/error-reason.js';
 
 /** The file SqliteDatabase keeps in the data directory. */
 const DATABASE_FILE = 'beacon.db';
@@ -61,7 +61,7 @@ export async function resetClusterAdminPassword(
   // Loaded on demand, as in the server: an embedded reset never loads pg.
   const [{ default: pg }, { PostgresAuthStore }] = await Promise.all([
     import('pg'),
-    import('../cluster/postgres-auth-store.js'),
+    import('./postgres-auth-store.js'),
   ]);
   const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 3000, max: 2 });
   pool.on('error', () => undefined);

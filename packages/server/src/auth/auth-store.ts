@@ -60,5 +60,5 @@ export interface AuthStore {
   close?(): Promise<void>;
 }
 
-/** Injection token of the AuthStore (provided by RegistryModule, which knows the mode). */
+/** Injection token of the AuthStore (provided by StateBackendModule, which knows the mode). */
 export const AUTH_STORE = Symbol('AuthStore');

@@ -1,30 +1,26 @@
 import { Module } from '@nestjs/common';
-import { NamespaceService } from '../application/namespace-service.js';
-import { STATE_BACKEND, type StateBackend } from '../application/state-backend.js';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { StateBackendModule } from '../state-backend/state-backend.module.js';
 import { AccessDirectory } from './access-directory.js';
-import { ApiAuthController } from './api-auth.controller.js';
 import { AuthBootstrap } from './auth-bootstrap.js';
 import { AuthGuard } from './auth-guard.js';
 import { AUTH_STORE, type AuthStore } from './auth-store.js';
 import { Authenticator } from './authenticator.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
-import { LoginService } from './login-service.js';
-import { NacosAuthController } from './nacos-auth.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { TOKEN_SECRET, resolveTokenSecret, type TokenSecret } from './token-secret.js';
 import { TokenService } from './token-service.js';
 
 /**
  * Users, roles and permissions (in the registry's SQLite database, or PostgreSQL in cluster mode),
- * tokens, login, and the guard that createBeaconApp installs on every request. BEACON_AUTH=off
- * keeps all of it but lets every request through.
+ * tokens, and the guard that createBeaconApp installs on every request: below the faces and push,
+ * importing none of them nor the application layer. Its HTTP API (login, users, roles,
+ * permissions) is a face of its own, auth-api/. BEACON_AUTH=off keeps all of it but lets every
+ * request through.
  */
 @Module({
-  imports: [RegistryModule],
-  controllers: [NacosAuthController, ApiAuthController],
+  imports: [StateBackendModule],
   providers: [
     {
       provide: TOKEN_SECRET,
@@ -38,7 +34,7 @@ import { TokenService } from './token-service.js';
     },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     {
-      // The store is RegistryModule's choice: SQLite embedded, PostgreSQL in cluster mode.
+      // The store is StateBackendModule's choice: SQLite embedded, PostgreSQL in cluster mode.
       provide: AccessDirectory,
       inject: [AUTH_STORE, PasswordHasher],
       useFactory: (store: AuthStore, hasher: PasswordHasher) => AccessDirectory.open(store, hasher),
@@ -58,14 +54,6 @@ import { TokenService } from './token-service.js';
         limiter: LoginRateLimiter,
       ) => new Authenticator(tokens, directory, hasher, limiter),
     },
-    // Its own instance (the service is stateless): importing ApplicationModule would close a cycle
-    // through PushModule, which imports this module for the guard.
-    {
-      provide: NamespaceService,
-      inject: [STATE_BACKEND],
-      useFactory: (state: StateBackend) => new NamespaceService(state),
-    },
-    LoginService,
     AuthGuard,
     AuthBootstrap,
   ],

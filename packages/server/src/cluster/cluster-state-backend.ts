@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
-  BEAT_OK,
-  beatTarget,
   BeatProcessor,
-  registrationOfBeat,
-  effectiveBeatInterval,
-  type BeatCommand,
-  type BeatReply,
   type Instance,
   type InstanceAddress,
   type Registry,
   type RegistryOptions,
+  UnavailableError,
 } from '@beacon/core';
 import {
   applyMutation,
@@ -20,22 +15,21 @@ import {
   type MutationArgs,
   type MutationKind,
   type MutationResult,
-  type BeatHandler,
   type StateBackend,
   type ClusterMember,
 } from '../application/state-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
-import { BeatBatcher } from './beat-batcher.js';
-import { ChangeStreamTail, FellBehindError, type StreamEntry } from './change-stream.js';
-import { SharedCheckRecords } from './check-records.js';
-import { closeEngines, connectEngines, type ClusterEngines } from './cluster-engines.js';
-import { ExpiryLeases } from './expiry-leases.js';
-import { ephemeralGroupOf, publishGroup } from './instance-group.js';
-import type { JournalStore } from './journal-store.js';
-import { LeasedHealthChecks } from './leased-health-checks.js';
-import { holderOf, NodePresence } from './node-presence.js';
+import { BeatBatcher } from './write-path/beat-batcher.js';
+import { ChangeStreamTail, FellBehindError, type StreamEntry } from './stream/change-stream.js';
+import { SharedCheckRecords } from './leases/check-records.js';
+import { closeEngines, connectEngines, type ClusterEngines } from './engines/cluster-engines.js';
+import { ExpiryLeases } from './leases/expiry-leases.js';
+import { ephemeralGroupOf, publishGroup } from './write-path/instance-group.js';
+import type { JournalStore } from './write-path/journal-store.js';
+import { LeasedHealthChecks } from './leases/leased-health-checks.js';
+import { holderOf, NodePresence } from './leases/node-presence.js';
 import {
   addressOf,
   CHANGE_STREAM,
@@ -46,16 +40,21 @@ import {
   shardKeys,
   shardOf,
   STREAM_BUDGET,
-} from './redis-layout.js';
-import { withScripts, type ScriptedRedis } from './redis-scripts.js';
-import { DURABLE_WRITE_LOCK, loadView } from './view-loader.js';
-import { ViewReconciler } from './view-reconciler.js';
-import { creationKey, instanceAddressOf, isEphemeralTarget, takesEphemeralPath } from './mutation-routing.js';
-import { WriteGate } from './write-gate.js';
-import { reasonOf } from './error-reason.js';
+} from './engines/redis-layout.js';
+import { withScripts, type ScriptedRedis } from './engines/redis-scripts.js';
+import { DURABLE_WRITE_LOCK, loadView } from './reconcile/view-loader.js';
+import { ViewReconciler } from './reconcile/view-reconciler.js';
+import {
+  creationKey,
+  instanceAddressOf,
+  isEphemeralTarget,
+  takesEphemeralPath,
+} from './write-path/mutation-routing.js';
+import { WriteGate } from './write-path/write-gate.js';
+import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
-export class ClusterUnavailableError extends ServiceUnavailableException {}
+export class ClusterUnavailableError extends UnavailableError {}
 
 /** A write failed after this node's view applied it: the view is being reconciled with the engines. */
 class ViewOutOfStepError extends ClusterUnavailableError {}
@@ -71,7 +70,7 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
 }
 
 /**
- * Cluster mode's state backend (docs/adr/0011-cluster-mode.md). The registry is this node's view:
+ * Cluster mode's state backend (docs/cluster.md). The registry is this node's view:
  * loaded from PostgreSQL (durable) and Redis (ephemeral) at start, then kept current by tailing the
  * change stream, so reads and pushes are local. Changes go:
  *
@@ -84,14 +83,14 @@ export interface ClusterOptions extends Omit<RegistryOptions, 'store'> {
  *   one Lua call per shard every few milliseconds, not awaited.
  */
 export class ClusterStateBackend implements StateBackend {
-  readonly beats: BeatHandler = { beat: (cmd) => this.beatInCluster(cmd) };
   readonly node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('Cluster');
   private readonly redis: ScriptedRedis;
   private readonly tail: ChangeStreamTail;
   private readonly leases: ExpiryLeases;
   private readonly presence: NodePresence;
-  private readonly processor: BeatProcessor;
+  /** Core's beat rule; registrations go through `apply`, beats to Redis in batches. */
+  readonly beats: BeatProcessor;
   private readonly batch: BeatBatcher;
   /** Active checks run by the holder of each shard's lease; their results are shared (leased-health-checks.ts). */
   readonly checks: LeasedHealthChecks;
@@ -101,7 +100,7 @@ export class ClusterStateBackend implements StateBackend {
   private readonly creating = new Map<string, Promise<unknown>>();
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
-  private lastBeatErrorLogAt = 0;
+  private lastBeatErrorLogAt = Number.NEGATIVE_INFINITY;
   /** The Redis dataset this node last saw (EPOCH_KEY's value): another value means Redis lost its data. */
   private epoch: string | undefined;
 
@@ -114,7 +113,20 @@ export class ClusterStateBackend implements StateBackend {
     options: ClusterOptions,
   ) {
     this.redis = withScripts(engines.redis);
-    this.processor = new BeatProcessor(registry);
+    this.beats = new BeatProcessor(registry, {
+      // A full beat re-registers, as a registration would; for a known service the view has it at once.
+      register: (cmd) => {
+        this.apply('registerInstance', cmd).catch((error: unknown) => this.reportBeatError(error));
+        return registry.findInstance(cmd);
+      },
+      // Redis keeps the last beat and heals (the BEATS script), and the stream tells every node.
+      // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
+      beaten: (instance, now) => {
+        if (instance.connectionId !== undefined) return;
+        const { namespaceId, serviceName } = instance.address;
+        this.batch.record(shardOf(namespaceId, serviceName), memberOf(instance.address), now);
+      },
+    });
     const report = (error: unknown) => this.logger.warn(`change stream: ${reasonOf(error)}`);
     const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
     this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
@@ -156,12 +168,14 @@ export class ClusterStateBackend implements StateBackend {
       this.leases.held,
       options.expiryTickMs,
       (error) => this.logger.warn(`node presence: ${reasonOf(error)}`),
+      registry.clock,
       options.advertisedAddress ?? '',
     );
     this.checks = new LeasedHealthChecks(
       this.leases.held,
       (address, healthy) => this.apply('setCheckedHealth', address, healthy),
       (message) => this.logger.warn(message),
+      registry.clock,
     );
     this.checkRecords = new SharedCheckRecords(engines.redis, registry, this.leases.held, (message) =>
       this.logger.warn(message),
@@ -173,6 +187,7 @@ export class ClusterStateBackend implements StateBackend {
         if (instance) void this.reseed(instance);
       },
       (error) => this.reportBeatError(error),
+      registry.clock,
     );
   }
 
@@ -392,36 +407,8 @@ export class ClusterStateBackend implements StateBackend {
 
   // ---- the beat ------------------------------------------------------------------------------
 
-  private beatInCluster(cmd: BeatCommand): BeatReply {
-    const registry = this.registry;
-    const target = beatTarget(registry, cmd);
-    const address = target.address;
-    let instance = target.instance;
-    if (instance === undefined && cmd.beat !== undefined) {
-      // A full beat re-registers, as a registration would; for a known service the view has it at once.
-      this.apply('registerInstance', registrationOfBeat(address, cmd.beat)).catch((error: unknown) =>
-        this.reportBeatError(error),
-      );
-      instance = registry.findInstance(address);
-    }
-    // Not there (yet): core's answer to a light beat, 20404 and a short interval, makes the client register.
-    if (instance === undefined) return this.processor.beat({ ...cmd, beat: undefined });
-    // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
-    if (instance.ephemeral && instance.connectionId === undefined) {
-      const now = Date.now();
-      instance.lastBeat = now;
-      this.batch.record(shardOf(address.namespaceId, address.serviceName), memberOf(address), now);
-    }
-    const switches = registry.switches;
-    return {
-      clientBeatInterval: effectiveBeatInterval(instance, switches),
-      code: BEAT_OK,
-      lightBeatEnabled: switches.lightBeatEnabled,
-    };
-  }
-
   private reportBeatError(error: unknown): void {
-    const now = Date.now();
+    const now = this.registry.clock.now();
     if (now - this.lastBeatErrorLogAt < 5000) return;
     this.lastBeatErrorLogAt = now;
     this.logger.warn(`beats are not reaching Redis: ${reasonOf(error)}`);
@@ -455,7 +442,9 @@ export class ClusterStateBackend implements StateBackend {
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */
   private async reseed(instance: Instance): Promise<void> {
     if (!this.registry.isAttached(instance)) return;
-    await this.upsert(instance, Date.now(), '', '1').catch((error: unknown) => this.reportBeatError(error));
+    await this.upsert(instance, this.registry.clock.now(), '', '1').catch((error: unknown) =>
+      this.reportBeatError(error),
+    );
   }
 
   /**

@@ -70,7 +70,7 @@ export function redact(raw: string): string {
 
 /**
  * BEACON_CLUSTER_STREAM_MAXLEN: about how many changes the stream keeps (`MAXLEN ~`). A node
- * further behind reloads its view from the engines (docs/adr/0011-cluster-mode.md); tests make it
+ * further behind reloads its view from the engines (docs/cluster.md); tests make it
  * small to cause that.
  */
 export function streamMaxLenVar(env: Readonly<Record<string, string | undefined>>): number {

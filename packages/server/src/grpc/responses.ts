@@ -1,4 +1,3 @@
-import { ServiceUnavailableException } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 
 /** Nacos's ResponseCode: every response says 200 or 500 in `resultCode`. */
@@ -72,6 +71,8 @@ const DOMAIN_CODES: Record<DomainError['kind'], number> = {
   conflict: ErrorCode.CONFLICT,
   forbidden: ErrorCode.NO_RIGHT,
   limit: ErrorCode.INVALID_PARAM,
+  // A cluster engine is down (cluster-state-backend.ts): the client may retry; nothing was changed.
+  unavailable: ErrorCode.OVER_THRESHOLD,
 };
 
 /**
@@ -81,10 +82,6 @@ const DOMAIN_CODES: Record<DomainError['kind'], number> = {
 export function failureOf(error: unknown, responseType: string, requestId: unknown): { reply: Reply; ours: boolean } {
   if (error instanceof DomainError) {
     return { reply: refusal(responseType, DOMAIN_CODES[error.kind], error.message, requestId), ours: false };
-  }
-  // A cluster engine is down (cluster-state-backend.ts): the client may retry; nothing was changed.
-  if (error instanceof ServiceUnavailableException) {
-    return { reply: failure(ErrorCode.OVER_THRESHOLD, error.message, requestId), ours: false };
   }
   return { reply: failure(ErrorCode.SERVER_ERROR, 'internal error', requestId), ours: true };
 }

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@beacon/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { redactUrl } from '../auth/redact.js';
+import { redactUrl } from './redact.js';
 import { v2DomainError, v2StatusError } from './nacos-v2-result.js';
 
 const NACOS_STATUS: Record<DomainError['kind'], number> = {
@@ -10,6 +10,7 @@ const NACOS_STATUS: Record<DomainError['kind'], number> = {
   conflict: 400,
   forbidden: 403,
   limit: 400,
+  unavailable: 503,
 };
 
 const API_STATUS: Record<DomainError['kind'], number> = {
@@ -18,6 +19,7 @@ const API_STATUS: Record<DomainError['kind'], number> = {
   conflict: 409,
   forbidden: 403,
   limit: 422,
+  unavailable: 503,
 };
 
 /** The Nacos 2.x HTTP API answers errors as a Result with a numeric code (http/nacos-v2-result.ts). */
@@ -38,8 +40,9 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const isApi = request.url.startsWith('/api/');
     const { status, message } = this.describe(exception, request, isApi);
-    // Deliberate replies (501 for unknown APIs, 500 from readiness) are not faults: log only the rest.
-    if (status >= 500 && !(exception instanceof HttpException)) {
+    // Deliberate replies (501 for unknown APIs, 500 from readiness, 503 while a cluster engine is
+    // down) are not faults: log only the rest.
+    if (status >= 500 && !(exception instanceof HttpException) && !(exception instanceof DomainError)) {
       this.logger.error(
         `${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`,
         (exception as Error)?.stack,

@@ -44,6 +44,8 @@ const BY_KIND: Record<DomainErrorKind, { status: number; error: ErrorCode }> = {
   conflict: { status: 400, error: RESOURCE_CONFLICT },
   forbidden: { status: 403, error: ACCESS_DENIED },
   limit: { status: 400, error: PARAMETER_VALIDATE_ERROR },
+  // A cluster engine is down: nothing changed, the client may retry.
+  unavailable: { status: 503, error: SERVER_ERROR },
 };
 
 export interface V2ErrorReply {

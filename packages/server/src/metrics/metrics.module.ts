@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { Registry } from '@beacon/core';
 import { MetricsController } from './metrics.controller.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { StateBackendModule } from '../state-backend/state-backend.module.js';
 import { MetricsRegistry } from './metrics-registry.js';
 
 /** One MetricsRegistry for the whole server; any module registers its series on it. */
 @Module({
-  imports: [RegistryModule],
+  imports: [StateBackendModule],
   controllers: [MetricsController],
   providers: [
     {

@@ -1,7 +1,7 @@
 import { Controller, Inject, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, requireParam } from '@beacon/core';
 import { InstanceService } from '../application/instance-service.js';
-import { instanceAddressOf } from '../http/nacos-params.js';
+import { instanceAddressOf } from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Params } from '../http/request-context.js';

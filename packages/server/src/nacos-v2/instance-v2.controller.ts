@@ -10,7 +10,7 @@ import {
   instanceListOf,
   patchCommandOf,
   registrationOf,
-} from '../http/nacos-params.js';
+} from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Client, Params, SourceAddress } from '../http/request-context.js';

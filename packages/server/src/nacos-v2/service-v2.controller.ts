@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { DEFAULT_GROUP } from '@beacon/core';
 import { ServiceCatalog } from '../application/service-catalog.js';
-import { serviceCommandOf } from '../http/nacos-params.js';
+import { serviceCommandOf } from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Params } from '../http/request-context.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { BeatService } from '../application/beat-service.js';
 import { paramsOf } from '../http/request-context.js';
-import { beatCommandOf } from '../http/nacos-params.js';
+import { beatCommandOf } from '../nacos-common/nacos-params.js';
 
 export const BEAT_PATH = '/nacos/v1/ns/instance/beat';
 

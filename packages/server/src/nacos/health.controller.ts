@@ -5,7 +5,7 @@ import { InstanceService } from '../application/instance-service.js';
 import { OperatorService } from '../application/operator-service.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { instanceAddressOf } from '../http/nacos-params.js';
+import { instanceAddressOf } from '../nacos-common/nacos-params.js';
 import type { HealthCheckerTypes, HealthGreeting } from './responses.js';
 
 @Controller('nacos/v1/ns/health')

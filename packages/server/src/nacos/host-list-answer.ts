@@ -2,7 +2,7 @@ import type { DiscoveryService } from '../application/discovery-service.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { isModernJava, type ClientInfo } from '../wire/client-info.js';
 import { buildServiceInfo, type ServiceInfo } from '../wire/nacos-service-info.js';
-import { hostQueryOf } from '../http/nacos-params.js';
+import { hostQueryOf } from '../nacos-common/nacos-params.js';
 import type { EmptyAnswer } from './responses.js';
 
 /**

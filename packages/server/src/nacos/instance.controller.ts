@@ -16,7 +16,7 @@ import {
   instanceListOf,
   patchCommandOf,
   registrationOf,
-} from '../http/nacos-params.js';
+} from '../nacos-common/nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
 
 @Controller('nacos/v1/ns/instance')

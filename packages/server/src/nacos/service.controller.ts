@@ -5,7 +5,7 @@ import { ServiceCatalog } from '../application/service-catalog.js';
 import { Params } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
-import { labelMatchOf, lenientInt, nameSearchOf, serviceCommandOf } from '../http/nacos-params.js';
+import { labelMatchOf, lenientInt, nameSearchOf, serviceCommandOf } from '../nacos-common/nacos-params.js';
 import type { ServiceDetail, ServiceNamePage, ServiceNamesByNamespace, SubscriberPage } from './responses.js';
 
 @Controller('nacos/v1/ns/service')

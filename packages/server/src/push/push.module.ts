@@ -6,7 +6,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CONFIG } from '../config/tokens.js';
-import { RegistryModule } from '../registry/registry.module.js';
+import { StateBackendModule } from '../state-backend/state-backend.module.js';
 import { NativeViews } from '../wire/native-views.js';
 import { WireModule } from '../wire/wire.module.js';
 import { ConnectionPusher } from './connection-pusher.js';
@@ -82,7 +82,7 @@ class PushLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
  * watch stream for everyone else, and who subscribes to what.
  */
 @Module({
-  imports: [RegistryModule, MetricsModule, WireModule, AuthModule],
+  imports: [StateBackendModule, MetricsModule, WireModule, AuthModule],
   controllers: [WatchController],
   providers: [
     { provide: PushMetrics, inject: [MetricsRegistry], useFactory: (m: MetricsRegistry) => new PushMetrics(m) },

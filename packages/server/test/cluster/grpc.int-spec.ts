@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberOf, shardKeys, shardOf } from '../../src/cluster/redis-layout.js';
+import { memberOf, shardKeys, shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { RustClient, type NacosInstance, type Push } from '../grpc/support/rust-client.js';
 import { hostsOn, sleep, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
 
@@ -29,7 +29,7 @@ async function within(timeoutMs: number, what: string, check: () => Promise<bool
 }
 
 /**
- * The Nacos 2.x face in cluster mode (ADR 0011): a connection-held instance belongs to the node
+ * The Nacos 2.x face in cluster mode (ADR 0019): a connection-held instance belongs to the node
  * holding the connection, every node serves it and tells its subscribers, and it goes when the
  * connection closes or its node dies. Real Nacos 2.x clients (nacos-sdk-rust) in child processes,
  * two nodes as processes, a real redis-server and PostgreSQL.

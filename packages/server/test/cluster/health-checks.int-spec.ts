@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRecord } from '@beacon/core';
-import { shardOf } from '../../src/cluster/redis-layout.js';
+import { shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { leaseHolderPid } from './support/beaters.js';
 import { register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 

@@ -1,7 +1,7 @@
 import { NacosNamingClient } from 'nacos-naming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beaters, INTERVAL_MS, leaseHolderPid, streamTip, TIMINGS, transitionsSince } from './support/beaters.js';
-import { shardOf } from '../../src/cluster/redis-layout.js';
+import { shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 
 const SERVICE = 'DEFAULT_GROUP@@payments';

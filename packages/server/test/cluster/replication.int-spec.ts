@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { hostsOn, percentile, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 
@@ -28,6 +30,10 @@ describe('cluster mode: three nodes on one Redis and one PostgreSQL', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('creates no SQLite file: a cluster node keeps its durable state in PostgreSQL only', () => {
+    for (const node of cluster.nodes) expect(existsSync(join(node.dataDir, 'beacon.db'))).toBe(false);
   });
 
   it('serves a registration made on one node from the others within 100 ms at p99', async () => {

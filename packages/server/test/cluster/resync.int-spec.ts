@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareIds } from '../../src/cluster/change-stream.js';
+import { compareIds } from '../../src/cluster/stream/change-stream.js';
 import { streamTip } from './support/beaters.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 

@@ -1,0 +1,269 @@
+import type { Redis } from 'ioredis';
+import type { InstanceScriptKeys } from './redis-layout.js';
+
+/**
+ * The Lua scripts of cluster mode: each runs atomically in Redis, so every health transition and
+ * every deletion happens exactly once cluster-wide, whichever node runs it and however often.
+ * Meta values are "timeout,deleteTimeout,healthy,marked,lastBeat" (see redis-layout.ts).
+ */
+const PARSE_META = `
+local function parse(m)
+  local t, d, h, mk, last = string.match(m, '^(%d+),(%d+),(%d),(%d),(%d+)$')
+  return tonumber(t), tonumber(d), h, mk, tonumber(last)
+end
+local function deadline(t, d, h, last)
+  if h == '1' then return last + math.min(t, d) + 1 end
+  return last + d + 1
+end
+`;
+
+/**
+ * KEYS meta due stream; ARGV maxlen, then member, lastBeat pairs: the beats of one shard that a
+ * node gathered over a few milliseconds. Heals an unhealthy instance (appended to the stream).
+ * Returns the members Redis does not know (it restarted empty), for the node to put back.
+ */
+const BEATS = `${PARSE_META}
+local unknown = {}
+for i = 2, #ARGV, 2 do
+  local member = ARGV[i]
+  local now = tonumber(ARGV[i + 1])
+  local m = redis.call('HGET', KEYS[1], member)
+  if not m then
+    unknown[#unknown + 1] = member
+  else
+    local t, d, h, mk, last = parse(m)
+    if now > last then
+      redis.call('HSET', KEYS[1], member, t .. ',' .. d .. ',1,' .. mk .. ',' .. now)
+      if mk == '0' then
+        redis.call('ZADD', KEYS[2], deadline(t, d, '1', now), member)
+        if h == '0' then
+          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'o', 'redis', 't', 'healthy', 'k', member)
+        end
+      end
+    end
+  end
+end
+return unknown
+`;
+
+/**
+ * KEYS inst meta due stream owner holders; ARGV member registration meta origin mutation
+ * onlyIfMissing maxlen holder. Writes an instance and appends the mutation that made it; with
+ * onlyIfMissing=1 (re-seeding after Redis lost its data) an instance Redis already knows is left
+ * alone and nothing is appended. `holder` names the node whose gRPC connection holds the instance
+ * (empty for one that beats): such an instance has no beat deadline, it lives while that node does.
+ */
+const UPSERT = `${PARSE_META}
+if ARGV[6] == '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local t, d, h, mk, last = parse(ARGV[3])
+-- A node's view may hold an older last beat than Redis (beats land on other nodes): keep the newer.
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then
+  local _, _, _, _, oldLast = parse(old)
+  if oldLast > last then last = oldLast end
+end
+redis.call('HSET', KEYS[2], ARGV[1], t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[5], ARGV[1], ARGV[8])
+  redis.call('SADD', KEYS[6], ARGV[8])
+  redis.call('ZREM', KEYS[3], ARGV[1])
+else
+  redis.call('HDEL', KEYS[5], ARGV[1])
+  if mk == '0' then redis.call('ZADD', KEYS[3], deadline(t, d, h, last), ARGV[1])
+  else redis.call('ZREM', KEYS[3], ARGV[1]) end
+end
+if ARGV[5] ~= '' then
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'o', ARGV[4], 'm', ARGV[5])
+end
+return 1
+`;
+
+/** KEYS inst meta due stream owner; ARGV member origin mutation maxlen. */
+const REMOVE = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'o', ARGV[2], 'm', ARGV[3])
+return 1
+`;
+
+/**
+ * KEYS inst meta due stream; ARGV now limit maxlen deleteEnabled. Processes the shard's due
+ * deadlines: healthy -> unhealthy after the timeout, deleted after the delete timeout (Nacos
+ * deletes on silence alone), each appended to the stream. Returns how many deadlines it processed.
+ */
+const EXPIRE = `${PARSE_META}
+local now = tonumber(ARGV[1])
+local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, k in ipairs(due) do
+  local m = redis.call('HGET', KEYS[2], k)
+  if not m then
+    redis.call('ZREM', KEYS[3], k)
+  else
+    local t, d, h, mk, last = parse(m)
+    local silent = now - last
+    if mk == '1' then
+      redis.call('ZREM', KEYS[3], k)
+    else
+      if h == '1' and silent > t then
+        h = '0'
+        redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',0,0,' .. last)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', 'redis', 't', 'unhealthy', 'k', k)
+      end
+      if silent > d and ARGV[4] == '1' then
+        redis.call('HDEL', KEYS[1], k)
+        redis.call('HDEL', KEYS[2], k)
+        redis.call('ZREM', KEYS[3], k)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', 'redis', 't', 'expired', 'k', k)
+      elseif silent > d then
+        redis.call('ZADD', KEYS[3], now + d, k)
+      else
+        redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k)
+      end
+    end
+  end
+end
+return #due
+`;
+
+/**
+ * KEYS inst meta due stream owner holders nodeKey; ARGV node maxlen. The node's key is gone (it
+ * died, or stopped): every instance its connections held in the shard is deleted, each appended
+ * to the stream as expired. Does nothing while the key exists, so a node that renewed in the
+ * meantime keeps its instances. Returns how many it deleted.
+ */
+const DROP_NODE = `
+if redis.call('EXISTS', KEYS[7]) == 1 then return 0 end
+local owners = redis.call('HGETALL', KEYS[5])
+local dropped = 0
+for i = 1, #owners, 2 do
+  if owners[i + 1] == ARGV[1] then
+    local k = owners[i]
+    redis.call('HDEL', KEYS[1], k)
+    redis.call('HDEL', KEYS[2], k)
+    redis.call('ZREM', KEYS[3], k)
+    redis.call('HDEL', KEYS[5], k)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'expired', 'k', k)
+    dropped = dropped + 1
+  end
+end
+redis.call('SREM', KEYS[6], ARGV[1])
+return dropped
+`;
+
+/** KEYS lease; ARGV node ttlMs. 1 when this node holds the lease (taken or renewed). */
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0
+`;
+
+/**
+ * KEYS inst meta due stream owner; ARGV origin mutation maxlen, then member, timings pairs
+ * ("timeout,deleteTimeout", or '' for an instance that is gone). New timings keep Redis's health
+ * and last beat and move the deadline (a connection-held instance, in `owner`, has none); a gone
+ * instance's records go. The mutation is appended in the same call, so other nodes hear of it only
+ * if Redis took it all.
+ */
+const GROUP = `${PARSE_META}
+for i = 4, #ARGV, 2 do
+  local k = ARGV[i]
+  if ARGV[i + 1] == '' then
+    redis.call('HDEL', KEYS[1], k)
+    redis.call('HDEL', KEYS[2], k)
+    redis.call('ZREM', KEYS[3], k)
+    redis.call('HDEL', KEYS[5], k)
+  else
+    local m = redis.call('HGET', KEYS[2], k)
+    if m then
+      local _, _, h, mk, last = parse(m)
+      local t, d = string.match(ARGV[i + 1], '^(%d+),(%d+)$')
+      t = tonumber(t)
+      d = tonumber(d)
+      redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',' .. h .. ',' .. mk .. ',' .. last)
+      if mk == '0' and redis.call('HEXISTS', KEYS[5], k) == 0 then
+        redis.call('ZADD', KEYS[3], deadline(t, d, h, last), k)
+      end
+    end
+  end
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', ARGV[1], 'm', ARGV[2])
+return 1
+`;
+
+/** KEYS lease; ARGV node. Gives the lease up on a clean shutdown, so another node takes over at once. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface ClusterScripts {
+  beaconBeats(
+    meta: string,
+    due: string,
+    stream: string,
+    maxlen: number,
+    ...memberBeats: (string | number)[]
+  ): Promise<string[]>;
+  beaconUpsert(
+    ...args: [
+      ...InstanceScriptKeys,
+      holders: string,
+      member: string,
+      registration: string,
+      metaValue: string,
+      origin: string,
+      mutation: string,
+      onlyIfMissing: '0' | '1',
+      maxlen: number,
+      holder: string,
+    ]
+  ): Promise<number>;
+  beaconRemove(
+    ...args: [...InstanceScriptKeys, member: string, origin: string, mutation: string, maxlen: number]
+  ): Promise<number>;
+  beaconExpire(
+    inst: string,
+    meta: string,
+    due: string,
+    stream: string,
+    now: number,
+    limit: number,
+    maxlen: number,
+    deleteEnabled: '0' | '1',
+  ): Promise<number>;
+  beaconDropNode(
+    ...args: [...InstanceScriptKeys, holders: string, nodeKey: string, node: string, maxlen: number]
+  ): Promise<number>;
+  beaconGroup(
+    inst: string,
+    meta: string,
+    due: string,
+    stream: string,
+    owner: string,
+    origin: string,
+    mutation: string,
+    maxlen: number,
+    ...memberTimings: string[]
+  ): Promise<number>;
+  beaconLease(lease: string, node: string, ttlMs: number): Promise<number>;
+  beaconRelease(lease: string, node: string): Promise<number>;
+}
+
+export type ScriptedRedis = Redis & ClusterScripts;
+
+/** Registers the scripts on a connection (ioredis sends EVALSHA, and the script once if Redis lost it). */
+export function withScripts(redis: Redis): ScriptedRedis {
+  redis.defineCommand('beaconBeats', { numberOfKeys: 3, lua: BEATS });
+  redis.defineCommand('beaconUpsert', { numberOfKeys: 6, lua: UPSERT });
+  redis.defineCommand('beaconRemove', { numberOfKeys: 5, lua: REMOVE });
+  redis.defineCommand('beaconDropNode', { numberOfKeys: 7, lua: DROP_NODE });
+  redis.defineCommand('beaconExpire', { numberOfKeys: 4, lua: EXPIRE });
+  redis.defineCommand('beaconGroup', { numberOfKeys: 5, lua: GROUP });
+  redis.defineCommand('beaconLease', { numberOfKeys: 1, lua: LEASE });
+  redis.defineCommand('beaconRelease', { numberOfKeys: 1, lua: RELEASE });
+  return redis as ScriptedRedis;
+}
