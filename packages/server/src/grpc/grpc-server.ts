@@ -185,7 +185,11 @@ export class NacosGrpcServer {
         return success('ServerCheckResponse', requestId, { connectionId: id, supportAbilityNegotiation: true });
       }
       case 'HealthCheckRequest':
-        if (!connection) return failure(ErrorCode.UN_REGISTER, 'Connection is unregistered.', requestId);
+        // Not Nacos's 301: the Go and Python clients count a 3xx health answer as healthy ("server
+        // not ready yet"), and nacos-sdk-python 2.0.x, which misses the end of its stream, then
+        // stays on a connection the server no longer knows (after a restart faster than its 5 s
+        // health check). Any other code makes every client (Java, Go, Python, C#) reconnect.
+        if (!connection) return failure(ErrorCode.SERVER_ERROR, 'Connection is unregistered.', requestId);
         connection.lastActiveAt = this.options.now();
         return success('HealthCheckResponse', requestId);
     }

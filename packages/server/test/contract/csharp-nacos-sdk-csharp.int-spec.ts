@@ -50,7 +50,7 @@ describe('C# nacos-sdk-csharp 1.3.9', () => {
     // client finds out through its health check, which must then fail.
     const stranger = s.bare();
     const health = await stranger.request('HealthCheckRequest', {});
-    expect(health).toMatchObject({ type: 'ErrorResponse', body: { resultCode: 500, errorCode: 301 } });
+    expect(health).toMatchObject({ type: 'ErrorResponse', body: { resultCode: 500, errorCode: 500 } });
   });
 
   it('src/Nacos/V2/Naming/Cache/ServiceInfoHolder.cs IsEmptyOrErrorPush: only `Hosts == null` is ignored, so an empty list is sent as an array', async () => {

@@ -19,7 +19,7 @@ describe('Python nacos-sdk-python 2.0.11 / 3.2.0', () => {
     const probe = s.bare();
     const bodies = [
       await probe.request('ServerCheckRequest', {}),
-      await probe.request('HealthCheckRequest', {}), // before setup: 301
+      await probe.request('HealthCheckRequest', {}), // before setup: an error
     ];
     const c = await s.connect({ abilityTable: {} });
     await s.registerHttp('inventory', '127.0.0.71', 7000);
@@ -96,5 +96,17 @@ describe('Python nacos-sdk-python 2.0.11 / 3.2.0', () => {
     await s.server.close();
     expect(c.received.some((m) => m.type === 'ConnectResetRequest')).toBe(true);
     expect(await c.streamEnded()).toBe(GrpcStatus.UNAVAILABLE);
+  });
+
+  it('transport/rpc_client.py send_health_check (2.0.11; Go rpc_client.go sendHealthCheck alike): a 3xx answer counts as healthy, so a connection the server does not know gets another code', async () => {
+    await using s = await contractServer();
+    // 2.0.11 does not notice its stream ending; after a fast restart only a failed health check
+    // makes it reconnect and re-register (seen with the real client, docs/compatibility.md).
+    const stranger = s.bare();
+    const health = await stranger.request('HealthCheckRequest', {});
+    expect(health.type).toBe('ErrorResponse');
+    const code = health.body['errorCode'] as number;
+    expect(code >= 300 && code < 400).toBe(false);
+    expect(health.body['message']).toBe('Connection is unregistered.');
   });
 });

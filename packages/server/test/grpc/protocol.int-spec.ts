@@ -52,7 +52,7 @@ describe('requests', () => {
     const { client } = await setup();
     const c = client();
     const early = await c.request('HealthCheckRequest', {});
-    expect(early).toMatchObject({ type: 'ErrorResponse', body: { resultCode: 500, errorCode: 301 } });
+    expect(early).toMatchObject({ type: 'ErrorResponse', body: { resultCode: 500, errorCode: 500 } });
     const before = await c.request('ServerCheckRequest', {});
     await c.connect();
     const check = await c.request('ServerCheckRequest', { requestId: '1' });
