@@ -31,7 +31,18 @@ describe('pnpm bench --smoke', () => {
     expect(JSON.parse(readFileSync(join(out, 'latest-smoke.json'), 'utf8'))).toEqual(results);
     expect(results.mode).toBe('smoke');
     expect(results.machine.cpus).toBeGreaterThan(0);
-    expect(results.scenarios.map((s) => s.id)).toEqual(['2', '1', 'capacity', '3', '4', '5', '6', '7', 'cluster']);
+    expect(results.scenarios.map((s) => s.id)).toEqual([
+      '2',
+      '1',
+      'capacity',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      'watch',
+      'cluster',
+    ]);
     for (const s of results.scenarios) {
       expect(s.status, `${s.id}: ${s.error ?? ''}`).not.toBe('failed');
       expect(s.rows.length).toBeGreaterThan(0);

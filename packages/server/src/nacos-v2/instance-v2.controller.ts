@@ -91,9 +91,10 @@ export class InstanceV2Controller {
       app: p.get('app') ?? 'unknown',
     };
     const answer = this.discovery.queryHosts(query, client);
-    return success(
-      buildServiceInfoV2(answer.service, serviceName, clusters, healthyOnly, answer.cacheMillis, answer.now),
-    );
+    const info = buildServiceInfoV2(answer.service, serviceName, clusters, healthyOnly, answer.cacheMillis, answer.now);
+    // Unlike gRPC (bare name, group apart), Nacos's HTTP list answers the grouped name, "adapt for
+    // v1.x sdk" (InstanceOperatorClientImpl.listInstance).
+    return success({ ...info, name: serviceName });
   }
 
   /** The one bare answer of the API, as in Nacos: `{clientBeatInterval, code, lightBeatEnabled}`. */
