@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { pollWhileOffline, useLive } from '../api/live-updates.js';
 import { groupsQueries, servicesQueries, type HealthFilter, type ServiceFilters } from '../api/queries.js';
 import { Link, href, navigate, servicePath } from '../app/router.js';
-import { formatRatio } from '../lib/format.js';
-import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { formatAgo, formatClock, formatRatio } from '../lib/format.js';
+import { useServerNow } from '../lib/server-clock.js';
+import { Badge, HealthCount, ServiceStateBadge } from '../ui/badges.js';
 import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
@@ -45,6 +46,19 @@ function filtersHref(namespaceId: string, f: ServiceFilters): string {
     page: f.page > 1 ? f.page : undefined,
     size: f.pageSize !== 20 ? f.pageSize : undefined,
   });
+}
+
+/** A service that had instances and lost them all: red, with when, for as long as the server keeps it listed. */
+function OutageBadge({ lostAt }: { lostAt: number }) {
+  const serverNow = useServerNow();
+  return (
+    <span className="outage">
+      <Badge tone="bad">Lost all instances</Badge>{' '}
+      <time dateTime={new Date(lostAt).toISOString()} title={new Date(lostAt).toLocaleString()}>
+        lost {formatAgo(serverNow - lostAt)}, at {formatClock(lostAt)}
+      </time>
+    </span>
+  );
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -120,6 +134,14 @@ export function ServicesPage({
                 <span className={summary.protectionReached > 0 ? 'text-bad' : undefined}>
                   {summary.protectionReached} protection reached
                 </span>
+                {summary.outages > 0 && (
+                  <>
+                    {' · '}
+                    <span className="text-bad outage-count">
+                      {plural(summary.outages, 'outage', 'outages')} (lost every instance)
+                    </span>
+                  </>
+                )}
                 {summary.empty > 0 && ` · ${summary.empty} without instances`}
               </>
             )}
@@ -243,7 +265,8 @@ export function ServicesPage({
         <div className="table-wrap panel flush">
           <table className="table responsive-table services-table" aria-describedby={`${id}-range`}>
             <caption className="visually-hidden">
-              Services, protection reached and unhealthy first, then by group and name
+              Services, those that lost every instance first, then protection reached and unhealthy, then by group and
+              name
             </caption>
             <thead>
               <tr>
@@ -264,7 +287,11 @@ export function ServicesPage({
             </thead>
             <tbody aria-busy={list.isFetching && list.isPlaceholderData}>
               {data.items.map((s) => (
-                <tr key={`${s.groupName}@@${s.name}`} data-service={s.name}>
+                <tr
+                  key={`${s.groupName}@@${s.name}`}
+                  data-service={s.name}
+                  className={s.lostAllInstancesAt !== undefined ? 'row-bad row-outage' : undefined}
+                >
                   <th scope="row" data-label="Service">
                     <Link to={servicePath(s.groupName, s.name, namespaceId)} className="service-link">
                       {s.name}
@@ -284,11 +311,15 @@ export function ServicesPage({
                     {formatRatio(s.protectThreshold)}
                   </td>
                   <td data-label="State">
-                    <ServiceStateBadge
-                      instanceCount={s.instanceCount}
-                      healthyCount={s.healthyCount}
-                      protectionReached={s.protectionReached}
-                    />
+                    {s.lostAllInstancesAt !== undefined ? (
+                      <OutageBadge lostAt={s.lostAllInstancesAt} />
+                    ) : (
+                      <ServiceStateBadge
+                        instanceCount={s.instanceCount}
+                        healthyCount={s.healthyCount}
+                        protectionReached={s.protectionReached}
+                      />
+                    )}
                   </td>
                 </tr>
               ))}

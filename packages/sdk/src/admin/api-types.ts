@@ -522,6 +522,8 @@ export interface components {
       protectionReached: boolean;
       /** @description Registry revision of the last change to this service */
       revision: number;
+      /** @description When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS) */
+      lostAllInstancesAt?: number;
       metadata: {
         [key: string]: string;
       };
@@ -586,6 +588,8 @@ export interface components {
       protectionReached: boolean;
       /** @description Registry revision of the last change to this service */
       revision: number;
+      /** @description When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS) */
+      lostAllInstancesAt?: number;
     };
     ServiceListSummaryDto: {
       /** @description Services matching search and group (before the health filter) */
@@ -596,6 +600,8 @@ export interface components {
       protectionReached: number;
       /** @description Of those, services without instances */
       empty: number;
+      /** @description Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS) */
+      outages: number;
     };
     ServicePageDto: {
       items: components['schemas']['ServiceSummaryDto'][];
@@ -1542,9 +1548,9 @@ export interface operations {
         group?: string;
         /** @description Keep only services in this state (`unhealthy` includes those whose protection is reached) */
         health?: 'all' | 'unhealthy' | 'protection' | 'healthy' | 'empty';
-        /** @description Leave out services without instances */
+        /** @description Leave out services without instances, except those that lost them all recently (an outage) */
         hideEmpty?: boolean;
-        /** @description `health`: protection reached first, then most unhealthy; `name` (default): by group and name */
+        /** @description `health`: services that lost every instance recently first, then protection reached, then most unhealthy; `name` (default): by group and name */
         sort?: 'name' | 'health';
         page?: number;
         pageSize?: number;

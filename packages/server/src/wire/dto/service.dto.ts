@@ -13,6 +13,11 @@ export class ServiceSummaryDto {
   protectionReached!: boolean;
   @ApiProperty({ description: 'Registry revision of the last change to this service' })
   revision!: number;
+  @ApiPropertyOptional({
+    description:
+      'When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS)',
+  })
+  lostAllInstancesAt?: number;
 }
 
 export class ServiceListSummaryDto {
@@ -20,6 +25,10 @@ export class ServiceListSummaryDto {
   @ApiProperty({ description: 'Of those, services with at least one unhealthy instance' }) withUnhealthy!: number;
   @ApiProperty({ description: 'Of those, services whose protect threshold is reached' }) protectionReached!: number;
   @ApiProperty({ description: 'Of those, services without instances' }) empty!: number;
+  @ApiProperty({
+    description: 'Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS)',
+  })
+  outages!: number;
 }
 
 export class ServicePageDto {
