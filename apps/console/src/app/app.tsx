@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'r
 import { useQuery } from '@tanstack/react-query';
 import { LiveUpdates, useLive } from '../api/live-updates.js';
 import { authQueries, namespacesQueries } from '../api/queries.js';
-import { AccessProvider, accessIn } from '../auth/access.js';
+import { AccessProvider, accessIn, landingNamespace } from '../auth/access.js';
 import { LoginPage } from '../auth/login-page.js';
 import { NamespacesPage } from '../namespaces/namespaces-page.js';
 import { Loading } from '../ui/feedback.js';
@@ -23,14 +23,19 @@ export function App() {
   return <Shell />;
 }
 
-function NoAccess({ namespaceId }: { namespaceId: string }) {
+function NoAccess({ namespaceId, readable }: { namespaceId: string; readable: string | undefined }) {
+  const elsewhere = readable ?? (namespaceId === 'public' ? undefined : 'public');
   return (
     <div className="panel panel-error" role="alert">
       <h1>No access to namespace {namespaceId}</h1>
       <p>Your account may not read this namespace. An admin can grant a role a permission on it.</p>
-      <p>
-        <Link to="/">Go to the public namespace</Link>
-      </p>
+      {elsewhere !== undefined && (
+        <p>
+          <Link to={href('/', { namespace: elsewhere === 'public' ? undefined : elsewhere })}>
+            Go to namespace {elsewhere}
+          </Link>
+        </p>
+      )}
     </div>
   );
 }
@@ -96,10 +101,17 @@ function useAnnouncer() {
 function Shell() {
   const location = useLocation();
   const { session } = useSyncExternalStore(auth.subscribe, auth.getState);
-  const namespaceId = location.params.get('namespace')?.trim() || 'public';
+  const askedFor = location.params.get('namespace')?.trim();
+  const namespaceId = askedFor || 'public';
   const me = useQuery(authQueries.me(namespaceId));
   const access = accessIn(me.data, namespaceId);
   const route = matchRoute(location.pathname);
+  // A user limited to other namespaces opens on the first they may read, not on "no access".
+  const landing = landingNamespace(me.data);
+  const redirectTo = !askedFor && route.page === 'services' && !access.read ? landing : undefined;
+  useEffect(() => {
+    if (redirectTo !== undefined) navigate(href('/', { namespace: redirectTo }), { replace: true });
+  }, [redirectTo]);
   const { message, announce } = useAnnouncer();
   const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
 
@@ -142,8 +154,8 @@ function Shell() {
           </div>
         </header>
         <main id="main" className="content" tabIndex={-1}>
-          {(route.page === 'services' || route.page === 'service') && !access.read && (
-            <NoAccess namespaceId={namespaceId} />
+          {(route.page === 'services' || route.page === 'service') && !access.read && redirectTo === undefined && (
+            <NoAccess namespaceId={namespaceId} readable={landing} />
           )}
           {route.page === 'services' && access.read && (
             <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} announce={announce} />

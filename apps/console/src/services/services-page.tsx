@@ -147,7 +147,7 @@ export function ServicesPage({
             )}
           </p>
         </div>
-        {access.admin && (
+        {access.write && (
           <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
             Create service
           </button>
