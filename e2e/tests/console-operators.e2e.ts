@@ -13,12 +13,18 @@ const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots
 const LONG_TIMEOUTS = { 'preserved.heart.beat.timeout': '600000', 'preserved.ip.delete.timeout': '900000' };
 
 /** Registers as a Nacos 1.x client does (no beats: long timeouts keep the instance). */
-async function register(serviceName: string, port: number, metadata: Record<string, string>): Promise<void> {
+async function register(
+  serviceName: string,
+  port: number,
+  metadata: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const params = new URLSearchParams({
     serviceName,
     ip: '127.0.0.1',
     port: String(port),
     metadata: JSON.stringify({ ...LONG_TIMEOUTS, ...metadata }),
+    ...extra,
   });
   const res = await fetch(`${server.baseUrl}/nacos/v1/ns/instance?${params}`, { method: 'POST' });
   expect(await res.text()).toBe('ok');
@@ -86,4 +92,31 @@ test('a service that lost every instance stays on top, in red, with when, and co
   await register('gone', 9102, {});
   await expect(gone).not.toHaveClass(/row-outage/);
   await expect(summary).not.toContainText('outage');
+});
+
+test('the overview shows every namespace with its counts and the worst services across them', async ({
+  page,
+}, testInfo) => {
+  await register('billing', 9201, {}, { namespaceId: 'eu' });
+  await register('billing', 9202, {}, { namespaceId: 'eu', healthy: 'false' });
+  await register('search', 9203, {}, { namespaceId: 'eu' });
+
+  await page.goto(`${server.baseUrl}/`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  const eu = page.locator('tr[data-namespace="eu"]');
+  await expect(eu.locator('td[data-label="Services"]')).toHaveText('2');
+  await expect(eu.locator('td[data-label="Unhealthy"]')).toHaveText('1');
+  await expect(page.locator('tr[data-namespace="public"] td[data-label="Unhealthy"]')).toHaveText('0');
+  // The unhealthy service of another namespace, without switching to it.
+  const billing = page.locator('tr[data-service="eu/billing"]');
+  await expect(billing).toContainText('1 unhealthy');
+  // The picker says where the trouble is.
+  await expect(page.getByLabel('Namespace').locator('option[value="eu"]')).toHaveText(/· 2 · 1 unhealthy$/);
+  await expect(page.getByLabel('Namespace').locator('option[value="public"]')).not.toHaveText(/unhealthy/);
+  await keepScreenshot(page, testInfo, 'operators-overview');
+
+  await billing.getByRole('link', { name: 'billing' }).click();
+  await expect(page).toHaveURL(/\/services\/DEFAULT_GROUP\/billing\?namespace=eu/);
+  await expect(page.locator('tr[data-instance="127.0.0.1:9202"]')).toBeVisible();
 });

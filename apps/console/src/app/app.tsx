@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { LiveUpdates, useLive } from '../api/live-updates.js';
-import { authQueries, namespacesQueries } from '../api/queries.js';
+import { authQueries, namespacesQueries, overviewQueries } from '../api/queries.js';
 import { AccessProvider, accessIn, landingNamespace } from '../auth/access.js';
 import { LoginPage } from '../auth/login-page.js';
 import { NamespacesPage } from '../namespaces/namespaces-page.js';
 import { Loading } from '../ui/feedback.js';
 import { auth } from '../auth/session.js';
 import { ServicePage } from '../services/service-page.js';
+import { OverviewPage } from '../services/overview-page.js';
 import { ServicesPage, readFilters } from '../services/services-page.js';
 import { UsersPage } from '../users/users-page.js';
 import { Link, href, matchRoute, navigate, useLocation } from './router.js';
@@ -64,6 +65,8 @@ function LiveIndicator() {
 function NamespaceSwitcher({ namespaceId }: { namespaceId: string }) {
   const id = useId();
   const namespaces = useQuery(namespacesQueries.all());
+  const overview = useQuery(overviewQueries.current());
+  const unhealthy = new Map(overview.data?.namespaces.map((ns) => [ns.namespaceId, ns.withUnhealthy + ns.outages]));
   const options = namespaces.data ?? [{ id: 'public', name: 'public', description: '', serviceCount: 0 }];
   return (
     <div className="namespace-switcher">
@@ -78,6 +81,7 @@ function NamespaceSwitcher({ namespaceId }: { namespaceId: string }) {
           <option key={ns.id} value={ns.id}>
             {ns.name}
             {ns.name !== ns.id ? ` (${ns.id})` : ''} · {ns.serviceCount}
+            {(unhealthy.get(ns.id) ?? 0) > 0 ? ` · ${unhealthy.get(ns.id)} unhealthy` : ''}
           </option>
         ))}
         {!options.some((ns) => ns.id === namespaceId) && <option value={namespaceId}>{namespaceId}</option>}
@@ -129,6 +133,9 @@ function Shell() {
             <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
               Services
             </Link>
+            <Link to="/overview" aria-current={route.page === 'overview' ? 'page' : undefined}>
+              Overview
+            </Link>
             {access.admin && (
               <Link to="/namespaces" aria-current={route.page === 'namespaces' ? 'page' : undefined}>
                 Namespaces
@@ -169,6 +176,7 @@ function Shell() {
               announce={announce}
             />
           )}
+          {route.page === 'overview' && <OverviewPage />}
           {route.page === 'users' && <UsersPage announce={announce} />}
           {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
           {route.page === 'not-found' && (

@@ -3,9 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { pollWhileOffline, useLive } from '../api/live-updates.js';
 import { groupsQueries, servicesQueries, type HealthFilter, type ServiceFilters } from '../api/queries.js';
 import { Link, href, navigate, servicePath } from '../app/router.js';
-import { formatAgo, formatClock, formatRatio } from '../lib/format.js';
-import { useServerNow } from '../lib/server-clock.js';
-import { Badge, HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { formatRatio } from '../lib/format.js';
+import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { OutageBadge } from './outage-badge.js';
 import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
@@ -46,19 +46,6 @@ function filtersHref(namespaceId: string, f: ServiceFilters): string {
     page: f.page > 1 ? f.page : undefined,
     size: f.pageSize !== 20 ? f.pageSize : undefined,
   });
-}
-
-/** A service that had instances and lost them all: red, with when, for as long as the server keeps it listed. */
-function OutageBadge({ lostAt }: { lostAt: number }) {
-  const serverNow = useServerNow();
-  return (
-    <span className="outage">
-      <Badge tone="bad">Lost all instances</Badge>{' '}
-      <time dateTime={new Date(lostAt).toISOString()} title={new Date(lostAt).toLocaleString()}>
-        lost {formatAgo(serverNow - lostAt)}, at {formatClock(lostAt)}
-      </time>
-    </span>
-  );
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -67,10 +67,7 @@ export class ServicesController {
       { pageNo: page, pageSize, order },
     );
     return {
-      items: services.map((s) => {
-        const lostAllInstancesAt = this.catalog.lostAllInstancesAt(s);
-        return { ...this.views.serviceSummary(s), ...(lostAllInstancesAt === undefined ? {} : { lostAllInstancesAt }) };
-      }),
+      items: services.map((s) => this.views.listedService(s, this.catalog.lostAllInstancesAt(s))),
       total,
       page: pageNo,
       pageSize,

@@ -204,6 +204,26 @@ export class ServiceCatalog {
     return summary;
   }
 
+  /**
+   * Several namespaces at a glance: each one's health counts, and the worst services across them
+   * (lost every instance, protection reached, unhealthy), worst first, at most `worstLimit`.
+   */
+  overview(
+    namespaceIds: readonly string[],
+    worstLimit: number,
+  ): { namespaces: { namespaceId: string; summary: HealthSummary }[]; worst: Service[] } {
+    const inOutage = (s: Service) => this.lostAllInstancesAt(s) !== undefined;
+    const worst: Service[] = [];
+    for (const ns of namespaceIds) {
+      for (const s of this.find(ns, {})) if (inOutage(s) || s.healthyCount() < s.instanceCount()) worst.push(s);
+    }
+    sortByHealth(worst, inOutage);
+    return {
+      namespaces: namespaceIds.map((namespaceId) => ({ namespaceId, summary: this.summarize(namespaceId, {}) })),
+      worst: worst.slice(0, worstLimit),
+    };
+  }
+
   /** Every matching service, sorted by grouped name. */
   find(namespaceId: string, filter: ServiceFilter): Service[] {
     const keep = this.matcherOf(filter);

@@ -108,3 +108,19 @@ export class ServiceUpdateDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   metadata?: Record<string, string>;
 }
+
+export class NamespaceHealthDto extends ServiceListSummaryDto {
+  @ApiProperty() namespaceId!: string;
+  @ApiProperty() name!: string;
+}
+
+export class OverviewDto {
+  @ApiProperty({ type: [NamespaceHealthDto], description: 'Every namespace the caller may read, public first' })
+  namespaces!: NamespaceHealthDto[];
+  @ApiProperty({
+    type: [ServiceSummaryDto],
+    description:
+      'The worst services across those namespaces (lost every instance, protection reached, most unhealthy), at most 50',
+  })
+  worst!: ServiceSummaryDto[];
+}
