@@ -13,6 +13,7 @@ import { registerAll } from '../support/registry-seed.js';
  */
 const ADMIN_PASSWORD = 'e2e-admin-password';
 const VIEWER_PASSWORD = 'viewer-password';
+const TEAM_PASSWORD = 'team-password';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
@@ -27,8 +28,8 @@ async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Pro
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
+async function signIn(page: Page, username: string, password: string, path = '/'): Promise<void> {
+  await page.goto(`${server.baseUrl}${path}`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -42,6 +43,10 @@ test.beforeAll(async () => {
   await admin.createUser('viewer', VIEWER_PASSWORD);
   await admin.bindRole('viewers', 'viewer');
   await admin.grantPermission({ role: 'viewers', resource: 'public:*:*', action: 'r' });
+  // A team limited to its own namespace, where it may write.
+  await admin.createUser('team', TEAM_PASSWORD);
+  await admin.bindRole('secret-team', 'team');
+  await admin.grantPermission({ role: 'secret-team', resource: 'secret:*:*', action: 'rw' });
   await registerAll(
     server.baseUrl,
     [
@@ -170,4 +175,38 @@ test('8. subscribers, namespaces and services, each deletion confirmed', async (
   await dialog.getByRole('button', { name: 'Delete service' }).click();
   await expect(page.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
   await expect(admin.getService('public', 'DEFAULT_GROUP', 'billing')).rejects.toMatchObject({ status: 404 });
+});
+
+test('10. a user limited to one namespace lands on it, and may create and delete services there', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'team', TEAM_PASSWORD);
+  // Not "No access to namespace public": the first namespace the user may read.
+  await expect(page).toHaveURL(/[?&]namespace=secret/);
+  await expect(page.locator('tr[data-service="vault"]')).toBeVisible();
+  await expect(page.getByRole('heading', { name: /No access/ })).toHaveCount(0);
+  await keepScreenshot(page, testInfo, 'team-lands-on-its-namespace');
+
+  // The server lets the team create and delete services in it: the console shows both.
+  await page.getByRole('button', { name: 'Create service' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a service in secret' });
+  await dialog.getByLabel('Service name').fill('team-made');
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/services'));
+  await dialog.getByRole('button', { name: 'Create service' }).click();
+  expect((await created).status()).toBe(201);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('team-made');
+  await page.getByRole('button', { name: 'Delete service' }).click();
+  const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE');
+  await page
+    .getByRole('dialog', { name: 'Delete service team-made?' })
+    .getByRole('button', { name: 'Delete service' })
+    .click();
+  expect((await deleted).status()).toBe(204);
+  expect(await admin.listServices('secret', {})).toMatchObject({ total: 1 });
+
+  // Asking for public explicitly still says no, and points to the namespace the user may read.
+  await page.goto(`${server.baseUrl}/?namespace=public`);
+  await expect(page.getByRole('heading', { name: 'No access to namespace public' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to namespace secret' }).click();
+  await expect(page.locator('tr[data-service="vault"]')).toBeVisible();
 });

@@ -23,6 +23,16 @@ export const namespacesQueries = {
     }),
 };
 
+/** Every readable namespace's health and the worst services across them; polled, as it spans namespaces. */
+export const overviewQueries = {
+  current: () =>
+    queryOptions({
+      queryKey: ['overview'] as const,
+      queryFn: () => admin.getOverview(),
+      refetchInterval: 5_000,
+    }),
+};
+
 export const statusQueries = {
   current: () =>
     queryOptions({

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { LiveUpdates, useLive } from '../api/live-updates.js';
-import { authQueries, namespacesQueries } from '../api/queries.js';
-import { AccessProvider, accessIn } from '../auth/access.js';
+import { authQueries, namespacesQueries, overviewQueries } from '../api/queries.js';
+import { AccessProvider, accessIn, landingNamespace } from '../auth/access.js';
 import { LoginPage } from '../auth/login-page.js';
 import { NamespacesPage } from '../namespaces/namespaces-page.js';
 import { Loading } from '../ui/feedback.js';
 import { auth } from '../auth/session.js';
 import { ServicePage } from '../services/service-page.js';
+import { OverviewPage } from '../services/overview-page.js';
 import { ServicesPage, readFilters } from '../services/services-page.js';
 import { UsersPage } from '../users/users-page.js';
 import { Link, href, matchRoute, navigate, useLocation } from './router.js';
@@ -23,14 +24,19 @@ export function App() {
   return <Shell />;
 }
 
-function NoAccess({ namespaceId }: { namespaceId: string }) {
+function NoAccess({ namespaceId, readable }: { namespaceId: string; readable: string | undefined }) {
+  const elsewhere = readable ?? (namespaceId === 'public' ? undefined : 'public');
   return (
     <div className="panel panel-error" role="alert">
       <h1>No access to namespace {namespaceId}</h1>
       <p>Your account may not read this namespace. An admin can grant a role a permission on it.</p>
-      <p>
-        <Link to="/">Go to the public namespace</Link>
-      </p>
+      {elsewhere !== undefined && (
+        <p>
+          <Link to={href('/', { namespace: elsewhere === 'public' ? undefined : elsewhere })}>
+            Go to namespace {elsewhere}
+          </Link>
+        </p>
+      )}
     </div>
   );
 }
@@ -59,6 +65,8 @@ function LiveIndicator() {
 function NamespaceSwitcher({ namespaceId }: { namespaceId: string }) {
   const id = useId();
   const namespaces = useQuery(namespacesQueries.all());
+  const overview = useQuery(overviewQueries.current());
+  const unhealthy = new Map(overview.data?.namespaces.map((ns) => [ns.namespaceId, ns.withUnhealthy + ns.outages]));
   const options = namespaces.data ?? [{ id: 'public', name: 'public', description: '', serviceCount: 0 }];
   return (
     <div className="namespace-switcher">
@@ -73,6 +81,7 @@ function NamespaceSwitcher({ namespaceId }: { namespaceId: string }) {
           <option key={ns.id} value={ns.id}>
             {ns.name}
             {ns.name !== ns.id ? ` (${ns.id})` : ''} · {ns.serviceCount}
+            {(unhealthy.get(ns.id) ?? 0) > 0 ? ` · ${unhealthy.get(ns.id)} unhealthy` : ''}
           </option>
         ))}
         {!options.some((ns) => ns.id === namespaceId) && <option value={namespaceId}>{namespaceId}</option>}
@@ -96,10 +105,17 @@ function useAnnouncer() {
 function Shell() {
   const location = useLocation();
   const { session } = useSyncExternalStore(auth.subscribe, auth.getState);
-  const namespaceId = location.params.get('namespace')?.trim() || 'public';
+  const askedFor = location.params.get('namespace')?.trim();
+  const namespaceId = askedFor || 'public';
   const me = useQuery(authQueries.me(namespaceId));
   const access = accessIn(me.data, namespaceId);
   const route = matchRoute(location.pathname);
+  // A user limited to other namespaces opens on the first they may read, not on "no access".
+  const landing = landingNamespace(me.data);
+  const redirectTo = !askedFor && route.page === 'services' && !access.read ? landing : undefined;
+  useEffect(() => {
+    if (redirectTo !== undefined) navigate(href('/', { namespace: redirectTo }), { replace: true });
+  }, [redirectTo]);
   const { message, announce } = useAnnouncer();
   const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
 
@@ -116,6 +132,9 @@ function Shell() {
           <nav aria-label="Main" className="topnav">
             <Link to={home} aria-current={route.page === 'services' || route.page === 'service' ? 'page' : undefined}>
               Services
+            </Link>
+            <Link to="/overview" aria-current={route.page === 'overview' ? 'page' : undefined}>
+              Overview
             </Link>
             {access.admin && (
               <Link to="/namespaces" aria-current={route.page === 'namespaces' ? 'page' : undefined}>
@@ -142,8 +161,8 @@ function Shell() {
           </div>
         </header>
         <main id="main" className="content" tabIndex={-1}>
-          {(route.page === 'services' || route.page === 'service') && !access.read && (
-            <NoAccess namespaceId={namespaceId} />
+          {(route.page === 'services' || route.page === 'service') && !access.read && redirectTo === undefined && (
+            <NoAccess namespaceId={namespaceId} readable={landing} />
           )}
           {route.page === 'services' && access.read && (
             <ServicesPage namespaceId={namespaceId} filters={readFilters(location.params)} announce={announce} />
@@ -157,6 +176,7 @@ function Shell() {
               announce={announce}
             />
           )}
+          {route.page === 'overview' && <OverviewPage />}
           {route.page === 'users' && <UsersPage announce={announce} />}
           {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
           {route.page === 'not-found' && (

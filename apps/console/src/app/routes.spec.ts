@@ -5,6 +5,7 @@ describe('console routes', () => {
   it('lists services at / and /services', () => {
     expect(matchRoute('/')).toEqual({ page: 'services' });
     expect(matchRoute('/services')).toEqual({ page: 'services' });
+    expect(matchRoute('/overview')).toEqual({ page: 'overview' });
     expect(matchRoute('/services/')).toEqual({ page: 'services' });
   });
 

@@ -13,11 +13,15 @@ export function href(path: string, params: Record<string, string | number | unde
 export type Route =
   | { readonly page: 'services' }
   | { readonly page: 'service'; readonly groupName: string; readonly name: string }
+  | { readonly page: 'overview' }
   | { readonly page: 'users' }
   | { readonly page: 'namespaces' }
   | { readonly page: 'not-found' };
 
-/** `/` and `/services` list services; `/services/{group}/{name}` is one service; `/users` and `/namespaces` are for admins. */
+/**
+ * `/` and `/services` list services; `/services/{group}/{name}` is one service; `/overview` is every
+ * readable namespace at a glance; `/users` and `/namespaces` are for admins.
+ */
 export function matchRoute(pathname: string): Route {
   let parts: string[];
   try {
@@ -26,6 +30,7 @@ export function matchRoute(pathname: string): Route {
     return { page: 'not-found' };
   }
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'services')) return { page: 'services' };
+  if (parts.length === 1 && parts[0] === 'overview') return { page: 'overview' };
   if (parts.length === 1 && parts[0] === 'users') return { page: 'users' };
   if (parts.length === 1 && parts[0] === 'namespaces') return { page: 'namespaces' };
   if (parts.length === 3 && parts[0] === 'services') return { page: 'service', groupName: parts[1]!, name: parts[2]! };

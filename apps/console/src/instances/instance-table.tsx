@@ -74,6 +74,7 @@ function Timings({ instance }: { instance: InstanceDto }) {
       <dt>Interval</dt>
       <dd>
         {formatMillis(t.intervalMs)} {source(TIMING_KEYS.interval, t.intervalFromMetadata)}
+        <IntervalOutOfBounds instance={instance} />
       </dd>
       <dt>Unhealthy after</dt>
       <dd>
@@ -85,6 +86,22 @@ function Timings({ instance }: { instance: InstanceDto }) {
         {source(TIMING_KEYS.deleteTimeout, instance.metadata[TIMING_KEYS.deleteTimeout] !== undefined)}
       </dd>
     </dl>
+  );
+}
+
+/**
+ * The server holds a client's interval to 1 s – 1 h in its beat replies; when the client asked for
+ * something else (a "1" meant as seconds, a "0"), the operator should know the fleet is misconfigured.
+ */
+function IntervalOutOfBounds({ instance }: { instance: InstanceDto }) {
+  const declared = instance.metadata[TIMING_KEYS.interval];
+  if (!instance.timings.intervalFromMetadata || declared === undefined) return null;
+  if (Number(declared) === instance.timings.intervalMs) return null;
+  return (
+    <span className="interval-warning" role="note">
+      {' '}
+      ⚠ client asked for {declared} ms, outside 1 s – 1 h; told {formatMillis(instance.timings.intervalMs)}
+    </span>
   );
 }
 

@@ -95,7 +95,7 @@ export function ServicePage({
             healthyCount={service.healthyCount}
             protectionReached={service.protectionReached}
           />
-          {access.admin && (
+          {access.write && (
             <button type="button" className="button button-danger" onClick={() => setDeleting(true)}>
               Delete service
             </button>

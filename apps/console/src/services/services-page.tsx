@@ -5,6 +5,7 @@ import { groupsQueries, servicesQueries, type HealthFilter, type ServiceFilters 
 import { Link, href, navigate, servicePath } from '../app/router.js';
 import { formatRatio } from '../lib/format.js';
 import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { OutageBadge } from './outage-badge.js';
 import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
@@ -120,12 +121,20 @@ export function ServicesPage({
                 <span className={summary.protectionReached > 0 ? 'text-bad' : undefined}>
                   {summary.protectionReached} protection reached
                 </span>
+                {summary.outages > 0 && (
+                  <>
+                    {' · '}
+                    <span className="text-bad outage-count">
+                      {plural(summary.outages, 'outage', 'outages')} (lost every instance)
+                    </span>
+                  </>
+                )}
                 {summary.empty > 0 && ` · ${summary.empty} without instances`}
               </>
             )}
           </p>
         </div>
-        {access.admin && (
+        {access.write && (
           <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
             Create service
           </button>
@@ -243,7 +252,8 @@ export function ServicesPage({
         <div className="table-wrap panel flush">
           <table className="table responsive-table services-table" aria-describedby={`${id}-range`}>
             <caption className="visually-hidden">
-              Services, protection reached and unhealthy first, then by group and name
+              Services, those that lost every instance first, then protection reached and unhealthy, then by group and
+              name
             </caption>
             <thead>
               <tr>
@@ -264,7 +274,11 @@ export function ServicesPage({
             </thead>
             <tbody aria-busy={list.isFetching && list.isPlaceholderData}>
               {data.items.map((s) => (
-                <tr key={`${s.groupName}@@${s.name}`} data-service={s.name}>
+                <tr
+                  key={`${s.groupName}@@${s.name}`}
+                  data-service={s.name}
+                  className={s.lostAllInstancesAt !== undefined ? 'row-bad row-outage' : undefined}
+                >
                   <th scope="row" data-label="Service">
                     <Link to={servicePath(s.groupName, s.name, namespaceId)} className="service-link">
                       {s.name}
@@ -284,11 +298,15 @@ export function ServicesPage({
                     {formatRatio(s.protectThreshold)}
                   </td>
                   <td data-label="State">
-                    <ServiceStateBadge
-                      instanceCount={s.instanceCount}
-                      healthyCount={s.healthyCount}
-                      protectionReached={s.protectionReached}
-                    />
+                    {s.lostAllInstancesAt !== undefined ? (
+                      <OutageBadge lostAt={s.lostAllInstancesAt} />
+                    ) : (
+                      <ServiceStateBadge
+                        instanceCount={s.instanceCount}
+                        healthyCount={s.healthyCount}
+                        protectionReached={s.protectionReached}
+                      />
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,6 @@
 import type { Instance } from '../model/instance.js';
 import type { Switches } from '../switches.js';
+import { TIMING_OVERRIDE_MAX_MS, TIMING_OVERRIDE_MIN_MS } from '../metadata.js';
 
 /**
  * The next-beat delay a client is given along with 20404, at most. Nacos answers the switch value
@@ -12,9 +13,17 @@ export const REREGISTER_BEAT_INTERVAL_MS = 1000;
 /**
  * The interval an instance is told to beat at, and the one the API shows: its
  * `preserved.heart.beat.interval` (the client's or the operator's) when set, else the server switch.
+ * A metadata value is held to the operators' bounds (1 s to 1 h): a fleet registering "1" must not
+ * beat a thousand times a second (a deviation from Nacos, which echoes any value).
  */
 export function effectiveBeatInterval(instance: Instance, switches: Switches): number {
-  return instance.timings.intervalFromMetadata ?? switches.clientBeatInterval;
+  const fromMetadata = instance.timings.intervalFromMetadata;
+  return fromMetadata === undefined ? switches.clientBeatInterval : withinIntervalBounds(fromMetadata);
+}
+
+/** The interval kept within the bounds an operator's edit must respect, so the two never disagree. */
+export function withinIntervalBounds(intervalMs: number): number {
+  return Math.min(TIMING_OVERRIDE_MAX_MS, Math.max(TIMING_OVERRIDE_MIN_MS, intervalMs));
 }
 
 /** The interval sent with 20404: the switch value, but never more than a second (see above). */

@@ -214,6 +214,19 @@ describe('BeatProcessor: clientBeatInterval', () => {
     expect(beats.beat(light()).clientBeatInterval).toBe(2000);
   });
 
+  it.each([
+    ['0', 1000],
+    ['1', 1000],
+    ['999', 1000],
+    ['1000', 1000],
+    ['3600000', 3_600_000],
+    ['999999999', 3_600_000],
+  ])('holds a client interval of %s ms to the operator bounds: %d', (declared, told) => {
+    const { registry, beats } = setup();
+    registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': declared } }));
+    expect(beats.beat(light()).clientBeatInterval).toBe(told);
+  });
+
   it('ignores a non-digit preserved interval', () => {
     const { registry, beats } = setup();
     registry.registerInstance(reg({ metadata: { 'preserved.heart.beat.interval': '2s' } }));

@@ -3,6 +3,8 @@ import type { components } from './api-types.js';
 type Schemas = components['schemas'];
 export type StatusDto = Schemas['StatusDto'];
 export type NamespaceDto = Schemas['NamespaceDto'];
+export type OverviewDto = Schemas['OverviewDto'];
+export type NamespaceHealthDto = Schemas['NamespaceHealthDto'];
 export type ServicePageDto = Schemas['ServicePageDto'];
 export type ServiceSummaryDto = Schemas['ServiceSummaryDto'];
 export type ServiceDetailDto = Schemas['ServiceDetailDto'];
@@ -88,6 +90,11 @@ export class AdminClient {
 
   listNamespaces(): Promise<NamespaceDto[]> {
     return this.request('GET', '/api/v1/namespaces');
+  }
+
+  /** Every namespace the caller may read with its health counts, and the worst services across them. */
+  getOverview(): Promise<OverviewDto> {
+    return this.request('GET', '/api/v1/overview');
   }
 
   listServices(namespaceId: string, query: ServiceListQuery = {}): Promise<ServicePageDto> {

@@ -336,6 +336,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every namespace the caller may read with its health counts, and the worst services across them */
+    get: operations['getOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/watch': {
     parameters: {
       query?: never;
@@ -522,6 +539,8 @@ export interface components {
       protectionReached: boolean;
       /** @description Registry revision of the last change to this service */
       revision: number;
+      /** @description When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS) */
+      lostAllInstancesAt?: number;
       metadata: {
         [key: string]: string;
       };
@@ -586,6 +605,8 @@ export interface components {
       protectionReached: boolean;
       /** @description Registry revision of the last change to this service */
       revision: number;
+      /** @description When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS) */
+      lostAllInstancesAt?: number;
     };
     ServiceListSummaryDto: {
       /** @description Services matching search and group (before the health filter) */
@@ -596,6 +617,8 @@ export interface components {
       protectionReached: number;
       /** @description Of those, services without instances */
       empty: number;
+      /** @description Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS) */
+      outages: number;
     };
     ServicePageDto: {
       items: components['schemas']['ServiceSummaryDto'][];
@@ -668,6 +691,26 @@ export interface components {
       name: string;
       /** @description Services of the namespace in this group */
       serviceCount: number;
+    };
+    NamespaceHealthDto: {
+      /** @description Services matching search and group (before the health filter) */
+      services: number;
+      /** @description Of those, services with at least one unhealthy instance */
+      withUnhealthy: number;
+      /** @description Of those, services whose protect threshold is reached */
+      protectionReached: number;
+      /** @description Of those, services without instances */
+      empty: number;
+      /** @description Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS) */
+      outages: number;
+      namespaceId: string;
+      name: string;
+    };
+    OverviewDto: {
+      /** @description Every namespace the caller may read, public first */
+      namespaces: components['schemas']['NamespaceHealthDto'][];
+      /** @description The worst services across those namespaces (lost every instance, protection reached, most unhealthy), at most 50 */
+      worst: components['schemas']['ServiceSummaryDto'][];
     };
   };
   responses: never;
@@ -1542,9 +1585,9 @@ export interface operations {
         group?: string;
         /** @description Keep only services in this state (`unhealthy` includes those whose protection is reached) */
         health?: 'all' | 'unhealthy' | 'protection' | 'healthy' | 'empty';
-        /** @description Leave out services without instances */
+        /** @description Leave out services without instances, except those that lost them all recently (an outage) */
         hideEmpty?: boolean;
-        /** @description `health`: protection reached first, then most unhealthy; `name` (default): by group and name */
+        /** @description `health`: services that lost every instance recently first, then protection reached, then most unhealthy; `name` (default): by group and name */
         sort?: 'name' | 'health';
         page?: number;
         pageSize?: number;
@@ -1937,6 +1980,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GroupDto'][];
+        };
+      };
+    };
+  };
+  getOverview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OverviewDto'];
         };
       };
     };

@@ -7,6 +7,7 @@ import { InstancesController } from './instances.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
 import { ServiceActivityController } from './service-activity.controller.js';
 import { ServicesController } from './services.controller.js';
+import { OverviewController } from './overview.controller.js';
 import { StatusController } from './status.controller.js';
 
 /** The native JSON API under /api/v1, described by the committed OpenAPI spec. */
@@ -19,6 +20,7 @@ import { StatusController } from './status.controller.js';
     ServiceActivityController,
     InstancesController,
     GroupsController,
+    OverviewController,
   ],
 })
 export class ApiModule {}

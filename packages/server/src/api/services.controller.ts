@@ -34,13 +34,14 @@ export class ServicesController {
     name: 'hideEmpty',
     required: false,
     schema: { type: 'boolean', default: false },
-    description: 'Leave out services without instances',
+    description: 'Leave out services without instances, except those that lost them all recently (an outage)',
   })
   @ApiQuery({
     name: 'sort',
     required: false,
     enum: SERVICE_ORDERS,
-    description: '`health`: protection reached first, then most unhealthy; `name` (default): by group and name',
+    description:
+      '`health`: services that lost every instance recently first, then protection reached, then most unhealthy; `name` (default): by group and name',
   })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
   @ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 20 } })
@@ -66,7 +67,7 @@ export class ServicesController {
       { pageNo: page, pageSize, order },
     );
     return {
-      items: services.map((s) => this.views.serviceSummary(s)),
+      items: services.map((s) => this.views.listedService(s, this.catalog.lostAllInstancesAt(s))),
       total,
       page: pageNo,
       pageSize,

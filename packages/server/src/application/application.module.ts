@@ -1,5 +1,7 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from '@beacon/core';
+import type { BeaconConfig } from '../config/config.js';
+import { CONFIG } from '../config/tokens.js';
 import { ConnectionPusher } from '../push/connection-pusher.js';
 import { ConnectionSubscribers } from '../push/connection-subscribers.js';
 import { PushMetrics } from '../push/push-metrics.js';
@@ -18,6 +20,7 @@ import { OperatorService } from './operator-service.js';
 import { ServerStatusHolder } from './server-status.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { ServiceInsights } from './service-insights.js';
+import { ServiceOutages } from './service-outages.js';
 import { STATE_BACKEND, type StateBackend } from './state-backend.js';
 
 /** UP once every module is ready (the registry restored, the schedulers started); DOWN on shutdown. */
@@ -49,7 +52,16 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
       inject: [STATE_BACKEND, Subscriptions],
       useFactory: (b: StateBackend, s: Subscriptions) => new DiscoveryService(b.registry, s),
     },
-    { provide: ServiceCatalog, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new ServiceCatalog(b) },
+    {
+      provide: ServiceOutages,
+      inject: [Registry, CONFIG],
+      useFactory: (r: Registry, c: BeaconConfig) => new ServiceOutages(r, c.outageVisibleMs),
+    },
+    {
+      provide: ServiceCatalog,
+      inject: [STATE_BACKEND, ServiceOutages],
+      useFactory: (b: StateBackend, o: ServiceOutages) => new ServiceCatalog(b, o),
+    },
     { provide: NamespaceService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new NamespaceService(b) },
     {
       provide: OperatorService,

@@ -122,12 +122,14 @@ describe('ServiceCatalog.list by health (the console at scale)', () => {
       withUnhealthy: 2,
       protectionReached: 1,
       empty: 1,
+      outages: 0,
     });
     expect(catalog.summarize('public', { group: { equals: 'shop' } })).toEqual({
       services: 1,
       withUnhealthy: 1,
       protectionReached: 0,
       empty: 0,
+      outages: 0,
     });
   });
 });
@@ -153,7 +155,7 @@ describe('the listings each face asks for', () => {
     const page = { pageNo: 1, pageSize: 10 };
     const empty = catalog.search('public', { search: undefined, group: ' ', health: 'empty', hideEmpty: true }, page);
     expect(names(empty)).toEqual(['DEFAULT_GROUP@@empty']);
-    expect(empty.summary).toEqual({ services: 5, withUnhealthy: 0, protectionReached: 0, empty: 1 });
+    expect(empty.summary).toEqual({ services: 5, withUnhealthy: 0, protectionReached: 0, empty: 1, outages: 0 });
     const hidden = catalog.search(
       'public',
       { search: ' ORD ', group: undefined, health: 'all', hideEmpty: true },

@@ -12,6 +12,7 @@ import {
   type Service,
   type ServiceCommand,
 } from '@beacon/core';
+import type { ServiceOutages } from './service-outages.js';
 import type { StateBackend } from './state-backend.js';
 
 /** Which services a listing keeps; every criterion left out keeps everything. */
@@ -23,6 +24,8 @@ export interface ServiceFilter {
   readonly group?: { readonly equals: string } | { readonly contains: string };
   /** Only services that have at least one instance. */
   readonly withInstances?: boolean;
+  /** With `withInstances`: also keep services that lost every instance recently (an outage). */
+  readonly orInOutage?: boolean;
   /** Only services with an instance at this `ip` or `ip:port`. */
   readonly hostedAt?: string;
   /** Only services in this state of health. */
@@ -54,6 +57,8 @@ export interface HealthSummary {
   readonly withUnhealthy: number;
   readonly protectionReached: number;
   readonly empty: number;
+  /** Of the empty ones, those that had instances and lost them all recently. */
+  readonly outages: number;
 }
 
 /** What the native API's service listing filters by. */
@@ -107,7 +112,15 @@ export interface ServiceEdit {
  * edit, delete and the per-namespace summaries (names, groups).
  */
 export class ServiceCatalog {
-  constructor(private readonly state: StateBackend) {}
+  constructor(
+    private readonly state: StateBackend,
+    private readonly outages?: ServiceOutages,
+  ) {}
+
+  /** When the service lost its last instance, while that outage is shown; else undefined. */
+  lostAllInstancesAt(service: Service): number | undefined {
+    return this.outages?.since(service);
+  }
 
   /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
   private get registry(): Registry {
@@ -116,7 +129,7 @@ export class ServiceCatalog {
 
   list(namespaceId: string, filter: ServiceFilter, page: PageRequest): ServicePage {
     const matches = this.find(namespaceId, filter);
-    if (page.order === 'health') sortByHealth(matches);
+    if (page.order === 'health') sortByHealth(matches, (s) => this.lostAllInstancesAt(s) !== undefined);
     const lastPage = Math.max(1, Math.ceil(matches.length / Math.max(1, page.pageSize)));
     const pageNo = page.clampToLastPage ? Math.min(page.pageNo, lastPage) : page.pageNo;
     return { services: pageOf(matches, { ...page, pageNo }), total: matches.length, pageNo };
@@ -167,7 +180,7 @@ export class ServiceCatalog {
       ...(needle ? { nameContains: needle, ignoreCase: true } : {}),
       ...(group ? { group: { equals: group } } : {}),
       ...(health !== 'all' ? { health } : {}),
-      ...(search.hideEmpty && health !== 'empty' ? { withInstances: true } : {}),
+      ...(search.hideEmpty && health !== 'empty' ? { withInstances: true, orInOutage: true } : {}),
     };
     const listed = this.list(namespaceId, filter, { ...page, clampToLastPage: true });
     return { ...listed, summary: this.summarize(namespaceId, filter) };
@@ -176,22 +189,44 @@ export class ServiceCatalog {
   /** Counts by health over the services the filter keeps (its own `health` and `withInstances` aside). */
   summarize(namespaceId: string, filter: ServiceFilter): HealthSummary {
     const { health: _health, withInstances: _withInstances, ...rest } = filter;
-    const keep = matcherOf(rest);
-    const summary = { services: 0, withUnhealthy: 0, protectionReached: 0, empty: 0 };
+    const { orInOutage: _orInOutage, ...counted } = rest;
+    const keep = this.matcherOf(counted);
+    const summary = { services: 0, withUnhealthy: 0, protectionReached: 0, empty: 0, outages: 0 };
     for (const service of this.registry.services(namespaceId)) {
       if (!keep(service)) continue;
       const state = healthOf(service);
       summary.services++;
       if (state === 'empty') summary.empty++;
+      if (state === 'empty' && this.lostAllInstancesAt(service) !== undefined) summary.outages++;
       if (state === 'protection') summary.protectionReached++;
       if (service.healthyCount() < service.instanceCount()) summary.withUnhealthy++;
     }
     return summary;
   }
 
+  /**
+   * Several namespaces at a glance: each one's health counts, and the worst services across them
+   * (lost every instance, protection reached, unhealthy), worst first, at most `worstLimit`.
+   */
+  overview(
+    namespaceIds: readonly string[],
+    worstLimit: number,
+  ): { namespaces: { namespaceId: string; summary: HealthSummary }[]; worst: Service[] } {
+    const inOutage = (s: Service) => this.lostAllInstancesAt(s) !== undefined;
+    const worst: Service[] = [];
+    for (const ns of namespaceIds) {
+      for (const s of this.find(ns, {})) if (inOutage(s) || s.healthyCount() < s.instanceCount()) worst.push(s);
+    }
+    sortByHealth(worst, inOutage);
+    return {
+      namespaces: namespaceIds.map((namespaceId) => ({ namespaceId, summary: this.summarize(namespaceId, {}) })),
+      worst: worst.slice(0, worstLimit),
+    };
+  }
+
   /** Every matching service, sorted by grouped name. */
   find(namespaceId: string, filter: ServiceFilter): Service[] {
-    const keep = matcherOf(filter);
+    const keep = this.matcherOf(filter);
     const matches: Service[] = [];
     for (const service of this.registry.services(namespaceId)) if (keep(service)) matches.push(service);
     return matches.sort(byName);
@@ -317,6 +352,10 @@ export class ServiceCatalog {
     return result;
   }
 
+  private matcherOf(filter: ServiceFilter): (service: Service) => boolean {
+    return matcherOf(filter, (s) => this.lostAllInstancesAt(s) !== undefined);
+  }
+
   /** The groups in use with their service counts, sorted by name; a group exists while it has services. */
   groups(namespaceId: string): { name: string; serviceCount: number }[] {
     const counts = new Map<string, number>();
@@ -325,7 +364,7 @@ export class ServiceCatalog {
   }
 }
 
-function matcherOf(filter: ServiceFilter): (service: Service) => boolean {
+function matcherOf(filter: ServiceFilter, inOutage: (service: Service) => boolean): (service: Service) => boolean {
   const needle = filter.ignoreCase ? filter.nameContains?.toLowerCase() : filter.nameContains;
   const group = filter.group;
   return (s) => {
@@ -336,7 +375,7 @@ function matcherOf(filter: ServiceFilter): (service: Service) => boolean {
       !('equals' in group ? s.groupName === group.equals : s.groupName.includes(group.contains))
     )
       return false;
-    if (filter.withInstances && s.instanceCount() === 0) return false;
+    if (filter.withInstances && s.instanceCount() === 0 && !(filter.orInOutage && inOutage(s))) return false;
     if (filter.hostedAt !== undefined && !isHostedAt(s, filter.hostedAt)) return false;
     if (filter.label !== undefined && !hasLabel(s, filter.label)) return false;
     if (filter.health !== undefined && !hasHealth(s, filter.health)) return false;
@@ -365,10 +404,16 @@ function hasHealth(service: Service, wanted: HealthState): boolean {
 
 const HEALTH_RANK: Record<HealthState, number> = { protection: 0, unhealthy: 1, healthy: 2, empty: 3 };
 
-/** Worst first, each service's counts read once; ties keep the name order `find` gave. */
-function sortByHealth(services: Service[]): void {
+/**
+ * Worst first: services that lost every instance recently, then by health; each service's counts
+ * read once; ties keep the name order `find` gave.
+ */
+function sortByHealth(services: Service[], inOutage: (service: Service) => boolean): void {
   const keys = new Map(
-    services.map((s) => [s, { rank: HEALTH_RANK[healthOf(s)], unhealthy: s.instanceCount() - s.healthyCount() }]),
+    services.map((s) => [
+      s,
+      { rank: inOutage(s) ? -1 : HEALTH_RANK[healthOf(s)], unhealthy: s.instanceCount() - s.healthyCount() },
+    ]),
   );
   services.sort((a, b) => {
     const x = keys.get(a)!;

@@ -252,6 +252,7 @@ const TABLE: Readonly<Record<string, Access>> = {
   // Native API
   [`GET /api/v1/status`]: AUTHENTICATED,
   [`GET /api/v1/namespaces`]: AUTHENTICATED,
+  [`GET /api/v1/overview`]: AUTHENTICATED,
   [`POST /api/v1/namespaces`]: ADMIN,
   [`PUT /api/v1/namespaces/:namespaceId`]: ADMIN,
   [`DELETE /api/v1/namespaces/:namespaceId`]: ADMIN,

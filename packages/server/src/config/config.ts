@@ -11,6 +11,8 @@ export interface BeaconConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** How often beat deadlines are processed. */
   readonly expiryTickMs: number;
+  /** A service that lost every instance stays on top of the console's list, as an outage, this long. */
+  readonly outageVisibleMs: number;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
   readonly maxServicesPerNamespace: number;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     dataDir: dataDir === ':memory:' ? dataDir : resolve(dataDir),
     logLevel,
     expiryTickMs: intVar(env, 'BEACON_EXPIRY_TICK_MS', 500, 1, 60_000),
+    outageVisibleMs: intVar(env, 'BEACON_OUTAGE_VISIBLE_MS', 3_600_000, 0, 30 * 24 * 3_600_000),
     bodyLimitBytes: intVar(env, 'BEACON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxServicesPerNamespace: intVar(
       env,

@@ -60,6 +60,12 @@ export class NativeViews {
     };
   }
 
+  /** A service in a listing: its summary, and when it lost every instance while that outage is shown. */
+  listedService(s: Service, lostAllInstancesAt: number | undefined): ServiceSummaryDto {
+    const summary = this.serviceSummary(s);
+    return lostAllInstancesAt === undefined ? summary : { ...summary, lostAllInstancesAt };
+  }
+
   serviceDetail(s: Service): ServiceDetailDto {
     return {
       ...this.serviceSummary(s),

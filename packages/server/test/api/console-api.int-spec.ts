@@ -86,7 +86,7 @@ describe('GET /services: health-first listing', () => {
     expect(page.items[0]?.name).toBe('zz-down');
     expect(page.items.map((s) => s.name)).not.toContain('zz-empty');
     expect(page.total).toBe(31);
-    expect(page.summary).toEqual({ services: 32, withUnhealthy: 1, protectionReached: 1, empty: 1 });
+    expect(page.summary).toEqual({ services: 32, withUnhealthy: 1, protectionReached: 1, empty: 1, outages: 0 });
   });
 
   it('filters by health, and keeps the name order by default', async () => {

@@ -280,6 +280,22 @@ describe('clientBeatInterval', () => {
     );
   });
 
+  it.each([
+    { declared: '0', port: 9100, told: 1000 },
+    { declared: '1', port: 9101, told: 1000 },
+    { declared: '999999999', port: 9102, told: 3_600_000 },
+  ])('holds a client interval of $declared ms within 1 s to 1 h (a deviation)', async ({ declared, port, told }) => {
+    const serviceName = 'DEFAULT_GROUP@@interval-out-of-bounds';
+    const metadata = JSON.stringify({ 'preserved.heart.beat.interval': declared });
+    await register({ serviceName, ip: '127.0.0.1', port, metadata });
+    expectReply(
+      await wire('java14').beat({ serviceName, ip: '127.0.0.1', port }, undefined),
+      `{"clientBeatInterval":${told},"code":10200,"lightBeatEnabled":true}`,
+    );
+    // The client's own value is kept as it registered it; only what it is told is bounded.
+    expect((await instanceOf(serviceName, '127.0.0.1', port)).metadata['preserved.heart.beat.interval']).toBe(declared);
+  });
+
   it('ignores a preserved value that is not plain digits', async () => {
     const serviceName = 'DEFAULT_GROUP@@interval-bad';
     await register({ serviceName, ip: '10.14.0.2', port: 80, metadata: '{"preserved.heart.beat.interval":"2s"}' });

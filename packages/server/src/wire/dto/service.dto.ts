@@ -13,6 +13,11 @@ export class ServiceSummaryDto {
   protectionReached!: boolean;
   @ApiProperty({ description: 'Registry revision of the last change to this service' })
   revision!: number;
+  @ApiPropertyOptional({
+    description:
+      'When the service lost its last instance (epoch ms); set while that outage is recent (BEACON_OUTAGE_VISIBLE_MS)',
+  })
+  lostAllInstancesAt?: number;
 }
 
 export class ServiceListSummaryDto {
@@ -20,6 +25,10 @@ export class ServiceListSummaryDto {
   @ApiProperty({ description: 'Of those, services with at least one unhealthy instance' }) withUnhealthy!: number;
   @ApiProperty({ description: 'Of those, services whose protect threshold is reached' }) protectionReached!: number;
   @ApiProperty({ description: 'Of those, services without instances' }) empty!: number;
+  @ApiProperty({
+    description: 'Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS)',
+  })
+  outages!: number;
 }
 
 export class ServicePageDto {
@@ -98,4 +107,20 @@ export class ServiceUpdateDto {
   @ApiPropertyOptional() protectThreshold?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   metadata?: Record<string, string>;
+}
+
+export class NamespaceHealthDto extends ServiceListSummaryDto {
+  @ApiProperty() namespaceId!: string;
+  @ApiProperty() name!: string;
+}
+
+export class OverviewDto {
+  @ApiProperty({ type: [NamespaceHealthDto], description: 'Every namespace the caller may read, public first' })
+  namespaces!: NamespaceHealthDto[];
+  @ApiProperty({
+    type: [ServiceSummaryDto],
+    description:
+      'The worst services across those namespaces (lost every instance, protection reached, most unhealthy), at most 50',
+  })
+  worst!: ServiceSummaryDto[];
 }
