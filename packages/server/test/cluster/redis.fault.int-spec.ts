@@ -69,7 +69,7 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
   const beaters = new Beaters(SERVICE, 10, 43_000);
   const clusterOf = beatingCluster({ nodes: 2, redis: { persistent: true } }, beaters);
 
-  it('refuses registrations with 503 meanwhile, and deletes or marks nobody, though no beat was recorded', async () => {
+  it('refuses registrations with 503 meanwhile, deletes or marks nobody, though no beat was recorded, and logs one line per connection instead of stack traces', async () => {
     const cluster = clusterOf();
     const nodes = cluster.nodes.map((n) => n.server.baseUrl);
     await sleep(2 * INTERVAL_MS);
@@ -87,5 +87,12 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
     expect(await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS)).toEqual([]);
     for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:43999')).toBe(false);
     expect((await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    // Every connection's errors went to the log as a warning line, none as an ioredis stack trace.
+    for (const { server } of cluster.nodes) {
+      const output = server.stdout() + server.stderr();
+      expect(output).not.toContain('Unhandled error event');
+      expect(output).toContain('Redis (commands connection): ');
+      expect(output).toContain('Redis (change stream connection): ');
+    }
   }, 60_000);
 });

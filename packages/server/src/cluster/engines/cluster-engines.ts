@@ -1,8 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DATABASE_URL_VAR, redact, REDIS_URL_VAR, type ClusterConfig } from '../../config/cluster-config.js';
 import { ConfigError } from '../../config/config.js';
 import { reasonOf } from '../../net/error-reason.js';
+import { logRedisErrors } from './redis-error-log.js';
 
 /** The connections a node holds: commands, a second Redis connection for the blocking stream read, the pool. */
 export interface ClusterEngines {
@@ -43,6 +45,10 @@ export async function connectEngines(config: ClusterConfig): Promise<ClusterEngi
     redis.off('error', onError);
   }
   const tail = redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
+  const logger = new Logger('Cluster');
+  const warn = (message: string) => logger.warn(message);
+  logRedisErrors(redis, 'commands', warn);
+  logRedisErrors(tail, 'change stream', warn);
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

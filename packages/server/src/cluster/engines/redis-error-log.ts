@@ -1,0 +1,24 @@
+import type { EventEmitter } from 'node:events';
+import { reasonOf } from '../../net/error-reason.js';
+
+/** How often one connection's errors may be logged: a restart yields several in a second. */
+export const REDIS_ERROR_LOG_EVERY_MS = 5000;
+
+/**
+ * Gives a Redis connection its `error` listener. ioredis prints every error of a client without one
+ * as an "[ioredis] Unhandled error event" stack trace, outside the log, several per Redis restart;
+ * it reconnects by itself either way, so one warning line per connection every few seconds says enough.
+ */
+export function logRedisErrors(
+  client: Pick<EventEmitter, 'on'>,
+  connection: string,
+  warn: (message: string) => void,
+  now: () => number = Date.now,
+): void {
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  client.on('error', (error: unknown) => {
+    if (now() - loggedAt < REDIS_ERROR_LOG_EVERY_MS) return;
+    loggedAt = now();
+    warn(`Redis (${connection} connection): ${reasonOf(error)}; reconnecting`);
+  });
+}
