@@ -15,10 +15,19 @@ export function logRedisErrors(
   warn: (message: string) => void,
   now: () => number = Date.now,
 ): void {
+  const log = atMostEveryFewSeconds(warn, now);
+  client.on('error', (error: unknown) => log(`Redis (${connection} connection): ${reasonOf(error)}; reconnecting`));
+}
+
+/** `warn`, dropping what comes within REDIS_ERROR_LOG_EVERY_MS of the last line logged. */
+export function atMostEveryFewSeconds(
+  warn: (message: string) => void,
+  now: () => number = Date.now,
+): (message: string) => void {
   let loggedAt = Number.NEGATIVE_INFINITY;
-  client.on('error', (error: unknown) => {
+  return (message) => {
     if (now() - loggedAt < REDIS_ERROR_LOG_EVERY_MS) return;
     loggedAt = now();
-    warn(`Redis (${connection} connection): ${reasonOf(error)}; reconnecting`);
-  });
+    warn(message);
+  };
 }
