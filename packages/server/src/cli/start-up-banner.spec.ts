@@ -47,4 +47,19 @@ describe('startUpBanner', () => {
     expect(banner).toContain('cluster: Redis redis:6379, PostgreSQL postgres:5432');
     expect(banner).not.toContain('s3cret');
   });
+
+  it('names the sentinels and the master of a Redis behind Sentinel, without its password', () => {
+    const banner = startUpBanner({
+      ...facts,
+      config: {
+        ...facts.config,
+        cluster: {
+          redisUrl: 'redis+sentinel://:s3cret@s1:26379,s2:26379/beacon',
+          databaseUrl: 'postgres://postgres:5432/beacon',
+        },
+      },
+    });
+    expect(banner).toContain('cluster: Redis beacon via sentinels s1:26379,s2:26379, PostgreSQL postgres:5432');
+    expect(banner).not.toContain('s3cret');
+  });
 });

@@ -1,4 +1,6 @@
 import type { BeaconConfig } from '../config/config.js';
+import { REDIS_URL_VAR } from '../config/cluster-config.js';
+import { describeSentinels, isSentinelUrl, parseSentinelUrl } from '../config/redis-sentinel-url.js';
 
 /** What the banner reports, gathered once the server listens. */
 export interface StartUpFacts {
@@ -20,6 +22,7 @@ function reachableHost(host: string): string {
 
 /** Host and port of a URL without its credentials (a database URL holds a password). */
 function endpoint(url: string): string {
+  if (isSentinelUrl(url)) return describeSentinels(parseSentinelUrl(REDIS_URL_VAR, url));
   try {
     return new URL(url).host;
   } catch {

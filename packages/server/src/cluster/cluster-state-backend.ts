@@ -51,6 +51,8 @@ import {
   takesEphemeralPath,
 } from './write-path/mutation-routing.js';
 import { WriteGate } from './write-path/write-gate.js';
+import { redisDeadline, RedisTimeoutError, withinTimeout } from './write-path/redis-timeout.js';
+import { atMostEveryFewSeconds } from './engines/redis-error-log.js';
 import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
@@ -101,6 +103,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
   private lastBeatErrorLogAt = Number.NEGATIVE_INFINITY;
+  /** A stalled Redis times out every write: one line every few seconds says so. */
+  private readonly warnStalled = atMostEveryFewSeconds((message) => this.logger.warn(message));
   /** The Redis dataset this node last saw (EPOCH_KEY's value): another value means Redis lost its data. */
   private epoch: string | undefined;
 
@@ -287,8 +291,9 @@ export class ClusterStateBackend implements StateBackend {
     const { result, ops } = this.journal.record(() => applyMutation(this.registry, m));
     try {
       if (ops.length > 0) await this.durable.write(ops);
-      await this.publishInstance(address, m);
+      await withinTimeout(this.publishInstance(address, m, redisDeadline()));
     } catch (error) {
+      this.reportStalled(error, m);
       // Redis did not take a new instance: take it back out of the view, so no node serves what
       // may be lost. A changed known instance is put back as Redis has it once Redis answers.
       if (isNew) this.registry.deregisterInstance({ ...address, ephemeral: true });
@@ -309,8 +314,9 @@ export class ClusterStateBackend implements StateBackend {
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DURABLE_WRITE_LOCK]);
-        await this.tail.caughtUp();
+        await withinTimeout(this.tail.caughtUp());
       } catch (error) {
+        this.reportStalled(error, m);
         await client.query('ROLLBACK').catch(() => undefined);
         throw new ClusterUnavailableError(
           error instanceof FellBehindError
@@ -336,27 +342,10 @@ export class ClusterStateBackend implements StateBackend {
         await this.durable.writeIn(client, recorded.ops);
         // From here other nodes may apply it (also when an XADD's reply is lost, or COMMIT fails).
         appending = true;
-        const address = instanceAddressOf(m);
-        const instance = address && this.registry.findInstance(address);
-        if (address && (instance === undefined || instance.ephemeral) && isEphemeralTarget(m)) {
-          await this.publishInstance(address, m);
-        } else if (group.length > 0) {
-          await publishGroup(this.redis, this.registry, group, this.node, m);
-        } else {
-          await this.redis.xadd(
-            CHANGE_STREAM,
-            'MAXLEN',
-            '~',
-            STREAM_BUDGET.length(),
-            '*',
-            'o',
-            this.node,
-            'm',
-            JSON.stringify(m),
-          );
-        }
+        await withinTimeout(this.publishDurable(m, group));
         await client.query('COMMIT');
       } catch (error) {
+        this.reportStalled(error, m);
         await client.query('ROLLBACK').catch(() => undefined);
         // The view already holds the change: rare (an engine died within this transaction). The
         // view is brought back to what the engines hold before the client hears (or within a bound).
@@ -370,25 +359,68 @@ export class ClusterStateBackend implements StateBackend {
     }
   }
 
-  /** Writes the instance as the view now has it (or its removal) and appends the mutation, in one Lua call. */
-  private async publishInstance(address: InstanceAddress, m: Mutation): Promise<void> {
-    const instance = this.registry.findInstance(address);
-    if (instance?.ephemeral) {
-      await this.upsert(instance, instance.lastBeat, JSON.stringify(m), '0');
-      return;
+  /** A durable mutation's Redis side: the instance, the group of instances it changed, or just the stream entry. */
+  private async publishDurable<K extends MutationKind>(m: Mutation<K>, group: readonly Instance[]): Promise<void> {
+    const address = instanceAddressOf(m);
+    const instance = address && this.registry.findInstance(address);
+    if (address && (instance === undefined || instance.ephemeral) && isEphemeralTarget(m)) {
+      await this.publishInstance(address, m, redisDeadline());
+    } else if (group.length > 0) {
+      await publishGroup(this.redis, this.registry, group, this.node, m);
+    } else {
+      await this.redis.xadd(
+        CHANGE_STREAM,
+        'MAXLEN',
+        '~',
+        STREAM_BUDGET.length(),
+        '*',
+        'o',
+        this.node,
+        'm',
+        JSON.stringify(m),
+      );
     }
-    const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
-    await this.redis.beaconRemove(
-      ...instanceScriptKeys(k),
-      memberOf(address),
-      this.node,
-      JSON.stringify(m),
-      STREAM_BUDGET.length(),
-    );
   }
 
-  /** The instance as this view has it, into Redis (`onlyIfMissing`: unless Redis has it), with `mutation` appended. */
-  private upsert(instance: Instance, lastBeat: number, mutation: string, onlyIfMissing: '0' | '1'): Promise<number> {
+  /**
+   * Writes the instance as the view now has it (or its removal) and appends the mutation, in one Lua
+   * call that Redis refuses after `deadline` (the client was answered 503 by then).
+   */
+  private async publishInstance(address: InstanceAddress, m: Mutation, deadline: number): Promise<void> {
+    const instance = this.registry.findInstance(address);
+    let written: number;
+    if (instance?.ephemeral) {
+      written = await this.upsert(instance, instance.lastBeat, JSON.stringify(m), '0', deadline);
+    } else {
+      const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
+      written = await this.redis.beaconRemove(
+        ...instanceScriptKeys(k),
+        memberOf(address),
+        this.node,
+        JSON.stringify(m),
+        STREAM_BUDGET.length(),
+        deadline,
+      );
+    }
+    if (written === -1) throw new RedisTimeoutError('Redis reached the write after its deadline and refused it');
+  }
+
+  private reportStalled(error: unknown, m: Mutation): void {
+    if (!(error instanceof RedisTimeoutError)) return;
+    this.warnStalled(`Redis is not answering (stalled?): a ${m.kind} was refused with 503: ${error.message}`);
+  }
+
+  /**
+   * The instance as this view has it, into Redis (`onlyIfMissing`: unless Redis has it), with
+   * `mutation` appended; not after `deadline` (0: no deadline).
+   */
+  private upsert(
+    instance: Instance,
+    lastBeat: number,
+    mutation: string,
+    onlyIfMissing: '0' | '1',
+    deadline = 0,
+  ): Promise<number> {
     const address = instance.address;
     const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
     return this.redis.beaconUpsert(
@@ -402,6 +434,7 @@ export class ClusterStateBackend implements StateBackend {
       onlyIfMissing,
       STREAM_BUDGET.length(),
       holderOf(instance),
+      deadline,
     );
   }
 

@@ -27,7 +27,7 @@ describe('cluster configuration', () => {
   });
 
   it.each([
-    ['BEACON_REDIS_URL', 'http://127.0.0.1:6379', 'must start with redis:// or rediss://'],
+    ['BEACON_REDIS_URL', 'http://127.0.0.1:6379', 'must start with redis:// or rediss:// or redis+sentinel://'],
     ['BEACON_REDIS_URL', 'not a url', 'must be a URL'],
     ['BEACON_DATABASE_URL', 'mysql://127.0.0.1/beacon', 'must start with postgres:// or postgresql://'],
     ['BEACON_CLUSTER_STREAM_MAXLEN', '5', 'must be a whole number from 10 to 100000000'],

@@ -1,8 +1,12 @@
 import { ConfigError, intVar } from './config.js';
+import { isSentinelUrl, parseSentinelUrl } from './redis-sentinel-url.js';
 
 /** Cluster mode: the shared engines every node of the cluster uses. Absent in embedded mode. */
 export interface ClusterConfig {
-  /** BEACON_REDIS_URL: ephemeral instances, last beats, the change stream, expiry leases. */
+  /**
+   * BEACON_REDIS_URL: ephemeral instances, last beats, the change stream, expiry leases. One Redis
+   * (`redis://`, `rediss://`) or a master behind Sentinel (`redis+sentinel://`, redis-sentinel-url.ts).
+   */
   readonly redisUrl: string;
   /** BEACON_DATABASE_URL: durable state (PostgreSQL). */
   readonly databaseUrl: string;
@@ -12,7 +16,7 @@ export const REDIS_URL_VAR = 'BEACON_REDIS_URL';
 export const DATABASE_URL_VAR = 'BEACON_DATABASE_URL';
 export const STREAM_MAXLEN_VAR = 'BEACON_CLUSTER_STREAM_MAXLEN';
 
-const REDIS_SCHEMES = ['redis:', 'rediss:'];
+const REDIS_SCHEMES = ['redis:', 'rediss:', 'redis+sentinel:'];
 const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
 
 /**
@@ -36,7 +40,8 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
       `must be set too: cluster mode needs both ${REDIS_URL_VAR} and ${DATABASE_URL_VAR}`,
     );
   }
-  checkUrl(REDIS_URL_VAR, redisUrl, REDIS_SCHEMES);
+  if (isSentinelUrl(redisUrl)) parseSentinelUrl(REDIS_URL_VAR, redisUrl);
+  else checkUrl(REDIS_URL_VAR, redisUrl, REDIS_SCHEMES);
   checkUrl(DATABASE_URL_VAR, databaseUrl, POSTGRES_SCHEMES);
   // Read where the stream is written (redis-layout.ts); checked here so a bad value stops the start.
   streamMaxLenVar(env);

@@ -1,9 +1,11 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {
   Beaters,
   beatingCluster,
   INTERVAL_MS,
   instancesInRedis,
+  streamTip,
   TIMINGS,
   transitionsSince,
 } from './support/beaters.js';
@@ -69,7 +71,7 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
   const beaters = new Beaters(SERVICE, 10, 43_000);
   const clusterOf = beatingCluster({ nodes: 2, redis: { persistent: true } }, beaters);
 
-  it('refuses registrations with 503 meanwhile, and deletes or marks nobody, though no beat was recorded', async () => {
+  it('refuses registrations with 503 meanwhile, deletes or marks nobody, though no beat was recorded, and logs one line per connection instead of stack traces', async () => {
     const cluster = clusterOf();
     const nodes = cluster.nodes.map((n) => n.server.baseUrl);
     await sleep(2 * INTERVAL_MS);
@@ -87,5 +89,78 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
     expect(await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS)).toEqual([]);
     for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:43999')).toBe(false);
     expect((await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    // Every connection's errors went to the log as a warning line, none as an ioredis stack trace.
+    for (const { server } of cluster.nodes) {
+      const output = server.stdout() + server.stderr();
+      expect(output).not.toContain('Unhandled error event');
+      expect(output).toContain('Redis (commands connection): ');
+      expect(output).toContain('Redis (change stream connection): ');
+    }
+  }, 60_000);
+});
+
+/** The raw stream entries after `fromId`, each as its fields joined. */
+async function entriesSince(redisUrl: string, fromId: string): Promise<string[]> {
+  const redis = new Redis(redisUrl);
+  try {
+    const entries = (await redis.xrange('beacon:changes', `(${fromId}`, '+')) as [string, string[]][];
+    return entries.map(([, fields]) => fields.join(' '));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('cluster mode: a stalled Redis (SIGSTOP)', () => {
+  const beaters = new Beaters(SERVICE, 10, 44_000);
+  const clusterOf = beatingCluster({ nodes: 2 }, beaters);
+
+  it('answers registrations 503 within seconds, applies none of them when it wakes, and marks nobody', async () => {
+    const cluster = clusterOf();
+    const nodes = cluster.nodes.map((n) => n.server.baseUrl);
+    await sleep(2 * INTERVAL_MS);
+    const fromId = await streamTip(cluster.redis.url);
+    const pid = cluster.redis.pid!;
+    // Longer than the 3 s timeout, shorter than the 6 s delete timeout.
+    const stallMs = 5 * INTERVAL_MS;
+    process.kill(pid, 'SIGSTOP');
+    const stalledAt = Date.now();
+    let answeredIn: number;
+    try {
+      // A known service's instance (Redis only) and a new service's (PostgreSQL, waiting for the stream).
+      const [known, created] = await Promise.all([
+        register(nodes[0]!, 'ledger', 44_999),
+        register(nodes[1]!, 'stalled', 44_998),
+      ]);
+      answeredIn = Date.now() - stalledAt;
+      expect(known.status).toBe(503);
+      expect(await known.text()).toContain('Redis did not answer within 2500 ms');
+      expect(created.status).toBe(503);
+      await sleep(stallMs - (Date.now() - stalledAt));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    console.log(`Redis stalled: both registrations answered 503 after ${answeredIn} ms`);
+    expect(answeredIn).toBeLessThan(4000);
+
+    expect(await watchAllHealthy(nodes, beaters.keys, 4 * INTERVAL_MS)).toEqual([]);
+    // The queued writes reached Redis after their deadline: refused, so nothing of them anywhere.
+    expect(await instancesInRedis(cluster.redis.url)).toBe(beaters.keys.length);
+    expect((await entriesSince(cluster.redis.url, fromId)).filter((e) => /4499[89]/.test(e))).toEqual([]);
+    for (const url of nodes) {
+      expect((await hostsOn(url, SERVICE)).has('127.0.0.1:44999')).toBe(false);
+      expect((await hostsOn(url, 'DEFAULT_GROUP@@stalled')).size).toBe(0);
+    }
+    expect((await transitionsSince(cluster.redis.url, fromId)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    expect(cluster.nodes[0]!.server.stdout() + cluster.nodes[0]!.server.stderr()).toContain(
+      'Redis is not answering (stalled?): a registerInstance was refused with 503',
+    );
+
+    // Later registrations work, on both paths, and every node serves them.
+    expect((await register(nodes[0]!, 'ledger', 44_997)).status).toBe(200);
+    expect((await register(nodes[1]!, 'stalled', 44_996)).status).toBe(200);
+    for (const url of nodes) {
+      expect((await hostsOn(url, SERVICE)).get('127.0.0.1:44997')).toBe(true);
+      expect((await hostsOn(url, 'DEFAULT_GROUP@@stalled')).get('127.0.0.1:44996')).toBe(true);
+    }
   }, 60_000);
 });

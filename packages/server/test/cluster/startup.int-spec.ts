@@ -34,6 +34,27 @@ describe('cluster mode start-up', () => {
     expect(stderr).toContain('BEACON_DATABASE_URL must be set too');
   });
 
+  it('stops with one line naming BEACON_REDIS_URL on a malformed redis+sentinel:// URL', async () => {
+    const { exit, stderr } = await exitOf({
+      BEACON_REDIS_URL: 'redis+sentinel://127.0.0.1:26379',
+      BEACON_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
+    expect(exit.code).toBe(2);
+    expect(stderr).toContain('BEACON_REDIS_URL the master name is missing: expected redis+sentinel://');
+  });
+
+  it('stops naming BEACON_REDIS_URL when no sentinel answers', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const { exit, stderr } = await exitOf({
+      BEACON_REDIS_URL: `redis+sentinel://127.0.0.1:${a},127.0.0.1:${b}/beacon`,
+      BEACON_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
+    expect(exit.code).toBe(2);
+    expect(stderr).toContain(
+      `BEACON_REDIS_URL cannot reach Redis at beacon via sentinels 127.0.0.1:${a},127.0.0.1:${b}`,
+    );
+  });
+
   it('stops naming BEACON_REDIS_URL when nothing answers there', async () => {
     const port = await freePort();
     const { exit, stderr } = await exitOf({

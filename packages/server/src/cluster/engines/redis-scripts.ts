@@ -47,13 +47,26 @@ return unknown
 `;
 
 /**
+ * Instance writes a client waits for carry a deadline (ms, Redis's clock; '0': none): a write
+ * Redis gets to only after its client was answered 503 (Redis stalled) must not land. Returns -1 then.
+ */
+const LATE = `
+local function late(deadline)
+  if deadline == '0' then return false end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(deadline)
+end
+`;
+
+/**
  * KEYS inst meta due stream owner holders; ARGV member registration meta origin mutation
- * onlyIfMissing maxlen holder. Writes an instance and appends the mutation that made it; with
+ * onlyIfMissing maxlen holder deadline (LATE). Writes an instance and appends the mutation that made it; with
  * onlyIfMissing=1 (re-seeding after Redis lost its data) an instance Redis already knows is left
  * alone and nothing is appended. `holder` names the node whose gRPC connection holds the instance
  * (empty for one that beats): such an instance has no beat deadline, it lives while that node does.
  */
-const UPSERT = `${PARSE_META}
+const UPSERT = `${PARSE_META}${LATE}
+if late(ARGV[9]) then return -1 end
 if ARGV[6] == '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local t, d, h, mk, last = parse(ARGV[3])
@@ -79,8 +92,9 @@ end
 return 1
 `;
 
-/** KEYS inst meta due stream owner; ARGV member origin mutation maxlen. */
-const REMOVE = `
+/** KEYS inst meta due stream owner; ARGV member origin mutation maxlen deadline (LATE). */
+const REMOVE = `${LATE}
+if late(ARGV[5]) then return -1 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -220,10 +234,11 @@ export interface ClusterScripts {
       onlyIfMissing: '0' | '1',
       maxlen: number,
       holder: string,
+      deadline: number,
     ]
   ): Promise<number>;
   beaconRemove(
-    ...args: [...InstanceScriptKeys, member: string, origin: string, mutation: string, maxlen: number]
+    ...args: [...InstanceScriptKeys, member: string, origin: string, mutation: string, maxlen: number, deadline: number]
   ): Promise<number>;
   beaconExpire(
     inst: string,

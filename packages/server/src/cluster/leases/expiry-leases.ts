@@ -4,6 +4,11 @@ import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
 /** A lease outlives its holder by this much: another node takes the shard over within it. */
 export const LEASE_TTL_MS = 3000;
+/**
+ * A lease round longer than this means Redis stalled (frozen, not disconnected): the beats other
+ * nodes sent meanwhile may reach Redis after this node's next expiry call, so it holds as after an outage.
+ */
+const STALL_MS = 1000;
 /** Deadlines one script call processes at most, so that Redis is never blocked for long. */
 const BATCH = 500;
 
@@ -13,8 +18,9 @@ const BATCH = 500;
  * to tick takes them. The transitions themselves are Lua (redis-scripts.ts), so a shard briefly run
  * by two nodes still changes each instance once.
  *
- * A Redis outage is treated like a process pause: beats could not be recorded while it lasted, so
- * after it nothing is marked unhealthy or deleted for one beat timeout (clients beat again first).
+ * A Redis outage, or a stall (a lease round that took over a second), is treated like a process
+ * pause: beats could not be recorded while it lasted, or reach Redis after this node's next expiry
+ * call, so after it nothing is marked unhealthy or deleted for one beat timeout (clients beat again first).
  */
 export class ExpiryLeases {
   private holdUntil = 0;
@@ -57,13 +63,19 @@ export class ExpiryLeases {
    * beat timeout. Without (it came back empty and the views refilled it with fresh beats): go on.
    */
   resume(outage: boolean, now = this.registry.clock.now()): void {
-    if (outage) this.holdUntil = Math.max(this.holdUntil, now + DEFAULT_BEAT_TIMEOUT_MS);
+    if (outage) this.holdFrom(now);
     this.disconnected = false;
+  }
+
+  /** No transitions for one beat timeout from `now`: clients beat again first. */
+  private holdFrom(now: number): void {
+    this.holdUntil = Math.max(this.holdUntil, now + DEFAULT_BEAT_TIMEOUT_MS);
   }
 
   private async tick(): Promise<void> {
     if (this.running) return; // the previous tick is still waiting on Redis
     this.running = true;
+    const startedAt = this.registry.clock.now();
     try {
       const owned = await Promise.all(
         Array.from({ length: SHARDS }, (_, s) => this.redis.beaconLease(shardKeys(s).lease, this.node, LEASE_TTL_MS)),
@@ -71,6 +83,7 @@ export class ExpiryLeases {
       this.held.clear();
       owned.forEach((got, s) => got === 1 && this.held.add(s));
       const now = this.registry.clock.now();
+      if (now - startedAt > STALL_MS) this.holdFrom(now);
       const switches = this.registry.switches;
       if (this.disconnected || now < this.holdUntil || !switches.healthCheckEnabled) return;
       const deleteEnabled = switches.expireInstance ? '1' : '0';

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Beaters, INTERVAL_MS, instancesInRedis, transitionsSince } from './support/beaters.js';
+import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { DOWN_AFTER_MS, sentinelAvailable, startSentinels, type SentinelSet } from './support/sentinel.js';
+
+const SERVICE = 'DEFAULT_GROUP@@failover';
+const BEATING = 'DEFAULT_GROUP@@ledger';
+
+describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 of the primary', () => {
+  let sentinels: SentinelSet;
+  let cluster: TestCluster;
+  const beaters = new Beaters(BEATING, 6, 46_000);
+
+  beforeAll(async () => {
+    sentinels = await startSentinels();
+    cluster = await startCluster({ nodes: 2, env: { BEACON_REDIS_URL: sentinels.url } });
+    await beaters.start(cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`));
+  }, 120_000);
+  afterAll(async () => {
+    await beaters.stop();
+    await cluster?.close();
+    await sentinels?.close();
+  });
+
+  it('answers registrations again soon after the failover and loses no acknowledged one', async () => {
+    const nodes = cluster.nodes.map((n) => n.server.baseUrl);
+    // A writer registering a new instance every 20 ms, on both nodes in turn, for the whole test.
+    const acknowledged: { port: number; at: number }[] = [];
+    const refused: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let port = 45_000; writing; port++) {
+        const res = await register(nodes[port % 2]!, 'failover', port).catch(() => undefined);
+        if (res?.status === 200) acknowledged.push({ port, at: Date.now() });
+        else refused.push(port);
+        await res?.text();
+        await sleep(20);
+      }
+    })();
+    await sleep(2 * INTERVAL_MS);
+
+    const killedAt = Date.now();
+    sentinels.kill(sentinels.primaryPort);
+    let promotedMs: number | undefined;
+    while (Date.now() - killedAt < 30_000 && !acknowledged.some((a) => a.at > killedAt)) {
+      await sleep(20);
+      if (promotedMs === undefined && sentinels.master() === String(sentinels.replicaPort)) {
+        promotedMs = Date.now() - killedAt;
+      }
+    }
+    const firstSuccessMs = acknowledged.find((a) => a.at > killedAt)!.at - killedAt;
+    await sleep(2 * INTERVAL_MS);
+    writing = false;
+    await writer;
+    console.log(
+      `Sentinel failover: replica promoted ${promotedMs ?? '?'} ms, first registration answered ` +
+        `${firstSuccessMs} ms after kill -9 of the primary ` +
+        `(down-after ${DOWN_AFTER_MS} ms); ${acknowledged.length} acknowledged, ${refused.length} refused meanwhile`,
+    );
+    expect(sentinels.master()).toBe(String(sentinels.replicaPort));
+    expect(firstSuccessMs).toBeLessThan(DOWN_AFTER_MS + 8000);
+    for (const { server } of cluster.nodes) {
+      expect(server.stdout() + server.stderr()).not.toContain('Unhandled error event');
+    }
+
+    // Nobody was marked unhealthy or deleted across the failover (the stream moved with the data).
+    const promoted = `redis://127.0.0.1:${sentinels.replicaPort}/0`;
+    expect((await transitionsSince(promoted)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    // Every acknowledged registration is in the new primary and on every node, and no refused one.
+    expect(await instancesInRedis(promoted)).toBe(acknowledged.length + beaters.keys.length);
+    for (const url of nodes) {
+      const hosts = await hostsOn(url, SERVICE);
+      expect(acknowledged.filter((a) => !hosts.has(`127.0.0.1:${a.port}`))).toEqual([]);
+      // A refused one is nowhere (it would be in Redis's count above too).
+      expect(refused.filter((port) => hosts.has(`127.0.0.1:${port}`))).toEqual([]);
+      // The beating instances rode the failover out.
+      const beating = await hostsOn(url, BEATING);
+      expect(beaters.keys.filter((k) => beating.get(k) !== true)).toEqual([]);
+    }
+  }, 90_000);
+});
