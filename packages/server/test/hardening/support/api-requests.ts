@@ -41,6 +41,7 @@ const metadataMap = fc.dictionary(
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'GET', route: '/api/v1/status', query: [] },
   { method: 'GET', route: '/api/v1/namespaces', query: [] },
+  { method: 'GET', route: '/api/v1/overview', query: [] },
   {
     method: 'POST',
     route: '/api/v1/namespaces',
