@@ -102,9 +102,13 @@ export class ClusterStateBackend implements StateBackend {
   private readonly creating = new Map<string, Promise<unknown>>();
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
-  private lastBeatErrorLogAt = Number.NEGATIVE_INFINITY;
   /** A stalled Redis times out every write: one line every few seconds says so. */
   private readonly warnStalled = atMostEveryFewSeconds((message) => this.logger.warn(message));
+  /** Beats go to Redis in the background: while they fail, one line every few seconds. */
+  private readonly warnBeatError = atMostEveryFewSeconds(
+    (message) => this.logger.warn(message),
+    () => this.registry.clock.now(),
+  );
   /** The Redis dataset this node last saw (EPOCH_KEY's value): another value means Redis lost its data. */
   private epoch: string | undefined;
 
@@ -441,10 +445,7 @@ export class ClusterStateBackend implements StateBackend {
   // ---- the beat ------------------------------------------------------------------------------
 
   private reportBeatError(error: unknown): void {
-    const now = this.registry.clock.now();
-    if (now - this.lastBeatErrorLogAt < 5000) return;
-    this.lastBeatErrorLogAt = now;
-    this.logger.warn(`beats are not reaching Redis: ${reasonOf(error)}`);
+    this.warnBeatError(`beats are not reaching Redis: ${reasonOf(error)}`);
   }
 
   // ---- the view ------------------------------------------------------------------------------
