@@ -2,9 +2,9 @@ import { useEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { overviewQueries } from '../api/queries.js';
 import { Link, href, servicePath } from '../app/router.js';
-import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
+import { HealthCount } from '../ui/badges.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
-import { OutageBadge } from './outage-badge.js';
+import { ServiceListState } from './outage-badge.js';
 
 const namespaceHref = (namespaceId: string) =>
   href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
@@ -115,15 +115,7 @@ export function OverviewPage() {
                           <HealthCount healthy={s.healthyCount} total={s.instanceCount} />
                         </td>
                         <td data-label="State">
-                          {s.lostAllInstancesAt !== undefined ? (
-                            <OutageBadge lostAt={s.lostAllInstancesAt} />
-                          ) : (
-                            <ServiceStateBadge
-                              instanceCount={s.instanceCount}
-                              healthyCount={s.healthyCount}
-                              protectionReached={s.protectionReached}
-                            />
-                          )}
+                          <ServiceListState {...s} />
                         </td>
                       </tr>
                     ))}

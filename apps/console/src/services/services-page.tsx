@@ -4,8 +4,8 @@ import { pollWhileOffline, useLive } from '../api/live-updates.js';
 import { groupsQueries, servicesQueries, type HealthFilter, type ServiceFilters } from '../api/queries.js';
 import { Link, href, navigate, servicePath } from '../app/router.js';
 import { formatRatio } from '../lib/format.js';
-import { HealthCount, ServiceStateBadge } from '../ui/badges.js';
-import { OutageBadge } from './outage-badge.js';
+import { HealthCount } from '../ui/badges.js';
+import { ServiceListState } from './outage-badge.js';
 import { useAccess } from '../auth/access.js';
 import { ErrorPanel, Loading } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
@@ -298,15 +298,7 @@ export function ServicesPage({
                     {formatRatio(s.protectThreshold)}
                   </td>
                   <td data-label="State">
-                    {s.lostAllInstancesAt !== undefined ? (
-                      <OutageBadge lostAt={s.lostAllInstancesAt} />
-                    ) : (
-                      <ServiceStateBadge
-                        instanceCount={s.instanceCount}
-                        healthyCount={s.healthyCount}
-                        protectionReached={s.protectionReached}
-                      />
-                    )}
+                    <ServiceListState {...s} />
                   </td>
                 </tr>
               ))}
