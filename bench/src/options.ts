@@ -25,6 +25,7 @@ export const USAGE = `usage: pnpm bench [--quick | --smoke] [--only=1,2,capacity
   --smoke       a few seconds per scenario: checks the harness, not the server
   --only        scenarios: 1 beats, 2 raw limit, capacity, 3 register/list, 4 push, 5 expiry, 6 memory,
                 7 gRPC connections, watch (change cost with a watch stream open),
+                churn (beats under churn with watch, UDP and gRPC subscribers, auth on),
                 cluster (Redis + PostgreSQL: needs redis-server and postgresql 15)
   --no-pin      do not pin server and load generator to separate cores
   --profile     CPU profile (.cpuprofile) of Beacon during the saturation run, into the results dir

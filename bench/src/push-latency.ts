@@ -11,15 +11,15 @@
  *
  * Prints a table and writes bench/results/push-latency.json.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { spawnServer } from '@beacon/test-support';
+import { SseEvents } from './load/sse-events.js';
+import { UdpPushTarget } from './load/udp-push-target.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS_FILE = resolve(here, '../results/push-latency.json');
@@ -148,7 +148,15 @@ class SseWatcher implements Receiver {
   arrivedAt: number | undefined;
   lastId = -1;
   private armed = false;
-  private buffer = '';
+  private readonly events = new SseEvents((event) => {
+    if (event.id === undefined) return;
+    this.lastId = event.id;
+    if (this.armed && event.name === 'change') {
+      this.armed = false;
+      this.arrivedAt = performance.now();
+      this.onArrival();
+    }
+  });
 
   constructor(private readonly onArrival: () => void) {}
 
@@ -167,7 +175,7 @@ class SseWatcher implements Receiver {
           if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
-            watcher.onChunk(chunk);
+            watcher.events.push(chunk);
             if (watcher.lastId >= 0) resolveOpen(watcher);
           });
           res.on('error', () => undefined);
@@ -182,59 +190,28 @@ class SseWatcher implements Receiver {
     this.arrivedAt = undefined;
     this.armed = true;
   }
-
-  private onChunk(chunk: string): void {
-    const now = performance.now();
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const id = /^id: (\d+)$/m.exec(block);
-      if (!id) continue;
-      this.lastId = Number(id[1]);
-      if (this.armed && /^event: change$/m.test(block)) {
-        this.armed = false;
-        this.arrivedAt = now;
-        this.onArrival();
-      }
-    }
-  }
 }
 
 class UdpTarget implements Receiver {
   arrivedAt: number | undefined;
   private armed = false;
+  private target!: UdpPushTarget;
 
-  private constructor(
-    private readonly socket: Socket,
-    readonly port: number,
-    private readonly onArrival: () => void,
-  ) {
-    socket.on('message', (message, remote) => {
-      const now = performance.now();
-      const gzipped = message[0] === 0x1f && message[1] === 0x8b;
-      const packet = JSON.parse((gzipped ? gunzipSync(message) : message).toString('utf8')) as {
-        lastRefTime: number;
-      };
-      // Ack as the Node client does, so nothing is resent.
-      socket.send(
-        JSON.stringify({ type: 'push-ack', lastRefTime: packet.lastRefTime, data: '' }),
-        remote.port,
-        remote.address,
-      );
-      if (this.armed) {
-        this.armed = false;
-        this.arrivedAt = now;
-        this.onArrival();
-      }
-    });
-  }
+  private constructor(private readonly onArrival: () => void) {}
 
   static async open(onArrival: () => void): Promise<UdpTarget> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((r) => socket.bind({ port: 0, address: '127.0.0.1' }, r));
-    return new UdpTarget(socket, socket.address().port, onArrival);
+    const udp = new UdpTarget(onArrival);
+    udp.target = await UdpPushTarget.open(() => {
+      if (!udp.armed) return;
+      udp.armed = false;
+      udp.arrivedAt = performance.now();
+      udp.onArrival();
+    });
+    return udp;
+  }
+
+  get port(): number {
+    return this.target.port;
   }
 
   arm(): void {
@@ -254,7 +231,7 @@ class UdpTarget implements Receiver {
   }
 
   close(): void {
-    this.socket.close();
+    this.target.close();
   }
 }
 

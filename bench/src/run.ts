@@ -10,6 +10,7 @@ import { formatTable } from './report/table.js';
 import type { BenchResults, ScenarioResult } from './results.js';
 import { beatThroughput } from './scenarios/beat-throughput.js';
 import { capacity } from './scenarios/capacity.js';
+import { churn } from './scenarios/churn.js';
 import { cluster } from './scenarios/cluster.js';
 import { PROFILES, type Scenario, type ScenarioContext } from './scenarios/context.js';
 import { expiryCost } from './scenarios/expiry-cost.js';
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   memory,
   grpcConnections,
   watchCost,
+  churn,
   cluster,
 ];
 

@@ -41,6 +41,7 @@ describe('pnpm bench --smoke', () => {
       '6',
       '7',
       'watch',
+      'churn',
       'cluster',
     ]);
     for (const s of results.scenarios) {
@@ -103,5 +104,23 @@ describe('pnpm bench --smoke', () => {
     expect(grpc.pushLatencyMs).toHaveLength(100);
     expect(Math.max(...grpc.pushLatencyMs)).toBeLessThan(5000);
     expect(grpc.drainMs).not.toBeNull();
+
+    // churn: every write and beat answered, every subscriber kind reached, no stream cut off.
+    const churn = byId['churn']!.data as {
+      busy: {
+        churn: { done: number; failed: number };
+        streams: { events: number; cutOffs: number; resumed: boolean }[];
+        udpPushes: number;
+        grpcPushes: number;
+      };
+    };
+    expect(churn.busy.churn.done).toBeGreaterThan(0);
+    expect(churn.busy.churn.failed).toBe(0);
+    expect(churn.busy.udpPushes).toBeGreaterThan(0);
+    expect(churn.busy.grpcPushes).toBeGreaterThan(0);
+    for (const stream of churn.busy.streams) {
+      expect(stream).toMatchObject({ cutOffs: 0, resumed: true });
+      expect(stream.events).toBeGreaterThan(0);
+    }
   });
 });

@@ -30,8 +30,8 @@ function nacosServices(repoRoot: string): { request: ServiceDefinition; bi: Serv
   return services;
 }
 
-function payload(type: string, body: object): WirePayload {
-  return { metadata: { type, clientIp: '127.0.0.1', headers: {} }, body: { value: Buffer.from(JSON.stringify(body)) } };
+function payload(type: string, body: object, headers: Record<string, string> = {}): WirePayload {
+  return { metadata: { type, clientIp: '127.0.0.1', headers }, body: { value: Buffer.from(JSON.stringify(body)) } };
 }
 
 function parse(p: WirePayload | undefined): { type: string; body: Record<string, unknown> } {
@@ -48,10 +48,13 @@ export class NacosGrpcClient {
   private readonly unary: Client & { request: Unary };
   private readonly stream: ClientDuplexStream<WirePayload, WirePayload>;
   private nextId = 0;
+  /** Sent on every request, as the SDKs send a logged-in user's token (auth on). */
+  private readonly headers: Record<string, string>;
   /** Called with the body of every NotifySubscriberRequest pushed down the stream. */
   onPush: ((body: Record<string, unknown>) => void) | undefined;
 
-  private constructor(repoRoot: string, port: number) {
+  private constructor(repoRoot: string, port: number, accessToken: string | undefined) {
+    this.headers = accessToken === undefined ? {} : { accessToken };
     const { request, bi } = nacosServices(repoRoot);
     const options = { 'grpc.use_local_subchannel_pool': 1 };
     const RequestClient = makeGenericClientConstructor(request, 'Request');
@@ -77,14 +80,14 @@ export class NacosGrpcClient {
     this.stream.on('error', () => undefined);
   }
 
-  static async connect(repoRoot: string, port: number): Promise<NacosGrpcClient> {
-    const client = new NacosGrpcClient(repoRoot, port);
+  static async connect(repoRoot: string, port: number, accessToken?: string): Promise<NacosGrpcClient> {
+    const client = new NacosGrpcClient(repoRoot, port, accessToken);
     client.stream.write(
-      payload('ConnectionSetupRequest', {
-        clientVersion: 'beacon-bench',
-        tenant: 'public',
-        labels: { module: 'naming' },
-      }),
+      payload(
+        'ConnectionSetupRequest',
+        { clientVersion: 'beacon-bench', tenant: 'public', labels: { module: 'naming' } },
+        client.headers,
+      ),
     );
     for (let i = 0; i < 100; i++) {
       if ((await client.call('HealthCheckRequest', {})).type === 'HealthCheckResponse') return client;
@@ -95,7 +98,7 @@ export class NacosGrpcClient {
 
   async call(type: string, body: object): Promise<{ type: string; body: Record<string, unknown> }> {
     const response = await new Promise<WirePayload>((resolve, reject) =>
-      this.unary.request(payload(type, { ...body, requestId: String(++this.nextId) }), (error, r) =>
+      this.unary.request(payload(type, { ...body, requestId: String(++this.nextId) }, this.headers), (error, r) =>
         error ? reject(error) : resolve(r!),
       ),
     );
