@@ -1,23 +1,58 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The real Nacos 1.x Node client from npm (CommonJS): registers, then beats every 5 s.
+import { NacosNamingClient } from 'nacos-naming';
+import { RustClient } from '../grpc/support/rust-client.js';
 import { Beaters, INTERVAL_MS, instancesInRedis, transitionsSince } from './support/beaters.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 import { DOWN_AFTER_MS, sentinelAvailable, startSentinels, type SentinelSet } from './support/sentinel.js';
 
 const SERVICE = 'DEFAULT_GROUP@@failover';
 const BEATING = 'DEFAULT_GROUP@@ledger';
+/** Where the real clients register: nacos-naming over HTTP (beats), nacos-sdk-rust over gRPC. */
+const CLIENTS = 'DEFAULT_GROUP@@real-clients';
+const NODE_CLIENT = { ip: '127.0.0.1', port: 47_001 };
+const RUST_CLIENT = { ip: '127.0.0.1', port: 47_002 };
+
+/** The part of nacos-naming this test drives (its bundled typings are loose). */
+interface NamingClient {
+  ready(): Promise<void>;
+  close(): Promise<void>;
+  registerInstance(serviceName: string, instance: object): Promise<void>;
+}
+const quietLogger = { info() {}, debug() {}, warn() {}, error() {}, log() {} };
 
 describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 of the primary', () => {
   let sentinels: SentinelSet;
   let cluster: TestCluster;
   const beaters = new Beaters(BEATING, 6, 46_000);
+  let nodeClient: NamingClient | undefined;
+  let rustClient: RustClient | undefined;
 
   beforeAll(async () => {
     sentinels = await startSentinels();
-    cluster = await startCluster({ nodes: 2, env: { BEACON_REDIS_URL: sentinels.url } });
-    await beaters.start(cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`));
+    cluster = await startCluster({ nodes: 2, grpc: true, env: { BEACON_REDIS_URL: sentinels.url } });
+    const servers = cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`);
+    await beaters.start(servers);
+    nodeClient = new NacosNamingClient({
+      logger: quietLogger as unknown as typeof console,
+      serverList: servers.join(','),
+      namespace: 'public',
+    }) as unknown as NamingClient;
+    await nodeClient.ready();
+    await nodeClient.registerInstance('real-clients', { ...NODE_CLIENT, ephemeral: true });
+    rustClient = await RustClient.start({ serverAddr: servers.join(','), namingPushEmptyProtection: false });
+    await rustClient.register('real-clients', 'DEFAULT_GROUP', {
+      ...RUST_CLIENT,
+      weight: 1,
+      healthy: true,
+      enabled: true,
+      ephemeral: true,
+    });
   }, 120_000);
   afterAll(async () => {
+    await rustClient?.kill('SIGKILL');
+    await nodeClient?.close();
     await beaters.stop();
     await cluster?.close();
     await sentinels?.close();
@@ -40,6 +75,10 @@ describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 o
       }
     })();
     await sleep(2 * INTERVAL_MS);
+    for (const url of nodes) {
+      const real = await hostsOn(url, CLIENTS);
+      expect([...real.keys()].sort()).toEqual(['127.0.0.1:47001', '127.0.0.1:47002']);
+    }
 
     sentinels.kill(sentinels.primaryPort);
     // From when the primary is gone (a signal is delivered asynchronously, and a write in flight may
@@ -73,7 +112,7 @@ describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 o
     const promoted = `redis://127.0.0.1:${sentinels.replicaPort}/0`;
     expect((await transitionsSince(promoted)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
     // Every acknowledged registration is in the new primary and on every node, and no refused one.
-    expect(await instancesInRedis(promoted)).toBe(acknowledged.length + beaters.keys.length);
+    expect(await instancesInRedis(promoted)).toBe(acknowledged.length + beaters.keys.length + 2);
     for (const url of nodes) {
       const hosts = await hostsOn(url, SERVICE);
       expect(acknowledged.filter((a) => !hosts.has(`127.0.0.1:${a.port}`))).toEqual([]);
@@ -82,6 +121,11 @@ describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 o
       // The beating instances rode the failover out.
       const beating = await hostsOn(url, BEATING);
       expect(beaters.keys.filter((k) => beating.get(k) !== true)).toEqual([]);
+      // So did the real clients' instances: nacos-naming's (beating over HTTP) and nacos-sdk-rust's
+      // (held by its gRPC connection).
+      const real = await hostsOn(url, CLIENTS);
+      expect(real.get(`${NODE_CLIENT.ip}:${NODE_CLIENT.port}`)).toBe(true);
+      expect(real.get(`${RUST_CLIENT.ip}:${RUST_CLIENT.port}`)).toBe(true);
     }
   }, 90_000);
 });
