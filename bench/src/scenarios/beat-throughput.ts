@@ -1,7 +1,7 @@
 import { LoadGenerator } from '../load/load-generator.js';
 import type { InstanceSet } from '../load/workload.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
-import { BEAT_OK_BODY, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances, tokenOf } from './common.js';
+import { beatsAt, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances } from './common.js';
 import { BENCH_USER } from '../servers/beacon-server.js';
 import type { Scenario, ScenarioContext } from './context.js';
 import { falseExpiries, fmt, loadFailures, measureLoad } from './measure.js';
@@ -32,23 +32,7 @@ export const beatThroughput: Scenario = {
           ctx.log(`  registering ${kilo(count)} instances${auth ? ' (auth on)' : ''}`);
           const registration = await registerInstances(generator, server, set, 64);
           ctx.log(`  beating ${kilo(count)} instances at ${fmt.int(rate)}/s for ${sizes.durationMs / 1000} s`);
-          const m = await measureLoad(
-            generator,
-            {
-              host: '127.0.0.1',
-              port: server.port,
-              workload: { kind: 'beat', set, ...tokenOf(server) },
-              mode: 'open',
-              rate,
-              connections: sizes.connections,
-              warmupMs: sizes.warmupMs,
-              durationMs: sizes.durationMs,
-              drainMs: 5000,
-              expectBody: BEAT_OK_BODY,
-              maxBacklog: rate * 5,
-            },
-            server,
-          );
+          const m = await measureLoad(generator, beatsAt(server, set, rate, sizes), server);
           const failures = loadFailures(m.load);
           const falses = falseExpiries(m.probe);
           const name = `beats, ${kilo(count)} instances @ 5 s${auth ? ', auth on' : ''}`;

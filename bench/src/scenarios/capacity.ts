@@ -1,7 +1,7 @@
 import { LoadGenerator } from '../load/load-generator.js';
 import type { InstanceSet } from '../load/workload.js';
 import type { ScenarioResult, SummaryRow } from '../results.js';
-import { BEAT_OK_BODY, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances, tokenOf } from './common.js';
+import { BEAT_OK_BODY, beatsAt, BOTH_SHAPES, DEFAULT_INTERVAL_MS, kilo, registerInstances, tokenOf } from './common.js';
 import type { Scenario, ScenarioContext } from './context.js';
 import { falseExpiries, fmt, loadFailures, measureLoad, type ProbeDelta } from './measure.js';
 
@@ -83,20 +83,13 @@ export const capacity: Scenario = {
         ctx.log(`  step ${i + 1}: ${fmt.int(rate)} beats/s`);
         const m = await measureLoad(
           generator,
-          {
-            host: '127.0.0.1',
-            port: server.port,
-            workload: { kind: 'beat', set, ...tokenOf(server) },
-            mode: 'open',
-            rate,
+          beatsAt(server, set, rate, {
             connections: sizes.connections,
             warmupMs: sizes.warmupMs,
             durationMs: sizes.stepMs,
-            drainMs: 5000,
-            expectBody: BEAT_OK_BODY,
             startIndex,
             maxBacklog: Math.max(2000, rate),
-          },
+          }),
           server,
         );
         startIndex = m.load.nextIndex;

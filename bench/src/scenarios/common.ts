@@ -1,5 +1,5 @@
 import type { LoadGenerator } from '../load/load-generator.js';
-import type { LoadResult } from '../load/load-run.js';
+import type { LoadJob, LoadResult } from '../load/load-run.js';
 import type { InstanceSet } from '../load/workload.js';
 import type { BeaconServer } from '../servers/beacon-server.js';
 
@@ -47,4 +47,28 @@ export function tokenOf(server: { accessToken?: string | undefined }): { accessT
 
 export function kilo(n: number): string {
   return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}
+
+/**
+ * Every instance of the set beating at `rate` a second, open loop, each request a full beat with
+ * the server's token if it has one; `window` sets the connections and the measured window, and
+ * may override the rest.
+ */
+export function beatsAt(
+  server: BeaconServer,
+  set: InstanceSet,
+  rate: number,
+  window: Pick<LoadJob, 'connections' | 'warmupMs' | 'durationMs'> & Partial<LoadJob>,
+): LoadJob {
+  return {
+    host: '127.0.0.1',
+    port: server.port,
+    workload: { kind: 'beat', set, ...tokenOf(server) },
+    mode: 'open',
+    rate,
+    drainMs: 5000,
+    expectBody: BEAT_OK_BODY,
+    maxBacklog: rate * 5,
+    ...window,
+  };
 }

@@ -1,25 +1,10 @@
-import { NacosNamingClient } from 'nacos-naming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beaters, INTERVAL_MS, leaseHolderPid, streamTip, TIMINGS, transitionsSince } from './support/beaters.js';
 import { shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { nacosNamingClient, type NacosClient } from './support/nacos-naming-client.js';
 
 const SERVICE = 'DEFAULT_GROUP@@payments';
-
-/** The part of the Nacos 1.x Node client this test uses (its bundled typings are loose). */
-interface NacosClient {
-  ready(): Promise<void>;
-  close(): Promise<void>;
-  registerInstance(serviceName: string, instance: object): Promise<void>;
-}
-
-const quiet = {
-  debug: () => undefined,
-  info: () => undefined,
-  log: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 /** Nacos's default timeout and delete timeout, with beats every second. */
 const NACOS_CLIENT_TIMINGS = {
@@ -47,12 +32,7 @@ describe('cluster mode: kill -9 of one node of three under beating load', () => 
     cluster = await startCluster({ nodes: 3 });
     const servers = cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`);
     await beaters.start(servers);
-    nacos = new NacosNamingClient({
-      logger: quiet as unknown as typeof console,
-      serverList: servers.join(','),
-      namespace: 'public',
-    }) as unknown as NacosClient;
-    await nacos.ready();
+    nacos = await nacosNamingClient(servers);
     for (const key of nacosKeys) {
       const [ip, port] = key.split(':') as [string, string];
       await nacos.registerInstance('payments', { ip, port: Number(port), metadata: { ...NACOS_CLIENT_TIMINGS } });

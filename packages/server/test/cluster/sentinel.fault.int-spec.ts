@@ -1,10 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The real Nacos 1.x Node client from npm (CommonJS): registers, then beats every 5 s.
-import { NacosNamingClient } from 'nacos-naming';
 import { RustClient } from '../grpc/support/rust-client.js';
 import { Beaters, INTERVAL_MS, instancesInRedis, transitionsSince } from './support/beaters.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { nacosNamingClient, type NacosClient } from './support/nacos-naming-client.js';
 import { DOWN_AFTER_MS, sentinelAvailable, startSentinels, type SentinelSet } from './support/sentinel.js';
 
 const SERVICE = 'DEFAULT_GROUP@@failover';
@@ -14,19 +13,11 @@ const CLIENTS = 'DEFAULT_GROUP@@real-clients';
 const NODE_CLIENT = { ip: '127.0.0.1', port: 47_001 };
 const RUST_CLIENT = { ip: '127.0.0.1', port: 47_002 };
 
-/** The part of nacos-naming this test drives (its bundled typings are loose). */
-interface NamingClient {
-  ready(): Promise<void>;
-  close(): Promise<void>;
-  registerInstance(serviceName: string, instance: object): Promise<void>;
-}
-const quietLogger = { info() {}, debug() {}, warn() {}, error() {}, log() {} };
-
 describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 of the primary', () => {
   let sentinels: SentinelSet;
   let cluster: TestCluster;
   const beaters = new Beaters(BEATING, 6, 46_000);
-  let nodeClient: NamingClient | undefined;
+  let nodeClient: NacosClient | undefined;
   let rustClient: RustClient | undefined;
 
   beforeAll(async () => {
@@ -34,12 +25,7 @@ describe.skipIf(!sentinelAvailable())('cluster mode on Redis Sentinel: kill -9 o
     cluster = await startCluster({ nodes: 2, grpc: true, env: { BEACON_REDIS_URL: sentinels.url } });
     const servers = cluster.nodes.map((n) => `127.0.0.1:${n.server.port}`);
     await beaters.start(servers);
-    nodeClient = new NacosNamingClient({
-      logger: quietLogger as unknown as typeof console,
-      serverList: servers.join(','),
-      namespace: 'public',
-    }) as unknown as NamingClient;
-    await nodeClient.ready();
+    nodeClient = await nacosNamingClient(servers);
     await nodeClient.registerInstance('real-clients', { ...NODE_CLIENT, ephemeral: true });
     rustClient = await RustClient.start({ serverAddr: servers.join(','), namingPushEmptyProtection: false });
     await rustClient.register('real-clients', 'DEFAULT_GROUP', {
