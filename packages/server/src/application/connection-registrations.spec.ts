@@ -102,7 +102,9 @@ describe('ConnectionRegistrations (Nacos 2.x publishers)', () => {
       await registrations.register('c1', at(1));
       await registrations.register('c2', at(2));
       let done = false;
-      const handedOver = registrations.handOver(10_000, closeAll(registrations, ['c1', 'c2'])).then(() => (done = true));
+      const handedOver = registrations
+        .handOver(10_000, closeAll(registrations, ['c1', 'c2']))
+        .then(() => (done = true));
       await settle();
       expect(hosts()).toEqual([1, 2]);
       // c1's client registered again through node B; c2's never comes back.

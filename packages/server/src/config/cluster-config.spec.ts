@@ -54,7 +54,7 @@ describe('cluster configuration', () => {
     expect(streamMaxLenVar({ BEACON_CLUSTER_STREAM_MAXLEN: '200' })).toBe(200);
   });
 
-  it('keeps a dead node\'s gRPC instances (unhealthy) 30 s and drains a stopping node\'s 10 s unless told otherwise', () => {
+  it("keeps a dead node's gRPC instances (unhealthy) 30 s and drains a stopping node's 10 s unless told otherwise", () => {
     const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
     expect(clusterConfigVar(env)).toMatchObject({ nodeGraceMs: 30_000, drainMs: 10_000 });
     const set = { ...env, BEACON_CLUSTER_NODE_GRACE_MS: '8000', BEACON_CLUSTER_DRAIN_MS: '0' };

@@ -142,15 +142,24 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
 
     const killedAt = Date.now();
     await victim.server.kill('SIGKILL');
-    const healthOf = async (port: number) => (await healthOn(survivor.server.baseUrl, 'orders')).get(`127.0.0.1:${port}`);
-    const unhealthyAfter = await within(5000, 'unhealthy on the survivor', async () => (await healthOf(41_004)) === false);
+    const healthOf = async (port: number) =>
+      (await healthOn(survivor.server.baseUrl, 'orders')).get(`127.0.0.1:${port}`);
+    const unhealthyAfter = await within(
+      5000,
+      'unhealthy on the survivor',
+      async () => (await healthOf(41_004)) === false,
+    );
     const told = await subscriber.nextPush(
       (p) => p.at >= killedAt && p.instances.some((i) => i.port === 41_004 && !i.healthy),
     );
     expect(told.at - killedAt).toBeLessThanOrEqual(5000);
     const goneAfter =
       unhealthyAfter +
-      (await within(GRACE_MS + 3000, 'gone from the survivor after the grace', async () => !(await listed(survivor, 41_004))));
+      (await within(
+        GRACE_MS + 3000,
+        'gone from the survivor after the grace',
+        async () => !(await listed(survivor, 41_004)),
+      ));
     console.log(
       `connection-held instance of a killed node unhealthy on the survivor after ${unhealthyAfter} ms, gone after ${goneAfter} ms`,
     );

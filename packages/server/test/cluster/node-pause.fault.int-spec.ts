@@ -72,7 +72,11 @@ describe('cluster mode: a paused node and its gRPC clients', () => {
     const [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
     client = await RustClient.start({ serverAddr: `127.0.0.1:${a.server.port}`, namingPushEmptyProtection: false });
     await client.register(SERVICE, 'DEFAULT_GROUP', instance(42_001));
-    await within(3000, 'healthy on B', async () => (await healthOn(b.server.baseUrl, SERVICE)).get('127.0.0.1:42001') === true);
+    await within(
+      3000,
+      'healthy on B',
+      async () => (await healthOn(b.server.baseUrl, SERVICE)).get('127.0.0.1:42001') === true,
+    );
 
     const { samples, stoppedAt, contAt } = await pauseA(42_001, 5000, async (contAt) => {
       await within(5000, 'healthy on B after SIGCONT', async () => {

@@ -90,7 +90,9 @@ export async function hostsOn(baseUrl: string, serviceName: string): Promise<Map
  * threshold is reached (all of them unhealthy, with the default threshold 0).
  */
 export async function healthOn(baseUrl: string, serviceName: string): Promise<Map<string, boolean>> {
-  const res = await fetch(`${baseUrl}/api/v1/namespaces/public/services/DEFAULT_GROUP/${encodeURIComponent(serviceName)}`);
+  const res = await fetch(
+    `${baseUrl}/api/v1/namespaces/public/services/DEFAULT_GROUP/${encodeURIComponent(serviceName)}`,
+  );
   if (res.status !== 200) return new Map();
   const body = (await res.json()) as { clusters: { instances: { ip: string; port: number; healthy: boolean }[] }[] };
   return new Map(body.clusters.flatMap((c) => c.instances.map((i) => [`${i.ip}:${i.port}`, i.healthy] as const)));

@@ -51,7 +51,8 @@ async function look(url: string, ipPort: string): Promise<Seen> {
 /** How long (ms) the samples saw `seen`, counting each such sample until the next one. */
 export function durationOf(samples: readonly Sample[], seen: Seen): number {
   let total = 0;
-  for (let i = 0; i < samples.length - 1; i++) if (samples[i]!.seen === seen) total += samples[i + 1]!.at - samples[i]!.at;
+  for (let i = 0; i < samples.length - 1; i++)
+    if (samples[i]!.seen === seen) total += samples[i + 1]!.at - samples[i]!.at;
   return total;
 }
 
