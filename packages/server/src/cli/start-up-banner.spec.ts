@@ -45,7 +45,7 @@ describe('startUpBanner', () => {
           redisUrl: 'redis://redis:6379/0',
           databaseUrl: 'postgres://beacon:s3cret@postgres:5432/beacon',
           nodeGraceMs: 30_000,
-          drainMs: 10_000,
+          drainMs: 15_000,
         },
       },
     });
@@ -62,7 +62,7 @@ describe('startUpBanner', () => {
           redisUrl: 'redis+sentinel://:s3cret@s1:26379,s2:26379/beacon',
           databaseUrl: 'postgres://postgres:5432/beacon',
           nodeGraceMs: 30_000,
-          drainMs: 10_000,
+          drainMs: 15_000,
         },
       },
     });

@@ -17,7 +17,7 @@ describe('cluster configuration', () => {
       redisUrl: 'rediss://:pw@redis.internal:6380/0',
       databaseUrl: 'postgres://beacon:pw@db.internal/beacon?sslmode=require',
       nodeGraceMs: 30_000,
-      drainMs: 10_000,
+      drainMs: 15_000,
     });
   });
 
@@ -54,9 +54,9 @@ describe('cluster configuration', () => {
     expect(streamMaxLenVar({ BEACON_CLUSTER_STREAM_MAXLEN: '200' })).toBe(200);
   });
 
-  it("keeps a dead node's gRPC instances (unhealthy) 30 s and drains a stopping node's 10 s unless told otherwise", () => {
+  it("keeps a dead node's gRPC instances (unhealthy) 30 s and drains a stopping node's 15 s unless told otherwise", () => {
     const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
-    expect(clusterConfigVar(env)).toMatchObject({ nodeGraceMs: 30_000, drainMs: 10_000 });
+    expect(clusterConfigVar(env)).toMatchObject({ nodeGraceMs: 30_000, drainMs: 15_000 });
     const set = { ...env, BEACON_CLUSTER_NODE_GRACE_MS: '8000', BEACON_CLUSTER_DRAIN_MS: '0' };
     expect(clusterConfigVar(set)).toMatchObject({ nodeGraceMs: 8000, drainMs: 0 });
   });

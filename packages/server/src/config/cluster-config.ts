@@ -63,8 +63,8 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
     databaseUrl,
     // Nacos keeps a client it cannot reach for tens of seconds too; an hour at most.
     nodeGraceMs: intVar(env, NODE_GRACE_VAR, 30_000, 0, 3_600_000),
-    // nacos-sdk-rust needs up to about 10 s to register again elsewhere (docs/cluster.md).
-    drainMs: intVar(env, DRAIN_VAR, 10_000, 0, 60_000),
+    // nacos-sdk-rust needs up to about 10 s to register again elsewhere, and a margin (docs/cluster.md).
+    drainMs: intVar(env, DRAIN_VAR, 15_000, 0, 60_000),
   };
 }
 

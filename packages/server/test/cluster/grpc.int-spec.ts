@@ -173,6 +173,9 @@ describe('cluster mode: the Nacos 2.x gRPC face', () => {
       async () => (await holderPid(41_003)) === survivor.server.child.pid,
     );
     await within(2000, 'healthy again on the survivor', async () => (await healthOf(41_003)) === true);
+    console.log(
+      `a client listing both nodes registered again, healthy, on the survivor ${Date.now() - killedAt} ms after the kill`,
+    );
   }, 60_000);
 
   it('a node stopping cleanly deregisters the instances of its connections before it goes', async () => {

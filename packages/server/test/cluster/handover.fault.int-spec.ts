@@ -31,7 +31,7 @@ async function within(timeoutMs: number, what: string, check: () => Promise<bool
 /**
  * Issue 22, item 7: a graceful stop hands the gRPC clients over. On SIGTERM a node resets its gRPC
  * connections, keeps what they held until the clients registered again on another node of their
- * server list (BEACON_CLUSTER_DRAIN_MS at most, 10 s by default), and only then releases what is
+ * server list (BEACON_CLUSTER_DRAIN_MS at most, 15 s by default), and only then releases what is
  * left. A rolling restart of all three nodes, a real Nacos 2.x client (nacos-sdk-rust) listing every
  * node, its instance watched every 100 ms on a node that is not restarting at that moment.
  */
