@@ -153,11 +153,14 @@ return #due
  */
 const DROP_NODE = `${PARSE_META}
 if redis.call('EXISTS', KEYS[7]) == 1 then
-  redis.call('HDEL', KEYS[8], ARGV[1])
+  -- Renewed since: forget the note, unless it says the node is stopping (its key goes next).
+  if redis.call('HGET', KEYS[8], ARGV[1]) ~= '0' then redis.call('HDEL', KEYS[8], ARGV[1]) end
   return 0
 end
 local now = tonumber(ARGV[3])
 local since = redis.call('HGET', KEYS[8], ARGV[1])
+-- Called every tick during the grace: cheap until it ends.
+if since and now - tonumber(since) < tonumber(ARGV[4]) then return 0 end
 local owners = redis.call('HGETALL', KEYS[5])
 if not since then
   redis.call('HSET', KEYS[8], ARGV[1], now)
@@ -176,7 +179,6 @@ if not since then
   end
   return 0
 end
-if now - tonumber(since) < tonumber(ARGV[4]) then return 0 end
 local dropped = 0
 for i = 1, #owners, 2 do
   if owners[i + 1] == ARGV[1] then

@@ -13,7 +13,7 @@ import {
 } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
 
-/** A node's key outlives its last renewal by this much: its instances go within it (plus a tick). */
+/** A node's key outlives its last renewal by this much: its instances are marked unhealthy within it (plus a tick). */
 export const NODE_TTL_MS = 3000;
 
 /**
