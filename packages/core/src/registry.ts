@@ -224,7 +224,9 @@ export class Registry {
       // The latest registration decides who holds an ephemeral instance: a connection or beats.
       if (instance.ephemeral) instance.connectionId = cmd.connectionId;
       // An unmarked instance keeps its health on re-register: beats and checks win over the parameter.
-      if (!existing || instance.marked) instance.healthy = cmd.healthy;
+      // A connection's registration is itself the proof of life (a cluster node taken for dead
+      // left the instance unhealthy; its client registering again elsewhere makes it healthy).
+      if (!existing || instance.marked || cmd.connectionId !== undefined) instance.healthy = cmd.healthy;
       this.overrides.applyRegistered(instance, cmd);
       if (!existing) {
         instance.instanceId = this.generateInstanceId(service, instance);

@@ -34,6 +34,20 @@ describe('connection-held instances', () => {
     expect(registry.findInstance(testAddress())).toBeUndefined();
   });
 
+  it('are healthy again when a connection registers them again (a cluster node taken for dead marked them)', () => {
+    const { registry } = setup();
+    const instance = registry.registerInstance(registerCommand({ connectionId: 'a/c1' }));
+    registry.setHealth(instance, false);
+    registry.registerInstance(registerCommand({ connectionId: 'b/c2' }));
+    expect(instance.healthy).toBe(true);
+    expect(instance.connectionId).toBe('b/c2');
+    // A beating instance keeps its health on re-register: its beats decide.
+    registry.registerInstance(registerCommand());
+    registry.setHealth(instance, false);
+    registry.registerInstance(registerCommand());
+    expect(instance.healthy).toBe(false);
+  });
+
   it('persistent instances are actively checked, whoever registered them', () => {
     const { registry } = setup();
     const instance = registry.registerInstance(registerCommand({ ephemeral: false, connectionId: 'c1' }));

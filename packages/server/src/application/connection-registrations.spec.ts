@@ -5,14 +5,23 @@ import { ConnectionRegistrations } from './connection-registrations.js';
 import { holdingNodeOf } from './held-connection-id.js';
 import { EmbeddedStateBackend, type StateBackend } from './state-backend.js';
 
-function setup(node?: string) {
-  const registry = new Registry({ clock: new FakeClock(), store: new MemoryStore() });
+function setup(node?: string, otherNodes = 0) {
+  const clock = new FakeClock();
+  const registry = new Registry({ clock, store: new MemoryStore() });
   const embedded = new EmbeddedStateBackend(registry, new BeatProcessor(registry));
-  const backend: StateBackend = node === undefined ? embedded : { ...embedded, apply: embedded.apply, node };
+  const members = async () => [
+    { node: node ?? '', address: '', self: true },
+    ...Array.from({ length: otherNodes }, (_, i) => ({ node: `other-${i}`, address: '', self: false })),
+  ];
+  const backend: StateBackend =
+    node === undefined ? embedded : { ...embedded, apply: embedded.apply.bind(embedded), node, members };
   const hosts = () =>
     [...(registry.findService('public', testAddress().serviceName)?.instances() ?? [])].map((i) => i.port).sort();
-  return { registry, registrations: new ConnectionRegistrations(backend), hosts };
+  return { registry, clock, registrations: new ConnectionRegistrations(backend), hosts };
 }
+
+/** Lets promise callbacks run (the fake clock does not wait for them). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 const at = (port: number) => registerCommand({ port });
 const address = (port: number) => ({ ...testAddress({ port }), ephemeral: true });
@@ -80,5 +89,52 @@ describe('ConnectionRegistrations (Nacos 2.x publishers)', () => {
     expect(holdingNodeOf('1700000000000_127.0.0.1_5000')).toBeUndefined();
     await registrations.releaseAll('1700000000000_127.0.0.1_5000');
     expect(registry.findInstance(testAddress({ port: 1 }))).toBeUndefined();
+  });
+
+  describe('a clean stop in a cluster hands the clients over', () => {
+    /** The reset: every connection closes, as the gRPC server's stop closes them. */
+    const closeAll = (registrations: ConnectionRegistrations, ids: string[]) => async () => {
+      await Promise.all(ids.map((id) => registrations.releaseAll(id)));
+    };
+
+    it('keeps what closed connections held until another node took it over, up to the bound; then releases the rest', async () => {
+      const { registrations, registry, clock, hosts } = setup('node-a', 2);
+      await registrations.register('c1', at(1));
+      await registrations.register('c2', at(2));
+      let done = false;
+      const handedOver = registrations
+        .handOver(10_000, closeAll(registrations, ['c1', 'c2']))
+        .then(() => (done = true));
+      await settle();
+      expect(hosts()).toEqual([1, 2]);
+      // c1's client registered again through node B; c2's never comes back.
+      registry.registerInstance({ ...at(1), connectionId: 'node-b/c9' });
+      clock.advance(9_999);
+      await settle();
+      expect(done).toBe(false);
+      expect(hosts()).toEqual([1, 2]);
+      clock.advance(1);
+      await handedOver;
+      expect(hosts()).toEqual([1]);
+      expect(registry.findInstance(testAddress({ port: 1 }))?.connectionId).toBe('node-b/c9');
+    });
+
+    it('ends as soon as every instance is held by another node', async () => {
+      const { registrations, registry, hosts } = setup('node-a', 1);
+      await registrations.register('c1', at(1));
+      const handedOver = registrations.handOver(10_000, closeAll(registrations, ['c1']));
+      await settle();
+      registry.registerInstance({ ...at(1), connectionId: 'node-b/c9' });
+      await handedOver;
+      expect(hosts()).toEqual([1]);
+    });
+
+    it('releases at once when no other node is live, or embedded', async () => {
+      for (const { registrations, hosts } of [setup('node-a', 0), setup()]) {
+        await registrations.register('c1', at(1));
+        await registrations.handOver(10_000, closeAll(registrations, ['c1']));
+        expect(hosts()).toEqual([]);
+      }
+    });
   });
 });

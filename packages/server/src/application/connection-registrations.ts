@@ -20,8 +20,12 @@ export class ConnectionRegistrations {
   private readonly published = new Map<string, Map<string, Set<Instance>>>();
   /** connection id -> the end of its queue of changes. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** A clean stop is handing the clients over to other nodes: closed connections keep their instances. */
+  private handingOver = false;
 
-  constructor(private readonly backend: StateBackend) {}
+  constructor(private readonly backend: StateBackend) {
+    backend.trackHeldConnections?.((heldId) => this.published.has(connectionOfHeld(heldId)));
+  }
 
   /** InstanceRequest `registerInstance`: an ephemeral instance is held by the connection. */
   register(connectionId: string, cmd: RegisterCommand): Promise<void> {
@@ -67,14 +71,66 @@ export class ConnectionRegistrations {
     });
   }
 
+  /**
+   * A clean stop in a cluster, so that a rolling restart shows no gap: while `resetConnections`
+   * tells the clients to reconnect (they then register again on another node of their server list)
+   * and after it, closed connections keep what they published. That ends once another node's
+   * registration has taken over each instance, or after `boundMs`; then what is still held here
+   * is released. Without another live node (or embedded) nobody can take over: no wait.
+   */
+  async handOver(boundMs: number, resetConnections: () => Promise<void>): Promise<void> {
+    const waits = boundMs > 0 && (await this.otherNodesLive());
+    this.handingOver = waits;
+    try {
+      await resetConnections();
+      if (waits) await this.takenOver(boundMs);
+    } finally {
+      this.handingOver = false;
+      await Promise.all([...this.published.keys()].map((id) => this.releaseAll(id)));
+    }
+  }
+
   /** The connection is gone: everything it published goes, and subscribers hear it. */
   releaseAll(connectionId: string): Promise<void> {
+    if (this.handingOver) return Promise.resolve(); // released after the hand-over, if still held
     return this.inOrder(connectionId, async () => {
       const services = this.published.get(connectionId);
       this.published.delete(connectionId);
       if (!services) return;
       const held = [...services.values()].flatMap((instances) => [...instances]);
       await Promise.all(held.map((instance) => this.release(connectionId, instance)));
+    });
+  }
+
+  private async otherNodesLive(): Promise<boolean> {
+    const members = await this.backend.members?.().catch(() => []);
+    return (members ?? []).some((m) => !m.self);
+  }
+
+  /** Resolves once no instance a connection published is held here any more, or after `boundMs`. */
+  private takenOver(boundMs: number): Promise<void> {
+    const registry = this.backend.registry;
+    const stillHeld = () =>
+      [...this.published].some(([connectionId, services]) =>
+        [...services.values()].some((instances) =>
+          [...instances].some((i) => i.connectionId === this.heldId(connectionId) && registry.isAttached(i)),
+        ),
+      );
+    if (!stillHeld()) return Promise.resolve();
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        unsubscribe();
+        registry.clock.clearTimeout(timer);
+        resolve();
+      };
+      const timer = registry.clock.setTimeout(done, boundMs);
+      // Not from inside the registry's walk over its listeners (unsubscribing there skips the next one).
+      const unsubscribe = registry.onChange(() => {
+        if (!settled && !stillHeld()) queueMicrotask(done);
+      });
     });
   }
 

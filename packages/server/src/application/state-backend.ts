@@ -69,6 +69,11 @@ export interface StateBackend {
    * was taken for dead); the listener gets that connection-held id (`<node>/<connection>`).
    */
   onHeldLost?(listener: (connectionId: string) => void): void;
+  /**
+   * In a cluster: which connection-held ids (`<node>/<connection>`) of this node still have their
+   * connection open. A node taken for dead while it lived (a pause) writes those back healthy.
+   */
+  trackHeldConnections?(isOpen: (connectionId: string) => boolean): void;
   /** In a cluster: the live nodes, as they announce themselves (each its id and advertised `host:port`). */
   members?(): Promise<ClusterMember[]>;
   /** A backend shared by several nodes (cluster) says which active checks this node runs, and shares their results. */

@@ -41,7 +41,12 @@ describe('startUpBanner', () => {
       ...facts,
       config: {
         ...facts.config,
-        cluster: { redisUrl: 'redis://redis:6379/0', databaseUrl: 'postgres://beacon:s3cret@postgres:5432/beacon' },
+        cluster: {
+          redisUrl: 'redis://redis:6379/0',
+          databaseUrl: 'postgres://beacon:s3cret@postgres:5432/beacon',
+          nodeGraceMs: 30_000,
+          drainMs: 15_000,
+        },
       },
     });
     expect(banner).toContain('cluster: Redis redis:6379, PostgreSQL postgres:5432');
@@ -56,6 +61,8 @@ describe('startUpBanner', () => {
         cluster: {
           redisUrl: 'redis+sentinel://:s3cret@s1:26379,s2:26379/beacon',
           databaseUrl: 'postgres://postgres:5432/beacon',
+          nodeGraceMs: 30_000,
+          drainMs: 15_000,
         },
       },
     });

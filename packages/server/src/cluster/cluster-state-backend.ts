@@ -118,6 +118,7 @@ export class ClusterStateBackend implements StateBackend {
     private readonly journal: JournalStore,
     readonly registry: Registry,
     startId: string,
+    config: ClusterConfig,
     options: ClusterOptions,
   ) {
     this.redis = withScripts(engines.redis);
@@ -172,11 +173,12 @@ export class ClusterStateBackend implements StateBackend {
     );
     this.presence = new NodePresence(
       this.redis,
+      registry,
       this.node,
       this.leases.held,
       options.expiryTickMs,
       (error) => this.logger.warn(`node presence: ${reasonOf(error)}`),
-      registry.clock,
+      config.nodeGraceMs,
       options.advertisedAddress ?? '',
     );
     this.checks = new LeasedHealthChecks(
@@ -207,7 +209,7 @@ export class ClusterStateBackend implements StateBackend {
       await migratePostgres(engines.pool, undefined, (message) => logger.log(message));
       const durable = new PostgresStore(engines.pool);
       const view = await loadView(engines, durable, options, (message) => logger.warn(message));
-      const backend = new ClusterStateBackend(engines, durable, view.journal, view.registry, view.tip, options);
+      const backend = new ClusterStateBackend(engines, durable, view.journal, view.registry, view.tip, config, options);
       backend.epoch = await ensureEpoch(engines.redis);
       await backend.presence.renew();
       return backend;
@@ -280,6 +282,10 @@ export class ClusterStateBackend implements StateBackend {
 
   onHeldLost(listener: (connectionId: string) => void): void {
     this.presence.onLost(listener);
+  }
+
+  trackHeldConnections(isOpen: (connectionId: string) => boolean): void {
+    this.presence.trackOpen(isOpen);
   }
 
   members(): Promise<ClusterMember[]> {

@@ -16,6 +16,8 @@ describe('cluster configuration', () => {
     expect(cluster).toEqual({
       redisUrl: 'rediss://:pw@redis.internal:6380/0',
       databaseUrl: 'postgres://beacon:pw@db.internal/beacon?sslmode=require',
+      nodeGraceMs: 30_000,
+      drainMs: 15_000,
     });
   });
 
@@ -32,6 +34,8 @@ describe('cluster configuration', () => {
     ['BEACON_DATABASE_URL', 'mysql://127.0.0.1/beacon', 'must start with postgres:// or postgresql://'],
     ['BEACON_CLUSTER_STREAM_MAXLEN', '5', 'must be a whole number from 10 to 100000000'],
     ['BEACON_CLUSTER_STREAM_MAXLEN', 'lots', 'must be a whole number'],
+    ['BEACON_CLUSTER_NODE_GRACE_MS', '-1', 'must be a whole number from 0 to 3600000'],
+    ['BEACON_CLUSTER_DRAIN_MS', '61000', 'must be a whole number from 0 to 60000'],
   ])('refuses %s=%s', (variable, value, message) => {
     const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
     expect(() => clusterConfigVar({ ...env, [variable]: value })).toThrow(`${variable} ${message}`);
@@ -48,6 +52,13 @@ describe('cluster configuration', () => {
   it('keeps about 100000 changes in the stream unless told otherwise', () => {
     expect(streamMaxLenVar({})).toBe(100_000);
     expect(streamMaxLenVar({ BEACON_CLUSTER_STREAM_MAXLEN: '200' })).toBe(200);
+  });
+
+  it("keeps a dead node's gRPC instances (unhealthy) 30 s and drains a stopping node's 15 s unless told otherwise", () => {
+    const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
+    expect(clusterConfigVar(env)).toMatchObject({ nodeGraceMs: 30_000, drainMs: 15_000 });
+    const set = { ...env, BEACON_CLUSTER_NODE_GRACE_MS: '8000', BEACON_CLUSTER_DRAIN_MS: '0' };
+    expect(clusterConfigVar(set)).toMatchObject({ nodeGraceMs: 8000, drainMs: 0 });
   });
 
   it('never prints a password', () => {

@@ -10,11 +10,23 @@ export interface ClusterConfig {
   readonly redisUrl: string;
   /** BEACON_DATABASE_URL: durable state (PostgreSQL). */
   readonly databaseUrl: string;
+  /**
+   * BEACON_CLUSTER_NODE_GRACE_MS: a node whose key lapsed (dead, or paused) has its gRPC clients'
+   * instances marked unhealthy at once and deleted only after this long (node-presence.ts).
+   */
+  readonly nodeGraceMs: number;
+  /**
+   * BEACON_CLUSTER_DRAIN_MS: on a clean stop, how long the node waits for its gRPC clients, told to
+   * reconnect, to register again on another node before it deletes what they still hold here.
+   */
+  readonly drainMs: number;
 }
 
 export const REDIS_URL_VAR = 'BEACON_REDIS_URL';
 export const DATABASE_URL_VAR = 'BEACON_DATABASE_URL';
 export const STREAM_MAXLEN_VAR = 'BEACON_CLUSTER_STREAM_MAXLEN';
+export const NODE_GRACE_VAR = 'BEACON_CLUSTER_NODE_GRACE_MS';
+export const DRAIN_VAR = 'BEACON_CLUSTER_DRAIN_MS';
 
 const REDIS_SCHEMES = ['redis:', 'rediss:', 'redis+sentinel:'];
 const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
@@ -46,7 +58,14 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
   // Read where the stream is written (redis-layout.ts); checked here so a bad value stops the start.
   streamMaxLenVar(env);
   streamMaxBytesVar(env);
-  return { redisUrl, databaseUrl };
+  return {
+    redisUrl,
+    databaseUrl,
+    // Nacos keeps a client it cannot reach for tens of seconds too; an hour at most.
+    nodeGraceMs: intVar(env, NODE_GRACE_VAR, 30_000, 0, 3_600_000),
+    // nacos-sdk-rust needs up to about 10 s to register again elsewhere, and a margin (docs/cluster.md).
+    drainMs: intVar(env, DRAIN_VAR, 15_000, 0, 60_000),
+  };
 }
 
 function checkUrl(variable: string, raw: string, schemes: readonly string[]): void {

@@ -29,7 +29,7 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(NacosGrpcServer) private readonly server: NacosGrpcServer,
     @Inject(ClientDetector) private readonly detector: ClientDetector,
     @Inject(Connections) connections: Connections,
-    @Inject(ConnectionRegistrations) registrations: ConnectionRegistrations,
+    @Inject(ConnectionRegistrations) private readonly registrations: ConnectionRegistrations,
     @Inject(ConnectionDiscovery) discovery: ConnectionDiscovery,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
   ) {
@@ -64,7 +64,12 @@ class GrpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.detector.stop();
-    await this.server.stop();
+    // In a cluster the clients, told to reconnect, register again on another node before what
+    // they held here is released (BEACON_CLUSTER_DRAIN_MS at most), so a rolling restart shows no gap.
+    const drainMs = this.config.cluster?.drainMs ?? 0;
+    const started = Date.now();
+    await this.registrations.handOver(drainMs, () => this.server.stop());
+    if (drainMs > 0) this.logger.log(`handed the gRPC clients over in ${Date.now() - started} ms`);
     // The closed connections' instances leave before storage closes (in a cluster: Redis, where
     // they would otherwise stay until a lease holder sees this node's key gone, or none is left).
     await Promise.all(this.releasing);

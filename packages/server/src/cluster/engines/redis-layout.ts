@@ -11,6 +11,8 @@ import { StreamBudget } from '../stream/stream-budget.js';
  *   beacon:{n}:lease  STRING the node that runs this shard's expiry (SET NX PX)
  *   beacon:{n}:owner  HASH  member -> the node holding its gRPC connection (connection-held only)
  *   beacon:{n}:holders SET  the nodes that have held connection-held instances of the shard
+ *   beacon:{n}:dead   HASH  holder node -> since when its key is gone (ms; 0: it stopped cleanly):
+ *                            its instances are unhealthy, and deleted after the grace (node-presence.ts)
  *   beacon:{n}:checks HASH  member -> the last check record of a persistent instance (JSON),
  *                            written by the shard's lease holder, read by the others (check-records.ts)
  * and every change goes to one bounded stream, beacon:changes, that every node tails. Each node
@@ -32,6 +34,7 @@ export interface ShardKeys {
   readonly lease: string;
   readonly owner: string;
   readonly holders: string;
+  readonly dead: string;
   readonly checks: string;
 }
 
@@ -42,6 +45,7 @@ const KEYS: readonly ShardKeys[] = Array.from({ length: SHARDS }, (_, n) => ({
   lease: `beacon:{${n}}:lease`,
   owner: `beacon:{${n}}:owner`,
   holders: `beacon:{${n}}:holders`,
+  dead: `beacon:{${n}}:dead`,
   checks: `beacon:{${n}}:checks`,
 }));
 

@@ -143,14 +143,42 @@ return #due
 `;
 
 /**
- * KEYS inst meta due stream owner holders nodeKey; ARGV node maxlen. The node's key is gone (it
- * died, or stopped): every instance its connections held in the shard is deleted, each appended
- * to the stream as expired. Does nothing while the key exists, so a node that renewed in the
- * meantime keeps its instances. Returns how many it deleted.
+ * KEYS inst meta due stream owner holders nodeKey dead; ARGV node maxlen now graceMs. The node's key
+ * is gone (it died, paused, or stopped): node death is two-step (node-presence.ts). The first call
+ * notes since when in `dead` and marks every instance its connections held in the shard unhealthy
+ * (not those whose health an operator set); once `graceMs` has passed since then, they are deleted,
+ * each appended to the stream. Does nothing (and forgets the note) while the key exists, so a node
+ * that renewed in the meantime keeps its instances. A node that stopped cleanly notes 0 (STOPPED):
+ * what it still held goes at once. Returns how many it deleted.
  */
-const DROP_NODE = `
-if redis.call('EXISTS', KEYS[7]) == 1 then return 0 end
+const DROP_NODE = `${PARSE_META}
+if redis.call('EXISTS', KEYS[7]) == 1 then
+  -- Renewed since: forget the note, unless it says the node is stopping (its key goes next).
+  if redis.call('HGET', KEYS[8], ARGV[1]) ~= '0' then redis.call('HDEL', KEYS[8], ARGV[1]) end
+  return 0
+end
+local now = tonumber(ARGV[3])
+local since = redis.call('HGET', KEYS[8], ARGV[1])
+-- Called every tick during the grace: cheap until it ends.
+if since and now - tonumber(since) < tonumber(ARGV[4]) then return 0 end
 local owners = redis.call('HGETALL', KEYS[5])
+if not since then
+  redis.call('HSET', KEYS[8], ARGV[1], now)
+  for i = 1, #owners, 2 do
+    if owners[i + 1] == ARGV[1] then
+      local k = owners[i]
+      local m = redis.call('HGET', KEYS[2], k)
+      if m then
+        local t, d, h, mk, last = parse(m)
+        if h == '1' and mk == '0' then
+          redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',0,0,' .. last)
+          redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'unhealthy', 'k', k)
+        end
+      end
+    end
+  end
+  return 0
+end
 local dropped = 0
 for i = 1, #owners, 2 do
   if owners[i + 1] == ARGV[1] then
@@ -164,7 +192,48 @@ for i = 1, #owners, 2 do
   end
 end
 redis.call('SREM', KEYS[6], ARGV[1])
+redis.call('HDEL', KEYS[8], ARGV[1])
 return dropped
+`;
+
+/**
+ * KEYS meta stream owner nodeKey dead; ARGV node maxlen, then members. The node was taken for dead
+ * (its key lapsed: a pause, or cut off from Redis) and lives again: once its key is back, the
+ * instances it still holds that DROP_NODE marked unhealthy are healthy again, each appended to the
+ * stream. Returns how many it healed, or -1 while the key is missing (renew first).
+ */
+const HEAL_NODE = `${PARSE_META}
+if redis.call('EXISTS', KEYS[4]) == 0 then return -1 end
+redis.call('HDEL', KEYS[5], ARGV[1])
+local healed = 0
+for i = 3, #ARGV do
+  local k = ARGV[i]
+  if redis.call('HGET', KEYS[3], k) == ARGV[1] then
+    local m = redis.call('HGET', KEYS[1], k)
+    if m then
+      local t, d, h, mk, last = parse(m)
+      if h == '0' and mk == '0' then
+        redis.call('HSET', KEYS[1], k, t .. ',' .. d .. ',1,0,' .. last)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'healthy', 'k', k)
+        healed = healed + 1
+      end
+    end
+  end
+end
+return healed
+`;
+
+/** KEYS nodeKey; ARGV value ttlMs. Renews a node's key; 0 when it had lapsed (or was never set). */
+const RENEW = `
+local had = redis.call('EXISTS', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return had
+`;
+
+/** KEYS holders dead; ARGV node. A clean stop: what the node still holds in the shard goes at once (DROP_NODE). */
+const STOPPED = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[2], ARGV[1], 0) end
+return 0
 `;
 
 /** KEYS lease; ARGV node ttlMs. 1 when this node holds the lease (taken or renewed). */
@@ -251,8 +320,29 @@ export interface ClusterScripts {
     deleteEnabled: '0' | '1',
   ): Promise<number>;
   beaconDropNode(
-    ...args: [...InstanceScriptKeys, holders: string, nodeKey: string, node: string, maxlen: number]
+    ...args: [
+      ...InstanceScriptKeys,
+      holders: string,
+      nodeKey: string,
+      dead: string,
+      node: string,
+      maxlen: number,
+      now: number,
+      graceMs: number,
+    ]
   ): Promise<number>;
+  beaconHealNode(
+    meta: string,
+    stream: string,
+    owner: string,
+    nodeKey: string,
+    dead: string,
+    node: string,
+    maxlen: number,
+    ...members: string[]
+  ): Promise<number>;
+  beaconRenew(nodeKey: string, value: string, ttlMs: number): Promise<number>;
+  beaconStopped(holders: string, dead: string, node: string): Promise<number>;
   beaconGroup(
     inst: string,
     meta: string,
@@ -275,7 +365,10 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('beaconBeats', { numberOfKeys: 3, lua: BEATS });
   redis.defineCommand('beaconUpsert', { numberOfKeys: 6, lua: UPSERT });
   redis.defineCommand('beaconRemove', { numberOfKeys: 5, lua: REMOVE });
-  redis.defineCommand('beaconDropNode', { numberOfKeys: 7, lua: DROP_NODE });
+  redis.defineCommand('beaconDropNode', { numberOfKeys: 8, lua: DROP_NODE });
+  redis.defineCommand('beaconHealNode', { numberOfKeys: 5, lua: HEAL_NODE });
+  redis.defineCommand('beaconRenew', { numberOfKeys: 1, lua: RENEW });
+  redis.defineCommand('beaconStopped', { numberOfKeys: 2, lua: STOPPED });
   redis.defineCommand('beaconExpire', { numberOfKeys: 4, lua: EXPIRE });
   redis.defineCommand('beaconGroup', { numberOfKeys: 5, lua: GROUP });
   redis.defineCommand('beaconLease', { numberOfKeys: 1, lua: LEASE });

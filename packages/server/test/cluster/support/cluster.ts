@@ -84,6 +84,20 @@ export async function hostsOn(baseUrl: string, serviceName: string): Promise<Map
   return new Map(body.hosts.map((h) => [`${h.ip}:${h.port}`, h.healthy]));
 }
 
+/**
+ * The instances of a service in group DEFAULT_GROUP as one node holds them (`ip:port` → healthy), from
+ * the native API: their own health, where `/instance/list` turns every host healthy once the protect
+ * threshold is reached (all of them unhealthy, with the default threshold 0).
+ */
+export async function healthOn(baseUrl: string, serviceName: string): Promise<Map<string, boolean>> {
+  const res = await fetch(
+    `${baseUrl}/api/v1/namespaces/public/services/DEFAULT_GROUP/${encodeURIComponent(serviceName)}`,
+  );
+  if (res.status !== 200) return new Map();
+  const body = (await res.json()) as { clusters: { instances: { ip: string; port: number; healthy: boolean }[] }[] };
+  return new Map(body.clusters.flatMap((c) => c.instances.map((i) => [`${i.ip}:${i.port}`, i.healthy] as const)));
+}
+
 export async function register(
   baseUrl: string,
   serviceName: string,
