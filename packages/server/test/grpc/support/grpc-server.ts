@@ -16,7 +16,9 @@ function isFree(port: number): Promise<boolean> {
  */
 export async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768 and up): a port checked free here cannot then be taken
+    // by an outgoing connection of another test before the server binds it.
+    const port = 10_000 + Math.floor(Math.random() * 21_700);
     if ((await isFree(port)) && (await isFree(port + 1000))) return port;
   }
   throw new Error('no free port pair found');
