@@ -127,7 +127,8 @@ export class ClusterStateBackend implements StateBackend {
         this.apply('registerInstance', cmd).catch((error: unknown) => this.reportBeatError(error));
         return registry.findInstance(cmd);
       },
-      // Redis keeps the last beat and heals (the BEATS script), and the stream tells every node.
+      // Redis keeps the last beat and applies core's health rule to its own record (the BEATS
+      // script, built from healthAfterBeat); the stream tells every node of a change.
       // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
       beaten: (instance, now) => {
         if (instance.connectionId !== undefined) return;
