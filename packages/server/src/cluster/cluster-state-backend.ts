@@ -138,7 +138,15 @@ export class ClusterStateBackend implements StateBackend {
     });
     const report = (error: unknown) => this.logger.warn(`change stream: ${reasonOf(error)}`);
     const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
-    this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
+    this.tail = new ChangeStreamTail(
+      engines.tail,
+      engines.redis,
+      startId,
+      (e) => this.applyEntry(e),
+      report,
+      registry.clock,
+      behind,
+    );
     const warn = (message: string) => this.logger.warn(message);
     this.reconciler = new ViewReconciler({
       view: registry,
