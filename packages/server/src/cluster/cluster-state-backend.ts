@@ -52,7 +52,7 @@ import {
 } from './write-path/mutation-routing.js';
 import { WriteGate } from './write-path/write-gate.js';
 import { redisDeadline, RedisTimeoutError, withinTimeout } from './write-path/redis-timeout.js';
-import { atMostEveryFewSeconds } from './engines/redis-error-log.js';
+import { atMostEveryFewSeconds } from '../net/paced-log.js';
 import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
@@ -103,7 +103,10 @@ export class ClusterStateBackend implements StateBackend {
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
   /** A stalled Redis times out every write: one line every few seconds says so. */
-  private readonly warnStalled = atMostEveryFewSeconds((message) => this.logger.warn(message));
+  private readonly warnStalled = atMostEveryFewSeconds(
+    (message) => this.logger.warn(message),
+    () => this.registry.clock.now(),
+  );
   /** Beats go to Redis in the background: while they fail, one line every few seconds. */
   private readonly warnBeatError = atMostEveryFewSeconds(
     (message) => this.logger.warn(message),
