@@ -105,12 +105,10 @@ export class HealthCheckScheduler implements InstanceTracker {
     const rounds: Promise<void>[] = [];
     for (const instance of cluster.persistent.values()) {
       if (instance.marked) continue;
-      let state = this.states.get(instance);
-      if (state === undefined) this.states.set(instance, (state = { running: false, okStreak: 0, failStreak: 0 }));
+      const state = this.stateOf(instance);
       if (state.running) continue;
       const port = cluster.settings.useIPPort4Check ? instance.port : cluster.settings.defaultCheckPort;
       state.running = true;
-      const checked = state;
       rounds.push(
         this.prober
           .probe({ ip: instance.ip, port, checker })
@@ -120,14 +118,20 @@ export class HealthCheckScheduler implements InstanceTracker {
             reason: `probe error: ${error instanceof Error ? error.message : 'unknown'}`,
           }))
           .then((result) => {
-            checked.running = false;
+            state.running = false;
             instance.lastCheck = nextCheckRecord(instance.lastCheck, this.clock.now(), result);
             if (task) this.learnRt(task, checker.type, result);
-            this.apply(instance, checked, result);
+            this.apply(instance, state, result);
           }),
       );
     }
     await Promise.all(rounds);
+  }
+
+  private stateOf(instance: Instance): CheckState {
+    let state = this.states.get(instance);
+    if (state === undefined) this.states.set(instance, (state = { running: false, okStreak: 0, failStreak: 0 }));
+    return state;
   }
 
   private apply(instance: Instance, state: CheckState, result: ProbeResult): void {
