@@ -56,6 +56,7 @@ export type {
 } from './store.js';
 export type { Switches } from './switches.js';
 export { Ticker } from './ticker.js';
+export { healthAfterBeat } from './beat/beat-health.js';
 export { effectiveBeatInterval } from './beat/beat-interval.js';
 export { BeatProcessor } from './beat/beat-processor.js';
 export type { BeatCommand, BeatInfo, BeatPort, BeatReply } from './beat/beat-processor.js';

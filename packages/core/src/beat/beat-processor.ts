@@ -2,6 +2,7 @@ import type { Metadata } from '../metadata.js';
 import { instanceKey, type Instance } from '../model/instance.js';
 import type { InstanceAddress } from '../model/instance-address.js';
 import type { RegisterCommand, Registry } from '../registry.js';
+import { healthAfterBeat } from './beat-health.js';
 import { effectiveBeatInterval, reregisterBeatInterval } from './beat-interval.js';
 
 /** The `beat` JSON ("RsInfo") a full beat carries; only the fields the server reads. */
@@ -38,13 +39,17 @@ export interface BeatReply {
 
 /**
  * Where a beat goes beyond this node's registry. Embedded there is nothing beyond it: a full beat
- * registers in the registry and a beat heals (the default). A state shared by several nodes
- * (cluster mode) registers through its own write path and sends beats where the shared state is.
+ * registers in the registry and a beat's health rule applies to it (the default). A state shared by
+ * several nodes (cluster mode) registers through its own write path and sends beats where the
+ * shared state is, which applies the same rule.
  */
 export interface BeatPort {
   /** A full beat of an instance the registry does not have: register it; the instance, if the registry has it now. */
   register(cmd: RegisterCommand): Instance | undefined;
-  /** An ephemeral instance took a beat at `now` (its lastBeat is set). */
+  /**
+   * An ephemeral instance took a beat at `now` (its lastBeat is set): apply `healthAfterBeat`
+   * where the health that counts is kept (embedded: this registry).
+   */
   beaten(instance: Instance, now: number): void;
 }
 
@@ -63,7 +68,8 @@ export class BeatProcessor {
     this.port = port ?? {
       register: (cmd) => registry.registerInstance(cmd),
       beaten: (instance) => {
-        if (!instance.healthy && !instance.marked) registry.setHealth(instance, true);
+        const healthy = healthAfterBeat(instance.healthy, instance.marked);
+        if (healthy !== instance.healthy) registry.setHealth(instance, healthy);
       },
     };
   }

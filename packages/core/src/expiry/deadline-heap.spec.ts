@@ -35,7 +35,7 @@ describe('DeadlineHeap', () => {
     expect(heap.peek()).toBe(b);
     expect(heap.popDue(9)).toBeUndefined();
     expect(heap.popDue(10)).toBe(b);
-    expect(b.heapIndex).toBe(-1);
+    expect(heap.dueAt(b)).toBeUndefined();
     expect(heap.popDue(25)).toBe(c);
     expect(heap.popDue(25)).toBeUndefined();
     expect(heap.size).toBe(1);
@@ -51,7 +51,7 @@ describe('DeadlineHeap', () => {
     expect(heap.peek()).toBe(b);
     heap.schedule(a, 5);
     expect(heap.peek()).toBe(a);
-    expect(a.dueAt).toBe(5);
+    expect(heap.dueAt(a)).toBe(5);
   });
 
   it('removes by handle; removing twice or an unqueued instance is a no-op', () => {
@@ -66,29 +66,37 @@ describe('DeadlineHeap', () => {
     expect(heap.peek()).toBe(b);
   });
 
+  it('queues a popped item again at its new time, and forgets it when it is removed after the pop', () => {
+    const heap = new DeadlineHeap<Instance>();
+    const [a, b] = [make(1), make(2)];
+    heap.schedule(a, 10);
+    heap.schedule(b, 20);
+    expect(heap.popDue(10)).toBe(a);
+    heap.schedule(a, 30);
+    expect(heap.dueAt(a)).toBe(30);
+    expect(heap.popDue(20)).toBe(b);
+    heap.remove(b);
+    heap.schedule(a, 5);
+    expect(heap.size).toBe(1);
+    expect(heap.dueAt(b)).toBeUndefined();
+    expect(heap.popDue(100)).toBe(a);
+    heap.remove(a);
+    heap.schedule(b, 1);
+    expect([heap.size, heap.peek()]).toEqual([1, b]);
+  });
+
   it.each([1, 2, 3, 42, 2024])('matches a sorted array under random operations (seed %i)', (seed) => {
     const rnd = prng(seed);
-    const heap = new DeadlineHeap();
+    const heap = new DeadlineHeap<Instance>();
     const pool = Array.from({ length: 200 }, (_, i) => make(i));
     const model = new Map<Instance, number>();
     let now = 0;
 
     const checkInvariants = () => {
       expect(heap.size).toBe(model.size);
-      const indexes = new Set<number>();
-      for (const instance of pool) {
-        if (model.has(instance)) {
-          expect(instance.dueAt).toBe(model.get(instance));
-          expect(instance.heapIndex).toBeGreaterThanOrEqual(0);
-          expect(instance.heapIndex).toBeLessThan(heap.size);
-          indexes.add(instance.heapIndex);
-        } else {
-          expect(instance.heapIndex).toBe(-1);
-        }
-      }
-      expect(indexes.size).toBe(model.size);
+      for (const instance of pool) expect(heap.dueAt(instance)).toBe(model.get(instance));
       const min = Math.min(...model.values());
-      if (model.size > 0) expect(heap.peek()!.dueAt).toBe(min);
+      if (model.size > 0) expect(model.get(heap.peek()!)).toBe(min);
       else expect(heap.peek()).toBeUndefined();
     };
 
@@ -116,7 +124,7 @@ describe('DeadlineHeap', () => {
         const expected = [...model.entries()].filter(([, due]) => due <= now).sort((x, y) => x[1] - y[1]);
         const popped: Instance[] = [];
         for (let i = heap.popDue(now); i; i = heap.popDue(now)) popped.push(i);
-        expect(popped.map((i) => i.dueAt)).toEqual(expected.map(([, due]) => due));
+        expect(popped.map((i) => model.get(i))).toEqual(expected.map(([, due]) => due));
         expect(new Set(popped)).toEqual(new Set(expected.map(([i]) => i)));
         for (const i of popped) model.delete(i);
       }
@@ -126,7 +134,7 @@ describe('DeadlineHeap', () => {
 
     const drained: number[] = [];
     for (let i = heap.popDue(Number.MAX_SAFE_INTEGER); i; i = heap.popDue(Number.MAX_SAFE_INTEGER)) {
-      drained.push(i.dueAt);
+      drained.push(model.get(i)!);
     }
     expect(drained).toEqual([...model.values()].sort((x, y) => x - y));
     expect(heap.size).toBe(0);

@@ -30,7 +30,7 @@ export const DEFAULT_PAUSE_THRESHOLD_MS = 1000;
  * what is due, and a beat costs nothing here.
  */
 export class ExpiryScheduler implements InstanceTracker {
-  private readonly heap = new DeadlineHeap();
+  private readonly heap = new DeadlineHeap<Instance>();
   private readonly clock: Clock;
   private readonly tickMs: number;
   private readonly pauseThresholdMs: number;

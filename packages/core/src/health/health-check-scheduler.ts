@@ -18,6 +18,13 @@ const PARAMS: Record<'TCP' | 'HTTP', CheckParams> = {
   HTTP: { min: 500, max: 5000, factor: 0.85 },
 };
 
+/** A persistent instance's check in progress and its result streaks, kept by the scheduler. */
+interface CheckState {
+  running: boolean;
+  okStreak: number;
+  failStreak: number;
+}
+
 interface ClusterTask {
   readonly service: Service;
   timer: TimerHandle | undefined;
@@ -43,6 +50,8 @@ export interface CheckSharing {
  */
 export class HealthCheckScheduler implements InstanceTracker {
   private readonly tasks = new Map<Cluster, ClusterTask>();
+  /** Of the persistent instances checked so far; an instance's goes when it leaves the registry. */
+  private readonly states = new Map<Instance, CheckState>();
   private readonly clock: Clock;
   private running = false;
 
@@ -80,6 +89,7 @@ export class HealthCheckScheduler implements InstanceTracker {
 
   untrack(instance: Instance): void {
     if (instance.ephemeral) return;
+    this.states.delete(instance);
     const cluster = instance.service.cluster(instance.clusterName);
     if (cluster && cluster.persistent.size === 0) this.dropTask(cluster);
   }
@@ -94,9 +104,11 @@ export class HealthCheckScheduler implements InstanceTracker {
     if (this.sharing && !(task && this.sharing.owns(task.service.namespaceId, task.service.name))) return;
     const rounds: Promise<void>[] = [];
     for (const instance of cluster.persistent.values()) {
-      if (instance.marked || instance.checkRunning) continue;
+      if (instance.marked) continue;
+      const state = this.stateOf(instance);
+      if (state.running) continue;
       const port = cluster.settings.useIPPort4Check ? instance.port : cluster.settings.defaultCheckPort;
-      instance.checkRunning = true;
+      state.running = true;
       rounds.push(
         this.prober
           .probe({ ip: instance.ip, port, checker })
@@ -106,29 +118,35 @@ export class HealthCheckScheduler implements InstanceTracker {
             reason: `probe error: ${error instanceof Error ? error.message : 'unknown'}`,
           }))
           .then((result) => {
-            instance.checkRunning = false;
+            state.running = false;
             instance.lastCheck = nextCheckRecord(instance.lastCheck, this.clock.now(), result);
             if (task) this.learnRt(task, checker.type, result);
-            this.apply(instance, result);
+            this.apply(instance, state, result);
           }),
       );
     }
     await Promise.all(rounds);
   }
 
-  private apply(instance: Instance, result: ProbeResult): void {
+  private stateOf(instance: Instance): CheckState {
+    let state = this.states.get(instance);
+    if (state === undefined) this.states.set(instance, (state = { running: false, okStreak: 0, failStreak: 0 }));
+    return state;
+  }
+
+  private apply(instance: Instance, state: CheckState, result: ProbeResult): void {
     if (!this.registry.isAttached(instance)) return;
     const checkTimes = this.registry.switches.checkTimes;
     if (result.outcome === 'ok') {
-      instance.checkFailStreak = 0;
+      state.failStreak = 0;
       // Like Nacos, only oks seen while unhealthy count towards flipping back.
-      instance.checkOkStreak = instance.healthy ? 0 : instance.checkOkStreak + 1;
-      if (!instance.healthy && instance.checkOkStreak >= checkTimes) this.setHealth(instance, true);
+      state.okStreak = instance.healthy ? 0 : state.okStreak + 1;
+      if (!instance.healthy && state.okStreak >= checkTimes) this.setHealth(instance, true);
       return;
     }
-    instance.checkOkStreak = 0;
-    instance.checkFailStreak++;
-    if (instance.healthy && (result.outcome === 'fail-now' || instance.checkFailStreak >= checkTimes)) {
+    state.okStreak = 0;
+    state.failStreak++;
+    if (instance.healthy && (result.outcome === 'fail-now' || state.failStreak >= checkTimes)) {
       this.setHealth(instance, false);
     }
   }

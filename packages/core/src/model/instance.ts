@@ -9,8 +9,8 @@ export function instanceKey(ip: string, port: number): string {
 }
 
 /**
- * A registered instance. Mutable on purpose: the beat path updates `lastBeat` in place, and the
- * expiry heap keeps its slot index here so that rescheduling needs no lookup and no allocation.
+ * A registered instance. Mutable on purpose: the beat path updates `lastBeat` in place. What the
+ * expiry heap and the health checker keep about it (slot, deadline, streaks) they keep themselves.
  */
 export class Instance {
   instanceId = '';
@@ -36,15 +36,7 @@ export class Instance {
    */
   connectionId: string | undefined = undefined;
 
-  /** Expiry bookkeeping, owned by ExpiryScheduler. */
-  heapIndex = -1;
-  dueAt = 0;
-
-  /** Active-check bookkeeping (persistent instances), owned by HealthCheckScheduler. */
-  checkOkStreak = 0;
-  checkFailStreak = 0;
-  checkRunning = false;
-  /** What the last active check found, for operators. */
+  /** What the last active check found (persistent instances), for operators. */
   lastCheck: CheckRecord | undefined = undefined;
 
   constructor(

@@ -52,7 +52,7 @@ import {
 } from './write-path/mutation-routing.js';
 import { WriteGate } from './write-path/write-gate.js';
 import { redisDeadline, RedisTimeoutError, withinTimeout } from './write-path/redis-timeout.js';
-import { atMostEveryFewSeconds } from './engines/redis-error-log.js';
+import { atMostEveryFewSeconds } from '../net/paced-log.js';
 import { reasonOf } from '../net/error-reason.js';
 
 /** An engine is down: the client may retry (503, with this message), and nothing was changed. */
@@ -103,7 +103,10 @@ export class ClusterStateBackend implements StateBackend {
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
   /** A stalled Redis times out every write: one line every few seconds says so. */
-  private readonly warnStalled = atMostEveryFewSeconds((message) => this.logger.warn(message));
+  private readonly warnStalled = atMostEveryFewSeconds(
+    (message) => this.logger.warn(message),
+    () => this.registry.clock.now(),
+  );
   /** Beats go to Redis in the background: while they fail, one line every few seconds. */
   private readonly warnBeatError = atMostEveryFewSeconds(
     (message) => this.logger.warn(message),
@@ -128,7 +131,8 @@ export class ClusterStateBackend implements StateBackend {
         this.apply('registerInstance', cmd).catch((error: unknown) => this.reportBeatError(error));
         return registry.findInstance(cmd);
       },
-      // Redis keeps the last beat and heals (the BEATS script), and the stream tells every node.
+      // Redis keeps the last beat and applies core's health rule to its own record (the BEATS
+      // script, built from healthAfterBeat); the stream tells every node of a change.
       // A connection-held instance lives by its node's key (node-presence.ts), not by beats.
       beaten: (instance, now) => {
         if (instance.connectionId !== undefined) return;
@@ -138,7 +142,15 @@ export class ClusterStateBackend implements StateBackend {
     });
     const report = (error: unknown) => this.logger.warn(`change stream: ${reasonOf(error)}`);
     const behind = () => void this.reconciler.request('it fell further behind than the change stream keeps');
-    this.tail = new ChangeStreamTail(engines.tail, engines.redis, startId, (e) => this.applyEntry(e), report, behind);
+    this.tail = new ChangeStreamTail(
+      engines.tail,
+      engines.redis,
+      startId,
+      (e) => this.applyEntry(e),
+      report,
+      registry.clock,
+      behind,
+    );
     const warn = (message: string) => this.logger.warn(message);
     this.reconciler = new ViewReconciler({
       view: registry,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { streamTip, transitionsSince } from './support/beaters.js';
 import { hostsOn, percentile, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 
 /**
@@ -82,6 +83,35 @@ describe('cluster mode: three nodes on one Redis and one PostgreSQL', () => {
     await sleep(100);
     const list = (await (await fetch(`${b}/nacos/v1/console/namespaces`)).json()) as { data: { namespace: string }[] };
     expect(list.data.map((n) => n.namespace)).toContain('team-a');
+  });
+
+  it('a beat on one node heals, on every node, an instance Redis marked unhealthy: one change each way', async () => {
+    const [a, b, c] = cluster.nodes.map((n) => n.server.baseUrl) as [string, string, string];
+    const service = 'DEFAULT_GROUP@@healed';
+    const from = await streamTip(cluster.redis.url);
+    // Unhealthy after 2 s of silence; a second instance stays healthy, so the protect threshold
+    // (0: all unhealthy shows all healthy) does not hide it.
+    const timings = { 'preserved.heart.beat.timeout': '2000', 'preserved.ip.delete.timeout': '60000' };
+    expect((await register(a, 'healed', 47_000, { metadata: JSON.stringify(timings) })).status).toBe(200);
+    expect((await register(a, 'healed', 47_001)).status).toBe(200);
+    const everywhere = async (healthy: boolean) => {
+      const started = Date.now();
+      while (Date.now() - started < 5000) {
+        const seen = await Promise.all([a, b, c].map((url) => hostsOn(url, service)));
+        if (seen.every((hosts) => hosts.get('127.0.0.1:47000') === healthy)) return true;
+        await sleep(20);
+      }
+      return false;
+    };
+    expect(await everywhere(false)).toBe(true);
+
+    const beat = await fetch(`${b}/nacos/v1/ns/instance/beat?serviceName=healed&ip=127.0.0.1&port=47000`, {
+      method: 'PUT',
+    });
+    expect(((await beat.json()) as { code: number }).code).toBe(10200);
+    expect(await everywhere(true)).toBe(true);
+    const transitions = (await transitionsSince(cluster.redis.url, from)).filter((t) => t.endsWith(':47000'));
+    expect(transitions.slice(0, 2)).toEqual(['unhealthy 127.0.0.1:47000', 'healthy 127.0.0.1:47000']);
   });
 
   it('a node started later loads what the cluster holds', async () => {

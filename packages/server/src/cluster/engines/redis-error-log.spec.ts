@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { logRedisErrors, REDIS_ERROR_LOG_EVERY_MS } from './redis-error-log.js';
+import { PACED_LOG_EVERY_MS } from '../../net/paced-log.js';
+import { logRedisErrors } from './redis-error-log.js';
 
 describe('logRedisErrors', () => {
   it('logs one line per connection per interval, however many errors come', () => {
@@ -16,7 +17,7 @@ describe('logRedisErrors', () => {
 
     client.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
     client.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-    now += REDIS_ERROR_LOG_EVERY_MS - 1;
+    now += PACED_LOG_EVERY_MS - 1;
     client.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
     expect(lines).toEqual(['Redis (commands connection): connect ECONNREFUSED 127.0.0.1:6379; reconnecting']);
 

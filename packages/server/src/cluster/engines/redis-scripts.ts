@@ -1,3 +1,4 @@
+import { healthAfterBeat } from '@beacon/core';
 import type { Redis } from 'ioredis';
 import type { InstanceScriptKeys } from './redis-layout.js';
 
@@ -18,11 +19,22 @@ end
 `;
 
 /**
+ * Core's beat rule on health (`healthAfterBeat`) as the BEATS script reads it: the health after a
+ * beat ('0' or '1') for healthy,marked = 00, 01, 10, 11. Redis applies it to its own record, the
+ * one that counts cluster-wide (a node's view may not have heard of the latest expiry yet).
+ */
+export const HEALTH_AFTER_BEAT = ['00', '01', '10', '11']
+  .map(([healthy, marked]) => (healthAfterBeat(healthy === '1', marked === '1') ? '1' : '0'))
+  .join('');
+
+/**
  * KEYS meta due stream; ARGV maxlen, then member, lastBeat pairs: the beats of one shard that a
- * node gathered over a few milliseconds. Heals an unhealthy instance (appended to the stream).
+ * node gathered over a few milliseconds. Sets the last beat and the health core's rule gives
+ * (a change appended to the stream), and moves the deadline (a marked instance has none).
  * Returns the members Redis does not know (it restarted empty), for the node to put back.
  */
 const BEATS = `${PARSE_META}
+local AFTER_BEAT = '${HEALTH_AFTER_BEAT}'
 local unknown = {}
 for i = 2, #ARGV, 2 do
   local member = ARGV[i]
@@ -33,12 +45,13 @@ for i = 2, #ARGV, 2 do
   else
     local t, d, h, mk, last = parse(m)
     if now > last then
-      redis.call('HSET', KEYS[1], member, t .. ',' .. d .. ',1,' .. mk .. ',' .. now)
-      if mk == '0' then
-        redis.call('ZADD', KEYS[2], deadline(t, d, '1', now), member)
-        if h == '0' then
-          redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'o', 'redis', 't', 'healthy', 'k', member)
-        end
+      local rule = (h == '1' and 2 or 0) + (mk == '1' and 1 or 0) + 1
+      local after = string.sub(AFTER_BEAT, rule, rule)
+      redis.call('HSET', KEYS[1], member, t .. ',' .. d .. ',' .. after .. ',' .. mk .. ',' .. now)
+      if mk == '0' then redis.call('ZADD', KEYS[2], deadline(t, d, after, now), member) end
+      if after ~= h then
+        local transition = after == '1' and 'healthy' or 'unhealthy'
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'o', 'redis', 't', transition, 'k', member)
       end
     end
   end

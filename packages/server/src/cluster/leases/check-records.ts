@@ -2,11 +2,10 @@ import { Ticker, type CheckRecord, type Clock, type Instance, type InstanceTrack
 import type { Redis } from 'ioredis';
 import { memberOf, SHARDS, shardKeys, shardOf } from '../engines/redis-layout.js';
 import { reasonOf } from '../../net/error-reason.js';
+import { atMostEveryFewSeconds } from '../../net/paced-log.js';
 
 /** How often records are written and read: a record another node shows is at most about two of these old. */
 export const CHECK_RECORDS_TICK_MS = 1000;
-/** A failing Redis is reported at most this often, not every tick. */
-const REPORT_INTERVAL_MS = 5000;
 
 /**
  * The last check record of each persistent instance (`instance.lastCheck`: time, outcome, failure
@@ -33,7 +32,11 @@ export class SharedCheckRecords implements InstanceTracker {
   private readonly ticker: Ticker;
   private readonly clock: Clock;
   private running = false;
-  private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** A failing Redis is reported every few seconds, not every tick. */
+  private readonly warn = atMostEveryFewSeconds(
+    (message) => this.report(message),
+    () => this.clock.now(),
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -128,11 +131,7 @@ export class SharedCheckRecords implements InstanceTracker {
   }
 
   private reportFailure(error: unknown): void {
-    const now = this.clock.now();
-    if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
-    this.lastReportAt = now;
-    const reason = reasonOf(error);
-    this.report(`check records are not shared, retrying: ${reason}`);
+    this.warn(`check records are not shared, retrying: ${reasonOf(error)}`);
   }
 }
 

@@ -1,9 +1,7 @@
 import { NotFoundError, type CheckSharing, type Clock, type Instance, type InstanceAddress } from '@beacon/core';
 import { memberOf, shardOf } from '../engines/redis-layout.js';
 import { reasonOf } from '../../net/error-reason.js';
-
-/** A failed write is reported at most this often, not at every check of every instance. */
-const REPORT_INTERVAL_MS = 5000;
+import { atMostEveryFewSeconds } from '../../net/paced-log.js';
 
 /**
  * Active checks of persistent instances in cluster mode: the node holding a shard's lease (the one
@@ -16,7 +14,11 @@ const REPORT_INTERVAL_MS = 5000;
 export class LeasedHealthChecks implements CheckSharing {
   /** Instances whose change is being written: a check settling meanwhile must not write it twice. */
   private readonly writing = new Set<string>();
-  private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** A failed write is reported every few seconds, not at every check of every instance. */
+  private readonly reportFailure = atMostEveryFewSeconds(
+    (message) => this.report(message),
+    () => this.clock.now(),
+  );
 
   constructor(
     private readonly heldShards: ReadonlySet<number>,
@@ -37,11 +39,7 @@ export class LeasedHealthChecks implements CheckSharing {
     this.write(address, healthy)
       .catch((error: unknown) => {
         if (error instanceof NotFoundError) return; // deregistered while it was probed
-        const now = this.clock.now();
-        if (now - this.lastReportAt < REPORT_INTERVAL_MS) return;
-        this.lastReportAt = now;
-        const reason = reasonOf(error);
-        this.report(`a health check result was not shared, the next check retries: ${reason}`);
+        this.reportFailure(`a health check result was not shared, the next check retries: ${reasonOf(error)}`);
       })
       .finally(() => this.writing.delete(member));
   }

@@ -1,7 +1,8 @@
+import { FakeClock } from '@beacon/core/testing';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANGE_STREAM } from '../engines/redis-layout.js';
-import { ChangeStreamTail, compareIds, FellBehindError, type StreamEntry } from './change-stream.js';
+import { ChangeStreamTail, compareIds, FellBehindError, RETRY_READ_MS, type StreamEntry } from './change-stream.js';
 
 /**
  * The stream commands the tail uses, in memory: XREAD BLOCK waits until something is appended (or
@@ -11,6 +12,8 @@ import { ChangeStreamTail, compareIds, FellBehindError, type StreamEntry } from 
 class StreamInMemory {
   entries: [string, string[]][] = [];
   added = 0;
+  /** The next read fails with this (a dropped connection). */
+  failNext: Error | undefined;
   private seq = 0;
   private wakeReaders: (() => void)[] = [];
 
@@ -32,6 +35,9 @@ class StreamInMemory {
   }
 
   async xread(...args: (string | number)[]): Promise<[string, [string, string[]][]][] | null> {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
     const count = Number(args[1]);
     const from = String(args[args.length - 1]);
     let found = this.after(from, count);
@@ -64,22 +70,31 @@ class StreamInMemory {
 
 let open: { tail: ChangeStreamTail; stream: StreamInMemory }[] = [];
 
-function tailOf(stream: StreamInMemory, startId = '0-0') {
+/** A tail of `stream`; what it reports fails the test unless `reports` is given to collect it. */
+function tailOf(stream: StreamInMemory, startId = '0-0', reports?: unknown[]) {
   const applied: StreamEntry[] = [];
   let behind = 0;
   const fake = stream as unknown as Redis;
+  const clock = new FakeClock();
   const tail = new ChangeStreamTail(
     fake,
     fake,
     startId,
     (entry) => applied.push(entry),
     (error) => {
-      throw error;
+      if (!reports) throw error;
+      reports.push(error);
     },
+    clock,
     () => behind++,
   );
   open.push({ tail, stream });
-  return { tail, applied, behindCalls: () => behind };
+  return { tail, applied, clock, behindCalls: () => behind };
+}
+
+/** Lets the tail's loop run as far as it can without time passing. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
 afterEach(() => {
@@ -106,6 +121,25 @@ describe('ChangeStreamTail', () => {
     await tail.caughtUp();
     expect(applied.at(-1)).toEqual({ id: '1-3', origin: 'node-b', reconcile: true });
     expect(tail.position).toBe('1-3');
+  });
+
+  it('reports a failed read and reads again after RETRY_READ_MS on its clock', async () => {
+    const stream = new StreamInMemory();
+    const lost = new Error('connection lost');
+    stream.failNext = lost;
+    stream.append('o', 'node-a', 'm', '1');
+    const reports: unknown[] = [];
+    const { tail, applied, clock } = tailOf(stream, '0-0', reports);
+    tail.start();
+    await settle();
+    expect(reports).toEqual([lost]);
+    clock.advance(RETRY_READ_MS - 1);
+    await settle();
+    expect(applied).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(applied.map((e) => e.mutation)).toEqual(['1']);
+    expect(reports).toEqual([lost]);
   });
 
   it('starts after the position it was given: what the loaded view already holds is not applied again', async () => {

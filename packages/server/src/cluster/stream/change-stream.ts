@@ -1,8 +1,12 @@
+import type { Clock } from '@beacon/core';
 import type { Redis } from 'ioredis';
 import { CHANGE_STREAM, STREAM_BUDGET } from '../engines/redis-layout.js';
 
 /** Entries read per XREAD. */
 const READ_COUNT = 1000;
+
+/** How long the tail waits after a failed read before it reads again. */
+export const RETRY_READ_MS = 200;
 
 /** One entry of the change stream: a mutation from a node (`m`), a transition Redis made (`t`, `k`), or `r`. */
 export interface StreamEntry {
@@ -38,6 +42,7 @@ export class ChangeStreamTail {
     startId: string,
     private readonly apply: (entry: StreamEntry) => void,
     private readonly report: (error: unknown) => void,
+    private readonly clock: Clock,
     private readonly behind: () => void = () => undefined,
   ) {
     this.lastId = startId;
@@ -127,7 +132,7 @@ export class ChangeStreamTail {
       } catch (error) {
         if (!this.running) return;
         this.report(error);
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise<void>((r) => this.clock.setTimeout(r, RETRY_READ_MS));
       }
     }
   }
