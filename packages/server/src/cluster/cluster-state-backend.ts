@@ -154,7 +154,7 @@ export class ClusterStateBackend implements StateBackend {
         if ((await engines.redis.get(EPOCH_KEY)) !== this.epoch)
           throw new Error('Redis lost its data; waiting for it to be refilled');
       },
-      load: () => loadView(engines, durable, options, warn),
+      load: (only) => loadView(engines, durable, options, warn, only),
       announce: async () =>
         void (await engines.redis.xadd(
           CHANGE_STREAM,
@@ -173,7 +173,11 @@ export class ClusterStateBackend implements StateBackend {
       // One of this node's gRPC connections may still count on it: reset, it registers again.
       removed: (instance) => this.presence.expired(instance),
     });
-    this.unknownEntries = new UnknownEntries(registry.clock, (why) => this.reconciler.request(why), warn);
+    this.unknownEntries = new UnknownEntries(
+      registry.clock,
+      (why, only) => this.reconciler.request(why, false, only),
+      warn,
+    );
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${reasonOf(error)}`),
     );
@@ -470,7 +474,7 @@ export class ClusterStateBackend implements StateBackend {
     const decoded = decodeEntry(entry.fields);
     switch (decoded.type) {
       case 'unknown':
-        this.unknownEntries.skipped(decoded.what, entry.origin);
+        this.unknownEntries.skipped(decoded.what, entry.origin, decoded.service);
         return;
       case 'reconcile':
         void this.reconciler.request(`node ${entry.origin} appended a durable write it could not commit`);

@@ -65,4 +65,28 @@ describe('the change stream format', () => {
     expect(decodeEntry({ v: '1', o: 'redis', t: 'draining', k: 'member' })).toEqual(unknown('transition draining'));
     expect(decodeEntry({ v: '1', o: 'a', x: '1' })).toEqual(unknown('an entry of fields x'));
   });
+
+  it('says which service an unknown entry changes when it names one: `s` of a new kind, `k` of a new transition', () => {
+    const orders = { namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@orders' };
+    const m = '{"kind":"drainInstance","args":[]}';
+    expect(decodeEntry({ v: '1', o: 'a', m, s: '["public","DEFAULT_GROUP@@orders"]' })).toEqual({
+      type: 'unknown',
+      what: 'kind drainInstance',
+      service: orders,
+    });
+    const member = JSON.stringify(['public', 'DEFAULT_GROUP@@orders', 'DEFAULT', '127.0.0.1', 8080]);
+    expect(decodeEntry({ v: '1', o: 'redis', t: 'draining', k: member })).toEqual({
+      type: 'unknown',
+      what: 'transition draining',
+      service: orders,
+    });
+    // Nothing usable, or a version it cannot read: no service, so the whole view is reloaded.
+    for (const s of ['["public"]', 'orders', '[1,2]']) {
+      expect(decodeEntry({ v: '1', o: 'a', m, s })).toEqual({ type: 'unknown', what: 'kind drainInstance' });
+    }
+    expect(decodeEntry({ v: '2', o: 'a', m, s: '["public","DEFAULT_GROUP@@orders"]' })).toEqual({
+      type: 'unknown',
+      what: 'format version 2',
+    });
+  });
 });

@@ -1,4 +1,6 @@
 import type { Mutation, MutationKind } from '../../application/state-backend.js';
+import type { ServiceName } from '../../storage/postgres-store.js';
+import { addressOf } from '../engines/redis-layout.js';
 
 /**
  * The change stream's wire format (docs/cluster.md, "The change stream's format"). Nodes of two
@@ -11,6 +13,9 @@ import type { Mutation, MutationKind } from '../../application/state-backend.js'
  *   frozen: renaming a method or a mutation does not change them, and different arguments make a
  *   new kind. New kinds may be added without a new version: a node that does not know one skips it
  *   and reloads its view from the engines (unknown-entries.ts).
+ * - `s`: the one service a mutation changes, `[namespaceId, serviceName]`. Version 1's kinds do
+ *   not write it (every node knows them); a kind added later that changes one service must, so
+ *   that a node not knowing the kind reloads just that service.
  * - `t` + `k`: a health transition Redis made (`healthy`, `unhealthy`, `expired`) of member `k`.
  * - `r`: the writer asks every node to reconcile its view.
  * - `o`: the writing node (`redis` for transitions). Unknown fields are ignored.
@@ -59,8 +64,11 @@ export type DecodedEntry =
   | { readonly type: 'mutation'; readonly mutation: Mutation }
   | { readonly type: 'transition'; readonly transition: Transition; readonly member: string }
   | { readonly type: 'reconcile' }
-  /** A newer version, or a kind this node does not know: `what` names it (for the log and the metric). */
-  | { readonly type: 'unknown'; readonly what: string };
+  /**
+   * A newer version, or a kind this node does not know: `what` names it (for the log and the
+   * metric); `service`, when the entry says which one service it changes.
+   */
+  | { readonly type: 'unknown'; readonly what: string; readonly service?: ServiceName };
 
 /** Decodes an entry's fields (`f`, by name). Never throws: anything it cannot read is `unknown`. */
 export function decodeEntry(f: Readonly<Record<string, string>>): DecodedEntry {
@@ -78,7 +86,8 @@ export function decodeEntry(f: Readonly<Record<string, string>>): DecodedEntry {
     }
     const kind = typeof parsed.kind === 'string' ? MUTATION_OF.get(parsed.kind) : undefined;
     if (kind === undefined || !Array.isArray(parsed.args)) {
-      return { type: 'unknown', what: `kind ${typeof parsed.kind === 'string' ? parsed.kind : '(none)'}` };
+      const what = `kind ${typeof parsed.kind === 'string' ? parsed.kind : '(none)'}`;
+      return withService({ type: 'unknown', what }, serviceOfField(f['s']));
     }
     return { type: 'mutation', mutation: { kind, args: parsed.args } as Mutation };
   }
@@ -87,8 +96,37 @@ export function decodeEntry(f: Readonly<Record<string, string>>): DecodedEntry {
     if ((TRANSITIONS as readonly string[]).includes(transition)) {
       return { type: 'transition', transition: transition as Transition, member: f['k'] };
     }
-    return { type: 'unknown', what: `transition ${transition}` };
+    return withService({ type: 'unknown', what: `transition ${transition}` }, serviceOfMember(f['k']));
   }
   const fields = Object.keys(f).filter((name) => name !== 'o' && name !== 'v');
   return { type: 'unknown', what: `an entry of fields ${fields.sort().join(', ') || '(none)'}` };
+}
+
+function withService(entry: { type: 'unknown'; what: string }, service: ServiceName | undefined): DecodedEntry {
+  return service === undefined ? entry : { ...entry, service };
+}
+
+/** `s`: `["namespaceId","serviceName"]`; anything else says nothing. */
+function serviceOfField(field: string | undefined): ServiceName | undefined {
+  if (field === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(field);
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string' && v !== '')) {
+      return { namespaceId: value[0] as string, serviceName: value[1] as string };
+    }
+  } catch {
+    // not JSON: no service
+  }
+  return undefined;
+}
+
+function serviceOfMember(member: string): ServiceName | undefined {
+  try {
+    const { namespaceId, serviceName } = addressOf(member);
+    return typeof namespaceId === 'string' && typeof serviceName === 'string'
+      ? { namespaceId, serviceName }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

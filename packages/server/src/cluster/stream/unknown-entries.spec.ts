@@ -4,12 +4,12 @@ import { RESYNC_SPACING_MS, UnknownEntries } from './unknown-entries.js';
 
 function setup() {
   const clock = new FakeClock(0);
-  const resyncs: { at: number; why: string }[] = [];
+  const resyncs: { at: number; why: string; only?: string[] }[] = [];
   const warnings: string[] = [];
   const entries = new UnknownEntries(
     clock,
-    (why) => {
-      resyncs.push({ at: clock.now(), why });
+    (why, only) => {
+      resyncs.push({ at: clock.now(), why, ...(only ? { only: only.map((s) => s.serviceName) } : {}) });
       return Promise.resolve();
     },
     (message) => warnings.push(message),
@@ -55,5 +55,21 @@ describe('UnknownEntries', () => {
     entries.stop();
     clock.advance(RESYNC_SPACING_MS);
     expect(resyncs).toEqual([]);
+  });
+
+  it('reloads just the services the entries name, and the whole view once one does not say', () => {
+    const { clock, resyncs, entries } = setup();
+    const orders = { namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@orders' };
+    const users = { namespaceId: 'dev', serviceName: 'DEFAULT_GROUP@@users' };
+    entries.skipped('kind drainInstance', 'node-b', orders);
+    entries.skipped('kind drainInstance', 'node-b', users);
+    entries.skipped('kind drainInstance', 'node-b', orders);
+    clock.advance(0);
+    expect(resyncs.at(-1)?.only).toEqual(['DEFAULT_GROUP@@orders', 'DEFAULT_GROUP@@users']);
+    entries.skipped('kind drainInstance', 'node-b', orders);
+    entries.skipped('format version 2', 'node-c');
+    clock.advance(RESYNC_SPACING_MS);
+    expect(resyncs).toHaveLength(2);
+    expect(resyncs.at(-1)?.only).toBeUndefined();
   });
 });
