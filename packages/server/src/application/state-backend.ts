@@ -76,6 +76,11 @@ export interface StateBackend {
   trackHeldConnections?(isOpen: (connectionId: string) => boolean): void;
   /** In a cluster: the live nodes, as they announce themselves (each its id and advertised `host:port`). */
   members?(): Promise<ClusterMember[]>;
+  /**
+   * In a cluster: change stream entries this node skipped, by what they were (a kind or format
+   * version of a newer node, during a rolling upgrade), for the metrics.
+   */
+  skippedStreamEntries?(): ReadonlyMap<string, number>;
   /** A backend shared by several nodes (cluster) says which active checks this node runs, and shares their results. */
   readonly checks?: CheckSharing;
   /** A backend with its own expiry and connections (cluster) starts and closes them here. */

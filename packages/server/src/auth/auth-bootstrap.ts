@@ -42,15 +42,20 @@ export class AuthBootstrap implements OnModuleInit {
       );
     }
     this.logger.log(`token secret: ${this.secret.description}`);
-    if (this.directory.user(ADMIN_USER)) await this.forgetStalePasswordFile();
-    else await this.createAdmin();
+    if (this.directory.user(ADMIN_USER)) {
+      await this.forgetStalePasswordFile();
+      await this.warnIfAdminPasswordIgnored();
+    } else await this.createAdmin();
     this.forgetPasswordFileOnChange();
   }
 
   private async createAdmin(): Promise<void> {
     const given = this.config.adminPassword;
     if (given !== undefined) {
-      if (!(await this.directory.createAdmin(given))) return this.createdElsewhere();
+      if (!(await this.directory.createAdmin(given))) {
+        this.createdElsewhere();
+        return this.warnIfAdminPasswordIgnored();
+      }
       this.logger.log(`created the admin user '${ADMIN_USER}' with the password from BEACON_ADMIN_PASSWORD`);
     } else if (this.config.authEnabled) {
       const generated = generateAdminPassword();
@@ -79,6 +84,24 @@ export class AuthBootstrap implements OnModuleInit {
   /** Cluster mode: nodes starting together race to create the admin; the first wins, the others say so. */
   private createdElsewhere(): void {
     this.logger.log(`the admin user '${ADMIN_USER}' was created by another node of the cluster`);
+  }
+
+  /**
+   * BEACON_ADMIN_PASSWORD is used only to create the admin. A node started with another one than
+   * the admin has (a node of a cluster, or a restart with a new value) would otherwise go
+   * unnoticed until the operator's login fails: one warning says which password is in force.
+   */
+  private async warnIfAdminPasswordIgnored(): Promise<void> {
+    const given = this.config.adminPassword;
+    const admin = this.directory.user(ADMIN_USER);
+    if (given === undefined || admin === undefined) return;
+    if (await this.hasher.verify(given, admin.passwordHash)) return;
+    const where = this.config.cluster ? "the cluster's (kept in PostgreSQL)" : `the one kept in ${this.config.dataDir}`;
+    this.logger.warn(
+      `BEACON_ADMIN_PASSWORD is not the password of the admin user '${ADMIN_USER}', which already exists: ` +
+        `it is ignored, and the admin's password stays ${where}, unchanged. To make it the admin's, run ` +
+        '`beacon reset-admin-password` with this configuration, or change it in the console.',
+    );
   }
 
   /** A kept password that no longer logs the admin in (changed while the server was stopped) goes. */

@@ -23,6 +23,8 @@ import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
 import { BeatBatcher } from './write-path/beat-batcher.js';
 import { ChangeStreamTail, FellBehindError, type StreamEntry } from './stream/change-stream.js';
+import { decodeEntry, encodeMutation, STREAM_FORMAT_VERSION } from './stream/stream-format.js';
+import { UnknownEntries } from './stream/unknown-entries.js';
 import { SharedCheckRecords } from './leases/check-records.js';
 import { closeEngines, connectEngines, type ClusterEngines } from './engines/cluster-engines.js';
 import { ExpiryLeases } from './leases/expiry-leases.js';
@@ -102,6 +104,8 @@ export class ClusterStateBackend implements StateBackend {
   private readonly creating = new Map<string, Promise<unknown>>();
   private readonly gate = new WriteGate();
   private readonly reconciler: ViewReconciler;
+  /** Entries of a newer node's kind or format: skipped, counted, and the view reloaded instead. */
+  private readonly unknownEntries: UnknownEntries;
   /** A stalled Redis times out every write: one line every few seconds says so. */
   private readonly warnStalled = atMostEveryFewSeconds(
     (message) => this.logger.warn(message),
@@ -163,7 +167,7 @@ export class ClusterStateBackend implements StateBackend {
         if ((await engines.redis.get(EPOCH_KEY)) !== this.epoch)
           throw new Error('Redis lost its data; waiting for it to be refilled');
       },
-      load: () => loadView(engines, durable, options, warn),
+      load: (only) => loadView(engines, durable, options, warn, only),
       announce: async () =>
         void (await engines.redis.xadd(
           CHANGE_STREAM,
@@ -171,6 +175,8 @@ export class ClusterStateBackend implements StateBackend {
           '~',
           STREAM_BUDGET.length(),
           '*',
+          'v',
+          STREAM_FORMAT_VERSION,
           'o',
           this.node,
           'r',
@@ -180,6 +186,11 @@ export class ClusterStateBackend implements StateBackend {
       // One of this node's gRPC connections may still count on it: reset, it registers again.
       removed: (instance) => this.presence.expired(instance),
     });
+    this.unknownEntries = new UnknownEntries(
+      registry.clock,
+      (why, only) => this.reconciler.request(why, false, only),
+      warn,
+    );
     this.leases = new ExpiryLeases(this.redis, registry, this.node, options.expiryTickMs, (error) =>
       this.logger.warn(`expiry: ${reasonOf(error)}`),
     );
@@ -249,6 +260,7 @@ export class ClusterStateBackend implements StateBackend {
 
   async close(): Promise<void> {
     this.reconciler.stop();
+    this.unknownEntries.stop();
     this.batch.stop();
     this.tail.stop();
     this.checkRecords.stop();
@@ -396,10 +408,12 @@ export class ClusterStateBackend implements StateBackend {
         '~',
         STREAM_BUDGET.length(),
         '*',
+        'v',
+        STREAM_FORMAT_VERSION,
         'o',
         this.node,
         'm',
-        JSON.stringify(m),
+        encodeMutation(m),
       );
     }
   }
@@ -412,14 +426,14 @@ export class ClusterStateBackend implements StateBackend {
     const instance = this.registry.findInstance(address);
     let written: number;
     if (instance?.ephemeral) {
-      written = await this.upsert(instance, instance.lastBeat, JSON.stringify(m), '0', deadline);
+      written = await this.upsert(instance, instance.lastBeat, encodeMutation(m), '0', deadline);
     } else {
       const k = shardKeys(shardOf(address.namespaceId, address.serviceName));
       written = await this.redis.beaconRemove(
         ...instanceScriptKeys(k),
         memberOf(address),
         this.node,
-        JSON.stringify(m),
+        encodeMutation(m),
         STREAM_BUDGET.length(),
         deadline,
       );
@@ -468,27 +482,37 @@ export class ClusterStateBackend implements StateBackend {
 
   // ---- the view ------------------------------------------------------------------------------
 
+  /** Entries of a kind or format this node does not know, by what they were: for the metrics. */
+  skippedStreamEntries(): ReadonlyMap<string, number> {
+    return this.unknownEntries.counted();
+  }
+
   private applyEntry(entry: StreamEntry): void {
     if (entry.origin === this.node) return;
-    if (entry.reconcile) {
-      void this.reconciler.request(`node ${entry.origin} appended a durable write it could not commit`);
-      return;
-    }
-    if (entry.mutation !== undefined) {
-      try {
-        applyMutation(this.registry, JSON.parse(entry.mutation) as Mutation);
-      } catch {
-        // Refused here as it would be anywhere (already gone, already there): the view is as the writer left it.
+    const decoded = decodeEntry(entry.fields);
+    switch (decoded.type) {
+      case 'unknown':
+        this.unknownEntries.skipped(decoded.what, entry.origin, decoded.service);
+        return;
+      case 'reconcile':
+        void this.reconciler.request(`node ${entry.origin} appended a durable write it could not commit`);
+        return;
+      case 'mutation':
+        try {
+          applyMutation(this.registry, decoded.mutation);
+        } catch {
+          // Refused here as it would be anywhere (already gone, already there): the view is as the writer left it.
+        }
+        return;
+      case 'transition': {
+        const instance = this.registry.findInstance(addressOf(decoded.member));
+        if (!instance?.ephemeral) return;
+        if (decoded.transition === 'expired') {
+          this.registry.expireInstance(instance);
+          this.presence.expired(instance);
+        } else this.registry.setHealth(instance, decoded.transition === 'healthy');
       }
-      return;
     }
-    if (entry.member === undefined) return;
-    const instance = this.registry.findInstance(addressOf(entry.member));
-    if (!instance?.ephemeral) return;
-    if (entry.transition === 'expired') {
-      this.registry.expireInstance(instance);
-      this.presence.expired(instance);
-    } else this.registry.setHealth(instance, entry.transition === 'healthy');
   }
 
   /** Puts an instance Redis does not know (it restarted empty) back, as this view has it, beating now. */

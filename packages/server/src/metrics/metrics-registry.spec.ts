@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { MetricsRegistry } from './metrics-registry.js';
 
 describe('MetricsRegistry', () => {
+  it('renders a counter kept elsewhere, read at scrape time, as a counter', () => {
+    const metrics = new MetricsRegistry();
+    const kept = new Map([['kind drainInstance', 2]]);
+    metrics.counterRead('beacon_skipped_total', 'Skipped', () => [...kept].map(([what, n]) => [{ what }, n] as const));
+    kept.set('kind drainInstance', 3);
+    expect(metrics.render()).toBe(
+      [
+        '# HELP beacon_skipped_total Skipped',
+        '# TYPE beacon_skipped_total counter',
+        'beacon_skipped_total{what="kind drainInstance"} 3',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('renders counters, gauges and histograms in the Prometheus text format', () => {
     const metrics = new MetricsRegistry();
     const sent = metrics.counter('beacon_sent_total', 'Things sent');

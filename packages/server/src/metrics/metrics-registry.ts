@@ -25,6 +25,11 @@ export class MetricsRegistry {
     return this.add(new Gauge(name, help, read));
   }
 
+  /** A counter kept elsewhere (it only grows), read when scraped. */
+  counterRead(name: string, help: string, read: () => readonly (readonly [Labels, number])[]): Gauge {
+    return this.add(new Gauge(name, help, read, 'counter'));
+  }
+
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
     return this.add(new Histogram(name, help, buckets));
   }
@@ -71,12 +76,11 @@ export class Counter implements Metric {
 }
 
 export class Gauge implements Metric {
-  readonly type = 'gauge';
-
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly read: () => number | readonly (readonly [Labels, number])[],
+    readonly type: 'gauge' | 'counter' = 'gauge',
   ) {}
 
   samples(): string[] {

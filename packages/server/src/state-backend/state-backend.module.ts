@@ -85,6 +85,10 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
   };
 }
 
+/** Change stream entries of a kind or format version this node does not know, by what they were. */
+export type SkippedStreamEntries = () => ReadonlyMap<string, number>;
+export const SKIPPED_STREAM_ENTRIES = Symbol('SkippedStreamEntries');
+
 @Module({
   providers: [
     {
@@ -130,6 +134,15 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     },
     { provide: Registry, inject: [STATE_BACKEND], useFactory: (backend: StateBackend) => backend.registry },
     {
+      // For the metrics: a cluster node's change stream entries it could not apply (always none embedded).
+      provide: SKIPPED_STREAM_ENTRIES,
+      inject: [STATE_BACKEND],
+      useFactory:
+        (backend: StateBackend): SkippedStreamEntries =>
+        () =>
+          backend.skippedStreamEntries?.() ?? new Map<string, number>(),
+    },
+    {
       provide: ExpiryScheduler,
       inject: [Registry, CONFIG],
       // Embedded mode only: in a cluster its heap would track every instance and never be drained.
@@ -150,7 +163,7 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
     },
     StateBackendLifecycle,
   ],
-  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler],
+  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler, SKIPPED_STREAM_ENTRIES],
 })
 export class StateBackendModule {}
 

@@ -10,6 +10,12 @@ import type {
 } from '@beacon/core';
 import type { StoreOp } from './store-op.js';
 
+/** A service by namespace and name (`group@@name`). */
+export interface ServiceName {
+  readonly namespaceId: string;
+  readonly serviceName: string;
+}
+
 const ADDRESS_WHERE = 'namespace_id = $1 AND service_name = $2 AND cluster_name = $3 AND ip = $4 AND port = $5';
 const ADDRESS_CONFLICT =
   'ON CONFLICT (namespace_id, service_name, cluster_name, ip, port) DO UPDATE SET record = EXCLUDED.record';
@@ -22,14 +28,28 @@ const ADDRESS_CONFLICT =
 export class PostgresStore {
   constructor(private readonly pool: Pool) {}
 
-  async load(): Promise<StoredState> {
-    const rows = async <T>(sql: string) => (await this.pool.query<{ record: T }>(sql)).rows.map((r) => r.record);
+  /**
+   * Everything, or (`only`) the namespaces, the switches and just these services with their
+   * clusters, persistent instances and overrides.
+   */
+  async load(only?: readonly ServiceName[]): Promise<StoredState> {
+    const rows = async <T>(sql: string, params: unknown[] = []) =>
+      (await this.pool.query<{ record: T }>(sql, params)).rows.map((r) => r.record);
+    /** A table of service parts: every row, or those of the `only` services (`name`: the column naming the service). */
+    const ofServices = <T>(table: string, name: string, order: string) =>
+      only
+        ? rows<T>(
+            `SELECT record FROM ${table} WHERE (namespace_id, ${name}) IN ` +
+              `(SELECT * FROM unnest($1::text[], $2::text[])) ${order}`,
+            [only.map((s) => s.namespaceId), only.map((s) => s.serviceName)],
+          )
+        : rows<T>(`SELECT record FROM ${table} ${order}`);
     const [namespaces, services, clusters, instances, overrides, switches] = await Promise.all([
       rows<NamespaceRecord>('SELECT record FROM namespaces ORDER BY id'),
-      rows<ServiceRecord>('SELECT record FROM services ORDER BY namespace_id, name'),
-      rows<ClusterRecord>('SELECT record FROM clusters ORDER BY namespace_id, service_name, name'),
-      rows<PersistentInstanceRecord>('SELECT record FROM instances'),
-      rows<OverrideRecord>('SELECT record FROM overrides'),
+      ofServices<ServiceRecord>('services', 'name', 'ORDER BY namespace_id, name'),
+      ofServices<ClusterRecord>('clusters', 'service_name', 'ORDER BY namespace_id, service_name, name'),
+      ofServices<PersistentInstanceRecord>('instances', 'service_name', ''),
+      ofServices<OverrideRecord>('overrides', 'service_name', ''),
       rows<Partial<Switches>>('SELECT record FROM switches WHERE id = 1'),
     ]);
     return { namespaces, services, clusters, instances, overrides, switches: switches[0] };

@@ -3,6 +3,7 @@ import { Beaters, INTERVAL_MS, leaseHolderPid, streamTip, TIMINGS, transitionsSi
 import { shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { hostsOn, register, sleep, startCluster, type TestCluster } from './support/cluster.js';
 import { nacosNamingClient, type NacosClient } from './support/nacos-naming-client.js';
+import { listOn, reportFault } from './support/fault-figures.js';
 
 const SERVICE = 'DEFAULT_GROUP@@payments';
 
@@ -62,10 +63,20 @@ describe('cluster mode: kill -9 of one node of three under beating load', () => 
 
     // Watch every survivor for longer than the Nacos client's timeout (its stall must end within it).
     const missing = new Set<string>();
+    const survivorPids = cluster.nodes.filter((n) => n !== victim).map((n) => n.server.child.pid);
+    let takenOverMs: number | undefined;
+    let reads = 0;
+    let fiveXx = 0;
     while (Date.now() - killedAt < 16_000) {
       for (const url of survivors) {
-        const hosts = await hostsOn(url, SERVICE);
+        const { status, hosts } = await listOn(url, SERVICE);
+        reads++;
+        if (status >= 500) fiveXx++;
         for (const key of [...beaters.keys, ...nacosKeys]) if (hosts.get(key) !== true) missing.add(`${key} on ${url}`);
+      }
+      if (takenOverMs === undefined) {
+        const holder = await leaseHolderPid(cluster.redis.url, shardOf('public', SERVICE));
+        if (survivorPids.includes(holder)) takenOverMs = Date.now() - killedAt;
       }
       await sleep(200);
     }
@@ -79,5 +90,13 @@ describe('cluster mode: kill -9 of one node of three under beating load', () => 
       'expired 127.0.0.1:49999',
     ]);
     for (const url of survivors) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:49999')).toBe(false);
+    reportFault('kill -9 of one node of three', {
+      lost: missing.size,
+      falseTransitions: about([...beaters.keys, ...nacosKeys]).filter((t) => !t.startsWith('healthy')).length,
+      convergeMs: takenOverMs ?? -1,
+      convergedFrom: "from the kill to a survivor holding the dead node's expiry lease",
+      fiveXx,
+      requests: reads,
+    });
   }, 60_000);
 });

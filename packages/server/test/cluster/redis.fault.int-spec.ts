@@ -10,21 +10,40 @@ import {
   transitionsSince,
 } from './support/beaters.js';
 import { hostsOn, register, sleep } from './support/cluster.js';
+import { listOn, reportFault } from './support/fault-figures.js';
 
 const SERVICE = 'DEFAULT_GROUP@@ledger';
 
-/** Every beater is listed, healthy, on every node, for `forMs`; returns what was not. */
-async function watchAllHealthy(nodes: string[], keys: string[], forMs: number): Promise<string[]> {
+interface Watched {
+  /** `ip:port on node` for every beater not listed healthy at some read. */
+  readonly missing: string[];
+  readonly reads: number;
+  readonly fiveXx: number;
+}
+
+/** Every beater is listed, healthy, on every node, for `forMs`; says what was not, and how the reads went. */
+async function watchAllHealthy(nodes: string[], keys: string[], forMs: number): Promise<Watched> {
   const missing = new Set<string>();
+  let reads = 0;
+  let fiveXx = 0;
   const until = Date.now() + forMs;
   while (Date.now() < until) {
     for (const url of nodes) {
-      const hosts = await hostsOn(url, SERVICE);
+      const { status, hosts } = await listOn(url, SERVICE);
+      reads++;
+      if (status >= 500) fiveXx++;
       for (const key of keys) if (hosts.get(key) !== true) missing.add(`${key} on ${url}`);
     }
     await sleep(200);
   }
-  return [...missing];
+  return { missing: [...missing], reads, fiveXx };
+}
+
+/** Registers until a registration is answered 200 (at most `ms`); how long that took. */
+async function registeredAgainAfter(url: string, port: number, ms: number): Promise<number> {
+  const from = Date.now();
+  while ((await register(url, 'ledger', port)).status !== 200 && Date.now() - from < ms) await sleep(20);
+  return Date.now() - from;
 }
 
 describe('cluster mode: Redis restarted empty', () => {
@@ -55,8 +74,17 @@ describe('cluster mode: Redis restarted empty', () => {
     while (sawLoss() < cluster.nodes.length && Date.now() - restartedAt <= 5000) await sleep(50);
     expect(sawLoss()).toBe(cluster.nodes.length);
 
-    expect(await watchAllHealthy(nodes, beaters.keys, 7 * INTERVAL_MS)).toEqual([]);
+    const watched = await watchAllHealthy(nodes, beaters.keys, 7 * INTERVAL_MS);
     const transitions = await transitionsSince(cluster.redis.url);
+    reportFault('Redis restarted empty', {
+      lost: watched.missing.length,
+      falseTransitions: transitions.filter((t) => !t.startsWith('healthy') && !t.endsWith(':42999')).length,
+      convergeMs: backWithin,
+      convergedFrom: 'from the restart to every instance back in Redis',
+      fiveXx: watched.fiveXx,
+      requests: watched.reads,
+    });
+    expect(watched.missing).toEqual([]);
     expect(transitions.filter((t) => !t.startsWith('healthy') && !t.endsWith(':42999'))).toEqual([]);
     // The silent one went only after its own timeouts counted from the restart, once.
     expect(transitions.filter((t) => t.endsWith(':42999'))).toEqual([
@@ -85,10 +113,22 @@ describe('cluster mode: a Redis outage shorter than the delete timeout', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(3000);
     await sleep(4 * INTERVAL_MS - (Date.now() - stoppedAt));
     await cluster.redis.start();
+    const againMs = await registeredAgainAfter(nodes[1]!, 43_998, 10_000);
 
-    expect(await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS)).toEqual([]);
+    const watched = await watchAllHealthy(nodes, beaters.keys, 5 * INTERVAL_MS);
+    const falseTransitions = (await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'));
+    reportFault('Redis down for 4 s (restarted with its data)', {
+      lost: watched.missing.length,
+      falseTransitions: falseTransitions.length,
+      convergeMs: againMs,
+      convergedFrom: 'from Redis back to a registration answered 200',
+      fiveXx: 1 + watched.fiveXx,
+      requests: 1 + watched.reads,
+    });
+    expect(againMs).toBeLessThan(10_000);
+    expect(watched.missing).toEqual([]);
     for (const url of nodes) expect((await hostsOn(url, SERVICE)).has('127.0.0.1:43999')).toBe(false);
-    expect((await transitionsSince(cluster.redis.url)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    expect(falseTransitions).toEqual([]);
     // Every connection's errors went to the log as a warning line, none as an ioredis stack trace.
     for (const { server } of cluster.nodes) {
       const output = server.stdout() + server.stderr();
@@ -141,22 +181,35 @@ describe('cluster mode: a stalled Redis (SIGSTOP)', () => {
     }
     console.log(`Redis stalled: both registrations answered 503 after ${answeredIn} ms`);
     expect(answeredIn).toBeLessThan(4000);
+    const againMs = await registeredAgainAfter(nodes[0]!, 44_997, 10_000);
 
-    expect(await watchAllHealthy(nodes, beaters.keys, 4 * INTERVAL_MS)).toEqual([]);
-    // The queued writes reached Redis after their deadline: refused, so nothing of them anywhere.
-    expect(await instancesInRedis(cluster.redis.url)).toBe(beaters.keys.length);
+    const watched = await watchAllHealthy(nodes, beaters.keys, 4 * INTERVAL_MS);
+    const falseTransitions = (await transitionsSince(cluster.redis.url, fromId)).filter(
+      (t) => !t.startsWith('healthy'),
+    );
+    reportFault('Redis stalled for 5 s (SIGSTOP)', {
+      lost: watched.missing.length,
+      falseTransitions: falseTransitions.length,
+      convergeMs: againMs,
+      convergedFrom: 'from SIGCONT to a registration answered 200',
+      fiveXx: 2 + watched.fiveXx,
+      requests: 2 + watched.reads,
+    });
+    expect(watched.missing).toEqual([]);
+    // The queued writes reached Redis after their deadline: refused, so nothing of them anywhere
+    // (the beaters and the registration made after SIGCONT are).
+    expect(await instancesInRedis(cluster.redis.url)).toBe(beaters.keys.length + 1);
     expect((await entriesSince(cluster.redis.url, fromId)).filter((e) => /4499[89]/.test(e))).toEqual([]);
     for (const url of nodes) {
       expect((await hostsOn(url, SERVICE)).has('127.0.0.1:44999')).toBe(false);
       expect((await hostsOn(url, 'DEFAULT_GROUP@@stalled')).size).toBe(0);
     }
-    expect((await transitionsSince(cluster.redis.url, fromId)).filter((t) => !t.startsWith('healthy'))).toEqual([]);
+    expect(falseTransitions).toEqual([]);
     expect(cluster.nodes[0]!.server.stdout() + cluster.nodes[0]!.server.stderr()).toContain(
       'Redis is not answering (stalled?): a registerInstance was refused with 503',
     );
 
     // Later registrations work, on both paths, and every node serves them.
-    expect((await register(nodes[0]!, 'ledger', 44_997)).status).toBe(200);
     expect((await register(nodes[1]!, 'stalled', 44_996)).status).toBe(200);
     for (const url of nodes) {
       expect((await hostsOn(url, SERVICE)).get('127.0.0.1:44997')).toBe(true);

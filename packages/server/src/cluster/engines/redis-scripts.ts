@@ -1,5 +1,6 @@
 import { healthAfterBeat } from '@beacon/core';
 import type { Redis } from 'ioredis';
+import { STREAM_FORMAT_VERSION } from '../stream/stream-format.js';
 import type { InstanceScriptKeys } from './redis-layout.js';
 
 /**
@@ -51,7 +52,7 @@ for i = 2, #ARGV, 2 do
       if mk == '0' then redis.call('ZADD', KEYS[2], deadline(t, d, after, now), member) end
       if after ~= h then
         local transition = after == '1' and 'healthy' or 'unhealthy'
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'o', 'redis', 't', transition, 'k', member)
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', transition, 'k', member)
       end
     end
   end
@@ -100,7 +101,7 @@ else
   else redis.call('ZREM', KEYS[3], ARGV[1]) end
 end
 if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'o', ARGV[4], 'm', ARGV[5])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', ARGV[4], 'm', ARGV[5])
 end
 return 1
 `;
@@ -112,7 +113,7 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[5], ARGV[1])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'o', ARGV[2], 'm', ARGV[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', ARGV[2], 'm', ARGV[3])
 return 1
 `;
 
@@ -137,13 +138,13 @@ for _, k in ipairs(due) do
       if h == '1' and silent > t then
         h = '0'
         redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',0,0,' .. last)
-        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', 'redis', 't', 'unhealthy', 'k', k)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', 'unhealthy', 'k', k)
       end
       if silent > d and ARGV[4] == '1' then
         redis.call('HDEL', KEYS[1], k)
         redis.call('HDEL', KEYS[2], k)
         redis.call('ZREM', KEYS[3], k)
-        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', 'redis', 't', 'expired', 'k', k)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', 'expired', 'k', k)
       elseif silent > d then
         redis.call('ZADD', KEYS[3], now + d, k)
       else
@@ -185,7 +186,7 @@ if not since then
         local t, d, h, mk, last = parse(m)
         if h == '1' and mk == '0' then
           redis.call('HSET', KEYS[2], k, t .. ',' .. d .. ',0,0,' .. last)
-          redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'unhealthy', 'k', k)
+          redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', 'unhealthy', 'k', k)
         end
       end
     end
@@ -200,7 +201,7 @@ for i = 1, #owners, 2 do
     redis.call('HDEL', KEYS[2], k)
     redis.call('ZREM', KEYS[3], k)
     redis.call('HDEL', KEYS[5], k)
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'expired', 'k', k)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', 'expired', 'k', k)
     dropped = dropped + 1
   end
 end
@@ -227,7 +228,7 @@ for i = 3, #ARGV do
       local t, d, h, mk, last = parse(m)
       if h == '0' and mk == '0' then
         redis.call('HSET', KEYS[1], k, t .. ',' .. d .. ',1,0,' .. last)
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'o', 'redis', 't', 'healthy', 'k', k)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', 'redis', 't', 'healthy', 'k', k)
         healed = healed + 1
       end
     end
@@ -286,7 +287,7 @@ for i = 4, #ARGV, 2 do
     end
   end
 end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'o', ARGV[1], 'm', ARGV[2])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'v', '${STREAM_FORMAT_VERSION}', 'o', ARGV[1], 'm', ARGV[2])
 return 1
 `;
 

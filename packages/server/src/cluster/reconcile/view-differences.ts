@@ -7,6 +7,7 @@ import {
   type Registry,
   type Service,
 } from '@beacon/core';
+import type { ServiceName } from '../../storage/postgres-store.js';
 import { reasonOf } from '../../net/error-reason.js';
 
 /** What bringing a view to its target did: differences fixed, and those the view refused. */
@@ -23,9 +24,18 @@ type Removed = (instance: Instance) => void;
  * mutations, so the view's change listeners (UDP and SSE pushes) hear each difference as a change.
  * Pure: no I/O, synchronous, so nothing else runs on the view meanwhile. Removals go first, so
  * the namespace limits never refuse an addition the target holds; `removed` hears of each instance
- * taken out (a gRPC connection that still holds it must register again).
+ * taken out (a gRPC connection that still holds it must register again). `only` (keys of
+ * serviceKeyOf): the target holds just these services (and every namespace and the switches), so
+ * only they are compared.
  */
-export function bringViewTo(view: Registry, target: Registry, removed: Removed = () => undefined): Reconciled {
+export function bringViewTo(
+  view: Registry,
+  target: Registry,
+  removed: Removed = () => undefined,
+  only?: ReadonlySet<string>,
+): Reconciled {
+  const inScope = (namespaceId: string, serviceName: string) =>
+    only === undefined || only.has(serviceKeyOf({ namespaceId, serviceName }));
   let fixed = 0;
   const refused: string[] = [];
   const fix: Fix = (what, work) => {
@@ -41,6 +51,7 @@ export function bringViewTo(view: Registry, target: Registry, removed: Removed =
   const namespaceIds = new Set([...view.namespaceIds(), ...target.namespaceIds()]);
   for (const namespaceId of namespaceIds) {
     for (const service of [...view.services(namespaceId)]) {
+      if (!inScope(namespaceId, service.name)) continue;
       const wanted = target.findService(namespaceId, service.name);
       // A cluster cannot be removed on its own: the service goes, and comes back as the target has it.
       if (wanted === undefined || [...service.clusters.keys()].some((c) => !wanted.clusters.has(c))) {
@@ -53,7 +64,9 @@ export function bringViewTo(view: Registry, target: Registry, removed: Removed =
     }
   }
   for (const namespaceId of namespaceIds) {
-    for (const wanted of target.services(namespaceId)) reconcileService(view, target, wanted, fix);
+    for (const wanted of target.services(namespaceId)) {
+      if (inScope(namespaceId, wanted.name)) reconcileService(view, target, wanted, fix);
+    }
   }
   return { fixed, refused };
 }
@@ -183,6 +196,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const ak = Object.keys(ra).filter((k) => ra[k] !== undefined);
   if (ak.length !== Object.keys(rb).filter((k) => rb[k] !== undefined).length) return false;
   return ak.every((k) => sameValue(ra[k], rb[k]));
+}
+
+/** One string per service, to tell services apart in a set. */
+export function serviceKeyOf(s: ServiceName): string {
+  return JSON.stringify([s.namespaceId, s.serviceName]);
 }
 
 function describe(instance: Instance): string {

@@ -24,8 +24,8 @@ function setup(overrides: Partial<ViewReconcilerDeps> = {}) {
     gate,
     tail,
     probe: () => Promise.resolve(),
-    load: () => {
-      calls.push('load');
+    load: (only) => {
+      calls.push(only ? `load ${only.map((s) => s.serviceName).join(' ')}` : 'load');
       return Promise.resolve({ registry: engines, tip: '9-0' });
     },
     announce: () => {
@@ -51,6 +51,30 @@ describe('ViewReconciler', () => {
     expect(warnings[0]).toMatch(
       /\(a durable write failed\): 2 difference\(s\) fixed in \d+ ms, tailing again from 9-0$/,
     );
+  });
+
+  it('reloads just the services asked for, and tails on from where it paused so the others miss nothing', async () => {
+    const { view, engines, calls, warnings, reconciler } = setup();
+    const OTHER = 'DEFAULT_GROUP@@other';
+    view.registerInstance(registerCommand({ serviceName: SVC, port: 1 }));
+    view.registerInstance(registerCommand({ serviceName: OTHER, port: 3 })); // not compared
+    engines.registerInstance(registerCommand({ serviceName: SVC, port: 2 }));
+    const orders = { namespaceId: 'public', serviceName: SVC };
+    await reconciler.request('a newer node changed orders', false, [orders]);
+    const ports = (name: string) => [...(view.findService('public', name)?.instances() ?? [])].map((i) => i.port);
+    expect(ports(SVC)).toEqual([2]);
+    expect(ports(OTHER)).toEqual([3]);
+    expect(calls).toEqual(['pause', `load ${SVC}`, 'resetTo 5-0']);
+    expect(warnings[0]).toContain(
+      `reconciled ${SVC} in this node's view with the engines (a newer node changed orders)`,
+    );
+    // Requests during a run make one more: of the whole view when one of them asks for it.
+    const running = reconciler.request('orders', false, [orders]);
+    void reconciler.request('orders again', false, [orders]);
+    void reconciler.request('everything');
+    await running;
+    expect(calls.slice(3)).toEqual(['pause', `load ${SVC}`, 'resetTo 5-0', 'pause', 'load', 'resetTo 9-0']);
+    expect(ports(OTHER)).toEqual([]);
   });
 
   it('asks the other nodes too when the change may have reached them', async () => {

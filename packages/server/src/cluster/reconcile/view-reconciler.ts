@@ -1,7 +1,8 @@
 import type { Instance, Registry, TimerHandle } from '@beacon/core';
 import type { ChangeStreamTail } from '../stream/change-stream.js';
 import type { LoadedView } from './view-loader.js';
-import { bringViewTo } from './view-differences.js';
+import { bringViewTo, serviceKeyOf } from './view-differences.js';
+import type { ServiceName } from '../../storage/postgres-store.js';
 import type { WriteGate } from '../write-path/write-gate.js';
 import { reasonOf } from '../../net/error-reason.js';
 
@@ -12,7 +13,8 @@ export interface ViewReconcilerDeps {
   readonly tail: Pick<ChangeStreamTail, 'position' | 'pause' | 'resetTo'>;
   /** Answers once both engines do, before local writes are held. */
   readonly probe: () => Promise<void>;
-  readonly load: () => Promise<Pick<LoadedView, 'registry' | 'tip'>>;
+  /** The whole view, or just `only` these services (with every namespace and the switches). */
+  readonly load: (only?: readonly ServiceName[]) => Promise<Pick<LoadedView, 'registry' | 'tip'>>;
   /** Asks every other node to reconcile too (an entry in the change stream). */
   readonly announce: () => Promise<void>;
   readonly warn: (message: string) => void;
@@ -31,11 +33,17 @@ const LAST_RETRY_MS = 5000;
  * own mutations, so its subscribers are pushed the differences (view-differences.ts), and the tail
  * goes on from the loaded view's position, so no entry that came meanwhile is lost. A run that
  * fails (an engine is down) is retried until one succeeds; requests during a run ask for one more.
+ *
+ * A run for some services only loads and compares those; the tail then goes on from where it
+ * paused, so the other services miss nothing (the entries of these since are applied again on
+ * top, as those that come during a whole reload are).
  */
 export class ViewReconciler {
   private running: Promise<void> | undefined;
   private wanted: string[] = [];
   private everywhere = false;
+  /** What the next run reloads: some services (by serviceKeyOf), or the whole view. */
+  private scope: Map<string, ServiceName> | 'all' | undefined;
   private stopped = false;
 
   constructor(private readonly d: ViewReconcilerDeps) {}
@@ -43,11 +51,17 @@ export class ViewReconciler {
   /**
    * Asks for a run (`why` goes to the log); resolves when the view is back in step. `everywhere`:
    * other nodes may have applied the change too (it reached the stream), so they are asked as well.
+   * `only`: just these services are out of step (a whole reload is asked for too, it covers them).
    */
-  request(why: string, everywhere = false): Promise<void> {
+  request(why: string, everywhere = false, only?: readonly ServiceName[]): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.wanted.push(why);
     this.everywhere ||= everywhere;
+    if (only === undefined) this.scope = 'all';
+    else if (this.scope !== 'all') {
+      this.scope ??= new Map();
+      for (const s of only) this.scope.set(serviceKeyOf(s), s);
+    }
     this.running ??= this.runWhileWanted();
     return this.running;
   }
@@ -69,17 +83,19 @@ export class ViewReconciler {
     while (this.wanted.length > 0 && !this.stopped) {
       const why = this.wanted.splice(0).join('; ');
       const everywhere = this.everywhere;
+      const scope = this.scope === 'all' || this.scope === undefined ? undefined : [...this.scope.values()];
       this.everywhere = false;
-      await this.runUntilDone(why, everywhere);
+      this.scope = undefined;
+      await this.runUntilDone(why, everywhere, scope);
     }
     // In the same turn as the last check: a request from now on starts a new loop.
     this.running = undefined;
   }
 
-  private async runUntilDone(why: string, everywhere: boolean): Promise<void> {
+  private async runUntilDone(why: string, everywhere: boolean, only: ServiceName[] | undefined): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        await this.run(why, everywhere);
+        await this.run(why, everywhere, only);
         return;
       } catch (error) {
         const wait = Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS);
@@ -90,7 +106,7 @@ export class ViewReconciler {
     }
   }
 
-  private async run(why: string, everywhere: boolean): Promise<void> {
+  private async run(why: string, everywhere: boolean, only: ServiceName[] | undefined): Promise<void> {
     await this.d.probe();
     const started = this.d.view.clock.now();
     await this.d.gate.close();
@@ -98,13 +114,17 @@ export class ViewReconciler {
     this.d.tail.pause();
     let resumeAt = from;
     try {
-      const loaded = await this.d.load();
-      const { fixed, refused } = bringViewTo(this.d.view, loaded.registry, this.d.removed);
-      resumeAt = loaded.tip;
+      const loaded = await this.d.load(only);
+      const scope = only && new Set(only.map(serviceKeyOf));
+      const { fixed, refused } = bringViewTo(this.d.view, loaded.registry, this.d.removed, scope);
+      // Only some services were loaded: the others are where the tail paused, and go on from there.
+      if (only === undefined) resumeAt = loaded.tip;
       if (everywhere) await this.d.announce();
+      const what =
+        only === undefined ? "this node's view" : `${only.map((s) => s.serviceName).join(', ')} in this node's view`;
       this.d.warn(
-        `reconciled this node's view with the engines (${why}): ${fixed} difference(s) fixed in ` +
-          `${this.d.view.clock.now() - started} ms, tailing again from ${loaded.tip}` +
+        `reconciled ${what} with the engines (${why}): ${fixed} difference(s) fixed in ` +
+          `${this.d.view.clock.now() - started} ms, tailing again from ${resumeAt}` +
           (everywhere ? '; asked the other nodes to reconcile too' : '') +
           (refused.length > 0 ? `; refused by the view: ${refused.join('; ')}` : ''),
       );

@@ -106,7 +106,7 @@ afterEach(() => {
 });
 
 describe('ChangeStreamTail', () => {
-  it('applies every entry in order, decoded, and caughtUp waits until those before the call are applied', async () => {
+  it('applies every entry in order, by field, and caughtUp waits until those before the call are applied', async () => {
     const stream = new StreamInMemory();
     stream.append('o', 'node-a', 'm', '{"kind":"putNamespace"}');
     stream.append('o', 'redis', 't', 'unhealthy', 'k', 'member-1');
@@ -114,12 +114,12 @@ describe('ChangeStreamTail', () => {
     tail.start();
     await tail.caughtUp();
     expect(applied).toEqual([
-      { id: '1-1', origin: 'node-a', mutation: '{"kind":"putNamespace"}' },
-      { id: '1-2', origin: 'redis', transition: 'unhealthy', member: 'member-1' },
+      { id: '1-1', origin: 'node-a', fields: { o: 'node-a', m: '{"kind":"putNamespace"}' } },
+      { id: '1-2', origin: 'redis', fields: { o: 'redis', t: 'unhealthy', k: 'member-1' } },
     ]);
     stream.append('o', 'node-b', 'r', '1');
     await tail.caughtUp();
-    expect(applied.at(-1)).toEqual({ id: '1-3', origin: 'node-b', reconcile: true });
+    expect(applied.at(-1)).toEqual({ id: '1-3', origin: 'node-b', fields: { o: 'node-b', r: '1' } });
     expect(tail.position).toBe('1-3');
   });
 
@@ -150,7 +150,7 @@ describe('ChangeStreamTail', () => {
     const { tail, applied } = tailOf(stream, loadedUpTo);
     tail.start();
     await tail.caughtUp();
-    expect(applied.map((e) => e.mutation)).toEqual(['3']);
+    expect(applied.map((e) => e.fields['m'])).toEqual(['3']);
   });
 
   it('pauses and tells `behind` when entries after its position were trimmed, and goes on from resetTo', async () => {
@@ -168,7 +168,7 @@ describe('ChangeStreamTail', () => {
     tail.resetTo(stream.entries.at(-1)![0]);
     stream.append('o', 'a', 'm', 'after');
     await tail.caughtUp();
-    expect(applied.slice(seen).map((e) => e.mutation)).toEqual(['after']);
+    expect(applied.slice(seen).map((e) => e.fields['m'])).toEqual(['after']);
     expect(behindCalls()).toBe(1);
   });
 });

@@ -8,15 +8,11 @@ const READ_COUNT = 1000;
 /** How long the tail waits after a failed read before it reads again. */
 export const RETRY_READ_MS = 200;
 
-/** One entry of the change stream: a mutation from a node (`m`), a transition Redis made (`t`, `k`), or `r`. */
+/** One entry of the change stream: its id, the node that wrote it, and its fields by name (stream-format.ts). */
 export interface StreamEntry {
   readonly id: string;
   readonly origin: string;
-  readonly mutation?: string;
-  readonly transition?: 'healthy' | 'unhealthy' | 'expired';
-  readonly member?: string;
-  /** `r`: a node asks every node to reconcile its view (a durable write it appended did not commit). */
-  readonly reconcile?: true;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /**
@@ -181,14 +177,7 @@ function fieldsOf(flat: unknown[]): Record<string, unknown> {
 function entryOf(id: string, fields: string[]): StreamEntry {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-  return {
-    id,
-    origin: f['o'] ?? '',
-    ...(f['m'] !== undefined ? { mutation: f['m'] } : {}),
-    ...(f['t'] !== undefined ? { transition: f['t'] as StreamEntry['transition'] } : {}),
-    ...(f['k'] !== undefined ? { member: f['k'] } : {}),
-    ...(f['r'] !== undefined ? { reconcile: true as const } : {}),
-  };
+  return { id, origin: f['o'] ?? '', fields: f };
 }
 
 export function compareIds(a: string, b: string): number {

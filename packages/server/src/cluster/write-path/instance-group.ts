@@ -2,6 +2,7 @@ import { instanceKey, type Instance, type Registry } from '@beacon/core';
 import type { Mutation } from '../../application/state-backend.js';
 import { CHANGE_STREAM, memberOf, shardKeys, shardOf, STREAM_BUDGET } from '../engines/redis-layout.js';
 import type { ScriptedRedis } from '../engines/redis-scripts.js';
+import { encodeMutation } from '../stream/stream-format.js';
 
 /**
  * Before a durable mutation runs: the ephemeral instances it changes together, whose Redis records
@@ -46,7 +47,7 @@ export async function publishGroup(
     CHANGE_STREAM,
     k.owner,
     origin,
-    JSON.stringify(m),
+    encodeMutation(m),
     STREAM_BUDGET.length(),
     ...pairs,
   );
