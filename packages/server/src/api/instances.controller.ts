@@ -1,3 +1,5 @@
+import type { Actor } from '../wire/actor.js';
+import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
@@ -35,6 +37,7 @@ export class InstancesController {
     @Param('ip') ip: string,
     @Param('port') portText: string,
     @Body() body: unknown,
+    @CurrentActor() actor: Actor,
   ): Promise<InstanceDto> {
     const address = {
       namespaceId: normalizeNamespace(namespaceId),
@@ -44,11 +47,15 @@ export class InstancesController {
       port: parseJavaInt(portText),
     };
     const b = new BodyReader(body);
-    const instance = await this.operator.editInstance(address, {
-      weight: b.number('weight', 0, 10000, true),
-      enabled: b.boolean('enabled', true),
-      metadata: b.stringMap('metadata', true),
-    });
+    const instance = await this.operator.editInstance(
+      address,
+      {
+        weight: b.number('weight', 0, 10000, true),
+        enabled: b.boolean('enabled', true),
+        metadata: b.stringMap('metadata', true),
+      },
+      actor,
+    );
     return this.views.instance(instance);
   }
 }

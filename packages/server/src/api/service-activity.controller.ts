@@ -1,3 +1,5 @@
+import type { Actor } from '../wire/actor.js';
+import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
@@ -72,6 +74,7 @@ export class ServiceActivityController {
     @Param('serviceName') serviceName: string,
     @Param('clusterName') clusterName: string,
     @Body() body: unknown,
+    @CurrentActor() actor: Actor,
   ): Promise<ClusterDto> {
     const b = new BodyReader(body);
     const cluster = await this.insights.editClusterCheck(
@@ -83,6 +86,7 @@ export class ServiceActivityController {
         checkPort: b.number('checkPort', 1, 65535),
         useInstancePort: b.boolean('useInstancePort'),
       },
+      actor,
     );
     return this.views.cluster(cluster);
   }
