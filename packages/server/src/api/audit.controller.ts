@@ -22,7 +22,8 @@ export class AuditController {
   @ApiQuery({
     name: 'target',
     required: false,
-    description: 'A target (`public/DEFAULT_GROUP@@orders`, `user:alice`): its entries and those of everything below it',
+    description:
+      'A target (`public/DEFAULT_GROUP@@orders`, `user:alice`): its entries and those of everything below it',
   })
   @ApiQuery({ name: 'targetType', required: false, enum: AUDIT_TARGET_TYPES })
   @ApiQuery({ name: 'actor', required: false, description: 'Exact user name' })

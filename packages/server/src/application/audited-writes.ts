@@ -35,8 +35,8 @@ type Snapshot = ReturnType<typeof takeSnapshot>;
 
 /** A batch over a large service: keep only the instances whose metadata the batch changed. */
 function changedInstancesOnly(before: Snapshot, after: Snapshot): [Snapshot, Snapshot] {
-  const metadataOf = (s: Snapshot) =>
-    ((s as { instanceMetadata?: Record<string, Snapshot> } | null)?.instanceMetadata ?? {}) as Record<string, Snapshot>;
+  const metadataOf = (s: Snapshot): Record<string, Snapshot> =>
+    (s as { instanceMetadata?: Record<string, Snapshot> } | null)?.instanceMetadata ?? {};
   const b = metadataOf(before);
   const a = metadataOf(after);
   const changed = Object.keys({ ...b, ...a }).filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));

@@ -57,5 +57,5 @@ export function auditJson(value: unknown): AuditJson {
     }
     return result;
   }
-  return String(value);
+  return typeof value === 'bigint' ? value.toString() : null;
 }

@@ -91,7 +91,9 @@ describe('AccessDirectory over a store', () => {
     let changes = 0;
     directory.onChange(() => changes++);
     store.fail = new Error('PostgreSQL is unavailable');
-    await expect(directory.createUser('alice', 'alice-Passw0rd', OPERATOR)).rejects.toThrow('PostgreSQL is unavailable');
+    await expect(directory.createUser('alice', 'alice-Passw0rd', OPERATOR)).rejects.toThrow(
+      'PostgreSQL is unavailable',
+    );
     expect(directory.user('alice')).toBeUndefined();
     expect(changes).toBe(0);
   });

@@ -151,10 +151,13 @@ function registryOptions(config: BeaconConfig): Omit<RegistryOptions, 'store'> {
       inject: [AUDIT_STORE],
       useFactory: (store: AuditStore) => {
         const logger = new Logger('Audit');
-        return new AuditTrail(store, systemClock.now, (error, record) =>
-          logger.error(
-            `${record.action} on ${record.target.path} by ${record.actor.user} was done but not recorded: ${reasonOf(error)}`,
-          ),
+        return new AuditTrail(
+          store,
+          () => systemClock.now(),
+          (error, record) =>
+            logger.error(
+              `${record.action} on ${record.target.path} by ${record.actor.user} was done but not recorded: ${reasonOf(error)}`,
+            ),
         );
       },
     },
