@@ -119,6 +119,25 @@ describe('what is recorded', () => {
     });
   });
 
+  it('records switches and the overridden server status (kept in memory, audited all the same)', async () => {
+    for (const [entry, value] of [
+      ['pushCacheMillis', '20000'],
+      ['overriddenServerStatus', 'UP'],
+      ['overriddenServerStatus', 'NULL'],
+    ]) {
+      const res = await send('PUT', `/nacos/v1/ns/operator/switches?${q({ entry: entry!, value: value! })}`);
+      expect(res.body).toBe('ok');
+    }
+    const [switches] = (await audit({ target: 'switches' })).items;
+    expect(switches).toMatchObject({ action: 'updateSwitches', before: { defaultPushCacheMillis: 10000 } });
+    expect(switches!.after).toMatchObject({ defaultPushCacheMillis: 20000 });
+    const status = (await audit({ targetType: 'server-status' })).items;
+    expect(status.map((e) => [e.before, e.after])).toEqual([
+      [{ overridden: 'UP' }, { overridden: null }],
+      [{ overridden: null }, { overridden: 'UP' }],
+    ]);
+  });
+
   it('records users, roles, permissions and password changes without any password', async () => {
     const steps: [string, string, Record<string, string>][] = [
       ['POST', '/nacos/v1/auth/users', { username: 'alice', password: ALICE_PASSWORD }],
