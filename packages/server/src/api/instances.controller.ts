@@ -1,5 +1,3 @@
-import type { Actor } from '../wire/actor.js';
-import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
@@ -9,6 +7,8 @@ import { parseJavaInt } from '../http/param-reader.js';
 import { InstanceDto, InstancePatchDto } from '../wire/dto/instance.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('instances')
 @Controller('api/v1/namespaces/:namespaceId/services/:groupName/:serviceName/instances')

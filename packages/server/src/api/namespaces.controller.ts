@@ -1,5 +1,3 @@
-import type { Actor } from '../wire/actor.js';
-import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NamespaceService } from '../application/namespace-service.js';
@@ -8,6 +6,8 @@ import type { Identity } from '../auth/authenticator.js';
 import { CurrentIdentity } from '../auth/current-identity.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto, NamespaceCreateDto, NamespaceDto, NamespaceUpdateDto } from '../wire/dto/status.dto.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('namespaces')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })

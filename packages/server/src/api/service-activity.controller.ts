@@ -1,5 +1,3 @@
-import type { Actor } from '../wire/actor.js';
-import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
@@ -10,6 +8,8 @@ import { queryInt } from '../http/query-values.js';
 import { ClusterDto, ClusterUpdateDto, HealthHistoryDto, SubscriberDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 /** What goes on around one service: who listens, how its health went, how its clusters are checked. */
 @ApiTags('services')

@@ -1,5 +1,3 @@
-import type { Actor } from '../wire/actor.js';
-import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidParameterError, normalizeNamespace, toGroupedName } from '@beacon/core';
@@ -9,6 +7,8 @@ import { queryChoice, queryInt } from '../http/query-values.js';
 import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('services')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })

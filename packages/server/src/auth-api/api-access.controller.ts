@@ -1,5 +1,3 @@
-import type { Actor } from '../wire/actor.js';
-import { CurrentActor } from '../http/request-context.js';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidParameterError } from '@beacon/core';
@@ -8,6 +6,8 @@ import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { PasswordChangeDto, PermissionDto, RoleBindingDto, UserCreateDto, UserDto } from './dto/auth.dto.js';
 import { passwordOf } from './password-of.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * The native administration of users, roles and permissions, for the console and the SDK: the same

@@ -1,9 +1,9 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { AccessDirectory } from '../auth/access-directory.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import { page, restResult, type Page, type RestResult } from './nacos-results.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * Nacos 1.4's /v1/auth administration of users, roles and permissions, as its console calls it

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, HttpCode, HttpException, HttpStatus, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidParameterError } from '@beacon/core';
@@ -12,6 +11,7 @@ import { Authenticator, type Identity } from '../auth/authenticator.js';
 import { AUTH_OFF_IDENTITY, CurrentIdentity } from '../auth/current-identity.js';
 import { rateLimitMessage } from '../auth/denial.js';
 import { LoginService } from './login-service.js';
+import type { Actor } from '../wire/actor.js';
 
 /** What Nacos with auth disabled hands out instead of a token; the guard ignores it with auth off. */
 const AUTH_DISABLED_TOKEN = 'AUTH_DISABLED';

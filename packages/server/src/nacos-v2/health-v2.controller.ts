@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Inject, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, requireParam } from '@beacon/core';
 import { InstanceService } from '../application/instance-service.js';
@@ -6,6 +5,7 @@ import { instanceAddressOf } from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Params, CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos 2.x's HealthControllerV2: health set by hand, for clusters whose checker is NONE. */
 @Controller('nacos/v2/ns/health')

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, parseMetadata, type BeatReply } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
@@ -19,6 +18,7 @@ import type { ClientInfo } from '../wire/client-info.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { buildServiceInfoV2, type ServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 import type { BatchMetadataV2, InstanceDetailV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos 2.x's InstanceControllerV2: the same commands as /nacos/v1, answered as Results. */
 @Controller('nacos/v2/ns/instance')

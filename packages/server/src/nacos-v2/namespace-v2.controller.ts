@@ -1,10 +1,10 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { NamespaceService, type ConsoleNamespace } from '../application/namespace-service.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import type { NamespaceV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * Nacos 2.x's NamespaceControllerV2, with the native API's stricter rules: a bad or taken id is

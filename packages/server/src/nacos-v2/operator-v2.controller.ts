@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Get, Inject, Put } from '@nestjs/common';
 import { OperatorService } from '../application/operator-service.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
@@ -6,6 +5,7 @@ import type { ParamReader } from '../http/param-reader.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import { switchDomainOf, type SwitchDomain } from '../wire/nacos-switch-domain.js';
 import type { MetricsV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos 2.x's OperatorControllerV2, under `/operator` and `/ops` as there. */
 @Controller(['nacos/v2/ns/operator', 'nacos/v2/ns/ops'])

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { DEFAULT_GROUP } from '@beacon/core';
 import { ServiceCatalog } from '../application/service-catalog.js';
@@ -8,6 +7,7 @@ import type { ParamReader } from '../http/param-reader.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import type { ServiceDetailV2, ServiceNameViewV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos's ServiceControllerV2 caps a page at this many names. */
 const MAX_PAGE_SIZE = 500;

@@ -1,10 +1,10 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Inject, Put } from '@nestjs/common';
 import { parseHealthChecker, parseMetadata } from '@beacon/core';
 import { ServiceCatalog } from '../application/service-catalog.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/cluster')
 export class ClusterController {

@@ -1,10 +1,10 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Put } from '@nestjs/common';
 import { NamespaceService, type ConsoleNamespace } from '../application/namespace-service.js';
 import { OperatorService } from '../application/operator-service.js';
 import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import type { NacosNamespace, NacosNamespaceDetail, NacosNamespaceList, ServerState } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** The console endpoints Nacos clients and tools call: namespaces, server state, probes. */
 @Controller('nacos/v1/console')

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DEFAULT_CLUSTER, requireParam } from '@beacon/core';
@@ -8,6 +7,7 @@ import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { instanceAddressOf } from '../nacos-common/nacos-params.js';
 import type { HealthCheckerTypes, HealthGreeting } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/health')
 export class HealthController {

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Req, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
 import { DEFAULT_CLUSTER, parseMetadata } from '@beacon/core';
 import type { FastifyRequest } from 'fastify';
@@ -19,6 +18,7 @@ import {
   registrationOf,
 } from '../nacos-common/nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/instance')
 export class InstanceController {

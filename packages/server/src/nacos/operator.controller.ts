@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { OperatorService, type PushState } from '../application/operator-service.js';
@@ -6,6 +5,7 @@ import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { switchDomainOf, type SwitchDomain } from '../wire/nacos-switch-domain.js';
 import type { OperatorMetrics, ServerList } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Operator endpoints, mapped under both `/operator` and `/ops` as in Nacos. */
 @Controller(['nacos/v1/ns/operator', 'nacos/v1/ns/ops'])

@@ -1,4 +1,3 @@
-import type { Actor } from '../wire/actor.js';
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { DEFAULT_GROUP } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
@@ -8,6 +7,7 @@ import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { labelMatchOf, lenientInt, nameSearchOf, serviceCommandOf } from '../nacos-common/nacos-params.js';
 import type { ServiceDetail, ServiceNamePage, ServiceNamesByNamespace, SubscriberPage } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/service')
 export class ServiceController {
