@@ -40,7 +40,16 @@ describe('auditJson (what before and after are stored as)', () => {
         password: 'p',
         newPassword: 'p',
         passwordHash: 'scrypt$...',
-        metadata: { 'db.password': 'p', 'api-token': 't', clientSecret: 's', zone: 'a', 'ssh.private_key': 'k' },
+        metadata: {
+          'db.password': 'p',
+          'api-token': 't',
+          clientSecret: 's',
+          zone: 'a',
+          'ssh.private_key': 'k',
+          'db.pass': 'p',
+          passive: 'yes',
+          apiKey: 'k',
+        },
         list: [{ credentials: 'c' }],
       }),
     ).toEqual({
@@ -53,6 +62,10 @@ describe('auditJson (what before and after are stored as)', () => {
         clientSecret: REDACTED,
         zone: 'a',
         'ssh.private_key': REDACTED,
+        'db.pass': REDACTED,
+        // A word that merely contains "pass" is not a secret.
+        passive: 'yes',
+        apiKey: REDACTED,
       },
       list: [{ credentials: REDACTED }],
     });

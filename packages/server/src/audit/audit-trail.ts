@@ -2,7 +2,7 @@ import type { AuditEntry, AuditJson, AuditQuery, AuditRecord } from './audit-ent
 import type { AuditStore } from './audit-store.js';
 
 /** Keys whose values are secrets wherever they appear in a before or after (metadata included). */
-const SECRET_KEY = /pass(word|wd)?|secret|token|credential|private.?key/i;
+const SECRET_KEY = /(^|[^a-z])pass($|[^a-z])|passw(or)?d|passphrase|secret|token|credential|private.?key|api.?key/i;
 export const REDACTED = '***';
 
 /**

@@ -26,7 +26,7 @@ interface Grant {
  * reloads another node's changes cause), so a reload never undoes a change made here meanwhile.
  * Every change an operator makes is recorded in the audit trail once it is done, with the user or
  * role before and after: roles and permissions, never a password or its hash (a password change
- * shows as its time).
+ * shows as when the password was set, `changedAt`).
  */
 export class AccessDirectory {
   private readonly users = new Map<string, UserRecord>();
@@ -179,7 +179,8 @@ export class AccessDirectory {
       if (!(await this.store.updateUser(record))) throw new NotFoundError(`user ${username} not exist!`);
       this.users.set(username, record);
       this.changed();
-      const when = (at: number) => ({ passwordChangedAt: new Date(at).toISOString() });
+      // When the password was set, before and after: its value never reaches the trail.
+      const when = (at: number) => ({ changedAt: new Date(at).toISOString() });
       await this.audit(
         actor,
         'changePassword',

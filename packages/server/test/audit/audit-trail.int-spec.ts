@@ -153,7 +153,10 @@ describe('what is recorded', () => {
     expect(user.map((e) => e.action)).toEqual(['changePassword', 'bindRole', 'createUser']);
     expect(user[2]).toMatchObject({ before: null, after: { username: 'alice', admin: false, roles: [] } });
     expect(user[1]).toMatchObject({ before: { roles: [] }, after: { roles: ['ops'] } });
-    expect(Object.keys(user[0]!.after!)).toEqual(['passwordChangedAt']);
+    expect(Object.keys(user[0]!.after!)).toEqual(['changedAt']);
+    expect(Date.parse(user[0]!.after!['changedAt'] as string)).toBeGreaterThan(
+      Date.parse(user[0]!.before!['changedAt'] as string),
+    );
     const [grant] = (await audit({ target: 'role:ops' })).items;
     expect(grant).toMatchObject({
       action: 'grantPermission',
