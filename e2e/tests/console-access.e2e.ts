@@ -83,6 +83,7 @@ test('6. a read-only user sees no write controls and "No access" for a forbidden
   await expect(page.locator('tr[data-service="orders"]')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Create service' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Namespaces' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Audit' })).toHaveCount(0);
 
   await page.locator('tr[data-service="orders"]').getByRole('link', { name: 'orders' }).click();
   await expect(page.locator('tr[data-instance="127.0.0.1:8080"]')).toBeVisible();

@@ -123,14 +123,16 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'auth-api': ['application', 'auth', 'config', 'http', 'wire'],
   // the application layer: the use cases, over the state backend's port (application/state-backend.ts)
   // (config: application.module.ts hands the services their settings, e.g. BEACON_OUTAGE_VISIBLE_MS)
-  application: ['config', 'push', 'state-backend', 'wire'],
+  application: ['audit', 'config', 'push', 'state-backend', 'wire'],
   push: ['auth', 'config', 'metrics', 'net', 'state-backend', 'wire'],
-  auth: ['config', 'http', 'net', 'state-backend', 'storage', 'wire'],
+  auth: ['audit', 'config', 'http', 'net', 'state-backend', 'storage', 'wire'],
   metrics: ['state-backend'],
-  wire: ['http', 'state-backend'],
+  wire: ['audit', 'http', 'state-backend'],
   // the state backend: chooses embedded (storage/) or cluster (cluster/) and builds what each needs
-  'state-backend': ['application', 'auth', 'cluster', 'config', 'probes', 'storage'],
+  'state-backend': ['application', 'audit', 'auth', 'cluster', 'config', 'net', 'probes', 'storage'],
   cluster: ['application', 'config', 'net', 'storage'],
+  // the audit trail: its entries, the recorder, retention, and the store port with its two adapters
+  audit: ['storage', 'wire'],
   storage: [],
   probes: ['net'],
   http: ['wire'],

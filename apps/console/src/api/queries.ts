@@ -1,5 +1,5 @@
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { ServiceListQuery } from '@beacon/sdk/admin';
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { AuditQuery, ServiceListQuery } from '@beacon/sdk/admin';
 import { admin } from './admin.js';
 
 /**
@@ -13,6 +13,7 @@ import { admin } from './admin.js';
  *   ['ns', namespaceId, 'services', 'detail', group, name]
  *   ['ns', namespaceId, 'services', 'detail', group, name, 'subscribers' | 'history']
  *   ['auth-mode'] · ['auth', 'me', namespaceId] · ['auth', 'users'] · ['auth', 'permissions']
+ *   ['audit', filters]
  */
 export const namespacesQueries = {
   all: () =>
@@ -133,5 +134,22 @@ export const authQueries = {
     queryOptions({
       queryKey: [...authQueries.all(), 'permissions'] as const,
       queryFn: () => admin.listPermissions(),
+    }),
+};
+
+/** The audit trail's filters as the Audit page keeps them in its URL. */
+export type AuditFilters = Pick<AuditQuery, 'target' | 'actor' | 'action' | 'from' | 'to'>;
+
+/** Newest first, a page at a time: each further page starts at the previous one's cursor. */
+export const auditQueries = {
+  all: () => ['audit'] as const,
+  list: (filters: AuditFilters) =>
+    infiniteQueryOptions({
+      queryKey: [...auditQueries.all(), filters] as const,
+      queryFn: ({ pageParam }) =>
+        admin.listAudit({ ...filters, pageSize: 50, ...(pageParam ? { cursor: pageParam } : {}) }),
+      initialPageParam: '',
+      getNextPageParam: (last) => last.nextCursor,
+      refetchInterval: 15_000,
     }),
 };

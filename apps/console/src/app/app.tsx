@@ -4,6 +4,7 @@ import { LiveUpdates, useLive } from '../api/live-updates.js';
 import { authQueries, namespacesQueries, overviewQueries } from '../api/queries.js';
 import { AccessProvider, accessIn, landingNamespace } from '../auth/access.js';
 import { LoginPage } from '../auth/login-page.js';
+import { AuditPage, readAuditFilters } from '../audit/audit-page.js';
 import { NamespacesPage } from '../namespaces/namespaces-page.js';
 import { Loading } from '../ui/feedback.js';
 import { auth } from '../auth/session.js';
@@ -146,6 +147,11 @@ function Shell() {
                 Users
               </Link>
             )}
+            {access.admin && (
+              <Link to="/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
+                Audit
+              </Link>
+            )}
           </nav>
           <div className="topbar-right">
             <NamespaceSwitcher namespaceId={namespaceId} />
@@ -179,6 +185,7 @@ function Shell() {
           {route.page === 'overview' && <OverviewPage />}
           {route.page === 'users' && <UsersPage announce={announce} />}
           {route.page === 'namespaces' && <NamespacesPage announce={announce} />}
+          {route.page === 'audit' && <AuditPage filters={readAuditFilters(location.params)} />}
           {route.page === 'not-found' && (
             <div className="panel">
               <h1>Page not found</h1>

@@ -24,6 +24,7 @@ describe('console routes', () => {
 
   it('finds nothing elsewhere, nor in malformed escapes', () => {
     expect(matchRoute('/users')).toEqual({ page: 'users' });
+    expect(matchRoute('/audit')).toEqual({ page: 'audit' });
     expect(matchRoute('/users/x')).toEqual({ page: 'not-found' });
     expect(matchRoute('/services/%E0%A4%A/x')).toEqual({ page: 'not-found' });
   });

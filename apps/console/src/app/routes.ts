@@ -16,11 +16,12 @@ export type Route =
   | { readonly page: 'overview' }
   | { readonly page: 'users' }
   | { readonly page: 'namespaces' }
+  | { readonly page: 'audit' }
   | { readonly page: 'not-found' };
 
 /**
  * `/` and `/services` list services; `/services/{group}/{name}` is one service; `/overview` is every
- * readable namespace at a glance; `/users` and `/namespaces` are for admins.
+ * readable namespace at a glance; `/users`, `/namespaces` and `/audit` are for admins.
  */
 export function matchRoute(pathname: string): Route {
   let parts: string[];
@@ -33,6 +34,7 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1 && parts[0] === 'overview') return { page: 'overview' };
   if (parts.length === 1 && parts[0] === 'users') return { page: 'users' };
   if (parts.length === 1 && parts[0] === 'namespaces') return { page: 'namespaces' };
+  if (parts.length === 1 && parts[0] === 'audit') return { page: 'audit' };
   if (parts.length === 3 && parts[0] === 'services') return { page: 'service', groupName: parts[1]!, name: parts[2]! };
   return { page: 'not-found' };
 }

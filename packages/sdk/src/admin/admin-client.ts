@@ -28,6 +28,8 @@ export type SubscriberDto = Schemas['SubscriberDto'];
 export type HealthHistoryDto = Schemas['HealthHistoryDto'];
 export type HealthPointDto = Schemas['HealthPointDto'];
 export type CheckResultDto = Schemas['CheckResultDto'];
+export type AuditEntryDto = Schemas['AuditEntryDto'];
+export type AuditPageDto = Schemas['AuditPageDto'];
 
 /** The answer of a successful login (Nacos's `/nacos/v1/auth/login`). */
 export interface LoginResult {
@@ -73,6 +75,24 @@ export interface ServiceListQuery {
   pageSize?: number;
 }
 
+/** Filters of the audit trail (admins); every one left out keeps everything. */
+export interface AuditQuery {
+  /** A target (`public/DEFAULT_GROUP@@orders`, `user:alice`): its entries and those of everything below it. */
+  target?: string;
+  targetType?: AuditEntryDto['targetType'];
+  /** Exact user name. */
+  actor?: string;
+  /** Exact action, e.g. `editInstance`. */
+  action?: string;
+  /** ISO 8601 or ms since the epoch, inclusive. */
+  from?: string | number;
+  /** ISO 8601 or ms since the epoch, exclusive. */
+  to?: string | number;
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  pageSize?: number;
+}
+
 /** Typed client of the native `/api/v1` API. Browser-safe: fetch only, no Node modules. */
 export class AdminClient {
   private readonly baseUrl: string;
@@ -98,12 +118,12 @@ export class AdminClient {
   }
 
   listServices(namespaceId: string, query: ServiceListQuery = {}): Promise<ServicePageDto> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const qs = params.toString();
-    return this.request('GET', `${servicesPath(namespaceId)}${qs ? `?${qs}` : ''}`);
+    return this.request('GET', `${servicesPath(namespaceId)}${queryString(query)}`);
+  }
+
+  /** Operator writes, newest first, with who, from where, when, what, before and after (admins). */
+  listAudit(query: AuditQuery = {}): Promise<AuditPageDto> {
+    return this.request('GET', `/api/v1/audit${queryString(query)}`);
   }
 
   createNamespace(body: NamespaceCreateDto): Promise<NamespaceDto> {
@@ -287,4 +307,14 @@ function servicesPath(namespaceId: string): string {
 
 function servicePath(namespaceId: string, groupName: string, serviceName: string): string {
   return `${servicesPath(namespaceId)}/${enc(groupName)}/${enc(serviceName)}`;
+}
+
+/** `?a=1&b=2` of the values given (empty ones left out), or nothing. */
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
 }

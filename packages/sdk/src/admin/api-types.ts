@@ -353,6 +353,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Operator writes, newest first, with who, from where, when, what, before and after (admins) */
+    get: operations['listAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/watch': {
     parameters: {
       query?: never;
@@ -711,6 +728,36 @@ export interface components {
       namespaces: components['schemas']['NamespaceHealthDto'][];
       /** @description The worst services across those namespaces (lost every instance, protection reached, most unhealthy), at most 50 */
       worst: components['schemas']['ServiceSummaryDto'][];
+    };
+    AuditEntryDto: {
+      /** @description Increases with every entry */
+      id: number;
+      /** @description When the write was done, ms since the epoch */
+      at: number;
+      /** @description Who did it: the user (`anonymous` with BEACON_AUTH=off) */
+      actor: string;
+      /** @description The peer address of the writer's connection */
+      address: string;
+      /** @description What was done: `editInstance`, `updateService`, `grantPermission`, ... */
+      action: string;
+      /** @enum {string} */
+      targetType: 'namespace' | 'service' | 'cluster' | 'instance' | 'switches' | 'server-status' | 'user' | 'role';
+      /** @description What it was done to: `<namespace>[/<group>@@<service>[/<cluster>[/<ip>:<port>]]]`, `user:<name>`, `role:<name>`, `switches`, `server-status` */
+      target: string;
+      /** @description The target before (null: it did not exist); secrets never appear */
+      before: {
+        [key: string]: unknown;
+      } | null;
+      /** @description The target after (null: it is gone) */
+      after: {
+        [key: string]: unknown;
+      } | null;
+    };
+    AuditPageDto: {
+      /** @description Newest first */
+      items: components['schemas']['AuditEntryDto'][];
+      /** @description Pass as `cursor` for the next (older) page; absent on the last page */
+      nextCursor?: string;
     };
   };
   responses: never;
@@ -1999,6 +2046,67 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OverviewDto'];
+        };
+      };
+    };
+  };
+  listAudit: {
+    parameters: {
+      query?: {
+        /** @description A target (`public/DEFAULT_GROUP@@orders`, `user:alice`): its entries and those of everything below it */
+        target?: string;
+        targetType?: 'namespace' | 'service' | 'cluster' | 'instance' | 'switches' | 'server-status' | 'user' | 'role';
+        /** @description Exact user name */
+        actor?: string;
+        /** @description Exact action, e.g. `editInstance` */
+        action?: string;
+        /** @description ISO 8601 or ms since the epoch, inclusive */
+        from?: string;
+        /** @description ISO 8601 or ms since the epoch, exclusive */
+        to?: string;
+        /** @description The previous page's `nextCursor` */
+        cursor?: string;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPageDto'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No valid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description Not an admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
         };
       };
     };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationModule } from '../application/application.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { WireModule } from '../wire/wire.module.js';
+import { AuditController } from './audit.controller.js';
 import { GroupsController } from './groups.controller.js';
 import { InstancesController } from './instances.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
@@ -21,6 +22,7 @@ import { StatusController } from './status.controller.js';
     InstancesController,
     GroupsController,
     OverviewController,
+    AuditController,
   ],
 })
 export class ApiModule {}

@@ -7,6 +7,8 @@ import { parseJavaInt } from '../http/param-reader.js';
 import { InstanceDto, InstancePatchDto } from '../wire/dto/instance.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('instances')
 @Controller('api/v1/namespaces/:namespaceId/services/:groupName/:serviceName/instances')
@@ -35,6 +37,7 @@ export class InstancesController {
     @Param('ip') ip: string,
     @Param('port') portText: string,
     @Body() body: unknown,
+    @CurrentActor() actor: Actor,
   ): Promise<InstanceDto> {
     const address = {
       namespaceId: normalizeNamespace(namespaceId),
@@ -44,11 +47,15 @@ export class InstancesController {
       port: parseJavaInt(portText),
     };
     const b = new BodyReader(body);
-    const instance = await this.operator.editInstance(address, {
-      weight: b.number('weight', 0, 10000, true),
-      enabled: b.boolean('enabled', true),
-      metadata: b.stringMap('metadata', true),
-    });
+    const instance = await this.operator.editInstance(
+      address,
+      {
+        weight: b.number('weight', 0, 10000, true),
+        enabled: b.boolean('enabled', true),
+        metadata: b.stringMap('metadata', true),
+      },
+      actor,
+    );
     return this.views.instance(instance);
   }
 }

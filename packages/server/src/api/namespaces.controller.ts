@@ -6,6 +6,8 @@ import type { Identity } from '../auth/authenticator.js';
 import { CurrentIdentity } from '../auth/current-identity.js';
 import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto, NamespaceCreateDto, NamespaceDto, NamespaceUpdateDto } from '../wire/dto/status.dto.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('namespaces')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
@@ -30,9 +32,12 @@ export class NamespacesController {
   @ApiBody({ type: NamespaceCreateDto })
   @ApiResponse({ status: 201, type: NamespaceDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace exists' })
-  create(@Body() body: unknown): Promise<NamespaceDto> {
+  create(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<NamespaceDto> {
     const b = new BodyReader(body);
-    return this.namespaces.define({ id: b.string('id'), name: b.string('name'), description: b.string('description') });
+    return this.namespaces.define(
+      { id: b.string('id'), name: b.string('name'), description: b.string('description') },
+      actor,
+    );
   }
 
   @Put(':namespaceId')
@@ -40,9 +45,17 @@ export class NamespacesController {
   @ApiBody({ type: NamespaceUpdateDto })
   @ApiOkResponse({ type: NamespaceDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  update(@Param('namespaceId') namespaceId: string, @Body() body: unknown): Promise<NamespaceDto> {
+  update(
+    @Param('namespaceId') namespaceId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<NamespaceDto> {
     const b = new BodyReader(body);
-    return this.namespaces.redefine(namespaceId, { name: b.string('name'), description: b.string('description') });
+    return this.namespaces.redefine(
+      namespaceId,
+      { name: b.string('name'), description: b.string('description') },
+      actor,
+    );
   }
 
   @Delete(':namespaceId')
@@ -51,7 +64,7 @@ export class NamespacesController {
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The namespace still has services' })
-  remove(@Param('namespaceId') namespaceId: string): Promise<void> {
-    return this.namespaces.deleteEmpty(namespaceId);
+  remove(@Param('namespaceId') namespaceId: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.namespaces.deleteEmpty(namespaceId, actor);
   }
 }

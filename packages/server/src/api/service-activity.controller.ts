@@ -8,6 +8,8 @@ import { queryInt } from '../http/query-values.js';
 import { ClusterDto, ClusterUpdateDto, HealthHistoryDto, SubscriberDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 /** What goes on around one service: who listens, how its health went, how its clusters are checked. */
 @ApiTags('services')
@@ -72,6 +74,7 @@ export class ServiceActivityController {
     @Param('serviceName') serviceName: string,
     @Param('clusterName') clusterName: string,
     @Body() body: unknown,
+    @CurrentActor() actor: Actor,
   ): Promise<ClusterDto> {
     const b = new BodyReader(body);
     const cluster = await this.insights.editClusterCheck(
@@ -83,6 +86,7 @@ export class ServiceActivityController {
         checkPort: b.number('checkPort', 1, 65535),
         useInstancePort: b.boolean('useInstancePort'),
       },
+      actor,
     );
     return this.views.cluster(cluster);
   }

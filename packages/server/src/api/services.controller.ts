@@ -7,6 +7,8 @@ import { queryChoice, queryInt } from '../http/query-values.js';
 import { ServiceCreateDto, ServiceDetailDto, ServicePageDto, ServiceUpdateDto } from '../wire/dto/service.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 @ApiTags('services')
 @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid request' })
@@ -81,7 +83,11 @@ export class ServicesController {
   @ApiBody({ type: ServiceCreateDto })
   @ApiResponse({ status: 201, type: ServiceDetailDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The service exists' })
-  async create(@Param('namespaceId') namespaceId: string, @Body() body: unknown): Promise<ServiceDetailDto> {
+  async create(
+    @Param('namespaceId') namespaceId: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceDetailDto> {
     const b = new BodyReader(body);
     const name = b.string('name');
     if (!name) throw new InvalidParameterError('name is required');
@@ -92,6 +98,7 @@ export class ServicesController {
         protectThreshold: b.number('protectThreshold', 0, 1),
         metadata: b.stringMap('metadata'),
       },
+      actor,
     );
     return this.views.serviceDetail(service);
   }
@@ -119,12 +126,18 @@ export class ServicesController {
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
     @Body() body: unknown,
+    @CurrentActor() actor: Actor,
   ): Promise<ServiceDetailDto> {
     const b = new BodyReader(body);
-    const updated = await this.catalog.edit(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), {
-      protectThreshold: b.number('protectThreshold', 0, 1),
-      metadata: b.stringMap('metadata'),
-    });
+    const updated = await this.catalog.edit(
+      normalizeNamespace(namespaceId),
+      toGroupedName(serviceName, groupName),
+      {
+        protectThreshold: b.number('protectThreshold', 0, 1),
+        metadata: b.stringMap('metadata'),
+      },
+      actor,
+    );
     return this.views.serviceDetail(updated);
   }
 
@@ -137,7 +150,8 @@ export class ServicesController {
     @Param('namespaceId') namespaceId: string,
     @Param('groupName') groupName: string,
     @Param('serviceName') serviceName: string,
+    @CurrentActor() actor: Actor,
   ): Promise<void> {
-    await this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName));
+    await this.catalog.deleteExisting(normalizeNamespace(namespaceId), toGroupedName(serviceName, groupName), actor);
   }
 }

@@ -22,6 +22,9 @@ import { ServiceCatalog } from './service-catalog.js';
 import { ServiceInsights } from './service-insights.js';
 import { ServiceOutages } from './service-outages.js';
 import { STATE_BACKEND, type StateBackend } from './state-backend.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { AuditedWrites } from './audited-writes.js';
+import { AuditLog } from './audit-log.js';
 
 /** UP once every module is ready (the registry restored, the schedulers started); DOWN on shutdown. */
 @Injectable()
@@ -46,7 +49,17 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
   providers: [
     { provide: ServerStatusHolder, useFactory: () => new ServerStatusHolder() },
     ServerStatusLifecycle,
-    { provide: InstanceService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new InstanceService(b) },
+    {
+      provide: AuditedWrites,
+      inject: [STATE_BACKEND, AuditTrail],
+      useFactory: (b: StateBackend, t: AuditTrail) => new AuditedWrites(b, t),
+    },
+    { provide: AuditLog, inject: [AuditTrail], useFactory: (t: AuditTrail) => new AuditLog(t) },
+    {
+      provide: InstanceService,
+      inject: [STATE_BACKEND, AuditedWrites],
+      useFactory: (b: StateBackend, w: AuditedWrites) => new InstanceService(b, w),
+    },
     {
       provide: DiscoveryService,
       inject: [STATE_BACKEND, Subscriptions],
@@ -59,15 +72,19 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     },
     {
       provide: ServiceCatalog,
-      inject: [STATE_BACKEND, ServiceOutages],
-      useFactory: (b: StateBackend, o: ServiceOutages) => new ServiceCatalog(b, o),
+      inject: [STATE_BACKEND, AuditedWrites, ServiceOutages],
+      useFactory: (b: StateBackend, w: AuditedWrites, o: ServiceOutages) => new ServiceCatalog(b, w, o),
     },
-    { provide: NamespaceService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new NamespaceService(b) },
+    {
+      provide: NamespaceService,
+      inject: [STATE_BACKEND, AuditedWrites],
+      useFactory: (b: StateBackend, w: AuditedWrites) => new NamespaceService(b, w),
+    },
     {
       provide: OperatorService,
-      inject: [STATE_BACKEND, ServerStatusHolder, PushMetrics],
-      useFactory: (b: StateBackend, status: ServerStatusHolder, push: PushMetrics) =>
-        new OperatorService(b, status, push),
+      inject: [STATE_BACKEND, ServerStatusHolder, PushMetrics, AuditedWrites],
+      useFactory: (b: StateBackend, status: ServerStatusHolder, push: PushMetrics, w: AuditedWrites) =>
+        new OperatorService(b, status, push, w),
     },
     { provide: BeatService, inject: [STATE_BACKEND], useFactory: (b: StateBackend) => new BeatService(b.beats) },
     {
@@ -105,6 +122,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
     ConnectionDiscovery,
     ServiceInsights,
     ClientViews,
+    AuditLog,
   ],
 })
 export class ApplicationModule {}

@@ -8,7 +8,9 @@ import {
   type RegisterCommand,
   type Registry,
 } from '@beacon/core';
+import type { Actor } from '../wire/actor.js';
 import { isModernJava, type ClientInfo } from '../wire/client-info.js';
+import type { AuditedWrites } from './audited-writes.js';
 import type { StateBackend } from './state-backend.js';
 
 /** A registration as a client sends it: without `ephemeral`, the server's default applies. */
@@ -32,10 +34,15 @@ export interface BatchScope {
 /**
  * What clients do to their own instances: register, update, deregister, patch, read, and the
  * manual health flag. Rules that depend on who calls (the strict update of modern Java clients,
- * the default ephemerality) are decided here, not in the faces.
+ * the default ephemerality) are decided here, not in the faces. Registering and deregistering are
+ * a client's own; updating, patching and the health flag are operator writes, audited
+ * (audit-subjects.ts draws the line).
  */
 export class InstanceService {
-  constructor(private readonly state: StateBackend) {}
+  constructor(
+    private readonly state: StateBackend,
+    private readonly writes: AuditedWrites,
+  ) {}
 
   /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
   private get registry(): Registry {
@@ -47,21 +54,21 @@ export class InstanceService {
   }
 
   /** Strict (404 when missing) for Java clients from 1.0.0; an upsert for everyone else. */
-  update(registration: InstanceRegistration, caller: ClientInfo): Promise<Instance> {
-    return this.state.apply('updateInstance', this.withDefaults(registration), isModernJava(caller));
+  update(registration: InstanceRegistration, caller: ClientInfo, actor: Actor): Promise<Instance> {
+    return this.writes.apply(actor, 'updateInstance', this.withDefaults(registration), isModernJava(caller));
   }
 
   /** Strict whoever calls: 400 when the service or the instance does not exist (the Nacos 2.x API). */
-  updateExisting(registration: InstanceRegistration): Promise<Instance> {
-    return this.state.apply('updateInstance', this.withDefaults(registration), true);
+  updateExisting(registration: InstanceRegistration, actor: Actor): Promise<Instance> {
+    return this.writes.apply(actor, 'updateInstance', this.withDefaults(registration), true);
   }
 
   deregister(cmd: DeregisterCommand): Promise<boolean> {
     return this.state.apply('deregisterInstance', cmd);
   }
 
-  patch(cmd: PatchCommand): Promise<Instance> {
-    return this.state.apply('patchInstance', cmd);
+  patch(cmd: PatchCommand, actor: Actor): Promise<Instance> {
+    return this.writes.apply(actor, 'patchInstance', cmd);
   }
 
   /** One instance; 404 with Nacos's messages (no service, no cluster, no such address). */
@@ -70,8 +77,8 @@ export class InstanceService {
   }
 
   /** Health set by hand; only for clusters whose checker is NONE. */
-  setHealth(address: InstanceAddress, healthy: boolean): Promise<void> {
-    return this.state.apply('setHealthManually', address, healthy);
+  setHealth(address: InstanceAddress, healthy: boolean, actor: Actor): Promise<void> {
+    return this.writes.apply(actor, 'setHealthManually', address, healthy);
   }
 
   /** Every instance of a service, for the server-to-server status listing. */
@@ -88,11 +95,12 @@ export class InstanceService {
     scope: BatchScope,
     metadata: Metadata,
     mode: 'merge' | 'remove',
+    actor: Actor,
   ): Promise<string[]> {
     const { consistencyType } = scope;
     const targets: BatchTargets =
       consistencyType === 'ephemeral' || consistencyType === 'persist' ? consistencyType : scope.listed();
-    return this.state.apply('batchMetadata', namespaceId, serviceName, targets, metadata, mode);
+    return this.writes.apply(actor, 'batchMetadata', namespaceId, serviceName, targets, metadata, mode);
   }
 
   private withDefaults(registration: InstanceRegistration): RegisterCommand {

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { requireParam } from '@beacon/core';
 import { MAX_NAMESPACE_ID_LENGTH } from '../wire/nacos-names.js';
 import type { StateBackend } from './state-backend.js';
+import type { Actor } from '../wire/actor.js';
+import type { AuditedWrites } from './audited-writes.js';
 
 const NAMESPACE_ID = /^[\w-]+$/;
 
@@ -50,7 +52,10 @@ const PUBLIC_CONSOLE_NAMESPACE: ConsoleNamespace = {
  * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
  */
 export class NamespaceService {
-  constructor(private readonly state: StateBackend) {}
+  constructor(
+    private readonly state: StateBackend,
+    private readonly writes: AuditedWrites,
+  ) {}
 
   /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
   private get registry(): Registry {
@@ -131,18 +136,22 @@ export class NamespaceService {
    * False for an id that is malformed, too long or taken (before the name is even required, as in
    * Nacos); a random id when none is given.
    */
-  async create(id: string | undefined, name: string | undefined, description: string): Promise<boolean> {
+  async create(id: string | undefined, name: string | undefined, description: string, actor: Actor): Promise<boolean> {
     const chosen = id ?? randomUUID();
     if (!isValidId(chosen) || this.exists(chosen)) return false;
-    await this.state.apply('putNamespace', { id: chosen, name: requireParam(name, 'namespaceName'), description });
+    await this.writes.apply(actor, 'putNamespace', {
+      id: chosen,
+      name: requireParam(name, 'namespaceName'),
+      description,
+    });
     return true;
   }
 
   /** Edits a namespace, or names one that sprang into being; false for an id `create` would refuse. */
-  async update(id: string, name: string | undefined, description: string | undefined): Promise<boolean> {
+  async update(id: string, name: string | undefined, description: string | undefined, actor: Actor): Promise<boolean> {
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !isValidId(id)) return false;
-    await this.state.apply('putNamespace', {
+    await this.writes.apply(actor, 'putNamespace', {
       id,
       name: name ?? existing?.name ?? id,
       description: description ?? existing?.description ?? '',
@@ -150,18 +159,21 @@ export class NamespaceService {
     return true;
   }
 
-  delete(id: string): Promise<void> {
-    return this.state.apply('deleteNamespace', id);
+  delete(id: string, actor: Actor): Promise<void> {
+    return this.writes.apply(actor, 'deleteNamespace', id);
   }
 
   // ---- the native API's stricter edits: a clear 4xx instead of Nacos's `false` ----------------
 
   /** Creates a named namespace; 400 for a bad id or name, 409 when the id is taken. */
-  async define(input: {
-    id?: string | undefined;
-    name?: string | undefined;
-    description?: string | undefined;
-  }): Promise<NamespaceSummary> {
+  async define(
+    input: {
+      id?: string | undefined;
+      name?: string | undefined;
+      description?: string | undefined;
+    },
+    actor: Actor,
+  ): Promise<NamespaceSummary> {
     const id = input.id || randomUUID();
     if (!isValidId(id)) {
       throw new InvalidParameterError(
@@ -170,7 +182,11 @@ export class NamespaceService {
       );
     }
     if (this.exists(id)) throw new ConflictError(`namespace ${id} already exists`, 'namespace');
-    await this.state.apply('putNamespace', { id, name: displayName(input.name), description: input.description ?? '' });
+    await this.writes.apply(actor, 'putNamespace', {
+      id,
+      name: displayName(input.name),
+      description: input.description ?? '',
+    });
     return this.summary(id);
   }
 
@@ -178,13 +194,14 @@ export class NamespaceService {
   async redefine(
     id: string,
     input: { name?: string | undefined; description?: string | undefined },
+    actor: Actor,
   ): Promise<NamespaceSummary> {
     this.refusePublic(id, 'edited');
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !this.registry.namespaceIds().includes(id)) {
       throw new NotFoundError(`namespace ${id} not found`, 'namespace-missing');
     }
-    await this.state.apply('putNamespace', {
+    await this.writes.apply(actor, 'putNamespace', {
       id,
       name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),
       description: input.description ?? existing?.description ?? '',
@@ -193,14 +210,14 @@ export class NamespaceService {
   }
 
   /** Deletes a namespace that holds no services; 409 while it still has some. */
-  async deleteEmpty(id: string): Promise<void> {
+  async deleteEmpty(id: string, actor: Actor): Promise<void> {
     this.refusePublic(id, 'deleted');
     const summary = this.list().find((n) => n.id === id);
     if (!summary) throw new NotFoundError(`namespace ${id} not found`);
     if (summary.serviceCount > 0) {
       throw new ConflictError(`namespace ${id} still has ${summary.serviceCount} services: delete them first`);
     }
-    await this.state.apply('deleteNamespace', id);
+    await this.writes.apply(actor, 'deleteNamespace', id);
   }
 
   private summary(id: string): NamespaceSummary {

@@ -11,6 +11,8 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type { PushMetrics, PushState } from '../push/push-metrics.js';
 import { SERVER_STATUSES, type ServerStatus, type ServerStatusHolder } from './server-status.js';
 import type { StateBackend } from './state-backend.js';
+import type { Actor } from '../wire/actor.js';
+import type { AuditedWrites } from './audited-writes.js';
 
 export type { PushState };
 
@@ -53,6 +55,7 @@ export class OperatorService {
     private readonly state: StateBackend,
     private readonly status: ServerStatusHolder,
     private readonly push: PushMetrics,
+    private readonly writes: AuditedWrites,
   ) {}
 
   /** Reads are local: the registry (or, in cluster mode, this node's view of it). */
@@ -65,12 +68,12 @@ export class OperatorService {
    * value becomes an override that survives re-registration and restarts, `null` removes it so the
    * client's own value shows again. Core validates the whole edit before changing anything.
    */
-  editInstance(address: InstanceAddress, edit: OperatorEdit): Promise<Instance> {
+  editInstance(address: InstanceAddress, edit: OperatorEdit, actor: Actor): Promise<Instance> {
     if (!this.registry.findInstance(address)) {
       const { serviceName, clusterName, ip, port } = address;
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
-    return this.state.apply('editInstance', address, edit);
+    return this.writes.apply(actor, 'editInstance', address, edit);
   }
 
   get switches(): Readonly<Switches> {
@@ -87,18 +90,27 @@ export class OperatorService {
 
   /**
    * Sets one switch from its wire name and text value; `overriddenServerStatus` (NULL clears it)
-   * is the server status, kept in memory only.
+   * is the server status, kept in memory only (audited all the same: it stops the traffic).
    */
-  async updateSwitch(entry: string, value: string): Promise<void> {
+  async updateSwitch(entry: string, value: string, actor: Actor): Promise<void> {
     if (entry === 'overriddenServerStatus') {
       const status = value.toUpperCase();
       if (status !== 'NULL' && !SERVER_STATUSES.includes(status as ServerStatus)) {
         throw new InvalidParameterError(`unknown server status: ${value}`);
       }
+      const before = this.status.overriddenStatus ?? null;
       this.status.override(status === 'NULL' ? undefined : (status as ServerStatus));
+      const target = { type: 'server-status', path: 'server-status' } as const;
+      await this.writes.record(
+        actor,
+        'overrideServerStatus',
+        target,
+        { overridden: before },
+        { overridden: this.status.overriddenStatus ?? null },
+      );
       return;
     }
-    await this.state.apply('updateSwitches', switchPatch(entry, value));
+    await this.writes.apply(actor, 'updateSwitches', switchPatch(entry, value));
   }
 
   figures(): RegistryFigures {

@@ -3,6 +3,10 @@ import { FakeClock, registerCommand } from '@beacon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { boundedPage, pageOf, ServiceCatalog } from './service-catalog.js';
 import { EmbeddedStateBackend } from './state-backend.js';
+import { AuditedWrites } from './audited-writes.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.js';
+import { SqliteDatabase } from '../storage/sqlite-database.js';
 
 // The one service listing behind /nacos/v1/ns/service/list, /nacos/v1/ns/catalog/services and
 // /api/v1/services: each face states its filter and page; the catalog filters, sorts and pages.
@@ -18,7 +22,9 @@ const names = (page: { services: { name: string }[] }) => page.services.map((s) 
 
 beforeEach(() => {
   registry = new Registry({ clock: new FakeClock(0), store: new MemoryStore() });
-  catalog = new ServiceCatalog(new EmbeddedStateBackend(registry, new BeatProcessor(registry)));
+  const backend = new EmbeddedStateBackend(registry, new BeatProcessor(registry));
+  const trail = new AuditTrail(new SqliteAuditStore(new SqliteDatabase(':memory:')), Date.now, () => undefined);
+  catalog = new ServiceCatalog(backend, new AuditedWrites(backend, trail));
   register('DEFAULT_GROUP@@orders');
   register('DEFAULT_GROUP@@Billing', '127.0.0.2', 9090);
   register('shop@@cart');

@@ -14,6 +14,8 @@ import {
 } from '@beacon/core';
 import type { ServiceOutages } from './service-outages.js';
 import type { StateBackend } from './state-backend.js';
+import type { Actor } from '../wire/actor.js';
+import type { AuditedWrites } from './audited-writes.js';
 
 /** Which services a listing keeps; every criterion left out keeps everything. */
 export interface ServiceFilter {
@@ -114,6 +116,7 @@ export interface ServiceEdit {
 export class ServiceCatalog {
   constructor(
     private readonly state: StateBackend,
+    private readonly writes: AuditedWrites,
     private readonly outages?: ServiceOutages,
   ) {}
 
@@ -246,30 +249,33 @@ export class ServiceCatalog {
     return service;
   }
 
-  create(cmd: ServiceCommand): Promise<Service> {
-    return this.state.apply('createService', cmd);
+  create(cmd: ServiceCommand, actor: Actor): Promise<Service> {
+    return this.writes.apply(actor, 'createService', cmd);
   }
 
   /** Creates a service with no selector; threshold 0 and no metadata unless given. */
-  define(namespaceId: string, serviceName: string, settings: ServiceEdit): Promise<Service> {
-    return this.create({
-      namespaceId,
-      serviceName,
-      protectThreshold: settings.protectThreshold ?? 0,
-      metadata: settings.metadata ?? {},
-      selector: NO_SELECTOR,
-    });
+  define(namespaceId: string, serviceName: string, settings: ServiceEdit, actor: Actor): Promise<Service> {
+    return this.create(
+      {
+        namespaceId,
+        serviceName,
+        protectThreshold: settings.protectThreshold ?? 0,
+        metadata: settings.metadata ?? {},
+        selector: NO_SELECTOR,
+      },
+      actor,
+    );
   }
 
   /** Replaces all settings: what the command leaves empty is reset, as Nacos's PUT does. */
-  replace(cmd: ServiceCommand): Promise<Service> {
-    return this.state.apply('updateService', cmd);
+  replace(cmd: ServiceCommand, actor: Actor): Promise<Service> {
+    return this.writes.apply(actor, 'updateService', cmd);
   }
 
   /** Changes only the settings the edit names. */
-  edit(namespaceId: string, serviceName: string, edit: ServiceEdit): Promise<Service> {
+  edit(namespaceId: string, serviceName: string, edit: ServiceEdit, actor: Actor): Promise<Service> {
     const service = this.require(namespaceId, serviceName);
-    return this.state.apply('updateService', {
+    return this.writes.apply(actor, 'updateService', {
       namespaceId,
       serviceName,
       protectThreshold: edit.protectThreshold ?? service.settings.protectThreshold,
@@ -279,18 +285,18 @@ export class ServiceCatalog {
   }
 
   /** Deletes a service with its instances; 400 with Nacos's message when missing. */
-  delete(namespaceId: string, serviceName: string): Promise<void> {
-    return this.state.apply('deleteService', namespaceId, serviceName);
+  delete(namespaceId: string, serviceName: string, actor: Actor): Promise<void> {
+    return this.writes.apply(actor, 'deleteService', namespaceId, serviceName);
   }
 
   /** Deletes a service with its instances; 404 naming the namespace when missing. */
-  deleteExisting(namespaceId: string, serviceName: string): Promise<void> {
+  deleteExisting(namespaceId: string, serviceName: string, actor: Actor): Promise<void> {
     this.require(namespaceId, serviceName);
-    return this.state.apply('deleteService', namespaceId, serviceName);
+    return this.writes.apply(actor, 'deleteService', namespaceId, serviceName);
   }
 
   /** Deletes a service only while it has no instances (the Nacos 2.x API refuses the others). */
-  deleteEmpty(namespaceId: string, serviceName: string): Promise<void> {
+  deleteEmpty(namespaceId: string, serviceName: string, actor: Actor): Promise<void> {
     const service = this.require(namespaceId, serviceName);
     if (service.instanceCount() > 0) {
       throw new InvalidParameterError(
@@ -298,7 +304,7 @@ export class ServiceCatalog {
         'service-not-empty',
       );
     }
-    return this.state.apply('deleteService', namespaceId, serviceName);
+    return this.writes.apply(actor, 'deleteService', namespaceId, serviceName);
   }
 
   /**
@@ -318,8 +324,9 @@ export class ServiceCatalog {
     serviceName: string,
     clusterName: string,
     patch: Partial<ClusterSettings>,
+    actor: Actor,
   ): Promise<Cluster> {
-    return this.state.apply('updateCluster', namespaceId, serviceName, clusterName, patch);
+    return this.writes.apply(actor, 'updateCluster', namespaceId, serviceName, clusterName, patch);
   }
 
   /** The instances of one cluster; 404 with Nacos's messages when service or cluster is missing. */

@@ -4,6 +4,7 @@ import { clusterCheckPatch, type ClusterCheckEdit } from './cluster-check-edit.j
 import { HISTORY_KEPT_MS, HISTORY_RESOLUTION_MS, type HealthHistory } from './health-history.js';
 import type { HealthPoint } from './health-ring.js';
 import type { ServiceCatalog } from './service-catalog.js';
+import type { Actor } from '../wire/actor.js';
 
 export interface HealthHistoryView {
   readonly resolutionMs: number;
@@ -42,9 +43,10 @@ export class ServiceInsights {
     serviceName: string,
     clusterName: string,
     edit: ClusterCheckEdit,
+    actor: Actor,
   ): Promise<Cluster> {
     const service = this.catalog.require(namespaceId, serviceName);
     if (!service.cluster(clusterName)) throw new NotFoundError(`cluster ${clusterName} not found in ${service.name}`);
-    return this.catalog.updateCluster(service.namespaceId, service.name, clusterName, clusterCheckPatch(edit));
+    return this.catalog.updateCluster(service.namespaceId, service.name, clusterName, clusterCheckPatch(edit), actor);
   }
 }

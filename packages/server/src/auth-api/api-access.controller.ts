@@ -6,6 +6,8 @@ import { BodyReader } from '../http/body-reader.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { PasswordChangeDto, PermissionDto, RoleBindingDto, UserCreateDto, UserDto } from './dto/auth.dto.js';
 import { passwordOf } from './password-of.js';
+import { CurrentActor } from '../http/request-context.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * The native administration of users, roles and permissions, for the console and the SDK: the same
@@ -32,11 +34,11 @@ export class ApiAccessController {
   @ApiBody({ type: UserCreateDto })
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'The user exists' })
-  async createUser(@Body() body: unknown): Promise<UserDto> {
+  async createUser(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<UserDto> {
     const b = new BodyReader(body);
     const username = b.string('username');
     if (!username) throw new InvalidParameterError('username is required');
-    await this.directory.createUser(username, passwordOf(body));
+    await this.directory.createUser(username, passwordOf(body), actor);
     return this.userDto(username);
   }
 
@@ -46,8 +48,12 @@ export class ApiAccessController {
   @ApiBody({ type: PasswordChangeDto })
   @ApiResponse({ status: 204, description: 'Changed; tokens issued before now stop working' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async changePassword(@Param('username') username: string, @Body() body: unknown): Promise<void> {
-    await this.directory.changePassword(username, passwordOf(body));
+  async changePassword(
+    @Param('username') username: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    await this.directory.changePassword(username, passwordOf(body), actor);
   }
 
   @Delete('users/:username')
@@ -55,8 +61,8 @@ export class ApiAccessController {
   @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user and their role bindings (admins)' })
   @ApiResponse({ status: 204, description: 'Deleted; their tokens stop working' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async deleteUser(@Param('username') username: string): Promise<void> {
-    await this.directory.deleteUser(username);
+  async deleteUser(@Param('username') username: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.directory.deleteUser(username, actor);
   }
 
   @Get('roles')
@@ -71,11 +77,11 @@ export class ApiAccessController {
   @ApiOperation({ operationId: 'bindRole', summary: 'Give a user a role (admins)' })
   @ApiBody({ type: RoleBindingDto })
   @ApiResponse({ status: 201, type: RoleBindingDto })
-  async bindRole(@Body() body: unknown): Promise<RoleBindingDto> {
+  async bindRole(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<RoleBindingDto> {
     const b = new BodyReader(body);
     const role = b.string('role') ?? '';
     const username = b.string('username') ?? '';
-    await this.directory.bindRole(role, username);
+    await this.directory.bindRole(role, username, actor);
     return { role, username };
   }
 
@@ -88,8 +94,12 @@ export class ApiAccessController {
   @ApiQuery({ name: 'username', required: false })
   @ApiResponse({ status: 204, description: 'Removed; a role nobody holds loses its permissions' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async unbindRole(@Param('role') role: string, @Query('username') username?: string): Promise<void> {
-    await this.directory.unbindRole(role, username?.trim() || undefined);
+  async unbindRole(
+    @CurrentActor() actor: Actor,
+    @Param('role') role: string,
+    @Query('username') username?: string,
+  ): Promise<void> {
+    await this.directory.unbindRole(role, username?.trim() || undefined, actor);
   }
 
   @Get('permissions')
@@ -104,9 +114,9 @@ export class ApiAccessController {
   @ApiOperation({ operationId: 'grantPermission', summary: 'Let a role read (r) or read and write (rw) resources' })
   @ApiBody({ type: PermissionDto })
   @ApiResponse({ status: 201, type: PermissionDto })
-  grant(@Body() body: unknown): Promise<PermissionDto> {
+  grant(@Body() body: unknown, @CurrentActor() actor: Actor): Promise<PermissionDto> {
     const b = new BodyReader(body);
-    return this.directory.grant(b.string('role') ?? '', b.string('resource') ?? '', b.string('action') ?? '');
+    return this.directory.grant(b.string('role') ?? '', b.string('resource') ?? '', b.string('action') ?? '', actor);
   }
 
   @Delete('permissions')
@@ -118,11 +128,12 @@ export class ApiAccessController {
   @ApiResponse({ status: 204, description: 'Removed' })
   @ApiResponse({ status: 404, type: ErrorDto })
   async revoke(
+    @CurrentActor() actor: Actor,
     @Query('role') role?: string,
     @Query('resource') resource?: string,
     @Query('action') action?: string,
   ): Promise<void> {
-    await this.directory.revoke(role ?? '', resource ?? '', action ?? '');
+    await this.directory.revoke(role ?? '', resource ?? '', action ?? '', actor);
   }
 
   private userDto(username: string): UserDto {

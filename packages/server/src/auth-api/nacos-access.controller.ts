@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { AccessDirectory } from '../auth/access-directory.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import { page, restResult, type Page, type RestResult } from './nacos-results.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * Nacos 1.4's /v1/auth administration of users, roles and permissions, as its console calls it
@@ -34,21 +35,21 @@ export class NacosAccessController {
 
   @Post('users')
   @HttpCode(200)
-  async createUser(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.createUser(p.required('username'), p.required('password'));
+  async createUser(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.createUser(p.required('username'), p.required('password'), actor);
     return restResult('create user ok!');
   }
 
   /** The user themself or an admin (the guard checks which). */
   @Put('users')
-  async changePassword(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.changePassword(p.required('username'), p.required('newPassword'));
+  async changePassword(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.changePassword(p.required('username'), p.required('newPassword'), actor);
     return restResult('update user ok!');
   }
 
   @Delete('users')
-  async deleteUser(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.deleteUser(p.required('username'));
+  async deleteUser(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.deleteUser(p.required('username'), actor);
     return restResult('delete user ok!');
   }
 
@@ -69,16 +70,16 @@ export class NacosAccessController {
 
   @Post('roles')
   @HttpCode(200)
-  async bindRole(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.bindRole(p.required('role'), p.required('username'));
+  async bindRole(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.bindRole(p.required('role'), p.required('username'), actor);
     return restResult('add role ok!');
   }
 
   @Delete('roles')
-  async unbindRole(@Params() p: ParamReader): Promise<RestResult> {
+  async unbindRole(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
     const role = p.required('role');
     const username = p.get('username');
-    await this.directory.unbindRole(role, username);
+    await this.directory.unbindRole(role, username, actor);
     return restResult(username === undefined ? 'delete role ok!' : `delete role of user ${username} ok!`);
   }
 
@@ -93,14 +94,14 @@ export class NacosAccessController {
 
   @Post('permissions')
   @HttpCode(200)
-  async grant(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.grant(p.required('role'), p.required('resource'), p.required('action'));
+  async grant(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.grant(p.required('role'), p.required('resource'), p.required('action'), actor);
     return restResult('add permission ok!');
   }
 
   @Delete('permissions')
-  async revoke(@Params() p: ParamReader): Promise<RestResult> {
-    await this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'));
+  async revoke(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<RestResult> {
+    await this.directory.revoke(p.required('role'), p.required('resource'), p.required('action'), actor);
     return restResult('delete permission ok!');
   }
 }

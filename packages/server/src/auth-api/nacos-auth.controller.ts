@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidParameterError } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { restResult, type RestResult } from './nacos-results.js';
 import { AccessDirectory } from '../auth/access-directory.js';
@@ -11,6 +11,7 @@ import { Authenticator, type Identity } from '../auth/authenticator.js';
 import { AUTH_OFF_IDENTITY, CurrentIdentity } from '../auth/current-identity.js';
 import { rateLimitMessage } from '../auth/denial.js';
 import { LoginService } from './login-service.js';
+import type { Actor } from '../wire/actor.js';
 
 /** What Nacos with auth disabled hands out instead of a token; the guard ignores it with auth off. */
 const AUTH_DISABLED_TOKEN = 'AUTH_DISABLED';
@@ -76,6 +77,7 @@ export class NacosAuthController {
     @Params() p: ParamReader,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
+    @CurrentActor() actor: Actor,
   ): Promise<RestResult> {
     if (!this.config.authEnabled) throw new InvalidParameterError('auth is off: there is no signed-in user');
     const check = await this.authenticator.login(identity.username, p.required('oldPassword'), request.ip);
@@ -85,7 +87,7 @@ export class NacosAuthController {
       }
       throw new InvalidParameterError('Old password is invalid');
     }
-    await this.directory.changePassword(identity.username, p.required('newPassword'));
+    await this.directory.changePassword(identity.username, p.required('newPassword'), actor);
     return restResult('Update password success');
   }
 }

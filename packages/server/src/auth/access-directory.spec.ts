@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { AccessDirectory } from './access-directory.js';
 import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
 import { PasswordHasher } from './password-hasher.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.js';
+import { SqliteDatabase } from '../storage/sqlite-database.js';
+
+const OPERATOR = { user: 'nacos', address: '127.0.0.1' };
+const trail = () =>
+  new AuditTrail(new SqliteAuditStore(new SqliteDatabase(':memory:')), Date.now, (error) => {
+    throw error;
+  });
 
 /**
  * The rows of a shared database, as the cluster's store sees them: `hold` makes the next write
@@ -78,25 +87,27 @@ const user = (username: string): UserRecord => ({ username, passwordHash: 'x', p
 describe('AccessDirectory over a store', () => {
   it('changes nothing when the store fails, and tells no listener', async () => {
     const store = new SharedRows();
-    const directory = await AccessDirectory.open(store, new PasswordHasher());
+    const directory = await AccessDirectory.open(store, new PasswordHasher(), trail());
     let changes = 0;
     directory.onChange(() => changes++);
     store.fail = new Error('PostgreSQL is unavailable');
-    await expect(directory.createUser('alice', 'alice-Passw0rd')).rejects.toThrow('PostgreSQL is unavailable');
+    await expect(directory.createUser('alice', 'alice-Passw0rd', OPERATOR)).rejects.toThrow(
+      'PostgreSQL is unavailable',
+    );
     expect(directory.user('alice')).toBeUndefined();
     expect(changes).toBe(0);
   });
 
   it('answers a conflict when the store already has the user another node created a moment ago', async () => {
     const store = new SharedRows();
-    const directory = await AccessDirectory.open(store, new PasswordHasher());
+    const directory = await AccessDirectory.open(store, new PasswordHasher(), trail());
     store.rows.users.push(user('alice'));
-    await expect(directory.createUser('alice', 'alice-Passw0rd')).rejects.toThrow(ConflictError);
+    await expect(directory.createUser('alice', 'alice-Passw0rd', OPERATOR)).rejects.toThrow(ConflictError);
   });
 
   it("reloads another node's change and tells the listeners", async () => {
     const store = new SharedRows();
-    const directory = await AccessDirectory.open(store, new PasswordHasher());
+    const directory = await AccessDirectory.open(store, new PasswordHasher(), trail());
     let changes = 0;
     directory.onChange(() => changes++);
     await store.changedElsewhere(() => {
@@ -113,9 +124,9 @@ describe('AccessDirectory over a store', () => {
     const store = new SharedRows();
     store.rows.users.push(user('bob'));
     store.rows.roles.push({ role: 'reader', username: 'bob' });
-    const directory = await AccessDirectory.open(store, new PasswordHasher());
+    const directory = await AccessDirectory.open(store, new PasswordHasher(), trail());
     const release = store.hold();
-    const granted = directory.grant('reader', 'public:*:*', 'r');
+    const granted = directory.grant('reader', 'public:*:*', 'r', OPERATOR);
     // Another node's change arrives while the grant waits for the store: its reload waits for the grant.
     const reloaded = store.changedElsewhere(() => store.rows.users.push(user('carol')));
     await new Promise((r) => setTimeout(r, 10));

@@ -3,6 +3,9 @@ import { MIN_PASSWORD_LENGTH } from '../config/config.js';
 import type { AuthSnapshot, AuthStore, PermissionRecord, RoleBinding, UserRecord } from './auth-store.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { ACTIONS, PermissionPattern, type Action, type NamingResource } from './resource.js';
+import type { AuditTarget } from '../audit/audit-entry.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { Actor } from '../wire/actor.js';
 
 /** The admin's name is Nacos's, as Nacos clients and docs expect. */
 export const ADMIN_USER = 'nacos';
@@ -21,6 +24,9 @@ interface Grant {
  * per-request check costs no I/O. Every change is written to the AuthStore first, then applied
  * here: when the store refuses or fails, nothing changes. Changes run one at a time (with the
  * reloads another node's changes cause), so a reload never undoes a change made here meanwhile.
+ * Every change an operator makes is recorded in the audit trail once it is done, with the user or
+ * role before and after: roles and permissions, never a password or its hash (a password change
+ * shows as when the password was set, `changedAt`).
  */
 export class AccessDirectory {
   private readonly users = new Map<string, UserRecord>();
@@ -34,6 +40,7 @@ export class AccessDirectory {
   constructor(
     private readonly store: AuthStore,
     private readonly hasher: PasswordHasher,
+    private readonly trail: AuditTrail,
     stored: AuthSnapshot,
     private readonly now: () => number = Date.now,
   ) {
@@ -42,8 +49,8 @@ export class AccessDirectory {
   }
 
   /** Loads the store's rows; in cluster mode, also follows the changes other nodes make. */
-  static async open(store: AuthStore, hasher: PasswordHasher): Promise<AccessDirectory> {
-    return new AccessDirectory(store, hasher, await store.load());
+  static async open(store: AuthStore, hasher: PasswordHasher, trail: AuditTrail): Promise<AccessDirectory> {
+    return new AccessDirectory(store, hasher, trail, await store.load());
   }
 
   /** Called after every change (the credential cache listens). */
@@ -119,7 +126,7 @@ export class AccessDirectory {
     return this.permissionList().filter((p) => roles.has(p.role));
   }
 
-  async createUser(username: string, password: string): Promise<UserRecord> {
+  async createUser(username: string, password: string, actor: Actor): Promise<UserRecord> {
     checkName('username', username);
     checkPassword(password);
     if (this.users.has(username)) throw new ConflictError(`user '${username}' already exist!`);
@@ -133,6 +140,7 @@ export class AccessDirectory {
       if (!(await this.store.addUser(record))) throw new ConflictError(`user '${username}' already exist!`);
       this.users.set(username, record);
       this.changed();
+      await this.audit(actor, 'createUser', userTarget(username), null, this.userSnapshot(username));
       return record;
     });
   }
@@ -159,7 +167,7 @@ export class AccessDirectory {
     });
   }
 
-  async changePassword(username: string, password: string): Promise<void> {
+  async changePassword(username: string, password: string, actor: Actor): Promise<void> {
     this.requireUser(username);
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
@@ -171,12 +179,22 @@ export class AccessDirectory {
       if (!(await this.store.updateUser(record))) throw new NotFoundError(`user ${username} not exist!`);
       this.users.set(username, record);
       this.changed();
+      // When the password was set, before and after: its value never reaches the trail.
+      const when = (at: number) => ({ changedAt: new Date(at).toISOString() });
+      await this.audit(
+        actor,
+        'changePassword',
+        userTarget(username),
+        when(existing.passwordChangedAt),
+        when(passwordChangedAt),
+      );
     });
   }
 
-  deleteUser(username: string): Promise<void> {
+  deleteUser(username: string, actor: Actor): Promise<void> {
     return this.exclusive(async () => {
       this.requireUser(username);
+      const before = this.userSnapshot(username);
       if (this.isAdmin(username)) throw new InvalidParameterError(`cannot delete admin: ${username}`);
       const roles = [...(this.rolesOfUser.get(username) ?? [])];
       const orphaned = roles.filter((role) => this.orphanedWithout(role, [username]));
@@ -185,10 +203,11 @@ export class AccessDirectory {
       this.rolesOfUser.delete(username);
       for (const role of orphaned) this.grantsOfRole.delete(role);
       this.changed();
+      await this.audit(actor, 'deleteUser', userTarget(username), before, null);
     });
   }
 
-  bindRole(role: string, username: string): Promise<void> {
+  bindRole(role: string, username: string, actor: Actor): Promise<void> {
     return this.exclusive(async () => {
       checkName('role', role);
       if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' is not permitted to create!`);
@@ -196,14 +215,16 @@ export class AccessDirectory {
       const conflict = new ConflictError(`user '${username}' already bound to the role '${role}'!`);
       if (this.rolesOfUser.get(username)?.has(role)) throw conflict;
       const binding = { role, username };
+      const before = this.userSnapshot(username);
       if (!(await this.store.addRole(binding))) throw conflict;
       this.bindInMemory(binding);
       this.changed();
+      await this.audit(actor, 'bindRole', userTarget(username), before, this.userSnapshot(username));
     });
   }
 
   /** Unbinds one user, or every user when `username` is omitted; a role nobody holds loses its grants. */
-  unbindRole(role: string, username?: string): Promise<void> {
+  unbindRole(role: string, username: string | undefined, actor: Actor): Promise<void> {
     return this.exclusive(async () => {
       if (role === ADMIN_ROLE) throw new InvalidParameterError(`role '${ADMIN_ROLE}' cannot be removed`);
       const holders = username === undefined ? this.holdersOf(role) : [username];
@@ -211,14 +232,21 @@ export class AccessDirectory {
         throw new NotFoundError(`role '${role}'${username === undefined ? '' : ` of user '${username}'`} not found!`);
       }
       const orphaned = this.orphanedWithout(role, holders);
+      // One user's roles, or (everybody's) the role with its holders and permissions.
+      const [target, snapshot] =
+        username === undefined
+          ? [roleTarget(role), () => this.roleSnapshot(role)]
+          : [userTarget(username), () => this.userSnapshot(username)];
+      const before = snapshot();
       await this.store.deleteRole(role, username, orphaned);
       for (const u of holders) this.rolesOfUser.get(u)?.delete(role);
       if (orphaned) this.grantsOfRole.delete(role);
       this.changed();
+      await this.audit(actor, 'unbindRole', target, before, snapshot());
     });
   }
 
-  grant(role: string, resource: string, action: string): Promise<PermissionRecord> {
+  grant(role: string, resource: string, action: string, actor: Actor): Promise<PermissionRecord> {
     return this.exclusive(async () => {
       if (!this.holdersOf(role).length) throw new NotFoundError(`role ${role} not found!`);
       if (!(ACTIONS as readonly string[]).includes(action)) {
@@ -228,14 +256,16 @@ export class AccessDirectory {
       const record: PermissionRecord = { role, resource: pattern.text, action };
       const conflict = new ConflictError(`permission already exist!`);
       if (this.grantsOfRole.get(role)?.some((g) => sameGrant(g.record, record))) throw conflict;
+      const before = this.roleSnapshot(role);
       if (!(await this.store.addPermission(record))) throw conflict;
       this.grantInMemory(record);
       this.changed();
+      await this.audit(actor, 'grantPermission', roleTarget(role), before, this.roleSnapshot(role));
       return record;
     });
   }
 
-  revoke(role: string, resource: string, action: string): Promise<void> {
+  revoke(role: string, resource: string, action: string, actor: Actor): Promise<void> {
     return this.exclusive(async () => {
       const grants = this.grantsOfRole.get(role) ?? [];
       // Match the stored (normalized) form as well as what the caller typed.
@@ -247,9 +277,11 @@ export class AccessDirectory {
       }
       const index = grants.findIndex((g) => g.record.action === action && g.record.resource === text);
       if (index < 0) throw new NotFoundError(`permission not found!`);
+      const before = this.roleSnapshot(role);
       await this.store.deletePermission(grants[index]!.record);
       grants.splice(index, 1);
       this.changed();
+      await this.audit(actor, 'revokePermission', roleTarget(role), before, this.roleSnapshot(role));
     });
   }
 
@@ -264,6 +296,25 @@ export class AccessDirectory {
       this.changed();
     });
     return this.pendingReload;
+  }
+
+  /** A user as the audit trail shows it: never the password or its hash. */
+  private userSnapshot(username: string): { username: string; admin: boolean; roles: string[] } | null {
+    if (!this.users.has(username)) return null;
+    return { username, admin: this.isAdmin(username), roles: this.rolesOf(username) };
+  }
+
+  /** A role as the audit trail shows it: who holds it and what it may do. */
+  private roleSnapshot(role: string): { role: string; holders: string[]; permissions: PermissionRecord[] } {
+    return {
+      role,
+      holders: this.holdersOf(role).sort(compare),
+      permissions: (this.grantsOfRole.get(role) ?? []).map((g) => g.record),
+    };
+  }
+
+  private audit(actor: Actor, action: string, target: AuditTarget, before: unknown, after: unknown): Promise<void> {
+    return this.trail.record({ actor, action, target, before, after });
   }
 
   private requireUser(username: string): UserRecord {
@@ -319,6 +370,14 @@ export class AccessDirectory {
     this.changes++;
     for (const listener of this.listeners) listener();
   }
+}
+
+function userTarget(username: string): AuditTarget {
+  return { type: 'user', path: `user:${username}` };
+}
+
+function roleTarget(role: string): AuditTarget {
+  return { type: 'role', path: `role:${role}` };
 }
 
 function checkName(what: string, value: string): void {

@@ -8,6 +8,13 @@ import type { AuthStore } from './auth-store.js';
 import { forgetInitialPassword, generateAdminPassword, keepInitialPassword } from './initial-admin-password.js';
 import { PasswordHasher } from './password-hasher.js';
 import { reasonOf } from '../net/error-reason.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.js';
+import type { Actor } from '../wire/actor.js';
+
+/** Who the audit trail says reset the password: whoever had the machine and ran the command. */
+const COMMAND_LINE: Actor = { user: 'reset-admin-password', address: 'command line' };
 
 /** The file SqliteDatabase keeps in the data directory. */
 const DATABASE_FILE = 'beacon.db';
@@ -40,7 +47,7 @@ export async function resetAdminPassword(dataDir: string, given: string | undefi
   const database = new SqliteDatabase(dataDir);
   try {
     claimExclusively(database);
-    const password = await setAdminPassword(new AuthRepository(database), given);
+    const password = await setAdminPassword(new AuthRepository(database), new SqliteAuditStore(database), given);
     const file = given === undefined ? keepInitialPassword(dataDir, password) : undefined;
     if (given !== undefined) forgetInitialPassword(dataDir);
     return { password, generated: given === undefined, file };
@@ -59,9 +66,10 @@ export async function resetClusterAdminPassword(
   given: string | undefined,
 ): Promise<AdminResetResult> {
   // Loaded on demand, as in the server: an embedded reset never loads pg.
-  const [{ default: pg }, { PostgresAuthStore }] = await Promise.all([
+  const [{ default: pg }, { PostgresAuthStore }, { PostgresAuditStore }] = await Promise.all([
     import('pg'),
     import('./postgres-auth-store.js'),
+    import('../audit/postgres-audit-store.js'),
   ]);
   const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 3000, max: 2 });
   pool.on('error', () => undefined);
@@ -78,7 +86,11 @@ export async function resetClusterAdminPassword(
       throw new AdminResetError(`${redact(databaseUrl)} holds no Beacon schema: is BEACON_DATABASE_URL right?`);
     }
     try {
-      const password = await setAdminPassword(new PostgresAuthStore(pool, 'reset-admin-password'), given);
+      const password = await setAdminPassword(
+        new PostgresAuthStore(pool, 'reset-admin-password'),
+        new PostgresAuditStore(pool),
+        given,
+      );
       return { password, generated: given === undefined, file: undefined };
     } catch (error) {
       throw new AdminResetError(reasonOf(error));
@@ -89,10 +101,13 @@ export async function resetClusterAdminPassword(
 }
 
 /** The given or a generated password, set on the admin (created if missing); returns it. */
-async function setAdminPassword(store: AuthStore, given: string | undefined): Promise<string> {
-  const directory = await AccessDirectory.open(store, new PasswordHasher());
+async function setAdminPassword(store: AuthStore, audit: AuditStore, given: string | undefined): Promise<string> {
+  const trail = new AuditTrail(audit, Date.now, (error) =>
+    process.stderr.write(`the password was reset, but the audit trail could not record it: ${reasonOf(error)}\n`),
+  );
+  const directory = await AccessDirectory.open(store, new PasswordHasher(), trail);
   const password = given ?? generateAdminPassword();
-  if (directory.user(ADMIN_USER)) await directory.changePassword(ADMIN_USER, password);
+  if (directory.user(ADMIN_USER)) await directory.changePassword(ADMIN_USER, password, COMMAND_LINE);
   else await directory.createAdmin(password);
   return password;
 }

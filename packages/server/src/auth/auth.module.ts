@@ -11,6 +11,7 @@ import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordHasher } from './password-hasher.js';
 import { TOKEN_SECRET, resolveTokenSecret, type TokenSecret } from './token-secret.js';
 import { TokenService } from './token-service.js';
+import { AuditTrail } from '../audit/audit-trail.js';
 
 /**
  * Users, roles and permissions (in the registry's SQLite database, or PostgreSQL in cluster mode),
@@ -36,8 +37,9 @@ import { TokenService } from './token-service.js';
     {
       // The store is StateBackendModule's choice: SQLite embedded, PostgreSQL in cluster mode.
       provide: AccessDirectory,
-      inject: [AUTH_STORE, PasswordHasher],
-      useFactory: (store: AuthStore, hasher: PasswordHasher) => AccessDirectory.open(store, hasher),
+      inject: [AUTH_STORE, PasswordHasher, AuditTrail],
+      useFactory: (store: AuthStore, hasher: PasswordHasher, trail: AuditTrail) =>
+        AccessDirectory.open(store, hasher, trail),
     },
     {
       provide: LoginRateLimiter,

@@ -4,7 +4,16 @@ import type { AuthSnapshot, AuthStore } from './auth-store.js';
 import { Authenticator } from './authenticator.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordHasher } from './password-hasher.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.js';
+import { SqliteDatabase } from '../storage/sqlite-database.js';
 import { TokenService } from './token-service.js';
+
+const OPERATOR = { user: 'nacos', address: '127.0.0.1' };
+const trail = () =>
+  new AuditTrail(new SqliteAuditStore(new SqliteDatabase(':memory:')), Date.now, (error) => {
+    throw error;
+  });
 
 /** An embedded store that accepts every write (the directory keeps the rows in memory anyway). */
 const acceptingStore: AuthStore = {
@@ -36,7 +45,7 @@ function setUp() {
   const now = () => clock.now;
   const tokens = new TokenService(Buffer.from('unit-test-secret-unit-test-secret-0123'), 60, now);
   const hasher = new PasswordHasher();
-  const directory = new AccessDirectory(acceptingStore, hasher, structuredClone(ROWS), now);
+  const directory = new AccessDirectory(acceptingStore, hasher, trail(), structuredClone(ROWS), now);
   const authenticator = new Authenticator(tokens, directory, hasher, new LoginRateLimiter(10), now);
   const verify = vi.spyOn(tokens, 'verify');
   const tokenOf = (username: string) => authenticator.issueToken({ username, admin: false }).token;
@@ -68,7 +77,7 @@ describe('Authenticator with verified tokens remembered', () => {
     const { directory, authenticator, tokenOf } = setUp();
     const token = tokenOf('bob');
     expect(authenticator.byToken(token).ok).toBe(true);
-    await directory.deleteUser('bob');
+    await directory.deleteUser('bob', OPERATOR);
     expect(authenticator.byToken(token)).toEqual({ ok: false, failure: { kind: 'token-invalid' } });
   });
 
@@ -77,7 +86,7 @@ describe('Authenticator with verified tokens remembered', () => {
     const token = tokenOf('alice');
     expect(authenticator.byToken(token).ok).toBe(true);
     clock.now += 1;
-    await directory.changePassword('alice', 'alice-new-Passw0rd');
+    await directory.changePassword('alice', 'alice-new-Passw0rd', OPERATOR);
     expect(authenticator.byToken(token)).toEqual({ ok: false, failure: { kind: 'token-invalid' } });
   });
 
@@ -85,11 +94,11 @@ describe('Authenticator with verified tokens remembered', () => {
     const { directory, authenticator, verify, tokenOf } = setUp();
     const token = tokenOf('alice');
     expect(authenticator.byToken(token)).toMatchObject({ identity: { admin: false } });
-    await directory.revoke('app', 'public:*:*', 'rw');
+    await directory.revoke('app', 'public:*:*', 'rw', OPERATOR);
     expect(authenticator.byToken(token).ok).toBe(true);
     expect(verify).toHaveBeenCalledTimes(2);
     expect(directory.allows('alice', { namespaceId: 'public', groupName: 'G', serviceName: 's' }, 'w')).toBe(false);
-    await directory.unbindRole('app', 'alice');
+    await directory.unbindRole('app', 'alice', OPERATOR);
     authenticator.byToken(token);
     expect(verify).toHaveBeenCalledTimes(3);
   });

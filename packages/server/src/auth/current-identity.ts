@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { setActingUser } from '../http/request-context.js';
 import type { Identity } from './authenticator.js';
 
 type IdentifiedRequest = FastifyRequest & { beaconIdentity?: Identity };
@@ -9,6 +10,7 @@ export const AUTH_OFF_IDENTITY: Identity = Object.freeze({ username: 'anonymous'
 
 export function setIdentity(request: FastifyRequest, identity: Identity): void {
   (request as IdentifiedRequest).beaconIdentity = identity;
+  setActingUser(request, identity.username);
 }
 
 /** Who the guard let in; undefined on public routes. */

@@ -253,6 +253,7 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET /api/v1/status`]: AUTHENTICATED,
   [`GET /api/v1/namespaces`]: AUTHENTICATED,
   [`GET /api/v1/overview`]: AUTHENTICATED,
+  [`GET /api/v1/audit`]: ADMIN,
   [`POST /api/v1/namespaces`]: ADMIN,
   [`PUT /api/v1/namespaces/:namespaceId`]: ADMIN,
   [`DELETE /api/v1/namespaces/:namespaceId`]: ADMIN,

@@ -13,6 +13,10 @@ export interface BeaconConfig {
   readonly expiryTickMs: number;
   /** A service that lost every instance stays on top of the console's list, as an outage, this long. */
   readonly outageVisibleMs: number;
+  /** The audit trail keeps operator writes this many days (BEACON_AUDIT_RETENTION_DAYS)... */
+  readonly auditRetentionDays: number;
+  /** ...and at most this many of them, the newest (BEACON_AUDIT_MAX_ENTRIES). */
+  readonly auditMaxEntries: number;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
   readonly maxServicesPerNamespace: number;
@@ -181,6 +185,8 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
     logLevel,
     expiryTickMs: intVar(env, 'BEACON_EXPIRY_TICK_MS', 500, 1, 60_000),
     outageVisibleMs: intVar(env, 'BEACON_OUTAGE_VISIBLE_MS', 3_600_000, 0, 30 * 24 * 3_600_000),
+    auditRetentionDays: intVar(env, 'BEACON_AUDIT_RETENTION_DAYS', 90, 1, 36_500),
+    auditMaxEntries: intVar(env, 'BEACON_AUDIT_MAX_ENTRIES', 1_000_000, 1, 1_000_000_000),
     bodyLimitBytes: intVar(env, 'BEACON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxServicesPerNamespace: intVar(
       env,

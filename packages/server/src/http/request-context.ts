@@ -1,9 +1,10 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../wire/actor.js';
 import { parseClientInfo, type ClientInfo } from '../wire/client-info.js';
 import { ParamReader } from './param-reader.js';
 
-type BeaconRequest = FastifyRequest & { beaconParams?: ParamReader };
+type BeaconRequest = FastifyRequest & { beaconParams?: ParamReader; beaconUser?: string };
 
 /** The merged, trimmed query + form parameters of the request (built once per request). */
 export function paramsOf(request: FastifyRequest): ParamReader {
@@ -30,4 +31,18 @@ export const Client = createParamDecorator((_: unknown, ctx: ExecutionContext) =
 /** The peer address of the request's connection (never a header: those are the client's to write). */
 export const SourceAddress = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<FastifyRequest>().socket.remoteAddress ?? '',
+);
+
+/** Set by the auth guard once it knows who calls (see auth/current-identity.ts). */
+export function setActingUser(request: FastifyRequest, username: string): void {
+  (request as BeaconRequest).beaconUser = username;
+}
+
+/** Who makes the request, for the audit trail: the guard's user, and the connection's peer address. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { user: (request as BeaconRequest).beaconUser ?? 'anonymous', address: request.socket.remoteAddress ?? '' };
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  actorOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );

@@ -13,11 +13,12 @@ import {
 } from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Client, Params, SourceAddress } from '../http/request-context.js';
+import { Client, Params, SourceAddress, CurrentActor } from '../http/request-context.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { buildServiceInfoV2, type ServiceInfoV2 } from '../wire/nacos-service-info-v2.js';
 import type { BatchMetadataV2, InstanceDetailV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos 2.x's InstanceControllerV2: the same commands as /nacos/v1, answered as Results. */
 @Controller('nacos/v2/ns/instance')
@@ -43,15 +44,15 @@ export class InstanceV2Controller {
 
   /** Changes an instance that exists; unlike 1.x's PUT it never registers one. */
   @Put()
-  async update(@Params() p: ParamReader): Promise<NacosResult<string>> {
-    await this.instances.updateExisting(registrationOf(p));
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<string>> {
+    await this.instances.updateExisting(registrationOf(p), actor);
     return success('ok');
   }
 
   /** Nacos answers the bare text `ok` here, not a Result. */
   @Patch()
-  async patch(@Params() p: ParamReader): Promise<string> {
-    await this.instances.patch(patchCommandOf(p));
+  async patch(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.instances.patch(patchCommandOf(p), actor);
     return 'ok';
   }
 
@@ -104,20 +105,24 @@ export class InstanceV2Controller {
   }
 
   @Put('metadata/batch')
-  batchUpdateMetadata(@Params() p: ParamReader): Promise<NacosResult<BatchMetadataV2>> {
-    return this.batchMetadata(p, 'merge');
+  batchUpdateMetadata(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<BatchMetadataV2>> {
+    return this.batchMetadata(p, 'merge', actor);
   }
 
   @Delete('metadata/batch')
-  batchDeleteMetadata(@Params() p: ParamReader): Promise<NacosResult<BatchMetadataV2>> {
-    return this.batchMetadata(p, 'remove');
+  batchDeleteMetadata(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<BatchMetadataV2>> {
+    return this.batchMetadata(p, 'remove', actor);
   }
 
-  private async batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): Promise<NacosResult<BatchMetadataV2>> {
+  private async batchMetadata(
+    p: ParamReader,
+    mode: 'merge' | 'remove',
+    actor: Actor,
+  ): Promise<NacosResult<BatchMetadataV2>> {
     const serviceName = groupedServiceOf(p);
     const metadata = parseMetadata(p.required('metadata'));
     const scope = { consistencyType: p.get('consistencyType'), listed: () => instanceListOf(p) };
-    const updated = await this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode);
+    const updated = await this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode, actor);
     return success({ updated });
   }
 }

@@ -2,8 +2,9 @@ import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/co
 import { NamespaceService, type ConsoleNamespace } from '../application/namespace-service.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { NamespaceV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /**
  * Nacos 2.x's NamespaceControllerV2, with the native API's stricter rules: a bad or taken id is
@@ -26,23 +27,23 @@ export class NamespaceV2Controller {
   /** A blank `namespaceId` gets a random one, as in Nacos. */
   @Post()
   @HttpCode(200)
-  async create(@Params() p: ParamReader): Promise<NacosResult<boolean>> {
+  async create(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<boolean>> {
     const name = p.required('namespaceName');
-    await this.namespaces.define({ id: p.get('namespaceId'), name, description: p.get('namespaceDesc') });
+    await this.namespaces.define({ id: p.get('namespaceId'), name, description: p.get('namespaceDesc') }, actor);
     return success(true);
   }
 
   @Put()
-  async update(@Params() p: ParamReader): Promise<NacosResult<boolean>> {
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<boolean>> {
     const id = p.required('namespaceId');
     const name = p.required('namespaceName');
-    await this.namespaces.redefine(id, { name, description: p.get('namespaceDesc') });
+    await this.namespaces.redefine(id, { name, description: p.get('namespaceDesc') }, actor);
     return success(true);
   }
 
   @Delete()
-  async remove(@Params() p: ParamReader): Promise<NacosResult<boolean>> {
-    await this.namespaces.delete(p.required('namespaceId'));
+  async remove(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<boolean>> {
+    await this.namespaces.delete(p.required('namespaceId'), actor);
     return success(true);
   }
 }

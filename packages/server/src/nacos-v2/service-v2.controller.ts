@@ -4,9 +4,10 @@ import { ServiceCatalog } from '../application/service-catalog.js';
 import { serviceCommandOf } from '../nacos-common/nacos-params.js';
 import { success, type NacosResult } from '../http/nacos-v2-result.js';
 import type { ParamReader } from '../http/param-reader.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import type { ServiceDetailV2, ServiceNameViewV2 } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Nacos's ServiceControllerV2 caps a page at this many names. */
 const MAX_PAGE_SIZE = 500;
@@ -18,22 +19,22 @@ export class ServiceV2Controller {
 
   @Post()
   @HttpCode(200)
-  async create(@Params() p: ParamReader): Promise<NacosResult<string>> {
-    await this.catalog.create(serviceCommandOf(p, false));
+  async create(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<string>> {
+    await this.catalog.create(serviceCommandOf(p, false), actor);
     return success('ok');
   }
 
   /** Only an empty service: 2.x refuses to delete one that still has instances. */
   @Delete()
-  async remove(@Params() p: ParamReader): Promise<NacosResult<string>> {
-    await this.catalog.deleteEmpty(namespaceOf(p), groupedServiceOf(p));
+  async remove(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<string>> {
+    await this.catalog.deleteEmpty(namespaceOf(p), groupedServiceOf(p), actor);
     return success('ok');
   }
 
   /** Replaces the settings: what is left out (metadata, selector, threshold) is reset, as in Nacos. */
   @Put()
-  async update(@Params() p: ParamReader): Promise<NacosResult<string>> {
-    await this.catalog.replace(serviceCommandOf(p, false));
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<NacosResult<string>> {
+    await this.catalog.replace(serviceCommandOf(p, false), actor);
     return success('ok');
   }
 

@@ -1,9 +1,10 @@
 import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Put } from '@nestjs/common';
 import { NamespaceService, type ConsoleNamespace } from '../application/namespace-service.js';
 import { OperatorService } from '../application/operator-service.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import type { NacosNamespace, NacosNamespaceDetail, NacosNamespaceList, ServerState } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** The console endpoints Nacos clients and tools call: namespaces, server state, probes. */
 @Controller('nacos/v1/console')
@@ -28,23 +29,29 @@ export class ConsoleController {
   /** As in 1.4: `false` (not an error) for an id that is malformed, too long or taken. */
   @Post('namespaces')
   @HttpCode(200)
-  async create(@Params() p: ParamReader): Promise<boolean> {
+  async create(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<boolean> {
     return await this.namespaces.create(
       p.get('customNamespaceId'),
       p.get('namespaceName'),
       p.get('namespaceDesc') ?? '',
+      actor,
     );
   }
 
   /** Edits a namespace, or names one that sprang into being; `false` for an id POST would refuse. */
   @Put('namespaces')
-  async update(@Params() p: ParamReader): Promise<boolean> {
-    return await this.namespaces.update(p.required('namespace'), p.get('namespaceShowName'), p.get('namespaceDesc'));
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<boolean> {
+    return await this.namespaces.update(
+      p.required('namespace'),
+      p.get('namespaceShowName'),
+      p.get('namespaceDesc'),
+      actor,
+    );
   }
 
   @Delete('namespaces')
-  async remove(@Params() p: ParamReader): Promise<boolean> {
-    await this.namespaces.delete(p.required('namespaceId'));
+  async remove(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<boolean> {
+    await this.namespaces.delete(p.required('namespaceId'), actor);
     return true;
   }
 

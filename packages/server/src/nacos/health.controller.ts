@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { DEFAULT_CLUSTER, requireParam } from '@beacon/core';
 import { InstanceService } from '../application/instance-service.js';
 import { OperatorService } from '../application/operator-service.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { instanceAddressOf } from '../nacos-common/nacos-params.js';
 import type { HealthCheckerTypes, HealthGreeting } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/health')
 export class HealthController {
@@ -17,10 +18,10 @@ export class HealthController {
 
   /** Sets health by hand; only for clusters whose checker is NONE. `valid` is the legacy name. */
   @Put(['instance', ''])
-  async update(@Params() p: ParamReader): Promise<string> {
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
     const address = instanceAddressOf(p, p.get('clusterName') ?? DEFAULT_CLUSTER);
     const healthy = requireParam(p.first('healthy', 'valid'), 'healthy');
-    await this.instances.setHealth(address, healthy.toLowerCase() === 'true');
+    await this.instances.setHealth(address, healthy.toLowerCase() === 'true', actor);
     return 'ok';
   }
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuthGuard } from '../auth/auth-guard.js';
 import { DiscoveryService } from '../application/discovery-service.js';
 import { InstanceService } from '../application/instance-service.js';
-import { Client, Params, SourceAddress } from '../http/request-context.js';
+import { Client, Params, SourceAddress, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import type { ClientInfo } from '../wire/client-info.js';
 import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
@@ -18,6 +18,7 @@ import {
   registrationOf,
 } from '../nacos-common/nacos-params.js';
 import type { BatchMetadataResult, EmptyAnswer, InstanceDetail, InstanceStatuses } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/instance')
 export class InstanceController {
@@ -42,14 +43,14 @@ export class InstanceController {
 
   /** Strict update for Java clients from 1.0.0; an upsert for everyone else, the console included. */
   @Put()
-  async update(@Params() p: ParamReader, @Client() client: ClientInfo): Promise<string> {
-    await this.instances.update(registrationOf(p), client);
+  async update(@Params() p: ParamReader, @Client() client: ClientInfo, @CurrentActor() actor: Actor): Promise<string> {
+    await this.instances.update(registrationOf(p), client, actor);
     return 'ok';
   }
 
   @Patch()
-  async patch(@Params() p: ParamReader): Promise<string> {
-    await this.instances.patch(patchCommandOf(p));
+  async patch(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.instances.patch(patchCommandOf(p), actor);
     return 'ok';
   }
 
@@ -96,19 +97,19 @@ export class InstanceController {
   }
 
   @Put('metadata/batch')
-  batchUpdateMetadata(@Params() p: ParamReader): Promise<BatchMetadataResult> {
-    return this.batchMetadata(p, 'merge');
+  batchUpdateMetadata(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<BatchMetadataResult> {
+    return this.batchMetadata(p, 'merge', actor);
   }
 
   @Delete('metadata/batch')
-  batchDeleteMetadata(@Params() p: ParamReader): Promise<BatchMetadataResult> {
-    return this.batchMetadata(p, 'remove');
+  batchDeleteMetadata(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<BatchMetadataResult> {
+    return this.batchMetadata(p, 'remove', actor);
   }
 
-  private async batchMetadata(p: ParamReader, mode: 'merge' | 'remove'): Promise<BatchMetadataResult> {
+  private async batchMetadata(p: ParamReader, mode: 'merge' | 'remove', actor: Actor): Promise<BatchMetadataResult> {
     const serviceName = groupedServiceOf(p);
     const metadata = parseMetadata(p.required('metadata'));
     const scope = { consistencyType: p.get('consistencyType'), listed: () => instanceListOf(p) };
-    return { updated: await this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode) };
+    return { updated: await this.instances.batchMetadata(namespaceOf(p), serviceName, scope, metadata, mode, actor) };
   }
 }

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { OperatorService, type PushState } from '../application/operator-service.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { switchDomainOf, type SwitchDomain } from '../wire/nacos-switch-domain.js';
 import type { OperatorMetrics, ServerList } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 /** Operator endpoints, mapped under both `/operator` and `/ops` as in Nacos. */
 @Controller(['nacos/v1/ns/operator', 'nacos/v1/ns/ops'])
@@ -35,8 +36,8 @@ export class OperatorController {
   }
 
   @Put('switches')
-  async updateSwitch(@Params() p: ParamReader): Promise<string> {
-    await this.operator.updateSwitch(p.required('entry'), p.required('value'));
+  async updateSwitch(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.operator.updateSwitch(p.required('entry'), p.required('value'), actor);
     return 'ok';
   }
 

@@ -2,11 +2,12 @@ import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/co
 import { DEFAULT_GROUP } from '@beacon/core';
 import { DiscoveryService } from '../application/discovery-service.js';
 import { ServiceCatalog } from '../application/service-catalog.js';
-import { Params } from '../http/request-context.js';
+import { Params, CurrentActor } from '../http/request-context.js';
 import type { ParamReader } from '../http/param-reader.js';
 import { groupedServiceOf, namespaceOf } from '../wire/nacos-names.js';
 import { labelMatchOf, lenientInt, nameSearchOf, serviceCommandOf } from '../nacos-common/nacos-params.js';
 import type { ServiceDetail, ServiceNamePage, ServiceNamesByNamespace, SubscriberPage } from './responses.js';
+import type { Actor } from '../wire/actor.js';
 
 @Controller('nacos/v1/ns/service')
 export class ServiceController {
@@ -17,21 +18,21 @@ export class ServiceController {
 
   @Post()
   @HttpCode(200)
-  async create(@Params() p: ParamReader): Promise<string> {
-    await this.catalog.create(serviceCommandOf(p, false));
+  async create(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.catalog.create(serviceCommandOf(p, false), actor);
     return 'ok';
   }
 
   @Delete()
-  async remove(@Params() p: ParamReader): Promise<string> {
-    await this.catalog.delete(namespaceOf(p), groupedServiceOf(p));
+  async remove(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.catalog.delete(namespaceOf(p), groupedServiceOf(p), actor);
     return 'ok';
   }
 
   /** Metadata and selector are replaced: omitting them resets them, as in Nacos. */
   @Put()
-  async update(@Params() p: ParamReader): Promise<string> {
-    await this.catalog.replace(serviceCommandOf(p, true));
+  async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<string> {
+    await this.catalog.replace(serviceCommandOf(p, true), actor);
     return 'ok';
   }
 

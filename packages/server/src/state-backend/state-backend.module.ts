@@ -25,6 +25,11 @@ import { CONFIG } from '../config/tokens.js';
 import { AuthRepository } from '../auth/auth-repository.js';
 import { AUTH_STORE, type AuthStore } from '../auth/auth-store.js';
 import type { ClusterStateBackend } from '../cluster/cluster-state-backend.js';
+import { AUDIT_STORE, type AuditStore } from '../audit/audit-store.js';
+import { AuditRetention } from '../audit/audit-retention.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.js';
+import { reasonOf } from '../net/error-reason.js';
 
 /** The embedded node's SQLite database; null in cluster mode. */
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
@@ -50,10 +55,12 @@ class StateBackendLifecycle implements OnApplicationBootstrap, OnApplicationShut
     @Inject(HealthCheckScheduler) private readonly checks: HealthCheckScheduler,
     @Inject(EMBEDDED_DATABASE) private readonly database: SqliteDatabase | null,
     @Inject(AUTH_STORE) private readonly authStore: AuthStore,
+    @Inject(AuditRetention) private readonly auditRetention: AuditRetention,
   ) {}
 
   onApplicationBootstrap(): void {
     this.backend.start?.();
+    this.auditRetention.start();
     this.expiry?.start();
     this.checks.start();
     const registry = this.backend.registry;
@@ -65,6 +72,7 @@ class StateBackendLifecycle implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.expiry?.stop();
     this.checks.stop();
+    await this.auditRetention.stop();
     await this.authStore.close?.();
     await this.backend.close?.();
     this.database?.close();
@@ -132,6 +140,44 @@ export const SKIPPED_STREAM_ENTRIES = Symbol('SkippedStreamEntries');
         return store;
       },
     },
+    {
+      // The audit trail lives where the durable state does: SQLite, or the cluster's PostgreSQL.
+      provide: AUDIT_STORE,
+      inject: [STATE_BACKEND, EMBEDDED_DATABASE],
+      useFactory: async (backend: StateBackend, database: SqliteDatabase | null): Promise<AuditStore> => {
+        if (database) return new SqliteAuditStore(database);
+        const { PostgresAuditStore } = await import('../audit/postgres-audit-store.js');
+        return new PostgresAuditStore((backend as ClusterStateBackend).pool);
+      },
+    },
+    {
+      provide: AuditTrail,
+      inject: [AUDIT_STORE],
+      useFactory: (store: AuditStore) => {
+        const logger = new Logger('Audit');
+        return new AuditTrail(
+          store,
+          () => systemClock.now(),
+          (error, record) =>
+            logger.error(
+              `${record.action} on ${record.target.path} by ${record.actor.user} was done but not recorded: ${reasonOf(error)}`,
+            ),
+        );
+      },
+    },
+    {
+      provide: AuditRetention,
+      inject: [AUDIT_STORE, CONFIG],
+      useFactory: (store: AuditStore, config: BeaconConfig) => {
+        const logger = new Logger('Audit');
+        return new AuditRetention(
+          store,
+          systemClock,
+          { days: config.auditRetentionDays, maxEntries: config.auditMaxEntries },
+          (error) => logger.warn(`pruning the audit trail failed, retried within the hour: ${reasonOf(error)}`),
+        );
+      },
+    },
     { provide: Registry, inject: [STATE_BACKEND], useFactory: (backend: StateBackend) => backend.registry },
     {
       // For the metrics: a cluster node's change stream entries it could not apply (always none embedded).
@@ -163,7 +209,15 @@ export const SKIPPED_STREAM_ENTRIES = Symbol('SkippedStreamEntries');
     },
     StateBackendLifecycle,
   ],
-  exports: [STATE_BACKEND, AUTH_STORE, Registry, ExpiryScheduler, HealthCheckScheduler, SKIPPED_STREAM_ENTRIES],
+  exports: [
+    STATE_BACKEND,
+    AUTH_STORE,
+    AuditTrail,
+    Registry,
+    ExpiryScheduler,
+    HealthCheckScheduler,
+    SKIPPED_STREAM_ENTRIES,
+  ],
 })
 export class StateBackendModule {}
 

@@ -41,4 +41,15 @@ CREATE TABLE auth_permissions (role TEXT NOT NULL, resource TEXT NOT NULL, actio
     // One row, inserted by the first node to start (ON CONFLICT DO NOTHING): nodes starting together agree.
     sql: `CREATE TABLE token_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);`,
   },
+  {
+    version: 3,
+    description: 'audit_log: operator writes with who, from where, when, what, before and after',
+    sql: `
+CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL,
+  address TEXT NOT NULL, action TEXT NOT NULL, target_type TEXT NOT NULL, target TEXT NOT NULL,
+  before_json JSONB NOT NULL, after_json JSONB NOT NULL);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_target ON audit_log (target);
+`,
+  },
 ];

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '@beacon/test-support';
 import { Http, q } from './support/auth-server.js';
@@ -159,6 +160,19 @@ describe('reset-admin-password (node packages/server/dist/bin/reset-admin-passwo
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('reset-by-operator-1');
     expect(existsSync(passwordFile(dataDir))).toBe(false);
+    // The audit trail says who reset it (the command line), never the password.
+    const db = new Database(join(dataDir, 'beacon.db'), { readonly: true });
+    const rows = db.prepare('SELECT * FROM audit_log').all() as Record<string, unknown>[];
+    db.close();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        actor: 'reset-admin-password',
+        address: 'command line',
+        action: 'changePassword',
+        target: 'user:nacos',
+      }),
+    ]);
+    expect(JSON.stringify(rows)).not.toContain('reset-by-operator-1');
     const { http } = await start(dataDir);
     expect(await loginStatus(http, 'reset-by-operator-1')).toBe(200);
     http.close();

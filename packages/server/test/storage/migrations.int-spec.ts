@@ -84,6 +84,7 @@ describe('the unversioned database of the code before migrations', () => {
     expect(log).toEqual([
       expect.stringMatching(/schema 0 -> 1: initial schema/),
       expect.stringMatching(/schema 1 -> 2: overrides: weight and enabled/),
+      expect.stringMatching(/schema 2 -> 3: audit_log/),
     ]);
     const after = readRaw(join(dir, 'beacon.db'));
     expect(after.version).toBe(MIGRATIONS.length);

@@ -43,6 +43,11 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: 'GET', route: '/api/v1/namespaces', query: [] },
   { method: 'GET', route: '/api/v1/overview', query: [] },
   {
+    method: 'GET',
+    route: '/api/v1/audit',
+    query: ['target', 'targetType', 'actor', 'action', 'from', 'to', 'cursor', 'pageSize'],
+  },
+  {
     method: 'POST',
     route: '/api/v1/namespaces',
     query: [],
@@ -162,7 +167,13 @@ const PLAUSIBLE_QUERY: Record<string, fc.Arbitrary<string>> = {
   username: fc.constantFrom('alice', 'bob'),
   role: fc.constantFrom('dev', 'ops'),
   resource: fc.constantFrom('public:DEFAULT_GROUP:naming/*', ':*:*'),
-  action: fc.constantFrom('r', 'w', 'rw'),
+  action: fc.constantFrom('r', 'w', 'rw', 'editInstance'),
+  target: fc.constantFrom('public', 'public/DEFAULT_GROUP@@svc-a', 'user:alice', ''),
+  targetType: fc.constantFrom('instance', 'service', 'user', 'thing'),
+  actor: fc.constantFrom('nacos', 'alice'),
+  from: fc.constantFrom('0', '2026-01-01T00:00:00Z', '99999999999999999999', 'yesterday'),
+  to: fc.constantFrom('1', '2126-01-01', '-5'),
+  cursor: fc.constantFrom('1', '10', '0', 'abc', '9007199254740993'),
 };
 
 function pathValue(name: string): fc.Arbitrary<string> {
