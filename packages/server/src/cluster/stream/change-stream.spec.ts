@@ -138,7 +138,7 @@ describe('ChangeStreamTail', () => {
     expect(applied).toEqual([]);
     clock.advance(1);
     await settle();
-    expect(applied.map((e) => e.mutation)).toEqual(['1']);
+    expect(applied.map((e) => e.fields['m'])).toEqual(['1']);
     expect(reports).toEqual([lost]);
   });
 
