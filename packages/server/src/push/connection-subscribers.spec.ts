@@ -7,7 +7,7 @@ function subscriber(allowed: (serviceName: string) => boolean = () => true): Con
     request: () => Promise.resolve(true),
     isClosed: false,
     mayReceive: (_namespaceId, serviceName) => allowed(serviceName),
-    describe: { ip: '127.0.0.1', port: 1, agent: 'test', app: 'test' },
+    describe: { id: 'conn-1', ip: '127.0.0.1', port: 1, agent: 'test', app: 'test' },
   };
 }
 const subscription = (serviceName: string, clusters = '') => ({ namespaceId: 'public', serviceName, clusters });
