@@ -124,7 +124,10 @@ export class NamespaceService {
     return true;
   }
 
-  /** Edits a namespace, or creates one by editing it (as Nacos's edit of an unknown id answers true); false for an id `create` would refuse. */
+  /**
+   * Edits a namespace, or makes one by editing an unknown id (Nacos answers true to that too); false
+   * for an id `create` would refuse.
+   */
   async update(id: string, name: string | undefined, description: string | undefined): Promise<boolean> {
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !isValidId(id)) return false;
