@@ -13,7 +13,7 @@ import type { StateBackend } from './state-backend.js';
 
 const NAMESPACE_ID = /^[\w-]+$/;
 
-/** A namespace as listed: the public one, the named ones, and those that sprang into being. */
+/** A namespace as listed: the public one, the named ones, and those a registration made (named by their id). */
 export interface NamespaceSummary {
   readonly id: string;
   readonly name: string;
