@@ -31,6 +31,17 @@ describe('registry when the store fails', () => {
     expect(changes).toEqual([]);
   });
 
+  it('makes no namespace for a refused first registration into an unknown id', () => {
+    const store = new FlakyStore();
+    const registry = new Registry({ clock: new FakeClock(), store });
+    store.failing = true;
+
+    expect(() => registry.registerInstance(cmd({ namespaceId: 'dev' }))).toThrow('disk full');
+
+    expect(registry.namespaceRecord('dev')).toBeUndefined();
+    expect(registry.namespaceIds()).toEqual(['public']);
+  });
+
   it('puts an existing instance back as it was when its update cannot be stored', () => {
     const store = new FlakyStore();
     const registry = new Registry({ clock: new FakeClock(), store });

@@ -891,3 +891,47 @@ describe('restart from the store', () => {
     expect(registry.namespaceIds()).toEqual(['public']);
   });
 });
+
+describe('namespaces made by a first service', () => {
+  it('a registration into an unknown id makes it a namespace named by its id, kept in the store', () => {
+    const { registry, store } = setup();
+    registry.registerInstance(cmd({ namespaceId: 'sprang' }));
+    const record = { id: 'sprang', name: 'sprang', description: '' };
+    expect(registry.namespaceRecord('sprang')).toEqual(record);
+    expect(store.load().namespaces).toEqual([record]);
+    // a created service does the same; public never gets a record, a named namespace keeps its name
+    registry.createService({ ...service('g@@a'), namespaceId: 'made' });
+    registry.putNamespace({ id: 'named', name: 'Named', description: 'd' });
+    registry.registerInstance(cmd({ namespaceId: 'named' }));
+    registry.registerInstance(cmd());
+    expect(registry.namespaceRecordList().map((r) => [r.id, r.name])).toEqual([
+      ['sprang', 'sprang'],
+      ['made', 'made'],
+      ['named', 'Named'],
+    ]);
+    expect(registry.namespaceIds()).toEqual(['public', 'sprang', 'made', 'named']);
+  });
+
+  it('a namespace emptied and deleted is gone at once', () => {
+    const { registry } = setup();
+    registry.registerInstance(cmd({ namespaceId: 'dev' }));
+    registry.deleteService('dev', SVC);
+    registry.deleteNamespace('dev');
+    expect(registry.namespaceIds()).toEqual(['public']);
+  });
+
+  it('a refused first registration makes no namespace', () => {
+    const { registry, store } = setup({ maxServicesPerNamespace: 0 });
+    expect(() => registry.registerInstance(cmd({ namespaceId: 'dev' }))).toThrow(LimitExceededError);
+    expect(registry.namespaceIds()).toEqual(['public']);
+    expect(store.load().namespaces).toEqual([]);
+  });
+
+  it('services stored before namespaces had records still list their namespace after a restart', () => {
+    const { clock, store } = setup();
+    store.putService({ ...service(), namespaceId: 'old', name: SVC });
+    const restarted = new Registry({ clock, store });
+    expect(restarted.namespaceRecord('old')).toEqual({ id: 'old', name: 'old', description: '' });
+    expect(restarted.namespaceIds()).toEqual(['public', 'old']);
+  });
+});

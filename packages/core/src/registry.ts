@@ -67,6 +67,7 @@ export class Registry {
       store: this.store,
       limits: this.limits,
       tree: this.tree,
+      namespaceRecords: this.namespaceRecords,
       feed: this.feed,
       overrides: this.overrides,
       sync: this.sync,
@@ -112,8 +113,14 @@ export class Registry {
     return (this.tree.get(namespaceId)?.services ?? new Map<string, Service>()).values();
   }
 
+  /**
+   * Every namespace: public first, then the records in the order they were made. A namespace that
+   * holds services has a record (a first service makes one), so the tree adds only what a peer of
+   * an older version made; an emptied tree entry is no namespace.
+   */
   namespaceIds(): string[] {
-    const ids = new Set<string>([PUBLIC_NAMESPACE, ...this.namespaceRecords.keys(), ...this.tree.ids()]);
+    const ids = new Set<string>([PUBLIC_NAMESPACE, ...this.namespaceRecords.keys()]);
+    for (const ns of this.tree.all()) if (ns.services.size > 0) ids.add(ns.id);
     return [...ids];
   }
 
@@ -207,6 +214,7 @@ export class Registry {
     }
 
     const clusterExists = existingService?.cluster(cmd.clusterName) !== undefined;
+    const hadNamespaceRecord = this.namespaceRecords.has(cmd.namespaceId);
     const work = () => {
       const service = existingService ?? this.serviceEdits.newService(cmd.namespaceId, cmd.serviceName);
       const { cluster, created } = service.clusterOrCreate(cmd.clusterName);
@@ -245,8 +253,10 @@ export class Registry {
       return existing ? this.sync.atomically(existing, work) : this.store.transaction(work);
     } catch (error) {
       // The store rolled back: forget what this call added to memory, so memory matches it.
-      if (!existingService) ns.services.delete(cmd.serviceName);
-      else if (!clusterExists) existingService.clusters.delete(cmd.clusterName);
+      if (!existingService) {
+        ns.services.delete(cmd.serviceName);
+        if (!hadNamespaceRecord) this.namespaceRecords.delete(cmd.namespaceId);
+      } else if (!clusterExists) existingService.clusters.delete(cmd.clusterName);
       throw error;
     }
   }

@@ -122,8 +122,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   grpc: ['application', 'auth', 'config', 'http', 'metrics', 'net', 'wire'],
   'auth-api': ['application', 'auth', 'config', 'http', 'wire'],
   // the application layer: the use cases, over the state backend's port (application/state-backend.ts)
-  // (config: application.module.ts hands the services their settings, e.g. BEACON_OUTAGE_VISIBLE_MS)
-  application: ['audit', 'config', 'push', 'state-backend', 'wire'],
+  // (config: application.module.ts hands the services their settings, e.g. BEACON_OUTAGE_VISIBLE_MS;
+  // metrics: the alerting series of services down, services-down-metrics.ts)
+  application: ['audit', 'config', 'metrics', 'push', 'state-backend', 'wire'],
   push: ['auth', 'config', 'metrics', 'net', 'state-backend', 'wire'],
   auth: ['audit', 'config', 'http', 'net', 'state-backend', 'storage', 'wire'],
   metrics: ['state-backend'],

@@ -26,10 +26,6 @@ export class NamespaceTree {
     return ns;
   }
 
-  ids(): IterableIterator<string> {
-    return this.namespaces.keys();
-  }
-
   all(): IterableIterator<Namespace> {
     return this.namespaces.values();
   }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Limits } from '../limits.js';
-import type { Store } from '../store.js';
+import type { NamespaceRecord, Store } from '../store.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { InstanceOverrides } from './instance-overrides.js';
 import type { InstanceSync } from './instance-sync.js';
@@ -12,6 +12,8 @@ export interface RegistryParts {
   readonly store: Store;
   readonly limits: Limits;
   readonly tree: NamespaceTree;
+  /** The namespaces as records (not public): named ones, and those a first service created. */
+  readonly namespaceRecords: Map<string, NamespaceRecord>;
   readonly feed: ChangeFeed;
   readonly overrides: InstanceOverrides;
   readonly sync: InstanceSync;

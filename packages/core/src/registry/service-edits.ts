@@ -4,7 +4,8 @@ import { EMPTY_METADATA } from '../metadata.js';
 import { defaultClusterSettings, type Cluster, type ClusterSettings } from '../model/cluster.js';
 import type { Instance } from '../model/instance.js';
 import { NO_SELECTOR, Service, type ServiceSettings } from '../model/service.js';
-import { checkClusterName, checkGroupedName, checkServiceNameChars } from '../names.js';
+import { checkClusterName, checkGroupedName, checkServiceNameChars, PUBLIC_NAMESPACE } from '../names.js';
+import type { NamespaceRecord } from '../store.js';
 import type { ServiceCommand } from './commands.js';
 import { checkMetadataSize } from './instance-rules.js';
 import type { RegistryParts } from './registry-parts.js';
@@ -92,7 +93,11 @@ export class ServiceEdits {
     return cluster;
   }
 
-  /** Stores and adds a service, within the namespace's service limit. */
+  /**
+   * Stores and adds a service, within the namespace's service limit. The first service of an
+   * unknown namespace (a registration into an id nobody created, as Nacos clients may do) makes
+   * it a namespace like any other, named by its id: listed on every face, deleted only when empty.
+   */
   newService(namespaceId: string, serviceName: string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS): Service {
     checkGroupedName(serviceName);
     checkNameLengths(this.d.limits.nameLengths, { namespaceId, serviceName });
@@ -103,10 +108,21 @@ export class ServiceEdits {
         `too many services in namespace ${namespaceId}: the limit is ${this.d.limits.maxServicesPerNamespace}`,
       );
     }
-    this.d.store.putService({ namespaceId, name: serviceName, ...settings });
+    const implicit = this.implicitNamespace(namespaceId);
+    this.d.store.transaction(() => {
+      if (implicit) this.d.store.putNamespace(implicit);
+      this.d.store.putService({ namespaceId, name: serviceName, ...settings });
+    });
+    if (implicit) this.d.namespaceRecords.set(implicit.id, implicit);
     const service = new Service(namespaceId, serviceName);
     service.settings = { ...settings };
     ns.services.set(serviceName, service);
     return service;
+  }
+
+  /** The record a first service creates for a namespace that has none (never for public). */
+  private implicitNamespace(namespaceId: string): NamespaceRecord | undefined {
+    if (namespaceId === PUBLIC_NAMESPACE || this.d.namespaceRecords.has(namespaceId)) return undefined;
+    return { id: namespaceId, name: namespaceId, description: '' };
   }
 }

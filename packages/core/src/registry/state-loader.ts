@@ -3,6 +3,7 @@ import { Service } from '../model/service.js';
 import type { NamespaceRecord, StoredState } from '../store.js';
 import type { InstanceOverrides } from './instance-overrides.js';
 import type { NamespaceTree } from './namespace-tree.js';
+import { PUBLIC_NAMESPACE } from '../names.js';
 
 export interface LoadTarget {
   readonly tree: NamespaceTree;
@@ -22,6 +23,10 @@ export function loadStoredState(state: StoredState, into: LoadTarget, now: numbe
     const service = new Service(s.namespaceId, s.name);
     service.settings = { protectThreshold: s.protectThreshold, metadata: s.metadata, selector: s.selector };
     into.tree.namespace(s.namespaceId).services.set(s.name, service);
+    // Services kept from before a first service made its namespace a record: the namespace is listed all the same.
+    if (s.namespaceId !== PUBLIC_NAMESPACE && !into.namespaceRecords.has(s.namespaceId)) {
+      into.namespaceRecords.set(s.namespaceId, { id: s.namespaceId, name: s.namespaceId, description: '' });
+    }
   }
   for (const c of state.clusters) {
     const service = into.tree.findService(c.namespaceId, c.serviceName);

@@ -2,6 +2,8 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplica
 import { Registry } from '@beacon/core';
 import type { BeaconConfig } from '../config/config.js';
 import { CONFIG } from '../config/tokens.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { ConnectionPusher } from '../push/connection-pusher.js';
 import { ConnectionSubscribers } from '../push/connection-subscribers.js';
 import { PushMetrics } from '../push/push-metrics.js';
@@ -21,6 +23,8 @@ import { ServerStatusHolder } from './server-status.js';
 import { ServiceCatalog } from './service-catalog.js';
 import { ServiceInsights } from './service-insights.js';
 import { ServiceOutages } from './service-outages.js';
+import { ServicesDown } from './services-down.js';
+import { registerServicesDownMetrics } from './services-down-metrics.js';
 import { STATE_BACKEND, type StateBackend } from './state-backend.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { AuditedWrites } from './audited-writes.js';
@@ -45,7 +49,7 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
  * explicit dependencies, so a face outside Nest (gRPC) can be handed the same instances.
  */
 @Module({
-  imports: [StateBackendModule, PushModule],
+  imports: [StateBackendModule, PushModule, MetricsModule],
   providers: [
     { provide: ServerStatusHolder, useFactory: () => new ServerStatusHolder() },
     ServerStatusLifecycle,
@@ -69,6 +73,15 @@ class ServerStatusLifecycle implements OnApplicationBootstrap, OnApplicationShut
       provide: ServiceOutages,
       inject: [Registry, CONFIG],
       useFactory: (r: Registry, c: BeaconConfig) => new ServiceOutages(r, c.outageVisibleMs),
+    },
+    {
+      provide: ServicesDown,
+      inject: [Registry, ServiceOutages, MetricsRegistry],
+      useFactory: (r: Registry, o: ServiceOutages, m: MetricsRegistry) => {
+        const down = new ServicesDown(r, o);
+        registerServicesDownMetrics(m, down);
+        return down;
+      },
     },
     {
       provide: ServiceCatalog,

@@ -4,7 +4,6 @@ import {
   NotFoundError,
   PUBLIC_NAMESPACE,
   normalizeNamespace,
-  type NamespaceRecord,
   type Registry,
 } from '@beacon/core';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +15,7 @@ import type { AuditedWrites } from './audited-writes.js';
 
 const NAMESPACE_ID = /^[\w-]+$/;
 
-/** A namespace as listed: the public one, the named ones, and those that sprang into being. */
+/** A namespace as listed: the public one, the named ones, and those a registration made (named by their id). */
 export interface NamespaceSummary {
   readonly id: string;
   readonly name: string;
@@ -48,8 +47,9 @@ const PUBLIC_CONSOLE_NAMESPACE: ConsoleNamespace = {
 };
 
 /**
- * Namespaces. Nacos lets a registration create a namespace implicitly; records give one a name
- * and a description. `create` and `update` answer false (not an error) where Nacos 1.4 does.
+ * Namespaces: the public one and the records, whether an operator made one or a registration into
+ * an unknown id did (named by its id; core's ServiceEdits). `create` and `update` answer false (not
+ * an error) where Nacos 1.4 does.
  */
 export class NamespaceService {
   constructor(
@@ -62,12 +62,9 @@ export class NamespaceService {
     return this.state.registry;
   }
 
+  /** Whether the id is taken: the public namespace or any other that is listed. */
   exists(id: string): boolean {
-    return id === PUBLIC_NAMESPACE || this.registry.namespaceRecord(id) !== undefined;
-  }
-
-  record(id: string): NamespaceRecord | undefined {
-    return this.registry.namespaceRecord(id);
+    return this.registry.namespaceIds().includes(id);
   }
 
   /** One namespace for the Nacos console (`''` or `public` is the public one). */
@@ -83,53 +80,42 @@ export class NamespaceService {
     };
   }
 
-  /** One namespace for the Nacos 2.x console API: 404 unless public, named, or holding services. */
+  /** One namespace for the Nacos 2.x console API: 404 unless it is one (public, or any other listed). */
   requireConsoleNamespace(id: string): ConsoleNamespace {
-    if (id !== '' && id !== PUBLIC_NAMESPACE && !this.exists(id) && !this.registry.namespaceIds().includes(id)) {
+    if (id !== '' && !this.exists(id)) {
       throw new NotFoundError(`namespaceId [ ${id} ] not exist`, 'namespace-missing');
     }
     return this.consoleNamespace(id);
   }
 
-  /** The Nacos console's list: the public namespace, then the named ones (not the implicit ones). */
+  /** The Nacos console's list: the same namespaces as every other face lists, public first. */
   consoleNamespaces(): ConsoleNamespace[] {
-    return [
-      PUBLIC_CONSOLE_NAMESPACE,
-      ...this.registry.namespaceRecordList().map((r) => ({
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        quota: NACOS_NAMESPACE_QUOTA,
-        type: 2 as const,
-      })),
-    ];
+    return this.registry.namespaceIds().map((id) => this.consoleNamespace(id));
   }
 
-  /** The named namespaces (not public, not the implicit ones). */
-  records(): NamespaceRecord[] {
-    return this.registry.namespaceRecordList();
-  }
-
-  /** Every namespace that holds services, plus `also` (when given) even while it is still empty. */
+  /** Every namespace, plus `also` (when given) even while it does not exist yet. */
   ids(also?: string): string[] {
     const ids = new Set(this.registry.namespaceIds());
     if (also?.trim()) ids.add(normalizeNamespace(also));
     return [...ids];
   }
 
-  /** Public first, then the named ones, then those only registrations created. */
+  /**
+   * Every namespace, public first: one list for every face (console, /api/v1, the Nacos console
+   * APIs). A registration into an unknown id made that id a namespace (core's ServiceEdits), so
+   * what holds services is always listed, and a deleted namespace is gone from all of them at once.
+   */
   list(): NamespaceSummary[] {
-    const count = (id: string) => [...this.registry.services(id)].length;
-    const custom = this.registry.namespaceRecordList();
-    const named = new Set(custom.map((r) => r.id));
-    return [
-      { id: PUBLIC_NAMESPACE, name: 'public', description: 'Public Namespace', serviceCount: count(PUBLIC_NAMESPACE) },
-      ...custom.map((r) => ({ id: r.id, name: r.name, description: r.description, serviceCount: count(r.id) })),
-      ...this.registry
-        .namespaceIds()
-        .filter((id) => id !== PUBLIC_NAMESPACE && !named.has(id))
-        .map((id) => ({ id, name: id, description: '', serviceCount: count(id) })),
-    ];
+    return this.registry.namespaceIds().map((id) => {
+      const record = this.registry.namespaceRecord(id);
+      return id === PUBLIC_NAMESPACE
+        ? { id, name: 'public', description: 'Public Namespace', serviceCount: this.serviceCount(id) }
+        : { id, name: record?.name ?? id, description: record?.description ?? '', serviceCount: this.serviceCount(id) };
+    });
+  }
+
+  private serviceCount(id: string): number {
+    return [...this.registry.services(id)].length;
   }
 
   /**
@@ -147,7 +133,10 @@ export class NamespaceService {
     return true;
   }
 
-  /** Edits a namespace, or names one that sprang into being; false for an id `create` would refuse. */
+  /**
+   * Edits a namespace, or makes one by editing an unknown id (Nacos answers true to that too); false
+   * for an id `create` would refuse.
+   */
   async update(id: string, name: string | undefined, description: string | undefined, actor: Actor): Promise<boolean> {
     const existing = this.registry.namespaceRecord(id);
     if (!existing && !isValidId(id)) return false;
@@ -159,7 +148,13 @@ export class NamespaceService {
     return true;
   }
 
+  /**
+   * The Nacos consoles' delete: an unknown id is no error (as in Nacos), but a namespace that still
+   * has services is refused like on the native API (Nacos deletes the record and leaves its services
+   * running, unlisted; docs/compatibility.md).
+   */
   delete(id: string, actor: Actor): Promise<void> {
+    this.refuseWhileHoldingServices(id);
     return this.writes.apply(actor, 'deleteNamespace', id);
   }
 
@@ -190,7 +185,7 @@ export class NamespaceService {
     return this.summary(id);
   }
 
-  /** Renames or describes a namespace (also one that sprang into being); 404 for an unknown one. */
+  /** Renames or describes a namespace; 404 for an unknown one. */
   async redefine(
     id: string,
     input: { name?: string | undefined; description?: string | undefined },
@@ -198,9 +193,7 @@ export class NamespaceService {
   ): Promise<NamespaceSummary> {
     this.refusePublic(id, 'edited');
     const existing = this.registry.namespaceRecord(id);
-    if (!existing && !this.registry.namespaceIds().includes(id)) {
-      throw new NotFoundError(`namespace ${id} not found`, 'namespace-missing');
-    }
+    if (!this.exists(id)) throw new NotFoundError(`namespace ${id} not found`, 'namespace-missing');
     await this.writes.apply(actor, 'putNamespace', {
       id,
       name: input.name === undefined ? (existing?.name ?? id) : displayName(input.name),
@@ -212,12 +205,14 @@ export class NamespaceService {
   /** Deletes a namespace that holds no services; 409 while it still has some. */
   async deleteEmpty(id: string, actor: Actor): Promise<void> {
     this.refusePublic(id, 'deleted');
-    const summary = this.list().find((n) => n.id === id);
-    if (!summary) throw new NotFoundError(`namespace ${id} not found`);
-    if (summary.serviceCount > 0) {
-      throw new ConflictError(`namespace ${id} still has ${summary.serviceCount} services: delete them first`);
-    }
+    if (!this.exists(id)) throw new NotFoundError(`namespace ${id} not found`);
+    this.refuseWhileHoldingServices(id);
     await this.writes.apply(actor, 'deleteNamespace', id);
+  }
+
+  private refuseWhileHoldingServices(id: string): void {
+    const count = this.serviceCount(id);
+    if (count > 0) throw new ConflictError(`namespace ${id} still has ${count} services: delete them first`);
   }
 
   private summary(id: string): NamespaceSummary {

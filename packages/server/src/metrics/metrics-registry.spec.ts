@@ -67,4 +67,19 @@ describe('MetricsRegistry', () => {
     expect(() => metrics.counter('1bad', 'x')).toThrow(/invalid/);
     expect(() => metrics.histogram('h', 'x', [1, 1])).toThrow(/increase/);
   });
+
+  it('runs what gauges share once per scrape, before any of them is read', () => {
+    const metrics = new MetricsRegistry();
+    let computed = 0;
+    let figure = 0;
+    metrics.beforeScrape(() => {
+      computed++;
+      figure = computed * 10;
+    });
+    metrics.gauge('a', 'x', () => figure);
+    metrics.gauge('b', 'x', () => figure + 1);
+    expect(metrics.render()).toContain('a 10\n# HELP b x\n# TYPE b gauge\nb 11\n');
+    metrics.render();
+    expect(computed).toBe(2);
+  });
 });

@@ -15,6 +15,7 @@ interface Metric {
 
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
+  private readonly refreshers: (() => void)[] = [];
 
   counter(name: string, help: string): Counter {
     return this.add(new Counter(name, help));
@@ -34,8 +35,17 @@ export class MetricsRegistry {
     return this.add(new Histogram(name, help, buckets));
   }
 
+  /**
+   * Runs `refresh` once at the start of every scrape, before any gauge is read: for gauges that read
+   * one figure computed for all of them.
+   */
+  beforeScrape(refresh: () => void): void {
+    this.refreshers.push(refresh);
+  }
+
   /** The exposition text, one block per metric in registration order. */
   render(): string {
+    for (const refresh of this.refreshers) refresh();
     const lines: string[] = [];
     for (const m of this.metrics.values()) {
       lines.push(`# HELP ${m.name} ${escapeHelp(m.help)}`, `# TYPE ${m.name} ${m.type}`, ...m.samples());

@@ -38,7 +38,7 @@ export class ConsoleController {
     );
   }
 
-  /** Edits a namespace, or names one that sprang into being; `false` for an id POST would refuse. */
+  /** Edits a namespace (or makes one by editing an unknown id); `false` for an id POST would refuse. */
   @Put('namespaces')
   async update(@Params() p: ParamReader, @CurrentActor() actor: Actor): Promise<boolean> {
     return await this.namespaces.update(
