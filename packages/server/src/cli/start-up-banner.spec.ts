@@ -46,6 +46,7 @@ describe('startUpBanner', () => {
           databaseUrl: 'postgres://beacon:s3cret@postgres:5432/beacon',
           nodeGraceMs: 30_000,
           drainMs: 15_000,
+          redisWaitReplicas: 0,
         },
       },
     });
@@ -63,6 +64,7 @@ describe('startUpBanner', () => {
           databaseUrl: 'postgres://postgres:5432/beacon',
           nodeGraceMs: 30_000,
           drainMs: 15_000,
+          redisWaitReplicas: 0,
         },
       },
     });

@@ -18,7 +18,7 @@ import {
   type StateBackend,
   type ClusterMember,
 } from '../application/state-backend.js';
-import type { ClusterConfig } from '../config/cluster-config.js';
+import { WAIT_REPLICAS_VAR, type ClusterConfig } from '../config/cluster-config.js';
 import { migratePostgres } from '../storage/postgres-migrator.js';
 import { PostgresStore } from '../storage/postgres-store.js';
 import { BeatBatcher } from './write-path/beat-batcher.js';
@@ -53,7 +53,7 @@ import {
   takesEphemeralPath,
 } from './write-path/mutation-routing.js';
 import { WriteGate } from './write-path/write-gate.js';
-import { redisDeadline, RedisTimeoutError, withinTimeout } from './write-path/redis-timeout.js';
+import { redisDeadline, REDIS_WRITE_TIMEOUT_MS, RedisTimeoutError, withinTimeout } from './write-path/redis-timeout.js';
 import { atMostEveryFewSeconds } from '../net/paced-log.js';
 import { reasonOf } from '../net/error-reason.js';
 
@@ -125,7 +125,7 @@ export class ClusterStateBackend implements StateBackend {
     private readonly journal: JournalStore,
     readonly registry: Registry,
     startId: string,
-    config: ClusterConfig,
+    private readonly config: ClusterConfig,
     options: ClusterOptions,
   ) {
     this.redis = withScripts(engines.redis);
@@ -323,9 +323,10 @@ export class ClusterStateBackend implements StateBackend {
     const address = instanceAddressOf(m)!;
     const isNew = m.kind === 'registerInstance' && this.registry.findInstance(address) === undefined;
     const { result, ops } = this.journal.record(() => applyMutation(this.registry, m));
+    const deadline = redisDeadline();
     try {
       if (ops.length > 0) await this.durable.write(ops);
-      await withinTimeout(this.publishInstance(address, m, redisDeadline()));
+      await withinTimeout(this.publishInstance(address, m, deadline));
     } catch (error) {
       this.reportStalled(error, m);
       // Redis did not take a new instance: take it back out of the view, so no node serves what
@@ -334,7 +335,28 @@ export class ClusterStateBackend implements StateBackend {
       else void this.reconciler.request(`Redis refused a change of ${memberOf(address)}`);
       throw new ClusterUnavailableError(`Redis is unavailable, the change was not stored: ${reasonOf(error)}`);
     }
+    await this.confirmReplicated(m, deadline);
     return result;
+  }
+
+  /**
+   * With BEACON_REDIS_WAIT_REPLICAS, waits (within the write's deadline) until that many replicas
+   * have every write made so far on this connection. Short of that the client hears 503: the
+   * change stands on the primary and every view, so its retry is a no-op that waits again.
+   */
+  private async confirmReplicated(m: Mutation, deadline: number): Promise<void> {
+    const wanted = this.config.redisWaitReplicas;
+    if (wanted === 0) return;
+    // WAIT with a timeout of 0 would block for ever: at least 1 ms.
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    const confirmed = await withinTimeout(this.redis.wait(wanted, timeoutMs), timeoutMs + 500).catch(() => -1);
+    if (confirmed >= wanted) return;
+    this.warnStalled(
+      `Redis replicas did not confirm a ${m.kind} in time (${confirmed < 0 ? 'no answer' : `${confirmed} of ${wanted}`}): answered 503`,
+    );
+    throw new ClusterUnavailableError(
+      `the change is on the Redis primary but ${confirmed < 0 ? 'no' : `only ${confirmed} of ${wanted}`} replicas confirmed it within ${REDIS_WRITE_TIMEOUT_MS} ms (${WAIT_REPLICAS_VAR}); retry`,
+    );
   }
 
   private async applyDurable<K extends MutationKind>(m: Mutation<K>): Promise<MutationResult<K>> {

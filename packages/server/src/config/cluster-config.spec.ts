@@ -18,6 +18,7 @@ describe('cluster configuration', () => {
       databaseUrl: 'postgres://beacon:pw@db.internal/beacon?sslmode=require',
       nodeGraceMs: 30_000,
       drainMs: 15_000,
+      redisWaitReplicas: 0,
     });
   });
 
@@ -59,6 +60,14 @@ describe('cluster configuration', () => {
     expect(clusterConfigVar(env)).toMatchObject({ nodeGraceMs: 30_000, drainMs: 15_000 });
     const set = { ...env, BEACON_CLUSTER_NODE_GRACE_MS: '8000', BEACON_CLUSTER_DRAIN_MS: '0' };
     expect(clusterConfigVar(set)).toMatchObject({ nodeGraceMs: 8000, drainMs: 0 });
+  });
+
+  it('answers ephemeral writes once the primary has them unless told to wait for replicas (0 to 16)', () => {
+    const env = { BEACON_REDIS_URL: 'redis://127.0.0.1:6379', BEACON_DATABASE_URL: 'postgres://127.0.0.1/b' };
+    expect(clusterConfigVar(env)?.redisWaitReplicas).toBe(0);
+    expect(clusterConfigVar({ ...env, BEACON_REDIS_WAIT_REPLICAS: '1' })?.redisWaitReplicas).toBe(1);
+    expect(() => clusterConfigVar({ ...env, BEACON_REDIS_WAIT_REPLICAS: '17' })).toThrow(/BEACON_REDIS_WAIT_REPLICAS/);
+    expect(() => clusterConfigVar({ ...env, BEACON_REDIS_WAIT_REPLICAS: 'one' })).toThrow(/BEACON_REDIS_WAIT_REPLICAS/);
   });
 
   it('never prints a password', () => {

@@ -20,6 +20,12 @@ export interface ClusterConfig {
    * reconnect, to register again on another node before it deletes what they still hold here.
    */
   readonly drainMs: number;
+  /**
+   * BEACON_REDIS_WAIT_REPLICAS: an ephemeral write is answered only once this many Redis replicas
+   * confirm it (Redis `WAIT`), so a failover loses no acknowledged one; 0 (the default) answers
+   * once the primary has it.
+   */
+  readonly redisWaitReplicas: number;
 }
 
 export const REDIS_URL_VAR = 'BEACON_REDIS_URL';
@@ -27,6 +33,7 @@ export const DATABASE_URL_VAR = 'BEACON_DATABASE_URL';
 export const STREAM_MAXLEN_VAR = 'BEACON_CLUSTER_STREAM_MAXLEN';
 export const NODE_GRACE_VAR = 'BEACON_CLUSTER_NODE_GRACE_MS';
 export const DRAIN_VAR = 'BEACON_CLUSTER_DRAIN_MS';
+export const WAIT_REPLICAS_VAR = 'BEACON_REDIS_WAIT_REPLICAS';
 
 const REDIS_SCHEMES = ['redis:', 'rediss:', 'redis+sentinel:'];
 const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
@@ -65,6 +72,7 @@ export function clusterConfigVar(env: Readonly<Record<string, string | undefined
     nodeGraceMs: intVar(env, NODE_GRACE_VAR, 30_000, 0, 3_600_000),
     // nacos-sdk-rust needs up to about 10 s to register again elsewhere, and a margin (docs/cluster.md).
     drainMs: intVar(env, DRAIN_VAR, 15_000, 0, 60_000),
+    redisWaitReplicas: intVar(env, WAIT_REPLICAS_VAR, 0, 0, 16),
   };
 }
 

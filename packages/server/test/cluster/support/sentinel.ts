@@ -23,8 +23,8 @@ export interface SentinelSet extends AsyncDisposable {
   readonly replicaPort: number;
   /** The port the sentinels now name as the master. */
   master(): string | undefined;
-  /** kill -9 of the process serving `port`. */
-  kill(port: number): void;
+  /** kill -9 (or another signal: SIGSTOP, SIGCONT) of the process serving `port`. */
+  kill(port: number, signal?: NodeJS.Signals): void;
   close(): Promise<void>;
 }
 
@@ -88,7 +88,7 @@ export async function startSentinels(): Promise<SentinelSet> {
     primaryPort: primaryPort!,
     replicaPort: replicaPort!,
     master,
-    kill: (port) => children.get(port)?.kill('SIGKILL'),
+    kill: (port, signal = 'SIGKILL') => children.get(port)?.kill(signal),
     close,
     [Symbol.asyncDispose]: close,
   };
