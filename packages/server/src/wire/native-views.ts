@@ -1,4 +1,5 @@
 import {
+  beatIntervalSource,
   effectiveBeatInterval,
   livenessOf,
   type Cluster,
@@ -41,6 +42,7 @@ export class NativeViews {
         timeoutMs: i.timings.timeoutMs,
         deleteTimeoutMs: i.timings.deleteTimeoutMs,
         intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,
+        intervalSource: beatIntervalSource(i),
       },
       ...(i.lastCheck ? { lastCheck: { ...i.lastCheck } } : {}),
     };
@@ -71,6 +73,7 @@ export class NativeViews {
       ...this.serviceSummary(s),
       metadata: { ...s.settings.metadata },
       selectorType: s.settings.selector.type,
+      ...(s.defaultBeatIntervalMs !== undefined ? { defaultBeatIntervalMs: s.defaultBeatIntervalMs } : {}),
       clusters: [...s.clusters.values()].map((c) => this.cluster(c)),
     };
   }
