@@ -195,7 +195,11 @@ export class AdminClient {
     target: { namespaceId: string; groupName: string; serviceName: string },
     body: InstancesBulkPatchDto,
   ): Promise<InstancesBulkPatchResultDto> {
-    return this.request('PATCH', `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances`, body);
+    return this.request(
+      'PATCH',
+      `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances`,
+      body,
+    );
   }
 
   /** Whether the server wants credentials; needs none itself, so a client can ask before signing in. */

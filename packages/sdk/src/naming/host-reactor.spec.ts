@@ -337,7 +337,13 @@ function detail(
           client: { weight: 1, enabled: i.enabled ?? true, metadata: {} },
           lastBeat: 0,
           registeredAt: 0,
-          timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
+          timings: {
+            intervalMs: 5000,
+            timeoutMs: 15000,
+            deleteTimeoutMs: 30000,
+            intervalFromMetadata: false,
+            intervalSource: 'server',
+          },
         })),
     })),
   };

@@ -93,7 +93,9 @@ export class InstancesController {
       updated: results.filter((r) => r.outcome === 'updated').length,
       results: results.map((r) => {
         const at = { clusterName: r.clusterName, ip: r.ip, port: r.port, outcome: r.outcome };
-        return r.outcome === 'updated' ? { ...at, instance: this.views.instance(r.instance) } : { ...at, message: r.message };
+        return r.outcome === 'updated'
+          ? { ...at, instance: this.views.instance(r.instance) }
+          : { ...at, message: r.message };
       }),
     };
   }

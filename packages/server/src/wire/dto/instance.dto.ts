@@ -109,7 +109,8 @@ export class InstancesBulkPatchDto {
     type: [InstanceSelectorDto],
     minItems: 1,
     maxItems: 5000,
-    description: 'The instances of the service to edit (the console sends those selected, or all that match its filter)',
+    description:
+      'The instances of the service to edit (the console sends those selected, or all that match its filter)',
   })
   instances!: InstanceSelectorDto[];
   @ApiProperty({
@@ -122,7 +123,8 @@ export class InstancesBulkPatchDto {
 export class InstanceBulkResultDto extends InstanceSelectorDto {
   @ApiProperty({
     enum: ['updated', 'not-found', 'rejected'],
-    description: 'Edited; gone meanwhile; or refused by a rule of this instance (e.g. its timeout below the new interval)',
+    description:
+      'Edited; gone meanwhile; or refused by a rule of this instance (e.g. its timeout below the new interval)',
   })
   outcome!: 'updated' | 'not-found' | 'rejected';
   @ApiPropertyOptional({ description: 'Why the instance was not edited' }) message?: string;
