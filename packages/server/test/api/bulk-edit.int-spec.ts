@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NacosWire, NS } from '../support/nacos-wire.js';
-import { startInProcessServer, type InProcessServer } from '@beacon/test-support';
+import { makeDataDir, removeDataDir, startInProcessServer, type InProcessServer } from '@beacon/test-support';
 
 const SERVICE = 'DEFAULT_GROUP@@bulk';
 const IPS = ['127.0.0.81', '127.0.0.82', '127.0.0.83'];
@@ -224,6 +224,30 @@ describe("a service's default beat interval", () => {
     expect(viaMetadata.status).toBe(400);
     expect(await revision()).toBe(before);
     expect((await detail()).defaultBeatIntervalMs).toBe(1500);
+  });
+
+  it('is kept with the service across a restart (SQLite), with the operator overrides', async () => {
+    const dataDir = makeDataDir();
+    try {
+      let restarted = await startInProcessServer({ dataDir });
+      const url = `${restarted.baseUrl}/api/v1/namespaces/public/services/DEFAULT_GROUP/kept`;
+      await send('POST', `${restarted.baseUrl}/api/v1/namespaces/public/services`, { name: 'kept' });
+      expect((await send('PUT', url, { defaultBeatIntervalMs: 2500 })).status).toBe(200);
+      await restarted.close();
+      restarted = await startInProcessServer({ dataDir });
+      try {
+        const res = await fetch(`${restarted.baseUrl}/api/v1/namespaces/public/services/DEFAULT_GROUP/kept`);
+        expect(((await res.json()) as { defaultBeatIntervalMs?: number }).defaultBeatIntervalMs).toBe(2500);
+        const wire = new NacosWire(restarted.baseUrl, 'plain');
+        const beat = { serviceName: 'DEFAULT_GROUP@@kept', ip: IPS[0], port: 8080, cluster: 'DEFAULT' };
+        const reply = await wire.beat({ serviceName: 'DEFAULT_GROUP@@kept', ip: IPS[0]!, port: 8080 }, beat);
+        expect(reply.json<{ clientBeatInterval: number }>().clientBeatInterval).toBe(2500);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      removeDataDir(dataDir);
+    }
   });
 
   it('is removed with null, and the server default applies again', async () => {
