@@ -193,6 +193,10 @@ test('item 6c and 9: one click takes an instance offline, and it no longer count
   await expect(summary).toHaveText('4 healthy · 1 disabled · 6 in all');
   await expect(page.locator('tr[data-instance="127.0.0.1:9203"]')).toContainText('Disabled');
   expect((await instances('fleet')).get(9203)).toMatchObject({ enabled: false, enabledOverridden: true });
+  // The service list counts it the same way.
+  await page.goto(`${server.baseUrl}/`);
+  await expect(page.locator('tr[data-service="fleet"]')).toContainText(/4 \/ 6\s*healthy · 1 disabled/);
+  await page.goto(`${server.baseUrl}/services/DEFAULT_GROUP/fleet`);
 
   // Back online: the client registered it enabled, so the override goes and the client's flag shows.
   await page.getByRole('button', { name: 'Bring online 127.0.0.1:9203' }).click();

@@ -10,6 +10,8 @@ const service: ServiceDetailDto = {
   clusterCount: 0,
   instanceCount: 0,
   healthyCount: 0,
+  servingCount: 0,
+  disabledCount: 0,
   protectThreshold: 0.5,
   protectionReached: false,
   revision: 3,

@@ -66,8 +66,12 @@ export function ServiceStateBadge({
   return <Badge tone="warn">{unhealthy} unhealthy</Badge>;
 }
 
-/** "3 / 4" with a bar; the words carry the meaning, the bar helps scanning a long list. */
-export function HealthCount({ healthy, total }: { healthy: number; total: number }) {
+/**
+ * "3 / 4" with a bar: instances serving (healthy and enabled) of all; " · 1 disabled" when some
+ * are disabled, since a disabled instance may be healthy but is not given to clients. The words
+ * carry the meaning, the bar helps scanning a long list.
+ */
+export function HealthCount({ healthy, total, disabled = 0 }: { healthy: number; total: number; disabled?: number }) {
   const share = total === 0 ? 0 : healthy / total;
   const tone = total === 0 ? 'neutral' : healthy === total ? 'ok' : healthy === 0 ? 'bad' : 'warn';
   return (
@@ -78,6 +82,7 @@ export function HealthCount({ healthy, total }: { healthy: number; total: number
       <span>
         {healthy} / {total}
         <span className="visually-hidden"> healthy</span>
+        {disabled > 0 && <span className="muted small"> · {disabled} disabled</span>}
       </span>
     </span>
   );

@@ -556,6 +556,10 @@ export interface components {
       clusterCount: number;
       instanceCount: number;
       healthyCount: number;
+      /** @description Instances healthy and enabled: those clients are given (a disabled one is not serving) */
+      servingCount: number;
+      /** @description Instances an operator or their client disabled, healthy or not */
+      disabledCount: number;
       protectThreshold: number;
       /** @description healthy/total is at or below the protect threshold */
       protectionReached: boolean;
@@ -624,6 +628,10 @@ export interface components {
       clusterCount: number;
       instanceCount: number;
       healthyCount: number;
+      /** @description Instances healthy and enabled: those clients are given (a disabled one is not serving) */
+      servingCount: number;
+      /** @description Instances an operator or their client disabled, healthy or not */
+      disabledCount: number;
       protectThreshold: number;
       /** @description healthy/total is at or below the protect threshold */
       protectionReached: boolean;

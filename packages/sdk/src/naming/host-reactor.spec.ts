@@ -308,6 +308,8 @@ function detail(
     clusterCount: clusters.length,
     instanceCount: instances.length,
     healthyCount: instances.filter((i) => i.healthy !== false).length,
+    servingCount: instances.filter((i) => i.healthy !== false && i.enabled !== false).length,
+    disabledCount: instances.filter((i) => i.enabled === false).length,
     protectThreshold,
     protectionReached: false,
     revision: 1,

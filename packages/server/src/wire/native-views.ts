@@ -49,6 +49,12 @@ export class NativeViews {
   }
 
   serviceSummary(s: Service): ServiceSummaryDto {
+    let servingCount = 0;
+    let disabledCount = 0;
+    for (const i of s.instances()) {
+      if (!i.enabled) disabledCount++;
+      else if (i.healthy) servingCount++;
+    }
     return {
       namespaceId: s.namespaceId,
       name: s.bareName,
@@ -56,6 +62,8 @@ export class NativeViews {
       clusterCount: s.clusters.size,
       instanceCount: s.instanceCount(),
       healthyCount: s.healthyCount(),
+      servingCount,
+      disabledCount,
       protectThreshold: s.settings.protectThreshold,
       protectionReached: s.protectionReached(),
       revision: s.revision,

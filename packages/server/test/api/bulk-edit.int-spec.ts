@@ -112,6 +112,13 @@ describe('PATCH the instances of a service (bulk edit)', () => {
     });
     expect(await beatInterval(IPS[1]!)).toBe(3000);
 
+    // Disabled instances are not serving, healthy or not: the service's counts say so.
+    const counts = (await (await fetch(serviceUrl)).json()) as { servingCount: number; disabledCount: number };
+    const all = (await detail()).instances;
+    expect(counts.disabledCount).toBe(3);
+    expect(counts.servingCount).toBe(all.filter((i) => i.enabled && (i as { healthy?: boolean }).healthy).length);
+    expect(counts.servingCount).toBeLessThanOrEqual(1);
+
     // The client registers again with its own values: the operator's stay on top.
     await register(IPS[2]!);
     expect(await shown(IPS[2]!)).toMatchObject({ weight: 4, enabled: false, metadata: { zone: 'b' } });

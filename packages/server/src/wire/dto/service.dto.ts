@@ -8,6 +8,12 @@ export class ServiceSummaryDto {
   @ApiProperty() clusterCount!: number;
   @ApiProperty() instanceCount!: number;
   @ApiProperty() healthyCount!: number;
+  @ApiProperty({
+    description: 'Instances healthy and enabled: those clients are given (a disabled one is not serving)',
+  })
+  servingCount!: number;
+  @ApiProperty({ description: 'Instances an operator or their client disabled, healthy or not' })
+  disabledCount!: number;
   @ApiProperty() protectThreshold!: number;
   @ApiProperty({ description: 'healthy/total is at or below the protect threshold' })
   protectionReached!: boolean;
