@@ -81,7 +81,7 @@ test('1. the default view puts the unhealthy service on page 1 of 1,000 and hide
   await page.goto(`${server.baseUrl}/`);
   const rows = page.locator('tbody tr[data-service]');
   await expect(rows.first()).toHaveAttribute('data-service', DOWN);
-  await expect(rows.first()).toContainText('Protection reached');
+  await expect(rows.first()).toContainText('All down');
   await expect(page.getByTestId('services-summary')).toContainText(
     '1004 services · 1 with unhealthy instances · 1 protection reached · 3 without instances',
   );

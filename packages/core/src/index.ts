@@ -17,7 +17,15 @@ export type { DomainErrorKind, DomainErrorReason } from './errors.js';
 export type { ChangeReason, ServiceChange } from './events.js';
 export { selectHosts } from './host-list.js';
 export { DEFAULT_LIMITS } from './limits.js';
-export { DEFAULT_BEAT_TIMEOUT_MS, parseMetadata, PreservedKeys, sameMetadata, toStringMap } from './metadata.js';
+export {
+  checkTimingOverrides,
+  EMPTY_METADATA,
+  DEFAULT_BEAT_TIMEOUT_MS,
+  parseMetadata,
+  PreservedKeys,
+  sameMetadata,
+  toStringMap,
+} from './metadata.js';
 export type { Metadata } from './metadata.js';
 export type { NameLengths } from './name-lengths.js';
 export {
@@ -57,7 +65,8 @@ export type {
 export type { Switches } from './switches.js';
 export { Ticker } from './ticker.js';
 export { healthAfterBeat } from './beat/beat-health.js';
-export { effectiveBeatInterval } from './beat/beat-interval.js';
+export { beatIntervalSource, checkServiceBeatInterval, effectiveBeatInterval } from './beat/beat-interval.js';
+export type { BeatIntervalSource } from './beat/beat-interval.js';
 export { BeatProcessor } from './beat/beat-processor.js';
 export type { BeatCommand, BeatInfo, BeatPort, BeatReply } from './beat/beat-processor.js';
 export { ExpiryScheduler } from './expiry/expiry-scheduler.js';

@@ -80,7 +80,7 @@ export const DEFAULT_TIMINGS: BeatTimings = Object.freeze({
 const DIGITS = /^\d+$/;
 
 /** Nacos ignores preserved values that are not plain digits. */
-function preservedMillis(metadata: Metadata, key: string): number | undefined {
+export function preservedMillis(metadata: Metadata, key: string): number | undefined {
   const value = metadata[key];
   if (value === undefined || !DIGITS.test(value)) return undefined;
   const n = Number(value);

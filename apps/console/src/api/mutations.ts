@@ -3,6 +3,7 @@ import type {
   ClusterUpdateDto,
   InstanceDto,
   InstancePatchDto,
+  InstancesBulkPatchDto,
   NamespaceCreateDto,
   NamespaceUpdateDto,
   PermissionDto,
@@ -93,6 +94,19 @@ export function usePatchInstance(target: InstanceTarget) {
         queryClient.invalidateQueries({ queryKey: groupsQueries.list(target.namespaceId).queryKey }),
       ]);
     },
+  });
+}
+
+/** One edit of many instances of the service; the answer says what happened to each. */
+export function usePatchInstances(target: InstanceTarget) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: InstancesBulkPatchDto) => admin.patchInstances(target, body),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: servicesQueries.all(target.namespaceId) }),
+        queryClient.invalidateQueries({ queryKey: groupsQueries.list(target.namespaceId).queryKey }),
+      ]),
   });
 }
 

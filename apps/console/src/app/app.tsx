@@ -12,6 +12,7 @@ import { ServicePage } from '../services/service-page.js';
 import { OverviewPage } from '../services/overview-page.js';
 import { ServicesPage, readFilters } from '../services/services-page.js';
 import { UsersPage } from '../users/users-page.js';
+import { useFocusHeadingOnNavigation } from './focus-on-navigation.js';
 import { Link, href, matchRoute, navigate, useLocation } from './router.js';
 
 export function App() {
@@ -118,6 +119,7 @@ function Shell() {
     if (redirectTo !== undefined) navigate(href('/', { namespace: redirectTo }), { replace: true });
   }, [redirectTo]);
   const { message, announce } = useAnnouncer();
+  useFocusHeadingOnNavigation(location.pathname);
   const home = href('/', { namespace: namespaceId === 'public' ? undefined : namespaceId });
 
   return (

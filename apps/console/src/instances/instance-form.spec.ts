@@ -28,7 +28,13 @@ function instance(metadata: Record<string, string> = {}, extra: Partial<Instance
     client: { weight: 1, enabled: true, metadata },
     lastBeat: 0,
     registeredAt: 0,
-    timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
+    timings: {
+      intervalMs: 5000,
+      timeoutMs: 15000,
+      deleteTimeoutMs: 30000,
+      intervalFromMetadata: false,
+      intervalSource: 'server',
+    },
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceDto } from '@beacon/sdk/admin';
-import { compareIps, instancePage } from './instance-list.js';
+import { compareIps, instancePage, matchingInstances, servingCounts } from './instance-list.js';
 
 function instance(ip: string, healthy = true, clusterName = 'DEFAULT', port = 80): InstanceDto {
   return {
@@ -19,7 +19,13 @@ function instance(ip: string, healthy = true, clusterName = 'DEFAULT', port = 80
     enabledOverridden: false,
     lastBeat: 0,
     registeredAt: 0,
-    timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
+    timings: {
+      intervalMs: 5000,
+      timeoutMs: 15000,
+      deleteTimeoutMs: 30000,
+      intervalFromMetadata: false,
+      intervalSource: 'server',
+    },
   } as InstanceDto;
 }
 
@@ -52,5 +58,37 @@ describe('instancePage', () => {
     const clamped = instancePage(all, { ...filters, page: 99 });
     expect(clamped.page).toBe(3);
     expect(clamped.items).toHaveLength(20);
+  });
+});
+
+describe('matchingInstances', () => {
+  const tagged = (ip: string, metadata: Record<string, string>, extra: Partial<InstanceDto> = {}) =>
+    ({ ...instance(ip), metadata, ...extra }) as InstanceDto;
+  const all = [
+    tagged('127.0.0.1', { zone: 'a' }, { weight: 1, lastBeat: 30 }),
+    tagged('127.0.0.2', { zone: 'b' }, { weight: 5, lastBeat: 10 }),
+    tagged('127.0.0.3', {}, { weight: 3, lastBeat: 20 }),
+  ];
+
+  it('filters by metadata key=value, or by a key alone', () => {
+    expect(matchingInstances(all, { ...filters, metadata: 'zone=b' }).map((i) => i.ip)).toEqual(['127.0.0.2']);
+    expect(matchingInstances(all, { ...filters, metadata: ' zone ' }).map((i) => i.ip)).toEqual([
+      '127.0.0.1',
+      '127.0.0.2',
+    ]);
+    expect(matchingInstances(all, { ...filters, metadata: 'zone=' })).toEqual([]);
+  });
+
+  it('sorts in the order chosen', () => {
+    const order = (sort: 'weight' | 'silence' | 'address') =>
+      matchingInstances(all, { ...filters, sort }).map((i) => i.ip.slice(-1));
+    expect(order('weight')).toEqual(['2', '3', '1']);
+    expect(order('silence')).toEqual(['2', '3', '1']);
+    expect(order('address')).toEqual(['1', '2', '3']);
+  });
+
+  it('counts a disabled instance as not serving, healthy or not', () => {
+    const disabled = { ...instance('127.0.0.4'), enabled: false } as InstanceDto;
+    expect(servingCounts([...all, disabled, instance('127.0.0.5', false)])).toEqual({ serving: 3, disabled: 1 });
   });
 });

@@ -2,12 +2,26 @@ import type { InstanceDto } from '@beacon/sdk/admin';
 
 export type InstanceHealthFilter = 'all' | 'healthy' | 'unhealthy';
 
+/** The orders an operator may choose; `health` (unhealthy first) is the default. */
+export const INSTANCE_ORDERS = {
+  health: 'Unhealthy first',
+  address: 'Address',
+  silence: 'Longest since last beat',
+  weight: 'Weight, highest first',
+  registered: 'Newest first',
+} as const;
+
+export type InstanceOrder = keyof typeof INSTANCE_ORDERS;
+
 export interface InstanceListFilters {
   /** Substring of `ip:port`. */
   readonly address: string;
   readonly health: InstanceHealthFilter;
   /** '' for every cluster. */
   readonly cluster: string;
+  /** `key=value` (that exact value), `key` alone (the key is set), or '' for any metadata. */
+  readonly metadata?: string;
+  readonly sort?: InstanceOrder;
   readonly page: number;
   readonly pageSize: number;
 }
@@ -49,15 +63,41 @@ export function compareInstances(a: InstanceDto, b: InstanceDto): number {
   return compareIps(a.ip, b.ip) || a.port - b.port || (a.clusterName < b.clusterName ? -1 : 1);
 }
 
-export function instancePage(all: readonly InstanceDto[], filters: InstanceListFilters): InstanceListPage {
+const ORDERS: Record<InstanceOrder, (a: InstanceDto, b: InstanceDto) => number> = {
+  health: compareInstances,
+  address: (a, b) => compareIps(a.ip, b.ip) || a.port - b.port || (a.clusterName < b.clusterName ? -1 : 1),
+  silence: (a, b) => a.lastBeat - b.lastBeat || compareInstances(a, b),
+  weight: (a, b) => b.weight - a.weight || compareInstances(a, b),
+  registered: (a, b) => b.registeredAt - a.registeredAt || compareInstances(a, b),
+};
+
+/** `zone=a` → has zone set to exactly "a"; `zone` → has a zone; '' → anything. */
+export function metadataMatcher(text: string | undefined): (instance: InstanceDto) => boolean {
+  const filter = (text ?? '').trim();
+  if (filter === '') return () => true;
+  const eq = filter.indexOf('=');
+  if (eq < 0) return (i) => i.metadata[filter] !== undefined;
+  const key = filter.slice(0, eq).trim();
+  const value = filter.slice(eq + 1).trim();
+  return (i) => i.metadata[key] === value;
+}
+
+/** Every instance the filters keep, in the chosen order: what "all that match" selects. */
+export function matchingInstances(all: readonly InstanceDto[], filters: InstanceListFilters): InstanceDto[] {
   const needle = filters.address.trim();
+  const metadata = metadataMatcher(filters.metadata);
   const matches = all.filter(
     (i) =>
       (filters.cluster === '' || i.clusterName === filters.cluster) &&
       (filters.health === 'all' || i.healthy === (filters.health === 'healthy')) &&
-      (needle === '' || `${i.ip}:${i.port}`.includes(needle)),
+      (needle === '' || `${i.ip}:${i.port}`.includes(needle)) &&
+      metadata(i),
   );
-  matches.sort(compareInstances);
+  return matches.sort(ORDERS[filters.sort ?? 'health']);
+}
+
+export function instancePage(all: readonly InstanceDto[], filters: InstanceListFilters): InstanceListPage {
+  const matches = matchingInstances(all, filters);
   const pages = Math.max(1, Math.ceil(matches.length / filters.pageSize));
   const page = Math.min(Math.max(1, filters.page), pages);
   return {
@@ -66,4 +106,20 @@ export function instancePage(all: readonly InstanceDto[], filters: InstanceListF
     page,
     pages,
   };
+}
+
+/** How a bulk edit names an instance; also the key of a selection. */
+export function instanceKey(i: { clusterName: string; ip: string; port: number }): string {
+  return `${i.clusterName}/${i.ip}:${i.port}`;
+}
+
+/** Healthy and enabled: what clients are actually given. A disabled instance is healthy but not serving. */
+export function servingCounts(instances: readonly InstanceDto[]): { serving: number; disabled: number } {
+  let serving = 0;
+  let disabled = 0;
+  for (const i of instances) {
+    if (!i.enabled) disabled++;
+    else if (i.healthy) serving++;
+  }
+  return { serving, disabled };
 }

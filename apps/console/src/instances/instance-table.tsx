@@ -1,10 +1,21 @@
 import { useId, useState } from 'react';
 import type { InstanceDto } from '@beacon/sdk/admin';
+import { usePatchInstance, type InstanceTarget } from '../api/mutations.js';
 import { formatAgo, formatMillis } from '../lib/format.js';
 import { useServerNow } from '../lib/server-clock.js';
 import { Badge, HealthBadge } from '../ui/badges.js';
+import { ServerError } from '../ui/feedback.js';
 import { Pager } from '../ui/pager.js';
-import { instancePage, type InstanceHealthFilter, type InstanceListFilters } from './instance-list.js';
+import { BulkEditDialog } from './bulk-edit-dialog.js';
+import {
+  INSTANCE_ORDERS,
+  instanceKey,
+  instancePage,
+  matchingInstances,
+  type InstanceHealthFilter,
+  type InstanceListFilters,
+  type InstanceOrder,
+} from './instance-list.js';
 import { CONNECTION_HELD, TIMING_KEYS } from './instance-form.js';
 import { Field } from '../ui/field.js';
 
@@ -66,7 +77,11 @@ function Timings({ instance }: { instance: InstanceDto }) {
       <span className="source source-operator" title={overrideNote(instance, key).trim()}>
         operator
       </span>
-    ) : fromMetadata ? null : (
+    ) : fromMetadata ? null : key === TIMING_KEYS.interval && t.intervalSource === 'service' ? (
+      <span className="source" title="The service's default beat interval (service settings)">
+        service
+      </span>
+    ) : (
       <span className="source">default</span>
     );
   return (
@@ -151,33 +166,95 @@ function Metadata({ instance }: { instance: InstanceDto }) {
   );
 }
 
+/**
+ * Online/offline in one click: sets the operator's enabled flag, or removes the override when the
+ * client's own flag is the one wanted, so the client's value shows again.
+ */
+function EnabledToggle({
+  instance,
+  target,
+  onSaved,
+}: {
+  instance: InstanceDto;
+  target: InstanceTarget;
+  onSaved: (m: string) => void;
+}) {
+  const mutation = usePatchInstance(target);
+  const address = `${instance.ip}:${instance.port}`;
+  const next = !instance.enabled;
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-small button-secondary toggle-enabled"
+        aria-label={`${next ? 'Bring online' : 'Take offline'} ${address}`}
+        title={next ? 'Enable: clients are given it again' : 'Disable: clients are no longer given it'}
+        disabled={mutation.isPending}
+        onClick={() =>
+          mutation.mutate(
+            { instance, patch: { enabled: next === instance.client.enabled ? null : next } },
+            { onSuccess: () => onSaved(`${address} ${next ? 'online' : 'offline'}`) },
+          )
+        }
+      >
+        {next ? 'Bring online' : 'Take offline'}
+      </button>
+      {mutation.error ? <ServerError error={mutation.error} /> : null}
+    </>
+  );
+}
+
 const PAGE_SIZE = 50;
 
 /**
- * The instances of a service in one table, unhealthy first and then by address (numerically),
- * filtered by address, health and cluster and paged, so 500 instances stay one screen. Cards on a phone.
+ * The instances of a service in one table, unhealthy first (or in the order chosen), filtered by
+ * address, health, cluster and metadata and paged, so 500 instances stay one screen; cards on a
+ * phone. Writers select instances (or all that match the filter) for one bulk edit, and take one
+ * online or offline in a click.
  */
 export function InstanceTable({
   instances: all,
   clusters,
   canEdit,
   onEdit,
+  target,
+  onSaved,
 }: {
   instances: readonly InstanceDto[];
   clusters: readonly string[];
   canEdit: boolean;
   onEdit: (instance: InstanceDto) => void;
+  target: InstanceTarget;
+  onSaved: (message: string) => void;
 }) {
   const id = useId();
   const [filters, setFilters] = useState<InstanceListFilters>({
     address: '',
     health: 'all',
     cluster: '',
+    metadata: '',
+    sort: 'health',
     page: 1,
     pageSize: PAGE_SIZE,
   });
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const [bulkEditing, setBulkEditing] = useState(false);
   const change = (next: Partial<InstanceListFilters>) => setFilters((f) => ({ ...f, page: 1, ...next }));
   const view = instancePage(all, filters);
+  const matching = matchingInstances(all, filters);
+  // Instances that went away drop out of the selection by themselves.
+  const selected = all.filter((i) => selection.has(instanceKey(i)));
+  const pageKeys = view.items.map(instanceKey);
+  const pageSelected = pageKeys.filter((k) => selection.has(k)).length;
+  const toggle = (keys: readonly string[], on: boolean) =>
+    setSelection((current) => {
+      const next = new Set(current);
+      for (const k of keys) {
+        if (on) next.add(k);
+        else next.delete(k);
+      }
+      return next;
+    });
   if (all.length === 0) return <p className="muted">No instances yet.</p>;
   return (
     <>
@@ -208,6 +285,34 @@ export function InstanceTable({
             </select>
           )}
         </Field>
+        <Field label="Metadata">
+          {(control) => (
+            <input
+              {...control}
+              type="search"
+              className="input mono"
+              placeholder="key=value"
+              value={filters.metadata}
+              onChange={(e) => change({ metadata: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Sort">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              value={filters.sort}
+              onChange={(e) => change({ sort: e.target.value as InstanceOrder })}
+            >
+              {Object.entries(INSTANCE_ORDERS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         {clusters.length > 1 && (
           <Field label="Cluster">
             {(control) => (
@@ -228,18 +333,64 @@ export function InstanceTable({
           </Field>
         )}
       </form>
+      {canEdit && (
+        <div className="bulk-bar" role="group" aria-label="Selected instances">
+          <span aria-live="polite">
+            {selected.length} selected
+            {selected.length > 0 && selected.length < matching.length ? ` of ${matching.length} matching` : ''}
+          </span>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={matching.length === 0 || matching.every((i) => selection.has(instanceKey(i)))}
+            onClick={() => toggle(matching.map(instanceKey), true)}
+          >
+            Select all {matching.length} that match
+          </button>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={selected.length === 0}
+            onClick={() => setSelection(new Set())}
+          >
+            Clear selection
+          </button>
+          <button
+            type="button"
+            className="button button-small button-primary"
+            disabled={selected.length === 0}
+            onClick={() => setBulkEditing(true)}
+          >
+            Edit {selected.length} selected…
+          </button>
+        </div>
+      )}
+      {bulkEditing && (
+        <BulkEditDialog instances={selected} target={target} onClose={() => setBulkEditing(false)} onSaved={onSaved} />
+      )}
       {view.total === 0 ? (
         <p className="muted">No instance matches these filters.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Instance list">
           <table className="table responsive-table instance-table" aria-describedby={`${id}-range`}>
-            <caption className="visually-hidden">Instances, unhealthy first, then by address</caption>
+            <caption className="visually-hidden">Instances, {INSTANCE_ORDERS[filters.sort ?? 'health']}</caption>
             <thead>
               <tr>
+                {canEdit && (
+                  <th scope="col" className="select-cell">
+                    <input
+                      type="checkbox"
+                      aria-label="Select the instances on this page"
+                      checked={pageSelected > 0 && pageSelected === pageKeys.length}
+                      ref={(box) => {
+                        if (box) box.indeterminate = pageSelected > 0 && pageSelected < pageKeys.length;
+                      }}
+                      onChange={(e) => toggle(pageKeys, e.target.checked)}
+                    />
+                  </th>
+                )}
                 <th scope="col">Instance</th>
-                <th scope="col">Cluster</th>
                 <th scope="col">Health</th>
-                <th scope="col">Kind</th>
                 <th scope="col" className="num">
                   Weight
                 </th>
@@ -259,16 +410,26 @@ export function InstanceTable({
                 const address = `${instance.ip}:${instance.port}`;
                 return (
                   <tr key={instance.instanceId} data-instance={address} className={instance.healthy ? '' : 'row-bad'}>
-                    <th scope="row" data-label="Instance" className="mono">
-                      {address}
+                    {canEdit && (
+                      <td className="select-cell">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${address}`}
+                          checked={selection.has(instanceKey(instance))}
+                          onChange={(e) => toggle([instanceKey(instance)], e.target.checked)}
+                        />
+                      </td>
+                    )}
+                    <th scope="row" data-label="Instance">
+                      <span className="mono">{address}</span>
+                      <span className="muted small block">
+                        cluster <span className="mono">{instance.clusterName}</span>
+                      </span>
                     </th>
-                    <td data-label="Cluster" className="mono">
-                      {instance.clusterName}
-                    </td>
                     <td data-label="Health">
                       <HealthBadge healthy={instance.healthy} />
+                      <span className="muted small block">{LIVENESS_LABELS[instance.liveness]}</span>
                     </td>
-                    <td data-label="Kind">{LIVENESS_LABELS[instance.liveness]}</td>
                     <td data-label="Weight" className="num mono">
                       {instance.weight}
                       {instance.weightOverridden && (
@@ -302,6 +463,7 @@ export function InstanceTable({
                         >
                           Edit
                         </button>
+                        <EnabledToggle instance={instance} target={target} onSaved={onSaved} />
                       </td>
                     )}
                   </tr>

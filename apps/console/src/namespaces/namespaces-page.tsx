@@ -12,6 +12,10 @@ import { ErrorPanel, Loading } from '../ui/feedback.js';
 type Editing =
   { kind: 'create' } | { kind: 'edit'; namespace: NamespaceDto } | { kind: 'delete'; namespace: NamespaceDto };
 
+function deleteRefusal(serviceCount: number): string {
+  return `It still has ${serviceCount} ${serviceCount === 1 ? 'service' : 'services'}; delete them first. The server refuses to delete a namespace that has services.`;
+}
+
 /** Namespaces with their service counts; admins create, rename and delete (empty) ones. */
 export function NamespacesPage({ announce }: { announce: (m: string) => void }) {
   const access = useAccess();
@@ -82,6 +86,9 @@ export function NamespacesPage({ announce }: { announce: (m: string) => void }) 
                           type="button"
                           className="button button-danger"
                           aria-label={`Delete namespace ${ns.id}`}
+                          // The server refuses to delete a namespace that still has services: say so up front.
+                          disabled={ns.serviceCount > 0}
+                          title={ns.serviceCount > 0 ? deleteRefusal(ns.serviceCount) : undefined}
                           onClick={() => setEditing({ kind: 'delete', namespace: ns })}
                         >
                           Delete

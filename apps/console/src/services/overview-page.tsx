@@ -112,7 +112,7 @@ export function OverviewPage() {
                         <td data-label="Namespace">{s.namespaceId}</td>
                         <td data-label="Group">{s.groupName}</td>
                         <td data-label="Healthy">
-                          <HealthCount healthy={s.healthyCount} total={s.instanceCount} />
+                          <HealthCount healthy={s.servingCount} total={s.instanceCount} disabled={s.disabledCount} />
                         </td>
                         <td data-label="State">
                           <ServiceListState {...s} />

@@ -7,6 +7,7 @@ import { servicesQueries } from '../api/queries.js';
 import { Link, href, navigate } from '../app/router.js';
 import { useAccess } from '../auth/access.js';
 import { InstanceEditor } from '../instances/instance-editor.js';
+import { servingCounts } from '../instances/instance-list.js';
 import { InstanceTable } from '../instances/instance-table.js';
 import { formatRatio } from '../lib/format.js';
 import { Badge, ServiceStateBadge } from '../ui/badges.js';
@@ -76,6 +77,9 @@ export function ServicePage({
 
   const unhealthy = service.instanceCount - service.healthyCount;
   const target = { namespaceId, groupName, serviceName: name };
+  const instances = service.clusters.flatMap((c) => c.instances);
+  // A disabled instance may be healthy, but clients are not given it: it does not count as serving.
+  const { serving, disabled } = servingCounts(instances);
   return (
     <>
       {breadcrumb}
@@ -124,8 +128,9 @@ export function ServicePage({
           <span className="stat-value">{service.instanceCount}</span>
         </div>
         <div className="stat stat-ok">
-          <span className="stat-label">Healthy</span>
-          <span className="stat-value">{service.healthyCount}</span>
+          <span className="stat-label">Healthy &amp; enabled</span>
+          <span className="stat-value">{serving}</span>
+          {disabled > 0 && <span className="muted small">{disabled} disabled</span>}
         </div>
         <div className={unhealthy > 0 ? 'stat stat-bad' : 'stat'}>
           <span className="stat-label">Unhealthy</span>
@@ -134,7 +139,7 @@ export function ServicePage({
         <div className={service.protectionReached ? 'stat stat-bad' : 'stat'}>
           <span className="stat-label">Protect threshold</span>
           <span className="stat-value">{formatRatio(service.protectThreshold)}</span>
-          {service.protectionReached && <Badge tone="bad">Reached</Badge>}
+          {service.protectionReached && service.healthyCount > 0 && <Badge tone="bad">Reached</Badge>}
         </div>
       </section>
 
@@ -148,15 +153,17 @@ export function ServicePage({
       <section className="panel" aria-labelledby="instances-title">
         <div className="panel-header">
           <h2 id="instances-title">Instances</h2>
-          <span className="muted">
-            {service.healthyCount} of {service.instanceCount} healthy
+          <span className="muted" data-testid="serving-summary">
+            {serving} healthy{disabled > 0 ? ` · ${disabled} disabled` : ''} · {service.instanceCount} in all
           </span>
         </div>
         <InstanceTable
-          instances={service.clusters.flatMap((c) => c.instances)}
+          instances={instances}
           clusters={service.clusters.map((c) => c.name)}
           canEdit={access.write}
           onEdit={setEditing}
+          target={target}
+          onSaved={announce}
         />
       </section>
 

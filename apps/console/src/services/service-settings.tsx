@@ -2,7 +2,9 @@ import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { ServiceDetailDto } from '@beacon/sdk/admin';
 import { useUpdateService } from '../api/mutations.js';
 import { useAccess } from '../auth/access.js';
-import { formatRatio } from '../lib/format.js';
+import { formatMillis, formatRatio } from '../lib/format.js';
+import { INTERVAL_BOUNDS_TEXT } from '../instances/instance-form.js';
+import { Field } from '../ui/field.js';
 import { ServerError } from '../ui/feedback.js';
 import { MetadataEditor } from '../ui/metadata-editor.js';
 import { PROTECT_THRESHOLD_RULE } from './protect-threshold.js';
@@ -40,6 +42,17 @@ export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDt
             </dd>
           </div>
           <div>
+            <dt>Default beat interval</dt>
+            <dd data-testid="default-beat-interval">
+              {service.defaultBeatIntervalMs !== undefined ? (
+                <span className="mono">{formatMillis(service.defaultBeatIntervalMs)}</span>
+              ) : (
+                <span className="muted">server default</span>
+              )}
+              <span className="hint block">{DEFAULT_INTERVAL_RULE}</span>
+            </dd>
+          </div>
+          <div>
             <dt>Metadata</dt>
             <dd>
               {Object.keys(service.metadata).length === 0 ? (
@@ -70,6 +83,9 @@ export function ServiceSettings({ service, onSaved }: { service: ServiceDetailDt
     />
   );
 }
+
+const DEFAULT_INTERVAL_RULE =
+  'For instances without an interval of their own, below their unhealthy timeout. Kept as the service metadata key preserved.heart.beat.interval, which Nacos ignores.';
 
 function SettingsForm({
   service,
@@ -108,6 +124,26 @@ function SettingsForm({
             mutation.reset();
           }}
         />
+        <Field
+          label="Default beat interval (ms)"
+          error={errors.defaultBeatInterval}
+          hint={`${INTERVAL_BOUNDS_TEXT}; empty: the server's default. ${DEFAULT_INTERVAL_RULE}`}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="server default"
+              value={form.defaultBeatInterval}
+              onChange={(e) => {
+                setForm({ ...form, defaultBeatInterval: e.target.value });
+                mutation.reset();
+              }}
+            />
+          )}
+        </Field>
         <MetadataEditor
           legend="Metadata"
           idPrefix={`${id}-meta`}

@@ -292,7 +292,7 @@ export function ServicesPage({
                     {s.instanceCount}
                   </td>
                   <td data-label="Healthy">
-                    <HealthCount healthy={s.healthyCount} total={s.instanceCount} />
+                    <HealthCount healthy={s.servingCount} total={s.instanceCount} disabled={s.disabledCount} />
                   </td>
                   <td data-label="Protect threshold" className="num">
                     {formatRatio(s.protectThreshold)}

@@ -32,7 +32,11 @@ export function HealthBadge({ healthy }: { healthy: boolean }) {
   return healthy ? <Badge tone="ok">Healthy</Badge> : <Badge tone="bad">Unhealthy</Badge>;
 }
 
-/** The state of a whole service, worst first. */
+/**
+ * The state of a whole service, worst first. Every instance down reads as that, although the
+ * protect threshold is then reached too (at threshold 0 only then): "protection reached" is for a
+ * service that still has healthy instances but too few.
+ */
 export function ServiceStateBadge({
   instanceCount,
   healthyCount,
@@ -42,6 +46,13 @@ export function ServiceStateBadge({
   healthyCount: number;
   protectionReached: boolean;
 }) {
+  if (instanceCount > 0 && healthyCount === 0) {
+    return (
+      <Badge tone="bad" title={protectionReached ? PROTECTION_REACHED_TITLE : undefined}>
+        All down
+      </Badge>
+    );
+  }
   if (protectionReached) {
     return (
       <Badge tone="bad" title={PROTECTION_REACHED_TITLE}>
@@ -52,12 +63,15 @@ export function ServiceStateBadge({
   if (instanceCount === 0) return <Badge tone="neutral">No instances</Badge>;
   const unhealthy = instanceCount - healthyCount;
   if (unhealthy === 0) return <Badge tone="ok">All healthy</Badge>;
-  if (healthyCount === 0) return <Badge tone="bad">All unhealthy</Badge>;
   return <Badge tone="warn">{unhealthy} unhealthy</Badge>;
 }
 
-/** "3 / 4" with a bar; the words carry the meaning, the bar helps scanning a long list. */
-export function HealthCount({ healthy, total }: { healthy: number; total: number }) {
+/**
+ * "3 / 4" with a bar: instances serving (healthy and enabled) of all; " · 1 disabled" when some
+ * are disabled, since a disabled instance may be healthy but is not given to clients. The words
+ * carry the meaning, the bar helps scanning a long list.
+ */
+export function HealthCount({ healthy, total, disabled = 0 }: { healthy: number; total: number; disabled?: number }) {
   const share = total === 0 ? 0 : healthy / total;
   const tone = total === 0 ? 'neutral' : healthy === total ? 'ok' : healthy === 0 ? 'bad' : 'warn';
   return (
@@ -68,6 +82,7 @@ export function HealthCount({ healthy, total }: { healthy: number; total: number
       <span>
         {healthy} / {total}
         <span className="visually-hidden"> healthy</span>
+        {disabled > 0 && <span className="muted small"> · {disabled} disabled</span>}
       </span>
     </span>
   );

@@ -1,4 +1,4 @@
-import { EMPTY_METADATA, type Metadata } from '../metadata.js';
+import { EMPTY_METADATA, preservedMillis, PreservedKeys, type Metadata } from '../metadata.js';
 import { bareName, groupOf } from '../names.js';
 import { Cluster } from './cluster.js';
 import type { Instance } from './instance.js';
@@ -17,7 +17,12 @@ export interface ServiceSettings {
 
 export class Service {
   readonly clusters = new Map<string, Cluster>();
-  settings: ServiceSettings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR };
+  private currentSettings: ServiceSettings = { protectThreshold: 0, metadata: EMPTY_METADATA, selector: NO_SELECTOR };
+  /**
+   * The service's default beat interval (its metadata's `preserved.heart.beat.interval`, a Beacon
+   * extension: Nacos ignores it), read once when the settings change, never on the beat path.
+   */
+  defaultBeatIntervalMs: number | undefined;
   /** Registry-wide revision of the last change to this service; increases with every change. */
   revision = 0;
   /** Wall-clock time of the last change, for `lastRefTime`-style fields. */
@@ -28,6 +33,15 @@ export class Service {
     /** Grouped name: `group@@name`. */
     readonly name: string,
   ) {}
+
+  get settings(): ServiceSettings {
+    return this.currentSettings;
+  }
+
+  set settings(settings: ServiceSettings) {
+    this.currentSettings = settings;
+    this.defaultBeatIntervalMs = preservedMillis(settings.metadata, PreservedKeys.beatInterval);
+  }
 
   get groupName(): string {
     return groupOf(this.name);

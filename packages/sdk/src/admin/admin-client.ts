@@ -13,6 +13,8 @@ export type ServiceUpdateDto = Schemas['ServiceUpdateDto'];
 export type ClusterDto = Schemas['ClusterDto'];
 export type InstanceDto = Schemas['InstanceDto'];
 export type InstancePatchDto = Schemas['InstancePatchDto'];
+export type InstancesBulkPatchDto = Schemas['InstancesBulkPatchDto'];
+export type InstancesBulkPatchResultDto = Schemas['InstancesBulkPatchResultDto'];
 export type GroupDto = Schemas['GroupDto'];
 export type MeDto = Schemas['MeDto'];
 export type UserDto = Schemas['UserDto'];
@@ -206,6 +208,18 @@ export class AdminClient {
   ): Promise<InstanceDto> {
     const path = `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances/${enc(target.clusterName)}/${enc(target.ip)}/${target.port}`;
     return this.request('PATCH', path, patch);
+  }
+
+  /** One edit of many instances of a service, each applied as patchInstance would; one result per instance. */
+  patchInstances(
+    target: { namespaceId: string; groupName: string; serviceName: string },
+    body: InstancesBulkPatchDto,
+  ): Promise<InstancesBulkPatchResultDto> {
+    return this.request(
+      'PATCH',
+      `${servicePath(target.namespaceId, target.groupName, target.serviceName)}/instances`,
+      body,
+    );
   }
 
   /** Whether the server wants credentials; needs none itself, so a client can ask before signing in. */

@@ -241,7 +241,7 @@ export interface paths {
     };
     /** A service with its clusters and instances */
     get: operations['getService'];
-    /** Change protect threshold and metadata */
+    /** Change protect threshold, metadata and the default beat interval */
     put: operations['updateService'];
     post?: never;
     /** Delete a service and its instances */
@@ -317,6 +317,23 @@ export interface paths {
     head?: never;
     /** Edit an instance's weight, enabled flag or metadata */
     patch: operations['patchInstance'];
+    trace?: never;
+  };
+  '/api/v1/namespaces/{namespaceId}/services/{groupName}/{serviceName}/instances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit the weight, enabled flag or metadata of many instances of a service at once */
+    patch: operations['patchInstances'];
     trace?: never;
   };
   '/api/v1/namespaces/{namespaceId}/groups': {
@@ -486,6 +503,11 @@ export interface components {
       deleteTimeoutMs: number;
       /** @description Whether the interval comes from metadata (else the server default applies) */
       intervalFromMetadata: boolean;
+      /**
+       * @description Where the interval comes from: the instance's metadata, its service's default beat interval, or the server switch
+       * @enum {string}
+       */
+      intervalSource: 'instance' | 'service' | 'server';
     };
     CheckResultDto: {
       /** @description When the last active check settled, ms since the epoch */
@@ -551,6 +573,10 @@ export interface components {
       clusterCount: number;
       instanceCount: number;
       healthyCount: number;
+      /** @description Instances healthy and enabled: those clients are given (a disabled one is not serving) */
+      servingCount: number;
+      /** @description Instances an operator or their client disabled, healthy or not */
+      disabledCount: number;
       protectThreshold: number;
       /** @description healthy/total is at or below the protect threshold */
       protectionReached: boolean;
@@ -563,6 +589,8 @@ export interface components {
       };
       /** @enum {string} */
       selectorType: 'none' | 'label';
+      /** @description The beat interval (ms) of instances without their own `preserved.heart.beat.interval`: the service metadata's `preserved.heart.beat.interval` (a Beacon extension; Nacos ignores it). Absent: the server's default applies */
+      defaultBeatIntervalMs?: number;
       clusters: components['schemas']['ClusterDto'][];
     };
     WatchSnapshotDto: {
@@ -617,6 +645,10 @@ export interface components {
       clusterCount: number;
       instanceCount: number;
       healthyCount: number;
+      /** @description Instances healthy and enabled: those clients are given (a disabled one is not serving) */
+      servingCount: number;
+      /** @description Instances an operator or their client disabled, healthy or not */
+      disabledCount: number;
       protectThreshold: number;
       /** @description healthy/total is at or below the protect threshold */
       protectionReached: boolean;
@@ -661,6 +693,8 @@ export interface components {
       metadata?: {
         [key: string]: string;
       };
+      /** @description Default beat interval (ms) for instances without their own, stored as the service metadata key `preserved.heart.beat.interval` (a Beacon extension); it must be below the unhealthy timeout of every heartbeat instance it applies to; null removes it */
+      defaultBeatIntervalMs?: number | null;
     };
     SubscriberDto: {
       /**
@@ -703,6 +737,37 @@ export interface components {
       metadata?: {
         [key: string]: string | null;
       };
+    };
+    InstanceSelectorDto: {
+      clusterName: string;
+      ip: string;
+      port: number;
+    };
+    InstancesBulkPatchDto: {
+      /** @description The instances of the service to edit (the console sends those selected, or all that match its filter) */
+      instances: components['schemas']['InstanceSelectorDto'][];
+      /** @description The edit of each instance, as for one instance: values become overrides, null removes one */
+      patch: components['schemas']['InstancePatchDto'];
+    };
+    InstanceBulkResultDto: {
+      clusterName: string;
+      ip: string;
+      port: number;
+      /**
+       * @description Edited; gone meanwhile; or refused by a rule of this instance (e.g. its timeout below the new interval)
+       * @enum {string}
+       */
+      outcome: 'updated' | 'not-found' | 'rejected';
+      /** @description Why the instance was not edited */
+      message?: string;
+      /** @description The instance after the edit */
+      instance?: components['schemas']['InstanceDto'];
+    };
+    InstancesBulkPatchResultDto: {
+      /** @description How many instances were edited */
+      updated: number;
+      /** @description One result per instance named, in the order given */
+      results: components['schemas']['InstanceBulkResultDto'][];
     };
     GroupDto: {
       name: string;
@@ -2000,6 +2065,51 @@ export interface operations {
           'application/json': components['schemas']['ErrorDto'];
         };
       };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+    };
+  };
+  patchInstances: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        namespaceId: string;
+        groupName: string;
+        serviceName: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InstancesBulkPatchDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InstancesBulkPatchResultDto'];
+        };
+      };
+      /** @description Invalid patch or instance list; nothing was changed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorDto'];
+        };
+      };
+      /** @description No such service */
       404: {
         headers: {
           [name: string]: unknown;

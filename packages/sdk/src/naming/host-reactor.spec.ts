@@ -308,6 +308,8 @@ function detail(
     clusterCount: clusters.length,
     instanceCount: instances.length,
     healthyCount: instances.filter((i) => i.healthy !== false).length,
+    servingCount: instances.filter((i) => i.healthy !== false && i.enabled !== false).length,
+    disabledCount: instances.filter((i) => i.enabled === false).length,
     protectThreshold,
     protectionReached: false,
     revision: 1,
@@ -337,7 +339,13 @@ function detail(
           client: { weight: 1, enabled: i.enabled ?? true, metadata: {} },
           lastBeat: 0,
           registeredAt: 0,
-          timings: { intervalMs: 5000, timeoutMs: 15000, deleteTimeoutMs: 30000, intervalFromMetadata: false },
+          timings: {
+            intervalMs: 5000,
+            timeoutMs: 15000,
+            deleteTimeoutMs: 30000,
+            intervalFromMetadata: false,
+            intervalSource: 'server',
+          },
         })),
     })),
   };

@@ -1,10 +1,15 @@
 import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { normalizeNamespace, toGroupedName } from '@beacon/core';
-import { OperatorService } from '../application/operator-service.js';
+import { InvalidParameterError, normalizeNamespace, toGroupedName } from '@beacon/core';
+import { MAX_BULK_EDIT_INSTANCES, OperatorService } from '../application/operator-service.js';
 import { BodyReader } from '../http/body-reader.js';
 import { parseJavaInt } from '../http/param-reader.js';
-import { InstanceDto, InstancePatchDto } from '../wire/dto/instance.dto.js';
+import {
+  InstanceDto,
+  InstancePatchDto,
+  InstancesBulkPatchDto,
+  InstancesBulkPatchResultDto,
+} from '../wire/dto/instance.dto.js';
 import { ErrorDto } from '../wire/dto/status.dto.js';
 import { NativeViews } from '../wire/native-views.js';
 import { CurrentActor } from '../http/request-context.js';
@@ -46,16 +51,66 @@ export class InstancesController {
       ip,
       port: parseJavaInt(portText),
     };
-    const b = new BodyReader(body);
-    const instance = await this.operator.editInstance(
-      address,
-      {
-        weight: b.number('weight', 0, 10000, true),
-        enabled: b.boolean('enabled', true),
-        metadata: b.stringMap('metadata', true),
-      },
-      actor,
-    );
+    const instance = await this.operator.editInstance(address, operatorEditOf(new BodyReader(body)), actor);
     return this.views.instance(instance);
   }
+
+  /**
+   * One edit of many instances of the service (selected in the console, or all that match its
+   * filter), each applied atomically as the edit of one instance is, with the same rules. A bad
+   * patch or selector list is a 400 and changes nothing; an instance that refuses the edit or is
+   * gone is reported in its own result.
+   */
+  @Patch()
+  @ApiOperation({
+    operationId: 'patchInstances',
+    summary: 'Edit the weight, enabled flag or metadata of many instances of a service at once',
+  })
+  @ApiBody({ type: InstancesBulkPatchDto })
+  @ApiOkResponse({ type: InstancesBulkPatchResultDto })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid patch or instance list; nothing was changed' })
+  @ApiResponse({ status: 404, type: ErrorDto, description: 'No such service' })
+  async patchMany(
+    @Param('namespaceId') namespaceId: string,
+    @Param('groupName') groupName: string,
+    @Param('serviceName') serviceName: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<InstancesBulkPatchResultDto> {
+    const b = new BodyReader(body);
+    const targets = b.objects('instances', MAX_BULK_EDIT_INSTANCES).map((t, n) => {
+      const clusterName = t.string('clusterName');
+      const ip = t.string('ip');
+      const port = t.number('port', 0, 65535);
+      if (!clusterName || !ip || port === undefined || !Number.isInteger(port)) {
+        throw new InvalidParameterError(`instances[${n}] must have clusterName, ip and a whole port`);
+      }
+      return { clusterName, ip, port };
+    });
+    const results = await this.operator.editInstances(
+      normalizeNamespace(namespaceId),
+      toGroupedName(serviceName, groupName),
+      targets,
+      operatorEditOf(b.object('patch')),
+      actor,
+    );
+    return {
+      updated: results.filter((r) => r.outcome === 'updated').length,
+      results: results.map((r) => {
+        const at = { clusterName: r.clusterName, ip: r.ip, port: r.port, outcome: r.outcome };
+        return r.outcome === 'updated'
+          ? { ...at, instance: this.views.instance(r.instance) }
+          : { ...at, message: r.message };
+      }),
+    };
+  }
+}
+
+/** An operator's edit as the native API takes it: a value sets an override, null removes it. */
+function operatorEditOf(b: BodyReader) {
+  return {
+    weight: b.number('weight', 0, 10000, true),
+    enabled: b.boolean('enabled', true),
+    metadata: b.stringMap('metadata', true),
+  };
 }

@@ -117,7 +117,10 @@ export class ServicesController {
   }
 
   @Put(':groupName/:serviceName')
-  @ApiOperation({ operationId: 'updateService', summary: 'Change protect threshold and metadata' })
+  @ApiOperation({
+    operationId: 'updateService',
+    summary: 'Change protect threshold, metadata and the default beat interval',
+  })
   @ApiBody({ type: ServiceUpdateDto })
   @ApiOkResponse({ type: ServiceDetailDto })
   @ApiResponse({ status: 404, type: ErrorDto })
@@ -135,6 +138,7 @@ export class ServicesController {
       {
         protectThreshold: b.number('protectThreshold', 0, 1),
         metadata: b.stringMap('metadata'),
+        defaultBeatIntervalMs: b.number('defaultBeatIntervalMs', 1000, 3_600_000, true),
       },
       actor,
     );

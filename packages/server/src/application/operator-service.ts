@@ -1,6 +1,9 @@
 import {
+  DomainError,
+  EMPTY_METADATA,
   InvalidParameterError,
   NotFoundError,
+  checkTimingOverrides,
   type Instance,
   type InstanceAddress,
   type OperatorEdit,
@@ -42,6 +45,23 @@ export interface ServerMember {
   readonly lastRefreshTime: number;
 }
 
+/** Most instances one bulk edit may name: 500 instances were the case in point, a few thousand the largest service. */
+export const MAX_BULK_EDIT_INSTANCES = 5000;
+
+/** One instance of a service a bulk edit names. */
+export interface BulkEditTarget {
+  readonly clusterName: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** What a bulk edit did to one instance: edited, gone meanwhile, or refused with the reason. */
+export type BulkEditResult = BulkEditTarget &
+  (
+    | { readonly outcome: 'updated'; readonly instance: Instance }
+    | { readonly outcome: 'not-found' | 'rejected'; readonly message: string }
+  );
+
 /** Largest value a switch takes: clients read them as Java ints and longs. */
 const MAX_SWITCH_VALUE = 2147483647;
 
@@ -74,6 +94,50 @@ export class OperatorService {
       throw new NotFoundError(`instance ${ip}:${port} not found in ${serviceName}/${clusterName}`);
     }
     return this.writes.apply(actor, 'editInstance', address, edit);
+  }
+
+  /**
+   * One edit applied to many instances of a service, each atomically through editInstance (so an
+   * override there is one here, with the same rules). The edit itself is checked first: a bad value
+   * is a 400 and changes nothing. What only an instance can refuse (its timeout below the new
+   * interval, its metadata too large), or an instance gone meanwhile, is that instance's result.
+   */
+  async editInstances(
+    namespaceId: string,
+    serviceName: string,
+    targets: readonly BulkEditTarget[],
+    edit: OperatorEdit,
+    actor: Actor,
+  ): Promise<BulkEditResult[]> {
+    if (targets.length === 0) throw new InvalidParameterError('instances must name at least one instance');
+    if (targets.length > MAX_BULK_EDIT_INSTANCES) {
+      throw new InvalidParameterError(
+        `instances names ${targets.length} instances; one edit may name at most ${MAX_BULK_EDIT_INSTANCES}`,
+      );
+    }
+    if (edit.weight === undefined && edit.enabled === undefined && Object.keys(edit.metadata ?? {}).length === 0) {
+      throw new InvalidParameterError('patch must set weight, enabled or metadata');
+    }
+    // The bounds of the timing keys it sets hold whatever the instance (1 s – 1 h).
+    const setKeys: Record<string, string> = {};
+    for (const [key, value] of Object.entries(edit.metadata ?? {})) if (value !== null) setKeys[key] = value;
+    checkTimingOverrides(setKeys, EMPTY_METADATA);
+    if (!this.registry.findService(namespaceId, serviceName)) {
+      throw new NotFoundError(`service ${serviceName} not found in namespace ${namespaceId}`, 'service-missing');
+    }
+    const results: BulkEditResult[] = [];
+    for (const target of targets) {
+      const at = { clusterName: target.clusterName, ip: target.ip, port: target.port };
+      try {
+        const instance = await this.editInstance({ namespaceId, serviceName, ...at }, edit, actor);
+        results.push({ ...at, outcome: 'updated', instance });
+      } catch (e) {
+        // An unavailable backend stops the edit: what was applied stays applied, as its own change.
+        if (!(e instanceof DomainError) || e.kind === 'unavailable') throw e;
+        results.push({ ...at, outcome: e.kind === 'not-found' ? 'not-found' : 'rejected', message: e.message });
+      }
+    }
+    return results;
   }
 
   get switches(): Readonly<Switches> {

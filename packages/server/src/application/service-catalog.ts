@@ -1,6 +1,9 @@
 import {
+  EMPTY_METADATA,
   InvalidParameterError,
   NO_SELECTOR,
+  PreservedKeys,
+  checkServiceBeatInterval,
   NotFoundError,
   byName,
   compareNames,
@@ -107,6 +110,11 @@ export interface ServicePage {
 export interface ServiceEdit {
   readonly protectThreshold?: number;
   readonly metadata?: Metadata;
+  /**
+   * The default beat interval of instances without their own, kept in the service's metadata as
+   * `preserved.heart.beat.interval` (a Beacon extension); `null` removes it.
+   */
+  readonly defaultBeatIntervalMs?: number | null;
 }
 
 /**
@@ -260,7 +268,7 @@ export class ServiceCatalog {
         namespaceId,
         serviceName,
         protectThreshold: settings.protectThreshold ?? 0,
-        metadata: settings.metadata ?? {},
+        metadata: checkedMetadata(undefined, EMPTY_METADATA, settings),
         selector: NO_SELECTOR,
       },
       actor,
@@ -279,7 +287,7 @@ export class ServiceCatalog {
       namespaceId,
       serviceName,
       protectThreshold: edit.protectThreshold ?? service.settings.protectThreshold,
-      metadata: edit.metadata ?? service.settings.metadata,
+      metadata: checkedMetadata(service, service.settings.metadata, edit),
       selector: service.settings.selector,
     });
   }
@@ -447,4 +455,19 @@ export function pageOf<T>(items: T[], page: PageRequest): T[] {
   if (page.pageSize <= 0) return [];
   const start = Math.max(0, (page.pageNo - 1) * page.pageSize);
   return items.slice(start, start + page.pageSize);
+}
+
+/**
+ * The metadata a native create or edit leaves, with the default beat interval set or removed; a
+ * default interval it sets or changes (either way) is checked, so the console and the API are held
+ * to the bounds of an instance's interval. The Nacos faces store what they are given, as Nacos does.
+ */
+function checkedMetadata(service: Service | undefined, current: Metadata, edit: ServiceEdit): Metadata {
+  const key = PreservedKeys.beatInterval;
+  const next: Record<string, string> = { ...(edit.metadata ?? current) };
+  if (edit.defaultBeatIntervalMs === null) delete next[key];
+  else if (edit.defaultBeatIntervalMs !== undefined) next[key] = String(edit.defaultBeatIntervalMs);
+  const value = next[key];
+  if (value !== undefined && value !== current[key]) checkServiceBeatInterval(value, service?.instances() ?? []);
+  return next;
 }

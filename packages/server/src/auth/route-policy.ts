@@ -263,6 +263,7 @@ const TABLE: Readonly<Record<string, Access>> = {
   [`GET ${SERVICE_PATH}`]: read(apiService),
   [`PUT ${SERVICE_PATH}`]: write(apiService),
   [`DELETE ${SERVICE_PATH}`]: write(apiService),
+  [`PATCH ${SERVICE_PATH}/instances`]: write(apiService),
   [`PATCH ${SERVICE_PATH}/instances/:clusterName/:ip/:port`]: write(apiService),
   [`PUT ${SERVICE_PATH}/clusters/:clusterName`]: write(apiService),
   [`GET ${SERVICE_PATH}/subscribers`]: read(apiService),

@@ -62,4 +62,27 @@ export class BodyReader {
     }
     return result;
   }
+
+  /** A nested object, read the same way; absent reads as an empty one. */
+  object(key: string): BodyReader {
+    const v = this.value[key];
+    if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) {
+      throw new InvalidParameterError(`${key} must be an object`);
+    }
+    return new BodyReader(v);
+  }
+
+  /** An array of objects, each read the same way; at most `max` of them, so a body cannot ask for unbounded work. */
+  objects(key: string, max: number): BodyReader[] {
+    const v = this.value[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw new InvalidParameterError(`${key} must be an array`);
+    if (v.length > max) throw new InvalidParameterError(`${key} may hold at most ${max} entries, got ${v.length}`);
+    return v.map((item: unknown, n) => {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        throw new InvalidParameterError(`${key}[${n}] must be an object`);
+      }
+      return new BodyReader(item);
+    });
+  }
 }

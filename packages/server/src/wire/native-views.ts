@@ -1,4 +1,5 @@
 import {
+  beatIntervalSource,
   effectiveBeatInterval,
   livenessOf,
   type Cluster,
@@ -41,12 +42,19 @@ export class NativeViews {
         timeoutMs: i.timings.timeoutMs,
         deleteTimeoutMs: i.timings.deleteTimeoutMs,
         intervalFromMetadata: i.timings.intervalFromMetadata !== undefined,
+        intervalSource: beatIntervalSource(i),
       },
       ...(i.lastCheck ? { lastCheck: { ...i.lastCheck } } : {}),
     };
   }
 
   serviceSummary(s: Service): ServiceSummaryDto {
+    let servingCount = 0;
+    let disabledCount = 0;
+    for (const i of s.instances()) {
+      if (!i.enabled) disabledCount++;
+      else if (i.healthy) servingCount++;
+    }
     return {
       namespaceId: s.namespaceId,
       name: s.bareName,
@@ -54,6 +62,8 @@ export class NativeViews {
       clusterCount: s.clusters.size,
       instanceCount: s.instanceCount(),
       healthyCount: s.healthyCount(),
+      servingCount,
+      disabledCount,
       protectThreshold: s.settings.protectThreshold,
       protectionReached: s.protectionReached(),
       revision: s.revision,
@@ -71,6 +81,7 @@ export class NativeViews {
       ...this.serviceSummary(s),
       metadata: { ...s.settings.metadata },
       selectorType: s.settings.selector.type,
+      ...(s.defaultBeatIntervalMs !== undefined ? { defaultBeatIntervalMs: s.defaultBeatIntervalMs } : {}),
       clusters: [...s.clusters.values()].map((c) => this.cluster(c)),
     };
   }

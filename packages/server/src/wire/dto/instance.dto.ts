@@ -9,6 +9,12 @@ export class TimingsDto {
   deleteTimeoutMs!: number;
   @ApiProperty({ description: 'Whether the interval comes from metadata (else the server default applies)' })
   intervalFromMetadata!: boolean;
+  @ApiProperty({
+    enum: ['instance', 'service', 'server'],
+    description:
+      "Where the interval comes from: the instance's metadata, its service's default beat interval, or the server switch",
+  })
+  intervalSource!: 'instance' | 'service' | 'server';
 }
 
 export class ClientValuesDto {
@@ -90,4 +96,43 @@ export class InstancePatchDto {
     description: "Keys to override (string), or whose override to remove (null), so the client's value shows again",
   })
   metadata?: Record<string, string | null>;
+}
+
+export class InstanceSelectorDto {
+  @ApiProperty() clusterName!: string;
+  @ApiProperty() ip!: string;
+  @ApiProperty() port!: number;
+}
+
+export class InstancesBulkPatchDto {
+  @ApiProperty({
+    type: [InstanceSelectorDto],
+    minItems: 1,
+    maxItems: 5000,
+    description:
+      'The instances of the service to edit (the console sends those selected, or all that match its filter)',
+  })
+  instances!: InstanceSelectorDto[];
+  @ApiProperty({
+    type: InstancePatchDto,
+    description: 'The edit of each instance, as for one instance: values become overrides, null removes one',
+  })
+  patch!: InstancePatchDto;
+}
+
+export class InstanceBulkResultDto extends InstanceSelectorDto {
+  @ApiProperty({
+    enum: ['updated', 'not-found', 'rejected'],
+    description:
+      'Edited; gone meanwhile; or refused by a rule of this instance (e.g. its timeout below the new interval)',
+  })
+  outcome!: 'updated' | 'not-found' | 'rejected';
+  @ApiPropertyOptional({ description: 'Why the instance was not edited' }) message?: string;
+  @ApiPropertyOptional({ type: InstanceDto, description: 'The instance after the edit' }) instance?: InstanceDto;
+}
+
+export class InstancesBulkPatchResultDto {
+  @ApiProperty({ description: 'How many instances were edited' }) updated!: number;
+  @ApiProperty({ type: [InstanceBulkResultDto], description: 'One result per instance named, in the order given' })
+  results!: InstanceBulkResultDto[];
 }

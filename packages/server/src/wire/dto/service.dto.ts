@@ -8,6 +8,12 @@ export class ServiceSummaryDto {
   @ApiProperty() clusterCount!: number;
   @ApiProperty() instanceCount!: number;
   @ApiProperty() healthyCount!: number;
+  @ApiProperty({
+    description: 'Instances healthy and enabled: those clients are given (a disabled one is not serving)',
+  })
+  servingCount!: number;
+  @ApiProperty({ description: 'Instances an operator or their client disabled, healthy or not' })
+  disabledCount!: number;
   @ApiProperty() protectThreshold!: number;
   @ApiProperty({ description: 'healthy/total is at or below the protect threshold' })
   protectionReached!: boolean;
@@ -92,6 +98,11 @@ export class ServiceDetailDto extends ServiceSummaryDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   metadata!: Record<string, string>;
   @ApiProperty({ enum: ['none', 'label'] }) selectorType!: 'none' | 'label';
+  @ApiPropertyOptional({
+    description:
+      "The beat interval (ms) of instances without their own `preserved.heart.beat.interval`: the service metadata's `preserved.heart.beat.interval` (a Beacon extension; Nacos ignores it). Absent: the server's default applies",
+  })
+  defaultBeatIntervalMs?: number;
   @ApiProperty({ type: [ClusterDto] }) clusters!: ClusterDto[];
 }
 
@@ -107,6 +118,15 @@ export class ServiceUpdateDto {
   @ApiPropertyOptional() protectThreshold?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   metadata?: Record<string, string>;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1000,
+    maximum: 3600000,
+    nullable: true,
+    description:
+      'Default beat interval (ms) for instances without their own, stored as the service metadata key `preserved.heart.beat.interval` (a Beacon extension); it must be below the unhealthy timeout of every heartbeat instance it applies to; null removes it',
+  })
+  defaultBeatIntervalMs?: number | null;
 }
 
 export class NamespaceHealthDto extends ServiceListSummaryDto {

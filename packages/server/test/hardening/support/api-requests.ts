@@ -86,7 +86,11 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     method: 'PUT',
     route: SERVICE,
     query: [],
-    body: { protectThreshold: fc.constantFrom(0, 0.5, 1, 1.5), metadata: metadataMap },
+    body: {
+      protectThreshold: fc.constantFrom(0, 0.5, 1, 1.5),
+      metadata: metadataMap,
+      defaultBeatIntervalMs: fc.constantFrom(1000, 5000, 999, 3600001, 1500.5, null, '5000'),
+    },
   },
   { method: 'DELETE', route: SERVICE, query: [] },
   { method: 'GET', route: `${SERVICE}/subscribers`, query: [] },
@@ -115,6 +119,26 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
     route: `${SERVICE}/instances/:clusterName/:ip/:port`,
     query: [],
     body: { weight: fc.constantFrom(0, 1, 10000, 10001, -1), enabled: fc.boolean(), metadata: metadataMap },
+  },
+  {
+    method: 'PATCH',
+    route: `${SERVICE}/instances`,
+    query: [],
+    body: {
+      instances: fc.constantFrom(
+        [{ clusterName: 'DEFAULT', ip: '127.0.0.1', port: 8080 }],
+        [{ clusterName: 'DEFAULT', ip: '127.0.0.1', port: 1.5 }],
+        [{ ip: '127.0.0.1' }],
+        [],
+        [null],
+        'all',
+        {},
+      ),
+      patch: fc.oneof(
+        fc.record({ weight: fc.constantFrom(0, 5, 10001, null), enabled: fc.boolean(), metadata: metadataMap }),
+        fc.constantFrom({}, null, 'x', []),
+      ),
+    },
   },
   {
     method: 'GET',
