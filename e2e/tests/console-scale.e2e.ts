@@ -83,7 +83,7 @@ test('1. the default view puts the unhealthy service on page 1 of 1,000 and hide
   await expect(rows.first()).toHaveAttribute('data-service', DOWN);
   await expect(rows.first()).toContainText('All down');
   await expect(page.getByTestId('services-summary')).toContainText(
-    '1004 services · 1 with unhealthy instances · 1 protection reached · 3 without instances',
+    '1004 services · 1 with unhealthy instances · 1 all down · 0 protection reached · 3 without instances',
   );
   // 1,001 services with instances (1,000 + big), 20 a page; the empty ones are hidden.
   await expect(page.getByText('Page 1 of 51')).toBeVisible();

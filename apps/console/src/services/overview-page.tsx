@@ -45,6 +45,9 @@ export function OverviewPage() {
                       Unhealthy
                     </th>
                     <th scope="col" className="num">
+                      All down
+                    </th>
+                    <th scope="col" className="num">
                       Protection reached
                     </th>
                     <th scope="col" className="num">
@@ -66,6 +69,9 @@ export function OverviewPage() {
                       </td>
                       <td data-label="Unhealthy" className={ns.withUnhealthy > 0 ? 'num text-bad' : 'num'}>
                         {ns.withUnhealthy}
+                      </td>
+                      <td data-label="All down" className={ns.allDown > 0 ? 'num text-bad' : 'num'}>
+                        {ns.allDown}
                       </td>
                       <td data-label="Protection reached" className={ns.protectionReached > 0 ? 'num text-bad' : 'num'}>
                         {ns.protectionReached}

@@ -117,7 +117,7 @@ export function ServicesPage({
                 <span className={summary.withUnhealthy > 0 ? 'text-bad' : undefined}>
                   {summary.withUnhealthy} with unhealthy instances
                 </span>{' '}
-                ·{' '}
+                · <span className={summary.allDown > 0 ? 'text-bad' : undefined}>{summary.allDown} all down</span> ·{' '}
                 <span className={summary.protectionReached > 0 ? 'text-bad' : undefined}>
                   {summary.protectionReached} protection reached
                 </span>

@@ -662,7 +662,9 @@ export interface components {
       services: number;
       /** @description Of those, services with at least one unhealthy instance */
       withUnhealthy: number;
-      /** @description Of those, services whose protect threshold is reached */
+      /** @description Of those, services with instances and none of them healthy */
+      allDown: number;
+      /** @description Of those, services whose protect threshold is reached while some instance is still healthy */
       protectionReached: number;
       /** @description Of those, services without instances */
       empty: number;
@@ -779,7 +781,9 @@ export interface components {
       services: number;
       /** @description Of those, services with at least one unhealthy instance */
       withUnhealthy: number;
-      /** @description Of those, services whose protect threshold is reached */
+      /** @description Of those, services with instances and none of them healthy */
+      allDown: number;
+      /** @description Of those, services whose protect threshold is reached while some instance is still healthy */
       protectionReached: number;
       /** @description Of those, services without instances */
       empty: number;

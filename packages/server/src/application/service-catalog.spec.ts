@@ -122,17 +122,31 @@ describe('ServiceCatalog.list by health (the console at scale)', () => {
     expect(catalog.list('public', {}, { pageNo: 99, pageSize: 2 }).services).toEqual([]);
   });
 
+  it('counts a service with no healthy instance as all down, and protection reached only while one is healthy', () => {
+    // cart: one of two down; at threshold 0.6 its protection is reached with an instance still up.
+    registry.updateService({
+      namespaceId: 'public',
+      serviceName: 'shop@@cart',
+      protectThreshold: 0.6,
+      metadata: {},
+      selector: { type: 'none' },
+    });
+    expect(catalog.summarize('public', {})).toMatchObject({ allDown: 1, protectionReached: 1 });
+  });
+
   it('summarizes the services search and group keep, whatever their health filter', () => {
     expect(catalog.summarize('public', { health: 'empty', withInstances: true })).toEqual({
       services: 5,
       withUnhealthy: 2,
-      protectionReached: 1,
+      allDown: 1,
+      protectionReached: 0,
       empty: 1,
       outages: 0,
     });
     expect(catalog.summarize('public', { group: { equals: 'shop' } })).toEqual({
       services: 1,
       withUnhealthy: 1,
+      allDown: 0,
       protectionReached: 0,
       empty: 0,
       outages: 0,
@@ -161,7 +175,14 @@ describe('the listings each face asks for', () => {
     const page = { pageNo: 1, pageSize: 10 };
     const empty = catalog.search('public', { search: undefined, group: ' ', health: 'empty', hideEmpty: true }, page);
     expect(names(empty)).toEqual(['DEFAULT_GROUP@@empty']);
-    expect(empty.summary).toEqual({ services: 5, withUnhealthy: 0, protectionReached: 0, empty: 1, outages: 0 });
+    expect(empty.summary).toEqual({
+      services: 5,
+      withUnhealthy: 0,
+      allDown: 0,
+      protectionReached: 0,
+      empty: 1,
+      outages: 0,
+    });
     const hidden = catalog.search(
       'public',
       { search: ' ORD ', group: undefined, health: 'all', hideEmpty: true },

@@ -60,6 +60,9 @@ export type ServiceOrder = (typeof SERVICE_ORDERS)[number];
 export interface HealthSummary {
   readonly services: number;
   readonly withUnhealthy: number;
+  /** Services with instances and none of them healthy: every one is down. */
+  readonly allDown: number;
+  /** Services whose protect threshold is reached while some instance is still healthy. */
   readonly protectionReached: number;
   readonly empty: number;
   /** Of the empty ones, those that had instances and lost them all recently. */
@@ -202,14 +205,16 @@ export class ServiceCatalog {
     const { health: _health, withInstances: _withInstances, ...rest } = filter;
     const { orInOutage: _orInOutage, ...counted } = rest;
     const keep = this.matcherOf(counted);
-    const summary = { services: 0, withUnhealthy: 0, protectionReached: 0, empty: 0, outages: 0 };
+    const summary = { services: 0, withUnhealthy: 0, allDown: 0, protectionReached: 0, empty: 0, outages: 0 };
     for (const service of this.registry.services(namespaceId)) {
       if (!keep(service)) continue;
       const state = healthOf(service);
       summary.services++;
       if (state === 'empty') summary.empty++;
       if (state === 'empty' && this.lostAllInstancesAt(service) !== undefined) summary.outages++;
-      if (state === 'protection') summary.protectionReached++;
+      // All down reads as such, not as the protection it also trips (issue 24, item 9).
+      if (state !== 'empty' && service.healthyCount() === 0) summary.allDown++;
+      else if (state === 'protection') summary.protectionReached++;
       if (service.healthyCount() < service.instanceCount()) summary.withUnhealthy++;
     }
     return summary;

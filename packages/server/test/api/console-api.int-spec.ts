@@ -77,7 +77,7 @@ interface Page {
   items: { name: string; healthyCount: number; instanceCount: number }[];
   total: number;
   page: number;
-  summary: { services: number; withUnhealthy: number; protectionReached: number; empty: number };
+  summary: { services: number; withUnhealthy: number; allDown: number; protectionReached: number; empty: number };
 }
 
 describe('GET /services: health-first listing', () => {
@@ -86,7 +86,14 @@ describe('GET /services: health-first listing', () => {
     expect(page.items[0]?.name).toBe('zz-down');
     expect(page.items.map((s) => s.name)).not.toContain('zz-empty');
     expect(page.total).toBe(31);
-    expect(page.summary).toEqual({ services: 32, withUnhealthy: 1, protectionReached: 1, empty: 1, outages: 0 });
+    expect(page.summary).toEqual({
+      services: 32,
+      withUnhealthy: 1,
+      allDown: 1,
+      protectionReached: 0,
+      empty: 1,
+      outages: 0,
+    });
   });
 
   it('filters by health, and keeps the name order by default', async () => {

@@ -29,7 +29,11 @@ export class ServiceSummaryDto {
 export class ServiceListSummaryDto {
   @ApiProperty({ description: 'Services matching search and group (before the health filter)' }) services!: number;
   @ApiProperty({ description: 'Of those, services with at least one unhealthy instance' }) withUnhealthy!: number;
-  @ApiProperty({ description: 'Of those, services whose protect threshold is reached' }) protectionReached!: number;
+  @ApiProperty({ description: 'Of those, services with instances and none of them healthy' }) allDown!: number;
+  @ApiProperty({
+    description: 'Of those, services whose protect threshold is reached while some instance is still healthy',
+  })
+  protectionReached!: number;
   @ApiProperty({ description: 'Of those, services without instances' }) empty!: number;
   @ApiProperty({
     description: 'Of the empty ones, those that had instances and lost them all recently (BEACON_OUTAGE_VISIBLE_MS)',
