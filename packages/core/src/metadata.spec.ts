@@ -85,6 +85,23 @@ describe('resolveTimings', () => {
     ).toEqual({ intervalMs: 1000, timeoutMs: 3000, deleteTimeoutMs: 9000, intervalFromMetadata: 1000 });
   });
 
+  it('stretches timeouts sized for an interval under 1 s to 3 and 6 of the 1 s beats the client is told to send', () => {
+    expect(
+      resolveTimings({
+        'preserved.heart.beat.interval': '100',
+        'preserved.heart.beat.timeout': '300',
+        'preserved.ip.delete.timeout': '600',
+      }),
+    ).toEqual({ intervalMs: 100, timeoutMs: 3000, deleteTimeoutMs: 6000, intervalFromMetadata: 100 });
+    // Longer timeouts stand; an interval of 1 s or more leaves them as set.
+    expect(
+      resolveTimings({ 'preserved.heart.beat.interval': '0', 'preserved.heart.beat.timeout': '20000' }),
+    ).toMatchObject({ timeoutMs: 20000, deleteTimeoutMs: 30000 });
+    expect(
+      resolveTimings({ 'preserved.heart.beat.interval': '1000', 'preserved.heart.beat.timeout': '1500' }),
+    ).toMatchObject({ timeoutMs: 1500 });
+  });
+
   it('defaults the keys that are not set', () => {
     expect(resolveTimings({ 'preserved.heart.beat.timeout': '3000' })).toEqual({
       intervalMs: 5000,

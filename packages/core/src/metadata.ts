@@ -92,10 +92,14 @@ export function resolveTimings(metadata: Metadata): BeatTimings {
   const timeout = preservedMillis(metadata, PreservedKeys.beatTimeout);
   const deleteTimeout = preservedMillis(metadata, PreservedKeys.deleteTimeout);
   if (interval === undefined && timeout === undefined && deleteTimeout === undefined) return DEFAULT_TIMINGS;
+  // A beat reply holds the interval to at least 1 s (beat-interval.ts): a client that asked for 100 ms
+  // beats every second, so timeouts it sized for 100 ms beats would mark it unhealthy between every
+  // two beats. Then they are at least 3 and 6 beats long, Nacos's default ratio (15 s and 30 s to 5 s).
+  const raisedTo = interval !== undefined && interval < TIMING_OVERRIDE_MIN_MS ? TIMING_OVERRIDE_MIN_MS : 0;
   return {
     intervalMs: interval ?? DEFAULT_BEAT_INTERVAL_MS,
-    timeoutMs: timeout ?? DEFAULT_BEAT_TIMEOUT_MS,
-    deleteTimeoutMs: deleteTimeout ?? DEFAULT_DELETE_TIMEOUT_MS,
+    timeoutMs: Math.max(timeout ?? DEFAULT_BEAT_TIMEOUT_MS, 3 * raisedTo),
+    deleteTimeoutMs: Math.max(deleteTimeout ?? DEFAULT_DELETE_TIMEOUT_MS, 6 * raisedTo),
     intervalFromMetadata: interval,
   };
 }

@@ -14,9 +14,12 @@ function timings(intervalMs: number): Record<string, string> {
 
 /** Lossy clients beat every second; three silent intervals make an instance unhealthy. */
 const LOSSY = timings(1000);
-/** Paused-server clients beat every 500 ms; unhealthy after 1.5 s, deleted after 3 s of silence. */
-const PAUSED = timings(500);
-const DELETE_TIMEOUT_MS = 3000;
+/**
+ * Paused-server clients beat every second (the shortest interval a beat reply gives); unhealthy
+ * after 3 s, deleted after 6 s of silence.
+ */
+const PAUSED = timings(1000);
+const DELETE_TIMEOUT_MS = 6000;
 /** One SIGSTOP just over the delete timeout, one well over it. */
 const STOPS_MS = [DELETE_TIMEOUT_MS + 1_500, DELETE_TIMEOUT_MS + 5_000];
 
