@@ -74,10 +74,18 @@ function answerBeat(request: IncomingMessage, response: ServerResponse, deps: Be
     const { status, message } = describeError(error, { method: 'PUT', url });
     writeAnswer(response, nacosErrorAnswer(status, message));
   };
+  // As Fastify does after a body it could not read: the client may still be sending, so the
+  // connection is closed after the answer.
+  const failBody = (error: Error): void => {
+    if (response.headersSent || response.destroyed) return;
+    const { status, message } = describeError(error, { method: 'PUT', url });
+    const answer = nacosErrorAnswer(status, message);
+    writeAnswer(response, { ...answer, headers: { connection: 'close', ...answer.headers } });
+  };
   const refusal = trafficRefusal(deps.status, 'PUT', url);
   if (refusal) return writeAnswer(response, refusal);
   readBodyText(request, deps.bodyLimitBytes, (error, text) => {
-    if (error) return fail(error);
+    if (error) return failBody(error);
     const q = url.indexOf('?');
     const view: RequestView = {
       method: 'PUT',
