@@ -43,7 +43,10 @@ export function describeError(
   // Deliberate replies (501 for unknown APIs, 500 from readiness, 503 while a cluster engine is
   // down) are not faults: log only the rest.
   if (status >= 500 && !(exception instanceof HttpException) && !(exception instanceof DomainError)) {
-    logger.error(`${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`, (exception as Error)?.stack);
+    logger.error(
+      `${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}: ${message}`,
+      (exception as Error)?.stack,
+    );
   }
   return { status, message };
 }

@@ -22,5 +22,7 @@ export function sendAnswer(reply: FastifyReply, answer: HttpAnswer): void {
 }
 
 export function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) }).end(answer.body);
+  res
+    .writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) })
+    .end(answer.body);
 }

@@ -44,7 +44,10 @@ export function readBodyText(
     if (!Number.isNaN(contentLength) && received !== contentLength) {
       return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), undefined);
     }
-    done(undefined, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8'));
+    done(
+      undefined,
+      chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8'),
+    );
   };
   const stop = (): void => {
     request.removeListener('data', onData);

@@ -1,9 +1,9 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression } from 'fastify';
 import type { BeatService } from '../application/beat-service.js';
 import type { ServerStatusHolder } from '../application/server-status.js';
 import type { AuthGuard, Verdict } from '../auth/auth-guard.js';
 import { denialAnswer } from '../auth/denial.js';
+import { answerBeforeFastify } from '../http/before-fastify.js';
 import { describeError, nacosErrorAnswer } from '../http/error-filter.js';
 import { writeAnswer } from '../http/http-answer.js';
 import { firstValueQuery } from '../http/query-string.js';
@@ -37,27 +37,20 @@ const NO_ROUTE_PARAMS = Object.freeze({});
  *
  * It takes only the beats clients send: the exact path, a form body or none. Anything else (a JSON
  * body, another spelling of the path, every other route), and every request once the server is
- * closing, goes to Fastify untouched.
+ * closing, goes to Fastify untouched (http/before-fastify.ts).
  */
 export function answerBeatsBeforeFastify(fastify: FastifyInstance, deps: BeatFastPathDeps): void {
-  const server = fastify.server;
-  // Fastify's handler is the listener it created the server with: the first one.
-  const fastifyHandler = server.listeners('request')[0] as RequestListener | undefined;
-  if (!fastifyHandler) throw new Error('answerBeatsBeforeFastify: the server has no request listener');
-  let open = true;
-  // Closing, Fastify answers 503 with `Connection: close`: leave every request to it.
-  fastify.addHook('preClose', (done) => {
-    open = false;
-    done();
-  });
-  server.removeListener('request', fastifyHandler);
-  server.prependListener('request', (request, response) => {
-    if (!open || !isPlainBeat(request)) return fastifyHandler.call(server, request, response);
+  answerBeforeFastify(fastify, (request, response) => {
+    if (!isPlainBeat(request)) return false;
     answerBeat(request, response, deps);
+    return true;
   });
 }
 
-function isPlainBeat(request: IncomingMessage): boolean {
+type Request = RawRequestDefaultExpression;
+type Response = RawReplyDefaultExpression;
+
+function isPlainBeat(request: Request): boolean {
   if (request.method !== 'PUT') return false;
   const url = request.url ?? '';
   const q = url.indexOf('?');
@@ -67,7 +60,7 @@ function isPlainBeat(request: IncomingMessage): boolean {
 }
 
 /** The steps of Fastify's beat route in its order: status filter, body, auth guard, the beat. */
-function answerBeat(request: IncomingMessage, response: ServerResponse, deps: BeatFastPathDeps): void {
+function answerBeat(request: Request, response: Response, deps: BeatFastPathDeps): void {
   const url = request.url!;
   const fail = (error: unknown): void => {
     if (response.headersSent || response.destroyed) return;

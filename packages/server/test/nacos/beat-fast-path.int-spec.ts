@@ -103,7 +103,8 @@ async function expectSameAnswer(build: Build, status: number): Promise<string> {
 
 /** A request as the Java 1.4 client sends a beat: names in the query, `beat=<json>` in a form body. */
 function javaBeat(query: Record<string, string | number>, beat: object | string | undefined, extra = ''): string {
-  const body = beat === undefined ? '' : `beat=${encodeURIComponent(typeof beat === 'string' ? beat : JSON.stringify(beat))}`;
+  const body =
+    beat === undefined ? '' : `beat=${encodeURIComponent(typeof beat === 'string' ? beat : JSON.stringify(beat))}`;
   return (
     `PUT ${BEAT}?${q(query)} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Nacos-Java-Client:v1.4.8\r\n` +
     `Content-Type: application/x-www-form-urlencoded;charset=UTF-8\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
@@ -157,7 +158,10 @@ describe('a beat answered before Fastify and the same beat through Fastify', () 
     const full = await expectSameAnswer((t) => javaBeat({ ...names, accessToken: t.writer }, missing), 200);
     expect(full).toMatch(/"code":10200/);
     for (const server of [fast, routed]) {
-      const list = await server.http.send('GET', `${NS}/instance/list?${q({ ...names, accessToken: tokens.get(server)!.writer })}`);
+      const list = await server.http.send(
+        'GET',
+        `${NS}/instance/list?${q({ ...names, accessToken: tokens.get(server)!.writer })}`,
+      );
       expect(list.json<{ hosts: { ip: string }[] }>().hosts.map((h) => h.ip)).toEqual([missing.ip]);
     }
   });
@@ -235,9 +239,13 @@ describe('a beat answered before Fastify and the same beat through Fastify', () 
       expect(answer).toContain('server is DOWN');
     } finally {
       for (const server of [fast, routed]) {
-        await server.http.send('PUT', `${NS}/operator/switches?${q({ entry: 'overriddenServerStatus', value: 'NULL' })}`, {
-          headers: await server.adminHeaders(),
-        });
+        await server.http.send(
+          'PUT',
+          `${NS}/operator/switches?${q({ entry: 'overriddenServerStatus', value: 'NULL' })}`,
+          {
+            headers: await server.adminHeaders(),
+          },
+        );
       }
     }
     const json = (t: { writer: string }) => {
