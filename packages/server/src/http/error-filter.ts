@@ -26,11 +26,6 @@ const API_STATUS: Record<DomainError['kind'], number> = {
 /** The Nacos 2.x HTTP API answers errors as a Result with a numeric code (http/nacos-v2-result.ts). */
 const NACOS_V2 = /^\/nacos\/v2\//;
 
-/**
- * The one place errors become responses. The Nacos 1.x face answers plain text with Nacos's status
- * codes; the Nacos 2.x face a `{code, message, data}` Result; the native API answers JSON. Only
- * our own faults are 500, and those are logged.
- */
 const logger = new Logger('Http');
 
 /** What an error is for the client: its status and message; our own faults (500s) are logged here. */
