@@ -39,7 +39,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   const fastify = app.getHttpAdapter().getInstance();
   guardConnections(fastify.server, config);
   acceptFormBodies(fastify);
-  closeConnectionsWhenClosing(fastify);
+  const closingState = closeConnectionsWhenClosing(fastify);
   // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
   app.get(AuthGuard).install(fastify);
   serveConsole(fastify);
@@ -56,6 +56,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
       guard: app.get(AuthGuard),
       status: app.get(ServerStatusHolder),
       bodyLimitBytes: config.bodyLimitBytes,
+      closingState,
     });
   }
   // On SIGTERM/SIGINT (and no other signal): stop accepting, finish in-flight requests, close

@@ -5,7 +5,8 @@ import type { AuthGuard, Verdict } from '../auth/auth-guard.js';
 import { denialAnswer } from '../auth/denial.js';
 import { answerBeforeFastify } from '../http/before-fastify.js';
 import { describeError, nacosErrorAnswer } from '../http/error-filter.js';
-import { writeAnswer } from '../http/http-answer.js';
+import type { ClosingState } from '../http/graceful-close.js';
+import { writeAnswer, type HttpAnswer } from '../http/http-answer.js';
 import { firstValueQuery } from '../http/query-string.js';
 import { readBodyText } from '../http/request-body.js';
 import { paramsOf, type RequestView } from '../http/request-context.js';
@@ -18,6 +19,8 @@ export interface BeatFastPathDeps {
   readonly guard: AuthGuard;
   readonly status: ServerStatusHolder;
   readonly bodyLimitBytes: number;
+  /** The server's closing (http/graceful-close.ts): new requests go to Fastify, answers close. */
+  readonly closingState: ClosingState;
 }
 
 /** The Content-Types the Nacos clients send with a beat; any other goes to Fastify's parsers. */
@@ -40,7 +43,7 @@ const NO_ROUTE_PARAMS = Object.freeze({});
  * closing, goes to Fastify untouched (http/before-fastify.ts).
  */
 export function answerBeatsBeforeFastify(fastify: FastifyInstance, deps: BeatFastPathDeps): void {
-  answerBeforeFastify(fastify, (request, response) => {
+  answerBeforeFastify(fastify, deps.closingState.closing, (request, response) => {
     if (!isPlainBeat(request)) return false;
     answerBeat(request, response, deps);
     return true;
@@ -62,10 +65,12 @@ function isPlainBeat(request: Request): boolean {
 /** The steps of Fastify's beat route in its order: status filter, body, auth guard, the beat. */
 function answerBeat(request: Request, response: Response, deps: BeatFastPathDeps): void {
   const url = request.url!;
+  // A beat in flight when the server starts closing is answered as Fastify would: connection closed.
+  const send = (answer: HttpAnswer): void => writeAnswer(response, deps.closingState.finalAnswer(answer));
   const fail = (error: unknown): void => {
     if (response.headersSent || response.destroyed) return;
     const { status, message } = describeError(error, { method: 'PUT', url });
-    writeAnswer(response, nacosErrorAnswer(status, message));
+    send(nacosErrorAnswer(status, message));
   };
   // As Fastify does after a body it could not read: the client may still be sending, so the
   // connection is closed after the answer.
@@ -73,10 +78,10 @@ function answerBeat(request: Request, response: Response, deps: BeatFastPathDeps
     if (response.headersSent || response.destroyed) return;
     const { status, message } = describeError(error, { method: 'PUT', url });
     const answer = nacosErrorAnswer(status, message);
-    writeAnswer(response, { ...answer, headers: { connection: 'close', ...answer.headers } });
+    send({ ...answer, headers: { connection: 'close', ...answer.headers } });
   };
   const refusal = trafficRefusal(deps.status, 'PUT', url);
-  if (refusal) return writeAnswer(response, refusal);
+  if (refusal) return send(refusal);
   readBodyText(request, deps.bodyLimitBytes, (error, text) => {
     if (error) return failBody(error);
     const q = url.indexOf('?');
@@ -90,9 +95,9 @@ function answerBeat(request: Request, response: Response, deps: BeatFastPathDeps
       ip: request.socket.remoteAddress ?? '',
     };
     const finish = (verdict: Verdict): void => {
-      if (!verdict.pass) return writeAnswer(response, denialAnswer(verdict.face, verdict.denial, url));
+      if (!verdict.pass) return send(denialAnswer(verdict.face, verdict.denial, url));
       try {
-        writeAnswer(response, beatAnswer(deps.beats, paramsOf(view)));
+        send(beatAnswer(deps.beats, paramsOf(view)));
       } catch (e) {
         fail(e);
       }

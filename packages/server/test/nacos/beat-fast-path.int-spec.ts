@@ -256,3 +256,40 @@ describe('a beat answered before Fastify and the same beat through Fastify', () 
     expect(byFast).toBe(2);
   });
 });
+
+describe('a beat in flight when the server starts closing', () => {
+  /** Sends a Java beat's head and half its body, closes the server, then the rest: the whole answer. */
+  async function beatAcrossClose(env: Record<string, string>): Promise<string> {
+    const server = await startAuthServer({ BEACON_AUTH: 'off', ...env });
+    const httpServer = server.app.getHttpServer();
+    const body = `beat=${encodeURIComponent(JSON.stringify({ ...INSTANCE, serviceName: 'DEFAULT_GROUP@@closing' }))}`;
+    const head =
+      `PUT ${BEAT}?${q({ namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@closing' })} HTTP/1.1\r\nHost: x\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const arrived = new Promise<void>((resolve) => httpServer.once('request', () => resolve()));
+    const socket = connect(server.port, '127.0.0.1');
+    const answer = new Promise<string>((resolve, reject) => {
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    socket.write(head + body.slice(0, 10));
+    await arrived;
+    const closed = server.close();
+    // Fastify stops listening right after its preClose hooks: from then on the server is closing.
+    for (let i = 0; httpServer.listening && i < 500; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(httpServer.listening).toBe(false);
+    socket.write(body.slice(10));
+    const text = normalized(await answer);
+    await closed;
+    return text;
+  }
+
+  it('is answered alike, telling the client to close its connection', async () => {
+    const [byFast, byRouted] = [await beatAcrossClose({}), await beatAcrossClose({ BEACON_BEAT_FAST_PATH: 'off' })];
+    expect(byFast).toBe(byRouted);
+    expect(byFast).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(byFast).toContain('\r\nconnection: close\r\n');
+  });
+});
