@@ -19,8 +19,9 @@ import { RawServer } from '../servers/raw-server.js';
  * which docs/performance.md lists under "Before and after". Usage:
  *   node bench/dist/tools/beat-ab.js --a=<main.js|raw> --b=<main.js|raw> --label=<change>
  *        [--a-name=<text>] [--b-name=<text>] [--a-auth=on] [--b-auth=on] [--rounds=3] [--seconds=10]
- *        [--connections=32]
- * `--x-auth=on` starts that side with auth on (Beacon's default) and beats with a user's accessToken.
+ *        [--connections=32] [--a-env=NAME=value,...] [--b-env=NAME=value,...]
+ * `--x-auth=on` starts that side with auth on (Beacon's default) and beats with a user's accessToken;
+ * `--x-env` adds environment variables to that side's server (e.g. BEACON_BEAT_FAST_PATH=off).
  */
 export interface AbResult {
   schema: 'ab/1';
@@ -37,6 +38,7 @@ interface AbSide {
   name: string;
   build: string;
   auth?: boolean;
+  env?: Record<string, string>;
   cpuUsPerBeat: number[];
   beatsPerSecond: number[];
   medianCpuUsPerBeat: number;
@@ -52,6 +54,17 @@ function flags(argv: string[]): Record<string, string> {
   return out;
 }
 
+/** `NAME=value,NAME=value` as an environment. */
+function envOf(flag: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (flag ?? '').split(',').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`expected NAME=value, got ${pair}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
 async function main(): Promise<void> {
   const f = flags(process.argv.slice(2));
   const [a, b, label] = [f['a'], f['b'], f['label']];
@@ -61,6 +74,7 @@ async function main(): Promise<void> {
   const connections = Number(f['connections'] ?? 32);
   const builds = [a, b] as const;
   const auth = [f['a-auth'] === 'on', f['b-auth'] === 'on'] as const;
+  const env: readonly Record<string, string>[] = [envOf(f['a-env']), envOf(f['b-env'])];
   const set: InstanceSet = { count: 10_000, perService: 100, shapes: ['java', 'node'] };
   const pin = canPin();
   const loadBefore = machineLoad();
@@ -69,11 +83,11 @@ async function main(): Promise<void> {
   const rate: number[][] = [[], []];
   try {
     for (let round = 0; round < rounds; round++) {
-      const start = (main: string, withAuth: boolean) =>
-        main === 'raw'
+      const start = (i: 0 | 1) =>
+        builds[i] === 'raw'
           ? RawServer.start(pin ? 0 : undefined)
-          : BeaconServer.start({ cpu: pin ? 0 : undefined, main: resolve(main), auth: withAuth });
-      const servers = [await start(builds[0], auth[0]), await start(builds[1], auth[1])];
+          : BeaconServer.start({ cpu: pin ? 0 : undefined, main: resolve(builds[i]), auth: auth[i], env: env[i] });
+      const servers = [await start(0), await start(1)];
       try {
         await Promise.all(
           servers.map((server, i) =>
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
     name: f[i === 0 ? 'a-name' : 'b-name'] ?? builds[i]!,
     build: builds[i]!,
     ...(auth[i] ? { auth: true } : {}),
+    ...(Object.keys(env[i]!).length > 0 ? { env: env[i]! } : {}),
     cpuUsPerBeat: cpu[i]!,
     beatsPerSecond: rate[i]!,
     medianCpuUsPerBeat: median(cpu[i]!),

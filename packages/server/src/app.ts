@@ -13,6 +13,7 @@ import { ErrorFilter } from './http/error-filter.js';
 import { acceptFormBodies } from './http/form-body.js';
 import { firstValueQuery } from './http/query-string.js';
 import { closeConnectionsWhenClosing } from './http/graceful-close.js';
+import { answerBeatsBeforeFastify } from './nacos/beat-fast-path.js';
 import { registerBeatRoute } from './nacos/beat.route.js';
 import { installTrafficFilter } from './nacos/traffic-filter.js';
 import { StartUpLogger } from './logging/start-up-logger.js';
@@ -38,7 +39,7 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   const fastify = app.getHttpAdapter().getInstance();
   guardConnections(fastify.server, config);
   acceptFormBodies(fastify);
-  closeConnectionsWhenClosing(fastify);
+  const closingState = closeConnectionsWhenClosing(fastify);
   // Before app.init() registers the routes, so the guard sees (and checks) every one of them.
   app.get(AuthGuard).install(fastify);
   serveConsole(fastify);
@@ -48,6 +49,16 @@ export async function createBeaconApp(config: BeaconConfig): Promise<NestFastify
   // The heartbeat bypasses Nest's request pipeline (see beat.route.ts); registered after the auth
   // guard is installed, so the guard classifies and checks it like every other route.
   registerBeatRoute(fastify, app.get(BeatService));
+  // The ordinary beats are answered before Fastify, by the same rules (see beat-fast-path.ts).
+  if (config.beatFastPath) {
+    answerBeatsBeforeFastify(fastify, {
+      beats: app.get(BeatService),
+      guard: app.get(AuthGuard),
+      status: app.get(ServerStatusHolder),
+      bodyLimitBytes: config.bodyLimitBytes,
+      closingState,
+    });
+  }
   // On SIGTERM/SIGINT (and no other signal): stop accepting, finish in-flight requests, close
   // storage, then exit 0 (without useProcessExit Nest re-raises the signal and the process dies with 143).
   app.enableShutdownHooks([...STOP_SIGNALS], { useProcessExit: true });

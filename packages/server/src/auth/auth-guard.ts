@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BeaconConfig } from '../config/config.js';
-import { paramsOf } from '../http/request-context.js';
+import { sendAnswer } from '../http/http-answer.js';
+import { paramsOf, type RequestView } from '../http/request-context.js';
 import { CONFIG } from '../config/tokens.js';
 import { AccessDirectory } from './access-directory.js';
 import { Authenticator, type AuthResult, type Identity } from './authenticator.js';
 import { AUTH_OFF_IDENTITY, setIdentity } from './current-identity.js';
-import { deny, type Denial } from './denial.js';
+import { denialAnswer, type Denial } from './denial.js';
 import { formatResource } from './resource.js';
 import { isClassified, policyOf, type Access, type Face, type RoutePolicy } from './route-policy.js';
 
@@ -22,6 +23,14 @@ function basicCredentials(header: string): { username: string; password: string 
   if (colon <= 0) return undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+
+/** What the guard decided: let the request through (as `identity`, none on public routes), or refuse it. */
+export type Verdict =
+  | { readonly pass: true; readonly identity: Identity | undefined }
+  | { readonly pass: false; readonly face: Face; readonly denial: Denial };
+
+const PASS_PUBLIC: Verdict = Object.freeze({ pass: true, identity: undefined });
+const PASS_AUTH_OFF: Verdict = Object.freeze({ pass: true, identity: AUTH_OFF_IDENTITY });
 
 /**
  * The one place that decides who may do what. A Fastify preHandler hook: it runs after routing (so
@@ -47,37 +56,40 @@ export class AuthGuard implements OnApplicationBootstrap {
         if (method !== 'HEAD' && !isClassified(route.url, method)) this.unclassified.push(`${method} ${route.url}`);
       }
     });
-    // Callback style, not async: every request passes here (the beat too), and a token check is
-    // synchronous, so only a password check (async hashing) should cost a promise.
+    // Callback style, not async: every request passes here, and a token check is synchronous, so
+    // only a password check (async hashing) should cost a promise.
     fastify.addHook('preHandler', (request, reply, done) => {
-      const policy = policyOf(request.routeOptions.url, request.method);
-      if (!policy || policy.access.kind === 'public') return done();
-      if (!this.config.authEnabled) {
-        setIdentity(request, AUTH_OFF_IDENTITY);
-        return done();
-      }
-      const result = this.authenticate(request, policy.face);
-      if (result instanceof Promise) {
-        result.then((r) => this.decide(r, policy, request, reply, done)).catch(done);
-      } else {
-        this.decide(result, policy, request, reply, done);
-      }
+      const verdict = this.check(request, request.routeOptions.url);
+      const apply = (v: Verdict): void => {
+        if (!v.pass) return sendAnswer(reply, denialAnswer(v.face, v.denial, request.url));
+        if (v.identity) setIdentity(request, v.identity);
+        done();
+      };
+      if (verdict instanceof Promise) verdict.then(apply).catch(done);
+      else apply(verdict);
     });
   }
 
-  /** Lets the request through (`done`) or answers the refusal itself (and then never calls `done`). */
-  private decide(
-    result: AuthResult,
-    policy: RoutePolicy,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: HookHandlerDoneFunction,
-  ): void {
-    if (!result.ok) return deny(request, reply, policy.face, result.failure);
+  /**
+   * The check of one request against the policy of the route it goes to (`routeUrl`, the pattern
+   * as routed): the Fastify hook above runs it for every route, and the beat's fast path
+   * (nacos/beat-fast-path.ts) for the beats it answers before Fastify.
+   */
+  check(request: RequestView, routeUrl: string | undefined): Verdict | Promise<Verdict> {
+    const policy = policyOf(routeUrl, request.method);
+    if (!policy || policy.access.kind === 'public') return PASS_PUBLIC;
+    if (!this.config.authEnabled) return PASS_AUTH_OFF;
+    const result = this.authenticate(request, policy.face);
+    return result instanceof Promise
+      ? result.then((r) => this.verdict(r, policy, request))
+      : this.verdict(result, policy, request);
+  }
+
+  private verdict(result: AuthResult, policy: RoutePolicy, request: RequestView): Verdict {
+    if (!result.ok) return { pass: false, face: policy.face, denial: result.failure };
     const refusal = this.refusal(result.identity, policy.access, request);
-    if (refusal) return deny(request, reply, policy.face, refusal);
-    setIdentity(request, result.identity);
-    done();
+    if (refusal) return { pass: false, face: policy.face, denial: refusal };
+    return { pass: true, identity: result.identity };
   }
 
   /**
@@ -115,7 +127,7 @@ export class AuthGuard implements OnApplicationBootstrap {
   }
 
   /** Nacos's order: the Bearer header, then Basic, `accessToken`, `username` + `password` (those three Nacos face only). */
-  private authenticate(request: FastifyRequest, face: Face): AuthResult | Promise<AuthResult> {
+  private authenticate(request: RequestView, face: Face): AuthResult | Promise<AuthResult> {
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' ? BEARER.exec(header) : null;
     if (bearer) return this.authenticator.byToken(bearer[1]!);
@@ -139,7 +151,7 @@ export class AuthGuard implements OnApplicationBootstrap {
     return { ok: false, failure: { kind: 'no-credentials' } };
   }
 
-  private refusal(identity: Identity, access: Access, request: FastifyRequest): Denial | undefined {
+  private refusal(identity: Identity, access: Access, request: RequestView): Denial | undefined {
     if (identity.admin) return undefined;
     switch (access.kind) {
       case 'public':

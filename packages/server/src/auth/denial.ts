@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { JSON_UTF8, TEXT_UTF8, type HttpAnswer } from '../http/http-answer.js';
 import type { AuthFailure } from './authenticator.js';
 import type { Face } from './route-policy.js';
 
@@ -32,37 +32,38 @@ export function rateLimitMessage(retryAfterSeconds: number): string {
 }
 
 /**
- * Answers a refused request. The Nacos face answers as Spring's error page does (403 JSON, the
+ * The answer to a refused request. The Nacos face answers as Spring's error page does (403 JSON, the
  * console reads `.message`); the native API answers 401 without valid credentials and 403 without
  * permission, in its usual {statusCode, error, message} shape. Too many attempts are 429 on both.
+ * `url` is the request's, query included (only its path is shown).
  */
-export function deny(request: FastifyRequest, reply: FastifyReply, face: Face, denial: Denial): void {
+export function denialAnswer(face: Face, denial: Denial, url: string): HttpAnswer {
   if (denial.kind === 'rate-limited') {
     const message = rateLimitMessage(denial.retryAfterSeconds);
-    void reply.header('retry-after', String(denial.retryAfterSeconds));
-    if (face === 'api') {
-      void reply.status(429).send({ statusCode: 429, error: 'Too Many Requests', message });
-    } else {
-      void reply.status(429).type('text/plain;charset=UTF-8').send(message);
-    }
-    return;
+    const retryAfter = String(denial.retryAfterSeconds);
+    return face === 'api'
+      ? json(429, { statusCode: 429, error: 'Too Many Requests', message }, { 'retry-after': retryAfter })
+      : { status: 429, headers: { 'retry-after': retryAfter, 'content-type': TEXT_UTF8 }, body: message };
   }
   if (face === 'api') {
-    if (denial.kind === 'forbidden') {
-      void reply.status(403).send({ statusCode: 403, error: 'Forbidden', message: denial.detail });
-    } else {
-      void reply
-        .status(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ statusCode: 401, error: 'Unauthorized', message: API_MESSAGES[denial.kind] });
-    }
-    return;
+    return denial.kind === 'forbidden'
+      ? json(403, { statusCode: 403, error: 'Forbidden', message: denial.detail })
+      : json(
+          401,
+          { statusCode: 401, error: 'Unauthorized', message: API_MESSAGES[denial.kind] },
+          { 'www-authenticate': 'Bearer' },
+        );
   }
-  void reply.status(403).send({
+  return json(403, {
     timestamp: new Date().toISOString().replace('Z', '+00:00'),
     status: 403,
     error: 'Forbidden',
     message: NACOS_MESSAGES[denial.kind],
-    path: request.url.split('?')[0],
+    path: url.split('?')[0],
   });
+}
+
+/** An object as Fastify sends one: JSON.stringify, JSON content type after the other headers. */
+function json(status: number, body: object, headers: Record<string, string> = {}): HttpAnswer {
+  return { status, headers: { ...headers, 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
 }

@@ -1,6 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import { normalizeNamespace, toGroupedName } from '@beacon/core';
-import { paramsOf } from '../http/request-context.js';
+import { paramsOf, type RequestView } from '../http/request-context.js';
 import { groupedServiceOf, namespaceOf, statusesKeyOf } from '../wire/nacos-names.js';
 import { ALL_NAMESPACES, namespaceResource, serviceResource, type Action, type NamingResource } from './resource.js';
 
@@ -12,13 +11,13 @@ export type Access =
   | { readonly kind: 'authenticated' }
   | { readonly kind: 'admin' }
   /** Admins only when the request asks for `when` (a detail, a reset); any signed-in user otherwise. */
-  | { readonly kind: 'admin-when'; readonly when: (request: FastifyRequest) => boolean }
+  | { readonly kind: 'admin-when'; readonly when: (request: RequestView) => boolean }
   /** The user named by the request (their own password), or an admin. */
-  | { readonly kind: 'self'; readonly username: (request: FastifyRequest) => string | undefined }
+  | { readonly kind: 'self'; readonly username: (request: RequestView) => string | undefined }
   | {
       readonly kind: 'resource';
       readonly action: Action;
-      readonly resources: (request: FastifyRequest) => readonly NamingResource[];
+      readonly resources: (request: RequestView) => readonly NamingResource[];
     };
 
 export interface RoutePolicy {
@@ -28,7 +27,7 @@ export interface RoutePolicy {
   readonly classified: boolean;
 }
 
-type Resources = (request: FastifyRequest) => readonly NamingResource[];
+type Resources = (request: RequestView) => readonly NamingResource[];
 
 const PUBLIC: Access = { kind: 'public' };
 const AUTHENTICATED: Access = { kind: 'authenticated' };
@@ -70,7 +69,7 @@ const nacosServiceNames: Resources = (request) => {
   return p.get('namespaceId') === undefined ? [ALL_NAMESPACES] : [namespaceResource(namespaceOf(p))];
 };
 
-function routeParams(request: FastifyRequest): Record<string, string | undefined> {
+function routeParams(request: RequestView): Record<string, string | undefined> {
   return (request.params ?? {}) as Record<string, string | undefined>;
 }
 

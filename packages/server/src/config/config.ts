@@ -22,6 +22,8 @@ export interface BeaconConfig {
   readonly maxServicesPerNamespace: number;
   readonly maxInstancesPerNamespace: number;
   readonly maxMetadataBytes: number;
+  /** BEACON_BEAT_FAST_PATH: beats answered before Fastify (nacos/beat-fast-path.ts); `off` routes them like every request. */
+  readonly beatFastPath: boolean;
   /** BEACON_AUTH: on unless explicitly `off` (local development only). */
   readonly authEnabled: boolean;
   /** Password of the admin `nacos`, used only when the admin is first created. */
@@ -108,9 +110,10 @@ export const MIN_PASSWORD_LENGTH = 8;
 /** The secret Nacos shipped until 2.2.0.1: anyone could forge admin tokens with it. */
 const NACOS_DEFAULT_SECRET = 'SecretKey012345678901234567890123456789012345678901234567890123456789';
 
-function authEnabledVar(env: Env): boolean {
-  const raw = env['BEACON_AUTH']?.trim().toLowerCase() || 'on';
-  if (raw !== 'on' && raw !== 'off') throw new ConfigError('BEACON_AUTH', `must be 'on' or 'off', got '${raw}'`);
+/** A switch that is on unless set to `off`. */
+function onOffVar(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase() || 'on';
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(name, `must be 'on' or 'off', got '${raw}'`);
   return raw === 'on';
 }
 
@@ -203,7 +206,8 @@ export function loadConfig(env: Env = process.env): BeaconConfig {
       100_000_000,
     ),
     maxMetadataBytes: intVar(env, 'BEACON_MAX_METADATA_BYTES', DEFAULT_LIMITS.maxMetadataBytes, 64, 16 * 1024 * 1024),
-    authEnabled: authEnabledVar(env),
+    beatFastPath: onOffVar(env, 'BEACON_BEAT_FAST_PATH'),
+    authEnabled: onOffVar(env, 'BEACON_AUTH'),
     adminPassword: adminPasswordVar(env),
     tokenSecret: tokenSecretVar(env),
     tokenTtlSeconds: intVar(env, 'BEACON_TOKEN_TTL_SECONDS', 18_000, 60, 30 * 24 * 3600),

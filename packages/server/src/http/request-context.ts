@@ -4,10 +4,16 @@ import type { Actor } from '../wire/actor.js';
 import { parseClientInfo, type ClientInfo } from '../wire/client-info.js';
 import { ParamReader } from './param-reader.js';
 
-type BeaconRequest = FastifyRequest & { beaconParams?: ParamReader; beaconUser?: string };
+/**
+ * What the auth guard and the parameter readers read of a request: a Fastify request, or the view
+ * the beat's fast path (nacos/beat-fast-path.ts) makes of a node:http request it answers itself.
+ */
+export type RequestView = Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'query' | 'body' | 'params' | 'ip'>;
+
+type BeaconRequest = Pick<FastifyRequest, 'query' | 'body'> & { beaconParams?: ParamReader; beaconUser?: string };
 
 /** The merged, trimmed query + form parameters of the request (built once per request). */
-export function paramsOf(request: FastifyRequest): ParamReader {
+export function paramsOf(request: Pick<FastifyRequest, 'query' | 'body'>): ParamReader {
   const r = request as BeaconRequest;
   return (r.beaconParams ??= ParamReader.from(request.query, request.body));
 }
