@@ -31,7 +31,11 @@ describe('the BEATS script', () => {
 
   const transitionsOf = async (member: string) => {
     const entries = (await redis.xrange(CHANGE_STREAM, '-', '+')) as [string, string[]][];
-    return entries.filter(([, f]) => f[5] === member).map(([, f]) => f[3]);
+    const byName = (f: string[]) => Object.fromEntries(f.flatMap((v, i) => (i % 2 === 0 ? [[v, f[i + 1]]] : [])));
+    return entries
+      .map(([, f]) => byName(f))
+      .filter((e) => e['k'] === member)
+      .map((e) => e['t']);
   };
 
   it.each([
