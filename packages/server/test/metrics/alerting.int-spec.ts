@@ -5,12 +5,13 @@
  * rules and scraping the server raises the alerts. The promtool and Prometheus parts are skipped
  * when the binaries are absent (.ci/run installs Debian's `prometheus`, which has both).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT, startInProcessServer, type InProcessServer } from '@beacon/test-support';
+import { REPO_ROOT, startInProcessServer, type InProcessServer } from '@beacon/test-support';
+import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 
 const ALERTING = join(REPO_ROOT, 'docs/alerting');
 const RULES = join(ALERTING, 'beacon-alerts.yml');
@@ -20,7 +21,6 @@ const METRICS_DOC = join(REPO_ROOT, 'docs/metrics.md');
 
 const which = (binary: string) => spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
 const PROMTOOL = which('promtool');
-const PROMETHEUS = which('prometheus');
 
 /** Series Prometheus makes itself, not Beacon: allowed in the rules and the dashboard. */
 const PROMETHEUS_OWN = new Set(['up']);
@@ -187,44 +187,19 @@ describe('docs/alerting: the example rules and dashboard', () => {
 });
 
 describe.skipIf(PROMETHEUS === '')('a real Prometheus with the example rules', () => {
-  let prometheus: ChildProcess | undefined;
-  let promPort = 0;
-  const output: string[] = [];
+  let prometheus: RunningPrometheus | undefined;
 
   beforeAll(async () => {
-    promPort = await freePort();
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }',
-        `rule_files: [${JSON.stringify(RULES)}]`,
-        'scrape_configs:',
-        '  - job_name: beacon',
-        `    static_configs: [{ targets: ["127.0.0.1:${server.port}"] }]`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
-    );
-    prometheus.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
-    prometheus.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    prometheus = await startPrometheus([
+      'global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }',
+      `rule_files: [${JSON.stringify(RULES)}]`,
+      'scrape_configs:',
+      '  - job_name: beacon',
+      `    static_configs: [{ targets: ["127.0.0.1:${server.port}"] }]`,
+    ]);
   });
 
-  afterAll(async () => {
-    const proc = prometheus;
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGKILL');
-      await exited;
-    }
-  });
+  afterAll(() => prometheus?.stop());
 
   interface Alert {
     labels: Record<string, string>;
@@ -233,7 +208,7 @@ describe.skipIf(PROMETHEUS === '')('a real Prometheus with the example rules', (
 
   async function alerts(): Promise<Alert[]> {
     try {
-      const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`);
+      const res = await fetch(`http://127.0.0.1:${prometheus!.port}/api/v1/alerts`);
       if (!res.ok) return [];
       return ((await res.json()) as { data: { alerts: Alert[] } }).data.alerts;
     } catch {
@@ -252,12 +227,12 @@ describe.skipIf(PROMETHEUS === '')('a real Prometheus with the example rules', (
       'BeaconServiceNoHealthyInstance public/DEFAULT_GROUP/sick',
     ];
     let seen: Alert[] = [];
-    while (Date.now() < deadline && prometheus?.exitCode === null) {
+    while (Date.now() < deadline && prometheus?.running()) {
       seen = await alerts();
       if (JSON.stringify(named(seen)) === JSON.stringify(expected)) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(named(seen), output.join('').slice(-3000)).toEqual(expected);
+    expect(named(seen), prometheus?.output().slice(-3000)).toEqual(expected);
     // pending for their minute (`for: 1m`), with the severity the rules give
     expect(seen.every((a) => a.state === 'pending' && a.labels['severity'] === 'critical')).toBe(true);
   });

@@ -4,15 +4,9 @@
  * the registered instances (Beacon's own /metrics among them, so one target is really scraped) and
  * drops one once it is deregistered. Skipped when the binary is absent (.ci/run installs it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@beacon/test-support';
 import { ADMIN_PASSWORD, q, startAuthServer, type AuthServer } from '../auth/support/auth-server.js';
-
-const PROMETHEUS = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
+import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 
 interface Target {
   discoveredLabels: Record<string, string>;
@@ -23,10 +17,7 @@ interface Target {
 
 describe.skipIf(PROMETHEUS === '')('Prometheus HTTP SD against a real Prometheus', () => {
   let server: AuthServer;
-  let prometheus: ChildProcess | undefined;
-  let promPort = 0;
-  let dir = '';
-  const output: string[] = [];
+  let prometheus: RunningPrometheus | undefined;
 
   beforeAll(async () => {
     server = await startAuthServer();
@@ -49,48 +40,25 @@ describe.skipIf(PROMETHEUS === '')('Prometheus HTTP SD against a real Prometheus
       expect(res.status, res.body).toBe(200);
     }
 
-    dir = mkdtempSync(join(tmpdir(), 'beacon-prometheus-'));
-    promPort = await freePort();
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global: { scrape_interval: 1s, scrape_timeout: 1s }',
-        'scrape_configs:',
-        '  - job_name: beacon',
-        '    http_sd_configs:',
-        `      - url: http://127.0.0.1:${server.port}/nacos/prometheus`,
-        '        refresh_interval: 1s',
-        `        basic_auth: { username: nacos, password: "${ADMIN_PASSWORD}" }`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
-    );
-    prometheus.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
-    prometheus.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    prometheus = await startPrometheus([
+      'global: { scrape_interval: 1s, scrape_timeout: 1s }',
+      'scrape_configs:',
+      '  - job_name: beacon',
+      '    http_sd_configs:',
+      `      - url: http://127.0.0.1:${server.port}/nacos/prometheus`,
+      '        refresh_interval: 1s',
+      `        basic_auth: { username: nacos, password: "${ADMIN_PASSWORD}" }`,
+    ]);
   });
 
   afterAll(async () => {
-    const proc = prometheus;
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGKILL');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await prometheus?.stop();
     await server?.close();
   });
 
   async function activeTargets(): Promise<Target[]> {
     try {
-      const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/targets?state=active`);
+      const res = await fetch(`http://127.0.0.1:${prometheus!.port}/api/v1/targets?state=active`);
       if (!res.ok) return [];
       return ((await res.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
     } catch {
@@ -104,8 +72,8 @@ describe.skipIf(PROMETHEUS === '')('Prometheus HTTP SD against a real Prometheus
     for (;;) {
       const targets = await activeTargets();
       if (done(targets)) return targets;
-      if (Date.now() > deadline || prometheus?.exitCode !== null) {
-        throw new Error(`${what}: last targets ${JSON.stringify(targets)}\n${output.join('').slice(-3000)}`);
+      if (Date.now() > deadline || !prometheus?.running()) {
+        throw new Error(`${what}: last targets ${JSON.stringify(targets)}\n${prometheus?.output().slice(-3000)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
