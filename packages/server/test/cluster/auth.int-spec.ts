@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from '../push/push-support.js';
-import { sleep, startCluster, type TestCluster } from './support/cluster.js';
+import { startCluster, type TestCluster, within } from './support/cluster.js';
 import { resetAdminPassword } from '../auth/support/reset-admin-password.js';
 
 const PASSWORD = 'member-Passw0rd';
@@ -26,16 +26,6 @@ async function login(url: string, username: string, password: string): Promise<s
 /** What a read of the public namespace answers `token` (403 without a permission). */
 async function readStatus(url: string, token: string): Promise<number> {
   return (await nacos(url, 'GET', '/ns/instance/list', { serviceName: 'orders' }, token)).status;
-}
-
-/** Polls until `check` holds; returns how long it took. */
-async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(5);
-  }
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -108,7 +98,7 @@ describe('cluster mode: users, roles, permissions and tokens shared by every nod
     expect((await nacos(a, 'POST', '/auth/users', { username: 'alice', password: PASSWORD }, adminToken)).status).toBe(
       200,
     );
-    const lag = await within(1000, 'alice on node B', async () => (await login(b, 'alice', PASSWORD)) !== undefined);
+    const lag = await within(1000, 'alice on node B', async () => (await login(b, 'alice', PASSWORD)) !== undefined, 5);
     console.log(`a user created on node A logs in on node B after ${lag} ms`);
   });
 

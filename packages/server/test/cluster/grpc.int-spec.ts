@@ -2,7 +2,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberOf, shardKeys, shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { RustClient, type NacosInstance, type Push } from '../grpc/support/rust-client.js';
-import { healthOn, hostsOn, sleep, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
+import {
+  type ClusterNode,
+  healthOn,
+  hostsOn,
+  sleep,
+  startCluster,
+  type TestCluster,
+  within,
+} from './support/cluster.js';
 
 const SERVICE = 'DEFAULT_GROUP@@orders';
 /** How long a dead node's instances stay unhealthy before they are deleted (30 s by default). */
@@ -19,16 +27,6 @@ const keys = shardKeys(shardOf('public', SERVICE));
 
 const has = (port: number) => (p: Push) => p.key === SERVICE && p.instances.some((i) => i.port === port);
 const lacks = (port: number) => (p: Push) => p.key === SERVICE && !p.instances.some((i) => i.port === port);
-
-/** Polls `check` every 50 ms until it holds; the time it took, or a failure after `timeoutMs`. */
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-  return Date.now() - start;
-}
 
 /**
  * The Nacos 2.x face in cluster mode (ADR 0019): a connection-held instance belongs to the node

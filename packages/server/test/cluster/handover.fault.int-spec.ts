@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberOf, shardKeys, shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { RustClient, type NacosInstance } from '../grpc/support/rust-client.js';
-import { healthOn, sleep, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
+import { type ClusterNode, healthOn, sleep, startCluster, type TestCluster, within } from './support/cluster.js';
 import { durationOf, transitions, watchInstance, type Sample } from './support/instance-watch.js';
 
 const SERVICE = 'rolling';
@@ -18,15 +18,6 @@ const instance: NacosInstance = {
   enabled: true,
   ephemeral: true,
 };
-
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-  return Date.now() - start;
-}
 
 /**
  * Issue 22, item 7: a graceful stop hands the gRPC clients over. On SIGTERM a node resets its gRPC

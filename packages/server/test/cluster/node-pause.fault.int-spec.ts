@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberOf, shardKeys, shardOf } from '../../src/cluster/engines/redis-layout.js';
 import { RustClient, type NacosInstance } from '../grpc/support/rust-client.js';
-import { healthOn, sleep, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
+import { type ClusterNode, healthOn, sleep, startCluster, type TestCluster, within } from './support/cluster.js';
 import { durationOf, firstSeen, transitions, watchInstance } from './support/instance-watch.js';
 
 /** Shorter than the 30 s default, so that a pause past it fits in a test. */
@@ -12,15 +12,6 @@ const GROUPED = `DEFAULT_GROUP@@${SERVICE}`;
 
 function instance(port: number): NacosInstance {
   return { ip: '127.0.0.1', port, weight: 1, healthy: true, enabled: true, ephemeral: true };
-}
-
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-  return Date.now() - start;
 }
 
 /**

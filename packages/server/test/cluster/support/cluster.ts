@@ -116,3 +116,18 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
+
+/** Polls `check` every `everyMs` until it holds: the time it took, or a failure after `timeoutMs`. */
+export async function within(
+  timeoutMs: number,
+  what: string,
+  check: () => Promise<boolean>,
+  everyMs = 50,
+): Promise<number> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+  return Date.now() - start;
+}
